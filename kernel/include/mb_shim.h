@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* mb_shim.h - the only freestanding/host difference memblock.c and evlog.c see. */
+#ifndef _MB_SHIM_H
+#define _MB_SHIM_H
+
+/*
+ * kernel/mm/memblock.c and kernel/mm/evlog.c include this header and nothing
+ * else from the environment.  Freestanding builds (-DMB_FREESTANDING, the
+ * test kernel) get the declarations below and the kernel implements them in
+ * kernel/lib/.  Host builds map them onto libc and the host support file
+ * kernel/mm/host_shim.c.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <limits.h>
+
+#ifdef MB_FREESTANDING
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int mb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+#else
+#include <string.h>
+#include <stdio.h>
+#define mb_vsnprintf vsnprintf
+#endif
+
+/* Stop forever (kernel: report on COM1 and halt; host: print and abort()). */
+void mb_shim_panic(const char *msg) __attribute__((noreturn));
+
+/* Current timestamp for the event log (kernel: rdtsc; host: 0). */
+uint64_t mb_shim_timestamp(void);
+
+/*
+ * Physical to virtual for memory memblock itself writes: the doubled region
+ * arrays and the zeroing done by memblock_alloc*().  Kernel: identity map.
+ * Host: a table of host buffers registered by tests/replay; may return NULL
+ * for zeroing (then zeroing is skipped), never for region arrays.
+ */
+void *mb_shim_phys_to_virt(uint64_t phys, uint64_t size, bool for_array);
+uint64_t mb_shim_virt_to_phys(const void *virt);
+
+#define MB_CALLER() ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+#endif /* _MB_SHIM_H */

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* memblock.h - boot-time physical memory allocator, Linux 6.12 semantics. */
+#ifndef _MEMBLOCK_H
+#define _MEMBLOCK_H
+
+#include "mb_shim.h"
+
+typedef uint64_t phys_addr_t;
+
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define SMP_CACHE_BYTES		64
+#define NODES_SHIFT		10
+#define MAX_NUMNODES		(1 << NODES_SHIFT)
+#define NUMA_NO_NODE		(-1)
+
+#define INIT_MEMBLOCK_REGIONS			128
+#define INIT_MEMBLOCK_RESERVED_REGIONS		INIT_MEMBLOCK_REGIONS
+#define INIT_MEMBLOCK_MEMORY_REGIONS		INIT_MEMBLOCK_REGIONS
+
+#define PHYS_ADDR_MAX			(~(phys_addr_t)0)
+#define MEMBLOCK_ALLOC_ANYWHERE		(~(phys_addr_t)0)
+#define MEMBLOCK_ALLOC_ACCESSIBLE	0
+#define MEMBLOCK_ALLOC_NOLEAKTRACE	1
+#define MEMBLOCK_LOW_LIMIT		0
+#define ARCH_LOW_ADDRESS_LIMIT		0xffffffffUL
+
+/**
+ * enum memblock_flags - attributes of a memory region (values are Linux's)
+ * @MEMBLOCK_NONE: no special request
+ * @MEMBLOCK_HOTPLUG: hotpluggable; skipped by allocations with movable_node
+ * @MEMBLOCK_MIRROR: mirrored (reliable) memory
+ * @MEMBLOCK_NOMAP: not in the direct map
+ * @MEMBLOCK_DRIVER_MANAGED: added by a driver, not system RAM
+ * @MEMBLOCK_RSRV_NOINIT: reserved, struct pages not initialised
+ */
+enum memblock_flags {
+	MEMBLOCK_NONE		= 0x0,
+	MEMBLOCK_HOTPLUG	= 0x1,
+	MEMBLOCK_MIRROR		= 0x2,
+	MEMBLOCK_NOMAP		= 0x4,
+	MEMBLOCK_DRIVER_MANAGED	= 0x8,
+	MEMBLOCK_RSRV_NOINIT	= 0x10,
+};
+
+/**
+ * struct memblock_region - a physical range [base, base + size)
+ * @base: first byte
+ * @size: length in bytes
+ * @flags: enum memblock_flags
+ * @nid: NUMA node (MAX_NUMNODES when unassigned)
+ */
+struct memblock_region {
+	phys_addr_t base;
+	phys_addr_t size;
+	enum memblock_flags flags;
+	int nid;
+};
+
+/**
+ * struct memblock_type - a sorted array of regions
+ * @cnt: regions in use
+ * @max: capacity of @regions
+ * @total_size: sum of region sizes
+ * @regions: the array
+ * @name: "memory" or "reserved"
+ */
+struct memblock_type {
+	unsigned long cnt;
+	unsigned long max;
+	phys_addr_t total_size;
+	struct memblock_region *regions;
+	char *name;
+};
+
+/**
+ * struct memblock - the allocator's state
+ * @bottom_up: allocation direction (false = top-down)
+ * @current_limit: upper bound of "accessible" allocations
+ * @memory: usable RAM
+ * @reserved: taken ranges
+ */
+struct memblock {
+	bool bottom_up;
+	phys_addr_t current_limit;
+	struct memblock_type memory;
+	struct memblock_type reserved;
+};
+
+_Static_assert(sizeof(struct memblock_region) == 24, "x86-64 layout");
+_Static_assert(sizeof(struct memblock_type) == 40, "x86-64 layout");
+_Static_assert(sizeof(struct memblock) == 96, "x86-64 layout");
+
+extern struct memblock memblock;
+extern int memblock_debug;
+
+/* Hooks set by the environment (kernel: UART + kallsyms; host: tests). */
+typedef void (*memblock_print_fn)(const char *text, void *ctx);
+typedef int (*memblock_symbolize_fn)(uint64_t addr, char *buf, size_t len, void *ctx);
+typedef void (*memblock_free_pages_fn)(phys_addr_t base, phys_addr_t size, void *ctx);
+void memblock_set_print_hook(memblock_print_fn fn, void *ctx);
+void memblock_set_symbolizer(memblock_symbolize_fn fn, void *ctx);
+void memblock_set_free_pages_hook(memblock_free_pages_fn fn, void *ctx);
+void memblock_reset_state(void);
+
+/* Ranges. */
+int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock_flags flags);
+int memblock_add(phys_addr_t base, phys_addr_t size);
+int memblock_remove(phys_addr_t base, phys_addr_t size);
+int memblock_phys_free(phys_addr_t base, phys_addr_t size);
+void memblock_free(void *ptr, size_t size);
+int memblock_reserve(phys_addr_t base, phys_addr_t size);
+int memblock_physmem_add(phys_addr_t base, phys_addr_t size);
+
+/* Flags and nodes. */
+int memblock_mark_hotplug(phys_addr_t base, phys_addr_t size);
+int memblock_clear_hotplug(phys_addr_t base, phys_addr_t size);
+int memblock_mark_mirror(phys_addr_t base, phys_addr_t size);
+int memblock_mark_nomap(phys_addr_t base, phys_addr_t size);
+int memblock_clear_nomap(phys_addr_t base, phys_addr_t size);
+int memblock_reserved_mark_noinit(phys_addr_t base, phys_addr_t size);
+int memblock_set_node(phys_addr_t base, phys_addr_t size, struct memblock_type *type, int nid);
+void memblock_allow_resize(void);
+
+/* Allocation. */
+phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+				     phys_addr_t end, int nid, bool exact_nid);
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
+				      phys_addr_t start, phys_addr_t end);
+phys_addr_t memblock_phys_alloc_try_nid(phys_addr_t size, phys_addr_t align, int nid);
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+				   phys_addr_t max_addr, int nid);
+void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+				 phys_addr_t max_addr, int nid);
+void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+			     phys_addr_t max_addr, int nid);
+void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr);
+void *memblock_alloc_low(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_node(phys_addr_t size, phys_addr_t align, int nid);
+
+/* Limits and direction. */
+void memblock_set_current_limit(phys_addr_t limit);
+phys_addr_t memblock_get_current_limit(void);
+void memblock_set_bottom_up(bool enable);
+bool memblock_bottom_up(void);
+
+/* Queries. */
+phys_addr_t memblock_phys_mem_size(void);
+phys_addr_t memblock_reserved_size(void);
+phys_addr_t memblock_start_of_DRAM(void);
+phys_addr_t memblock_end_of_DRAM(void);
+bool memblock_is_memory(phys_addr_t addr);
+bool memblock_is_map_memory(phys_addr_t addr);
+bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size);
+bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
+bool memblock_is_reserved(phys_addr_t addr);
+int memblock_search_pfn_nid(unsigned long pfn, unsigned long *start_pfn, unsigned long *end_pfn);
+bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
+
+/* Memory limits. */
+void memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);
+void memblock_mem_limit_remove_map(phys_addr_t limit);
+void memblock_enforce_memory_limit(phys_addr_t memory_limit);
+void memblock_trim_memory(phys_addr_t align);
+
+/* Iterators (macros in Linux's shape; helpers below). */
+void __next_mem_range(uint64_t *idx, int nid, enum memblock_flags flags,
+		      struct memblock_type *type_a, struct memblock_type *type_b,
+		      phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid);
+void __next_mem_range_rev(uint64_t *idx, int nid, enum memblock_flags flags,
+			  struct memblock_type *type_a, struct memblock_type *type_b,
+			  phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid);
+void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
+			  unsigned long *out_end_pfn, int *out_nid);
+
+#define __for_each_mem_range(i, type_a, type_b, nid, flags, p_start, p_end, p_nid) \
+	for (i = 0, __next_mem_range(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid); \
+	     i != (uint64_t)ULLONG_MAX;							 \
+	     __next_mem_range(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
+#define __for_each_mem_range_rev(i, type_a, type_b, nid, flags, p_start, p_end, p_nid) \
+	for (i = (uint64_t)ULLONG_MAX,							 \
+	     __next_mem_range_rev(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid); \
+	     i != (uint64_t)ULLONG_MAX;							 \
+	     __next_mem_range_rev(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
+#define for_each_mem_range(i, p_start, p_end) \
+	__for_each_mem_range(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
+#define for_each_mem_range_rev(i, p_start, p_end) \
+	__for_each_mem_range_rev(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
+#define for_each_reserved_mem_range(i, p_start, p_end) \
+	__for_each_mem_range(i, &memblock.reserved, NULL, NUMA_NO_NODE, MEMBLOCK_NONE, p_start, p_end, NULL)
+#define for_each_free_mem_range(i, nid, flags, p_start, p_end, p_nid) \
+	__for_each_mem_range(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
+#define for_each_free_mem_range_reverse(i, nid, flags, p_start, p_end, p_nid) \
+	__for_each_mem_range_rev(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
+#define for_each_mem_pfn_range(i, nid, p_start, p_end, p_nid) \
+	for (i = -1, __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid); \
+	     i >= 0; __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid))
+
+/* End of early boot. */
+unsigned long memblock_free_all(void);
+void memblock_dump_all(void);
+void __memblock_dump_all(void);
+
+#endif /* _MEMBLOCK_H */
