@@ -3,8 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "mbagent/agent.h"
 #include "mbagent/error.h"
+#include "agent_internal.h"
 
 /**
  * mb_error_set() - record an error
@@ -54,11 +57,21 @@ int mb_error_prefix(struct mb_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
-	if (old[0])
-		snprintf(err->msg, sizeof(err->msg), "%.*s: %s", (int)sizeof(pre) - 1,
-			 pre, old);
-	else
-		snprintf(err->msg, sizeof(err->msg), "%s", pre);
+	if (old[0]) {
+		size_t n = strlen(pre), m = strlen(old);
+
+		if (n > sizeof(err->msg) - 3)
+			n = sizeof(err->msg) - 3;
+		memcpy(err->msg, pre, n);
+		memcpy(err->msg + n, ": ", 2);
+		n += 2;
+		if (m > sizeof(err->msg) - 1 - n)
+			m = sizeof(err->msg) - 1 - n;
+		memcpy(err->msg + n, old, m);
+		err->msg[n + m] = '\0';
+	} else {
+		memcpy(err->msg, pre, sizeof(err->msg));
+	}
 	if (err->code == MB_OK)
 		err->code = MB_ERR_INVAL;
 	return -1;
@@ -88,4 +101,37 @@ const char *mb_errcode_name(int code)
 	case MB_ERR_CLOSED:		return "closed";
 	}
 	return "unknown";
+}
+
+int mb_agent_verbose;
+
+/**
+ * mb_agent_log() - print one diagnostic line on stderr if verbose enough
+ * @level: 1 info, 2 debug
+ * @fmt: printf format, no trailing newline
+ */
+void mb_agent_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (mb_agent_verbose < level)
+		return;
+	fputs(level >= 2 ? "debug: " : "info: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/**
+ * mb_now_ms() - monotonic clock in milliseconds
+ *
+ * Return: milliseconds since an arbitrary start.
+ */
+int64_t mb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
