@@ -19,3 +19,12 @@ foreach(sc clean_reads adapts_to_e22 bad_checksums stub_naks split_packets
 	add_test(NAME agent_rsp_${sc} COMMAND test_agent_rsp ${sc})
 	set_tests_properties(agent_rsp_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
+
+add_executable(test_agent_serial ${MB_AGENT_UNIT_DIR}/test_serial.c)
+target_link_libraries(test_agent_serial PRIVATE mbagent Threads::Threads)
+mb_host_target(test_agent_serial)
+foreach(sc clean bad_crc error_frames short_frame huge_length peer_never_answers
+		peer_closes_mid_frame inconsistent_log_reply)
+	add_test(NAME agent_serial_${sc} COMMAND test_agent_serial ${sc})
+	set_tests_properties(agent_serial_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
