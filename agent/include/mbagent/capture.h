@@ -92,6 +92,20 @@ struct mb_meta {
 };
 
 /**
+ * struct mb_checkpoint - a state observed in the middle of the event stream
+ * @at: number of events (array index) that precede this state
+ * @state: the arrays at that point (e.g. a later "MEMBLOCK configuration:"
+ *   block of an imported console log)
+ *
+ * Added after the first contract (additive): captures from the agent have
+ * none.
+ */
+struct mb_checkpoint {
+	uint64_t at;
+	struct mb_state state;
+};
+
+/**
  * struct mb_capture - everything later commands need, without target or ELF
  * @source: enum mb_source
  * @build_id: kernel GNU build-id, @build_id_len bytes
@@ -103,6 +117,8 @@ struct mb_meta {
  * @events: @nevents events in sequence order
  * @syms: @nsyms symbol names referenced by events (caller_sym)
  * @meta: @nmeta key/value pairs
+ * @checkpoints: @ncheckpoints intermediate states, sorted by @at (additive
+ *   extension; NULL/0 when none)
  */
 struct mb_capture {
 	uint32_t source;
@@ -120,6 +136,8 @@ struct mb_capture {
 	size_t nsyms;
 	struct mb_meta *meta;
 	size_t nmeta;
+	struct mb_checkpoint *checkpoints;
+	size_t ncheckpoints;
 };
 
 struct mb_capture *mb_capture_new(void);
@@ -130,6 +148,23 @@ int mb_capture_set_meta(struct mb_capture *c, const char *key, const char *value
 const char *mb_capture_get_meta(const struct mb_capture *c, const char *key);
 /* Append an event (copied). 0 or -1 with @err set. */
 int mb_capture_add_event(struct mb_capture *c, const struct mb_event *ev, struct mb_error *err);
+
+/* Additive extensions (see docs/capture-format.md). */
+/* Append a checkpoint (state deep-copied). 0 or -1 with @err set. */
+int mb_capture_add_checkpoint(struct mb_capture *c, uint64_t at, const struct mb_state *st,
+			      struct mb_error *err);
+/* Deep-copy @src into @dst (regions duplicated). 0 or -1 with @err set. */
+int mb_state_copy(struct mb_state *dst, const struct mb_state *src, struct mb_error *err);
+/* Free the region arrays of @st and zero it. */
+void mb_state_clear(struct mb_state *st);
+/* Reserve room for @n more events (avoids repeated growth). 0 or -1. */
+int mb_capture_reserve_events(struct mb_capture *c, size_t n, struct mb_error *err);
+/* Linux name of an operation ("memblock_add"), or NULL if unknown. */
+const char *mb_op_name(unsigned int op);
+/* Operation number of a Linux name, or 0 (MB_OP_NONE) if unknown. */
+unsigned int mb_op_from_name(const char *name);
+/* Symbol name of an event's caller or NULL. */
+const char *mb_event_sym(const struct mb_capture *c, const struct mb_event *ev);
 
 /* File I/O (docs/capture-format.md): versioned, checksummed, atomic. */
 int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_error *err);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* cli.h - shared declarations of memblock-cli: command table, output, inputs. */
+#ifndef MB_CLI_H
+#define MB_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
+
+/* Exit statuses (documented in docs/cli.md). */
+#define MB_EXIT_OK		0
+#define MB_EXIT_FAIL		1	/* runtime error: file, format, target */
+#define MB_EXIT_USAGE		2	/* bad command line */
+#define MB_EXIT_DIVERGE		3	/* replay --verify found a divergence */
+#define MB_EXIT_GATE		4	/* a diff --fail-if-* gate tripped */
+#define MB_EXIT_INCOMPLETE	5	/* the log dropped events: cannot verify */
+
+/* Command flags. */
+#define CMD_INPUT		0x1	/* takes capture/log file operands */
+#define CMD_LIVE		0x2	/* accepts --attach (live target) */
+#define CMD_INTERACTIVE		0x4	/* needs a terminal (the shell) */
+
+/**
+ * struct cli_cmd - one entry of the command table
+ * @name: command word
+ * @handler: entry point, argv[0] is the command word; returns an exit status
+ *   and never calls exit(), so the shell can dispatch through the same table
+ * @flags: CMD_*
+ * @summary: one line for the command list
+ * @help: full --help text (also checked against docs/cli.md by a test)
+ */
+struct cli_cmd {
+	const char *name;
+	int (*handler)(int argc, char **argv);
+	unsigned int flags;
+	const char *summary;
+	const char *help;
+};
+
+extern const struct cli_cmd cli_commands[];
+extern const size_t cli_ncommands;
+const struct cli_cmd *cli_find(const char *name);
+/* Run one command: argv[0] is its name. Resets getopt and the JSON mode. */
+int cli_dispatch(int argc, char **argv);
+
+/* Handlers (one file each). */
+int cmd_capture(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Output mode of the running command: true = stdout carries only JSON. */
+extern bool cli_json;
+extern const char *cli_cmd_name;
+
+/* Print "Error: ..." on stderr (or {"error": ...} on stdout in JSON mode). */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_fail_err(int code, const struct mb_error *err);
+/* Print the --help text of the running command on stdout; returns 0. */
+int cli_usage(void);
+
+/*
+ * Common option parsing: getopt_long with the shared --help/-h and
+ * --json/-j added by the caller's tables; unknown options and missing
+ * arguments become one error line. Returns the option, -1 at the end, or
+ * '?' after printing the error (the caller returns MB_EXIT_USAGE).
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+bool cli_parse_u64(const char *s, uint64_t *out);
+bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b);
+
+/*
+ * Inputs: a capture file, a memblock=debug console log (imported on the
+ * fly) or a name registered by the shell ("@a"). NULL with @err set.
+ */
+struct mb_capture *cli_load(const char *path, struct mb_error *err);
+/* Shell hook: make @c loadable as @name ("@a"); @c is owned by the caller. */
+void cli_register_capture(const char *name, struct mb_capture *c);
+/* Free a capture returned by cli_load (no-op for registered ones). */
+void cli_release(struct mb_capture *c);
+/* Live target: capture through the agent from an --attach address. */
+struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
+				 struct mb_error *err);
+
+/* Formatting helpers. */
+void cli_human_size(uint64_t bytes, char *buf, size_t len);
+const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,
+		    size_t len);
+const char *cli_flag_names(uint32_t flags, char *buf, size_t len);
+
+/* cli/json.c: a strict streaming JSON writer on stdout. */
+struct json;
+struct json *json_new(FILE *f);
+void json_free(struct json *j);
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, const char *s);
+void json_int(struct json *j, int64_t v);
+void json_uint(struct json *j, uint64_t v);
+void json_hex(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+/* Write a JSON string literal for @s to @f (escaping as RFC 8259). */
+void json_write_string(FILE *f, const char *s);
+
+/* State dumping shared by dump, replay and the shell. */
+enum dump_format { DUMP_LINUX, DUMP_DEBUGFS, DUMP_TABLE };
+void cli_print_state(const struct mb_state *st, enum dump_format fmt);
+void cli_json_state(struct json *j, const struct mb_state *st);
+void cli_json_array(struct json *j, const struct mb_array *a);
+
+#endif /* MB_CLI_H */

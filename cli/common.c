@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* common.c - shared CLI plumbing: errors, options, inputs, state printing. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mbagent/agent.h"
+#include "mbagent/import.h"
+
+bool cli_json;
+const char *cli_cmd_name;
+
+/* The agent's capture entry point may be absent in partial builds. */
+#pragma weak mb_agent_capture
+
+/**
+ * cli_fail() - report an error the house way and return @code
+ * @code: exit status to return
+ * @fmt: printf format of the message (no "Error:" prefix, no newline)
+ *
+ * Text mode: one "Error: ..." line on stderr.  JSON mode: {"error": "..."}
+ * on stdout (and nothing else there).
+ *
+ * Return: @code.
+ */
+int cli_fail(int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (cli_json) {
+		fputs("{\"error\": ", stdout);
+		json_write_string(stdout, msg);
+		fputs("}\n", stdout);
+		fflush(stdout);
+	} else {
+		fprintf(stderr, "Error: %s\n", msg);
+	}
+	return code;
+}
+
+/**
+ * cli_fail_err() - report an agent error object
+ * @code: exit status to return
+ * @err: filled error
+ *
+ * Return: @code.
+ */
+int cli_fail_err(int code, const struct mb_error *err)
+{
+	return cli_fail(code, "%s", err->msg[0] ? err->msg : mb_errcode_name(err->code));
+}
+
+/**
+ * cli_usage() - print the running command's --help text
+ *
+ * Return: 0.
+ */
+int cli_usage(void)
+{
+	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
+
+	if (cmd)
+		fputs(cmd->help, stdout);
+	return 0;
+}
+
+/**
+ * cli_getopt() - getopt_long with the CLI's error reporting
+ * @argc: argument count
+ * @argv: arguments (argv[0] = command word)
+ * @shortopts: short options (a leading ':' is added)
+ * @longopts: long options
+ *
+ * Return: the option character, -1 at the end, or '?' after printing
+ * "Error: ..." for an unknown option or a missing argument.
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	char so[128];
+	int c, i;
+
+	snprintf(so, sizeof(so), ":%s", shortopts);
+	opterr = 0;
+	c = getopt_long(argc, argv, so, longopts, NULL);
+	if (c == '?' || c == ':') {
+		const char *arg = argv[optind - 1 < argc ? optind - 1 : argc - 1];
+
+		/* JSON mode may be requested later on the line: look ahead. */
+		for (i = 1; i < argc; i++)
+			if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+				cli_json = true;
+		if (c == ':')
+			cli_fail(MB_EXIT_USAGE, "%s: option '%s' needs an argument", argv[0], arg);
+		else if (optopt && optopt != '?')
+			cli_fail(MB_EXIT_USAGE, "%s: unknown option '-%c' (see '%s --help')",
+				 argv[0], optopt, argv[0]);
+		else
+			cli_fail(MB_EXIT_USAGE, "%s: unknown option '%s' (see '%s --help')",
+				 argv[0], arg, argv[0]);
+		return '?';
+	}
+	return c;
+}
+
+/**
+ * cli_parse_u64() - parse a decimal or 0x-hex number, with K/M/G suffixes
+ * @s: text
+ * @out: value
+ *
+ * Return: true on success.
+ */
+bool cli_parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	switch (*end) {
+	case 'k': case 'K':
+		v <<= 10; end++; break;
+	case 'm': case 'M':
+		v <<= 20; end++; break;
+	case 'g': case 'G':
+		v <<= 30; end++; break;
+	}
+	if (*end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/**
+ * cli_parse_range() - parse "A-B"
+ * @s: text
+ * @a: first value
+ * @b: second value
+ *
+ * Return: true on success (and A <= B).
+ */
+bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b)
+{
+	char buf[128], *dash;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	dash = strchr(buf + 1, '-');
+	if (!dash)
+		return false;
+	*dash = 0;
+	return cli_parse_u64(buf, a) && cli_parse_u64(dash + 1, b) && *a <= *b;
+}
+
+/* ---- inputs ---- */
+
+struct named {
+	char name[64];
+	struct mb_capture *c;
+};
+
+static struct named registry[8];
+
+/**
+ * cli_register_capture() - make a capture loadable by name (shell)
+ * @name: e.g. "@a"; NULL @c removes the name
+ * @c: capture, owned by the caller
+ */
+void cli_register_capture(const char *name, struct mb_capture *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
+		if (registry[i].c && !strcmp(registry[i].name, name)) {
+			registry[i].c = c;
+			return;
+		}
+	}
+	for (i = 0; c && i < sizeof(registry) / sizeof(registry[0]); i++) {
+		if (!registry[i].c) {
+			snprintf(registry[i].name, sizeof(registry[i].name), "%s", name);
+			registry[i].c = c;
+			return;
+		}
+	}
+}
+
+/**
+ * cli_release() - free a capture from cli_load()
+ * @c: capture (registered ones are left alone)
+ */
+void cli_release(struct mb_capture *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
+		if (registry[i].c == c)
+			return;
+	mb_capture_free(c);
+}
+
+/**
+ * cli_load() - load a capture file or import a console log
+ * @path: file name, or a name registered with cli_register_capture()
+ * @err: filled on failure
+ *
+ * Return: a capture (release with cli_release()) or NULL with @err set.
+ */
+struct mb_capture *cli_load(const char *path, struct mb_error *err)
+{
+	static const char magic[8] = "MBCAPTUR";
+	unsigned char head[8];
+	size_t i, n;
+	FILE *f;
+
+	if (path[0] == '@') {
+		for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
+			if (registry[i].c && !strcmp(registry[i].name, path))
+				return registry[i].c;
+		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "%s: no such loaded capture", path);
+		return NULL;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,
+			     "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n == sizeof(head) && !memcmp(head, magic, 8))
+		return mb_capture_read(path, err);
+	if (n > 0 && n < sizeof(head) && !memcmp(head, magic, n)) {
+		mb_error_set(err, MB_ERR_CORRUPT, 0, 0, "%s: truncated capture file", path);
+		return NULL;
+	}
+	if (mb_import_sniff(path) == 1)
+		return mb_import_file(path, NULL, err);
+	mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+		     "%s: not a capture file or a memblock=debug console log", path);
+	return NULL;
+}
+
+/**
+ * cli_load_live() - capture from a running QEMU through the agent
+ * @attach: address as for `capture --attach`
+ * @elf: ELF of the running kernel, may be NULL
+ * @transport: transport name, may be NULL
+ * @err: filled on failure
+ *
+ * Return: a capture or NULL with @err set.
+ */
+struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
+				 struct mb_error *err)
+{
+	struct mb_capture_opts o;
+
+	if (!mb_agent_capture) {
+		mb_error_set(err, MB_ERR_UNSUPPORTED, 0, 0,
+			     "live targets are not supported by this build (no agent)");
+		return NULL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.attach = attach;
+	o.elf = elf;
+	o.transport = transport;
+	o.timeout_s = 30;
+	return mb_agent_capture(&o, err);
+}
+
+/* ---- formatting ---- */
+
+/**
+ * cli_human_size() - "4 KiB", "1.5 MiB"
+ * @bytes: size
+ * @buf: output
+ * @len: size of @buf
+ */
+void cli_human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024.0 && u < 6) {
+		v /= 1024.0;
+		u++;
+	}
+	if (!u)
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+	else if (v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+/**
+ * cli_sym() - "func+0xoff" for an event's caller
+ * @c: capture
+ * @ev: event
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,
+		    size_t len)
+{
+	const char *s = mb_event_sym(c, ev);
+
+	if (s && ev->caller_off)
+		snprintf(buf, len, "%s+0x%x", s, ev->caller_off);
+	else if (s)
+		snprintf(buf, len, "%s", s);
+	else if (ev->caller)
+		snprintf(buf, len, "0x%" PRIx64, ev->caller);
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/**
+ * cli_flag_names() - debugfs-style flag names ("NONE", "HOTPLUG|NOMAP")
+ * @flags: enum memblock_flags bits
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+const char *cli_flag_names(uint32_t flags, char *buf, size_t len)
+{
+	static const char *const names[] = { "HOTPLUG", "MIRROR", "NOMAP", "DRV_MNG",
+					     "RSV_NIT" };
+	size_t used = 0;
+	int bit;
+
+	buf[0] = 0;
+	if (!flags) {
+		snprintf(buf, len, "NONE");
+		return buf;
+	}
+	for (bit = 0; bit < 32; bit++) {
+		if (!(flags & (1u << bit)))
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "|" : "", bit < 5 ? names[bit] : "UNKNOWN");
+		if (used >= len)
+			break;
+	}
+	return buf;
+}
+
+static bool nid_valid(int32_t nid)
+{
+	return nid >= 0 && nid < 1024;
+}
+
+static void print_linux_array(const char *name, const struct mb_array *a)
+{
+	uint64_t i;
+
+	printf(" %s.cnt  = 0x%" PRIx64 "\n", name, a->cnt);
+	for (i = 0; i < a->cnt; i++) {
+		const struct mb_region_rec *r = &a->regions[i];
+		char node[32] = "";
+
+		if (nid_valid(r->nid))
+			snprintf(node, sizeof(node), " on node %d", r->nid);
+		printf(" %s[%#" PRIx64 "]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64
+		       " bytes%s flags: %#x\n", name, i, r->base, r->base + r->size - 1, r->size,
+		       node, r->flags);
+	}
+}
+
+static void print_debugfs_array(const char *name, const struct mb_array *a)
+{
+	char fl[128];
+	uint64_t i;
+
+	printf("%s:\n", name);
+	for (i = 0; i < a->cnt; i++) {
+		const struct mb_region_rec *r = &a->regions[i];
+
+		printf("%4d: 0x%016" PRIx64 "..0x%016" PRIx64 " ", (int)i, r->base,
+		       r->base + r->size - 1);
+		if (nid_valid(r->nid))
+			printf("%4d ", r->nid);
+		else
+			printf("%4c ", 'x');
+		printf("%s\n", cli_flag_names(r->flags, fl, sizeof(fl)));
+	}
+}
+
+static void print_table_array(const char *name, const struct mb_array *a)
+{
+	char hs[32], fl[128], node[16];
+	uint64_t i;
+
+	for (i = 0; i < a->cnt; i++) {
+		const struct mb_region_rec *r = &a->regions[i];
+
+		cli_human_size(r->size, hs, sizeof(hs));
+		if (nid_valid(r->nid))
+			snprintf(node, sizeof(node), "%d", r->nid);
+		else
+			snprintf(node, sizeof(node), "-");
+		printf("%-8s %5" PRIu64 "  0x%016" PRIx64 "  0x%016" PRIx64 "  %10s  %4s  %s\n",
+		       name, i, r->base, r->base + r->size, hs, node,
+		       cli_flag_names(r->flags, fl, sizeof(fl)));
+	}
+}
+
+/**
+ * cli_print_state() - print a state in one of the text formats
+ * @st: state
+ * @fmt: DUMP_LINUX (memblock_dump_all), DUMP_DEBUGFS (6.12) or DUMP_TABLE
+ */
+void cli_print_state(const struct mb_state *st, enum dump_format fmt)
+{
+	char a[32], b[32];
+
+	switch (fmt) {
+	case DUMP_LINUX:
+		printf("MEMBLOCK configuration:\n");
+		printf(" memory size = 0x%016" PRIx64 " reserved size = 0x%016" PRIx64 "\n",
+		       st->memory.total_size, st->reserved.total_size);
+		print_linux_array("memory", &st->memory);
+		print_linux_array("reserved", &st->reserved);
+		break;
+	case DUMP_DEBUGFS:
+		print_debugfs_array("memory", &st->memory);
+		print_debugfs_array("reserved", &st->reserved);
+		break;
+	case DUMP_TABLE:
+		printf("%-8s %5s  %-18s  %-18s  %10s  %4s  %s\n", "array", "index", "base",
+		       "end", "size", "node", "flags");
+		print_table_array("memory", &st->memory);
+		print_table_array("reserved", &st->reserved);
+		cli_human_size(st->memory.total_size, a, sizeof(a));
+		cli_human_size(st->reserved.total_size, b, sizeof(b));
+		printf("memory %s in %" PRIu64 " regions, reserved %s in %" PRIu64
+		       " regions, current_limit 0x%" PRIx64 ", %s\n", a, st->memory.cnt, b,
+		       st->reserved.cnt, st->current_limit,
+		       st->bottom_up ? "bottom-up" : "top-down");
+		break;
+	}
+}
+
+/**
+ * cli_json_array() - one memblock_type as a JSON object
+ * @j: writer
+ * @a: array
+ */
+void cli_json_array(struct json *j, const struct mb_array *a)
+{
+	char fl[128];
+	uint64_t i;
+
+	json_obj_begin(j);
+	json_key(j, "cnt");
+	json_uint(j, a->cnt);
+	json_key(j, "max");
+	json_uint(j, a->max);
+	json_key(j, "total_size");
+	json_hex(j, a->total_size);
+	json_key(j, "regions");
+	json_arr_begin(j);
+	for (i = 0; i < a->cnt; i++) {
+		const struct mb_region_rec *r = &a->regions[i];
+
+		json_obj_begin(j);
+		json_key(j, "base");
+		json_hex(j, r->base);
+		json_key(j, "end");
+		json_hex(j, r->base + r->size);
+		json_key(j, "size");
+		json_hex(j, r->size);
+		json_key(j, "nid");
+		json_int(j, r->nid);
+		json_key(j, "flags");
+		json_str(j, cli_flag_names(r->flags, fl, sizeof(fl)));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/**
+ * cli_json_state() - a whole state as a JSON object
+ * @j: writer
+ * @st: state
+ */
+void cli_json_state(struct json *j, const struct mb_state *st)
+{
+	json_obj_begin(j);
+	json_key(j, "bottom_up");
+	json_bool(j, st->bottom_up);
+	json_key(j, "current_limit");
+	json_hex(j, st->current_limit);
+	json_key(j, "memory");
+	cli_json_array(j, &st->memory);
+	json_key(j, "reserved");
+	cli_json_array(j, &st->reserved);
+	json_obj_end(j);
+}

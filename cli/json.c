@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* json.c - a strict, streaming JSON writer (RFC 8259) for -j/--json output. */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+#define JSON_MAX_DEPTH 64
+
+struct json {
+	FILE *f;
+	int depth;
+	unsigned long count[JSON_MAX_DEPTH];	/* members written at each level */
+	bool after_key;
+};
+
+/**
+ * json_new() - start a JSON document
+ * @f: stream to write to
+ *
+ * Return: a writer, or NULL on ENOMEM.
+ */
+struct json *json_new(FILE *f)
+{
+	struct json *j = calloc(1, sizeof(*j));
+
+	if (j)
+		j->f = f;
+	return j;
+}
+
+/**
+ * json_free() - finish the document (newline) and free the writer
+ * @j: writer, may be NULL
+ */
+void json_free(struct json *j)
+{
+	if (!j)
+		return;
+	fputc('\n', j->f);
+	free(j);
+}
+
+static void indent(struct json *j)
+{
+	int i;
+
+	fputc('\n', j->f);
+	for (i = 0; i < j->depth; i++)
+		fputs("  ", j->f);
+}
+
+/* Separator and indentation before a value or a key. */
+static void pre_value(struct json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->depth > 0) {
+		if (j->count[j->depth - 1]++)
+			fputc(',', j->f);
+		indent(j);
+	}
+}
+
+/**
+ * json_write_string() - write @s as a JSON string literal
+ * @f: stream
+ * @s: UTF-8 text (NULL writes "")
+ *
+ * Quotes, backslashes and control characters are escaped; bytes >= 0x80 are
+ * passed through unchanged, except invalid UTF-8 which becomes U+FFFD.
+ */
+void json_write_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				fprintf(f, "\\u%04x", *p);
+			} else if (*p < 0x80) {
+				fputc(*p, f);
+			} else {
+				int n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+					(*p & 0xf8) == 0xf0 ? 3 : -1;
+				int k;
+
+				for (k = 1; n > 0 && k <= n; k++)
+					if ((p[k] & 0xc0) != 0x80)
+						n = -1;
+				if (n < 0) {
+					fputs("\\ufffd", f);
+				} else {
+					fwrite(p, 1, (size_t)n + 1, f);
+					p += n;
+				}
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+/**
+ * json_obj_begin() - open an object
+ * @j: writer
+ */
+void json_obj_begin(struct json *j)
+{
+	pre_value(j);
+	fputc('{', j->f);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->count[j->depth] = 0;
+	j->depth++;
+}
+
+/**
+ * json_obj_end() - close an object
+ * @j: writer
+ */
+void json_obj_end(struct json *j)
+{
+	j->depth--;
+	if (j->count[j->depth])
+		indent(j);
+	fputc('}', j->f);
+}
+
+/**
+ * json_arr_begin() - open an array
+ * @j: writer
+ */
+void json_arr_begin(struct json *j)
+{
+	pre_value(j);
+	fputc('[', j->f);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->count[j->depth] = 0;
+	j->depth++;
+}
+
+/**
+ * json_arr_end() - close an array
+ * @j: writer
+ */
+void json_arr_end(struct json *j)
+{
+	j->depth--;
+	if (j->count[j->depth])
+		indent(j);
+	fputc(']', j->f);
+}
+
+/**
+ * json_key() - write an object key; the next call writes its value
+ * @j: writer
+ * @key: key text
+ */
+void json_key(struct json *j, const char *key)
+{
+	pre_value(j);
+	json_write_string(j->f, key);
+	fputs(": ", j->f);
+	j->after_key = true;
+}
+
+/**
+ * json_str() - write a string value
+ * @j: writer
+ * @s: text (NULL writes null)
+ */
+void json_str(struct json *j, const char *s)
+{
+	pre_value(j);
+	if (s)
+		json_write_string(j->f, s);
+	else
+		fputs("null", j->f);
+}
+
+/**
+ * json_int() - write a signed integer value
+ * @j: writer
+ * @v: value
+ */
+void json_int(struct json *j, int64_t v)
+{
+	pre_value(j);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+/**
+ * json_uint() - write an unsigned integer value (counts, not addresses)
+ * @j: writer
+ * @v: value
+ */
+void json_uint(struct json *j, uint64_t v)
+{
+	pre_value(j);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+/**
+ * json_hex() - write a 64-bit address or size as a "0x..." string
+ * @j: writer
+ * @v: value
+ */
+void json_hex(struct json *j, uint64_t v)
+{
+	pre_value(j);
+	fprintf(j->f, "\"0x%" PRIx64 "\"", v);
+}
+
+/**
+ * json_bool() - write true or false
+ * @j: writer
+ * @v: value
+ */
+void json_bool(struct json *j, bool v)
+{
+	pre_value(j);
+	fputs(v ? "true" : "false", j->f);
+}
+
+/**
+ * json_null() - write null
+ * @j: writer
+ */
+void json_null(struct json *j)
+{
+	pre_value(j);
+	fputs("null", j->f);
+}
