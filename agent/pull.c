@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* pull.c - transport + ELF + BTF layout -> struct mb_capture (events, arrays, metadata). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mbagent/pull.h"
+#include "memblock.h"
+#include "agent_internal.h"
+
+#ifndef MB_AGENT_VERSION
+#define MB_AGENT_VERSION "unknown"
+#endif
+
+/**
+ * mb_pull_locate() - find the log and struct memblock by ELF symbol
+ * @elf: the kernel ELF (identity-mapped: symbol value = physical address)
+ * @evlog_addr: address of mb_evlog_area
+ * @evlog_bytes: its size
+ * @memblock_addr: address of memblock (may be NULL)
+ * @err: MB_ERR_NOTFOUND when a symbol is missing
+ *
+ * Return: 0 or -1.
+ */
+int mb_pull_locate(struct mb_elf *elf, uint64_t *evlog_addr, uint64_t *evlog_bytes,
+		   uint64_t *memblock_addr, struct mb_error *err)
+{
+	if (mb_elf_symbol(elf, "mb_evlog_area", evlog_addr, evlog_bytes, err))
+		return -1;
+	if (memblock_addr && mb_elf_symbol(elf, "memblock", memblock_addr, NULL, err))
+		return -1;
+	return 0;
+}
+
+static void set_initial(struct mb_state *s)
+{
+	/* Our kernel starts from memblock's static initialiser: empty arrays. */
+	memset(s, 0, sizeof(*s));
+	s->valid = true;
+	s->bottom_up = false;
+	s->current_limit = MEMBLOCK_ALLOC_ANYWHERE;
+	s->memory.max = INIT_MEMBLOCK_MEMORY_REGIONS;
+	s->reserved.max = INIT_MEMBLOCK_RESERVED_REGIONS;
+}
+
+static int meta_u64(struct mb_capture *c, const char *key, uint64_t v, bool hex)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), hex ? "%#" PRIx64 : "%" PRIu64, v);
+	return mb_capture_set_meta(c, key, buf);
+}
+
+/**
+ * mb_pull() - read everything a capture needs from a target
+ * @o: transport, ELF, layout and addresses
+ * @err: filled on failure; MB_ERR_MISMATCH when the ELF's build-id is not
+ *   the one in the target's log header
+ *
+ * Return: a new capture or NULL.
+ */
+struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
+{
+	uint64_t evlog = o->evlog_addr, bytes = o->evlog_bytes, mbaddr = o->memblock_addr;
+	struct mb_evlog_record *recs = NULL;
+	struct mb_evlog_header h;
+	struct mb_capture *c = NULL;
+	const uint8_t *bid;
+	size_t n = 0, bidlen;
+	char hex[80];
+
+	if (!o->t || !o->elf || !o->layout) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "mb_pull: transport, ELF and layout needed");
+		return NULL;
+	}
+	if (!evlog) {
+		if (mb_pull_locate(o->elf, &evlog, bytes ? NULL : &bytes, NULL, err))
+			return NULL;
+	}
+	if (mb_evlog_read_header(o->t, evlog, bytes, &h, err))
+		return NULL;
+	if (mb_elf_check_build_id(o->elf, h.build_id, h.build_id_len, err))
+		return NULL;
+	if (!mbaddr)
+		mbaddr = h.memblock_addr;
+	if (!mbaddr && mb_elf_symbol(o->elf, "memblock", &mbaddr, NULL, err))
+		return NULL;
+	if (mb_evlog_read_records(o->t, evlog, &h, &recs, &n, err))
+		return NULL;
+	c = mb_capture_new();
+	if (!c) {
+		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+		goto fail;
+	}
+	if (mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+		goto fail;
+	c->source = o->source;
+	memcpy(c->build_id, h.build_id, sizeof(c->build_id));
+	c->build_id_len = h.build_id_len;
+	c->log_capacity = h.capacity;
+	c->log_written = h.written;
+	c->log_dropped = h.dropped;
+	c->boot_state = h.boot_state;
+	set_initial(&c->initial);
+	for (size_t i = 0; i < n; i++) {
+		const struct mb_evlog_record *r = &recs[i];
+		struct mb_event ev = {
+			.seq = r->seq, .tsc = r->tsc, .op = r->op, .rflags = r->rflags,
+			.nid = r->nid, .base = r->base, .size = r->size, .align = r->align,
+			.min_addr = r->min_addr, .max_addr = r->max_addr, .result = r->result,
+			.caller = r->caller, .mflags = r->mflags, .memory_cnt = r->memory_cnt,
+			.reserved_cnt = r->reserved_cnt, .depth = r->depth,
+			.caller_sym = MB_NO_SYM, .caller_off = 0,
+		};
+		uint64_t off = 0;
+		const char *sym = r->caller ? mb_elf_symbolize(o->elf, r->caller, &off) : NULL;
+
+		if (sym && off <= UINT32_MAX) {
+			ev.caller_sym = mb_capture_intern_sym(c, sym);
+			ev.caller_off = ev.caller_sym == MB_NO_SYM ? 0 : (uint32_t)off;
+		}
+		if (mb_capture_add_event(c, &ev, err))
+			goto fail;
+	}
+	free(recs);
+	recs = NULL;
+	hex[0] = '\0';
+	for (uint32_t i = 0; i < h.build_id_len && i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", h.build_id[i]);
+	if (mb_capture_set_meta(c, "agent_version", MB_AGENT_VERSION) ||
+	    mb_capture_set_meta(c, "transport", o->t->ops->name) ||
+	    mb_capture_set_meta(c, "kernel", mb_elf_path(o->elf)) ||
+	    (hex[0] && mb_capture_set_meta(c, "build_id", hex)) ||
+	    meta_u64(c, "evlog_addr", evlog, true) ||
+	    meta_u64(c, "memblock_addr", mbaddr, true) ||
+	    (o->ram_size && meta_u64(c, "ram_size", o->ram_size, false)) ||
+	    (o->qemu_cmdline && mb_capture_set_meta(c, "qemu_cmdline", o->qemu_cmdline))) {
+		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+		goto fail;
+	}
+	if (mb_elf_build_id(o->elf, &bid, &bidlen) == 0 && !h.build_id_len)
+		mb_agent_log(1, "target log has no build-id; trusting %s", mb_elf_path(o->elf));
+	if (h.dropped)
+		mb_agent_log(1, "the kernel's log dropped %llu events (capacity %u)",
+			     (unsigned long long)h.dropped, h.capacity);
+	return c;
+fail:
+	free(recs);
+	mb_capture_free(c);
+	return NULL;
+}
