@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* map.h - internal interface of the map command: coverage model and renderers. */
+#ifndef MBCLI_MAP_H
+#define MBCLI_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <mbagent/capture.h>
+
+/* Owner 0 is always the initial state's owner: nobody logged the call. */
+#define MAP_OWNER_PRELOG	0
+#define MAP_PRELOG_NAME		"unknown (pre-log)"
+
+/**
+ * struct map_seg - a half-open physical range [@base, @end) with an owner
+ * @owner: index into map_model.owners (0 for memory coverage)
+ */
+struct map_seg {
+	uint64_t base;
+	uint64_t end;
+	uint32_t owner;
+};
+
+/**
+ * struct map_segs - sorted, non-overlapping ranges; adjacent ranges with
+ * the same owner are always merged
+ */
+struct map_segs {
+	struct map_seg *v;
+	size_t n;
+	size_t cap;
+};
+
+/**
+ * struct map_model - replays a capture's events at coverage level, keeping
+ * for every reserved byte the caller that reserved or allocated it
+ * @cap: the capture (not owned)
+ * @at: number of events applied so far
+ * @memory: memory coverage (owner unused)
+ * @reserved: reserved coverage, owner = caller
+ * @owners: owner names (functions, offsets stripped); [0] = pre-log
+ * @nowners: entries in @owners
+ * @sym_owner: capture symbol index -> owner index (UINT32_MAX = not yet)
+ * @last_alloc_owner: owner of the previous event if it was a successful
+ *   allocation, else UINT32_MAX (to credit memblock's inner reserve to the
+ *   allocation's caller)
+ */
+struct map_model {
+	const struct mb_capture *cap;
+	size_t at;
+	struct map_segs memory;
+	struct map_segs reserved;
+	char **owners;
+	size_t nowners;
+	size_t owners_cap;
+	uint32_t *sym_owner;
+	uint32_t *hash;
+	size_t hash_cap;
+	uint32_t last_alloc_owner;
+};
+
+/**
+ * struct map_region - one region of a snapshot: [@base, @end) made of
+ * pieces [@first, @first + @npieces) of map_snapshot.pieces
+ * @owner: the owner with the most bytes in the region (reserved only)
+ */
+struct map_region {
+	uint64_t base;
+	uint64_t end;
+	size_t first;
+	size_t npieces;
+	uint32_t owner;
+};
+
+/**
+ * struct map_snapshot - the state after @at events, as regions
+ * @exact: regions come from captured arrays (initial or final), not from
+ *   merged coverage
+ */
+struct map_snapshot {
+	size_t at;
+	bool exact;
+	struct map_region *memory;
+	size_t nmemory;
+	struct map_region *reserved;
+	size_t nreserved;
+	struct map_seg *pieces;
+	size_t npieces;
+	uint64_t memory_bytes;
+	uint64_t reserved_bytes;
+	uint64_t free_bytes;
+};
+
+/**
+ * struct map_run - one contiguous stretch of the displayed address space
+ * (holes between runs are collapsed)
+ */
+struct map_run {
+	uint64_t base;
+	uint64_t end;
+};
+
+/* Coverage sets (map_model.c). */
+int map_segs_paint(struct map_segs *s, uint64_t base, uint64_t end, uint32_t owner);
+int map_segs_erase(struct map_segs *s, uint64_t base, uint64_t end);
+void map_segs_free(struct map_segs *s);
+
+/* The model (map_model.c). */
+int map_model_init(struct map_model *m, const struct mb_capture *cap);
+void map_model_free(struct map_model *m);
+int map_model_reset(struct map_model *m);
+int map_model_step(struct map_model *m);
+int map_model_seek(struct map_model *m, size_t at);
+int map_model_snapshot(const struct map_model *m, struct map_snapshot *s);
+void map_snapshot_free(struct map_snapshot *s);
+const char *map_owner_name(const struct map_model *m, uint32_t owner);
+int map_layout_runs(const struct map_segs *extent, size_t max_runs,
+		    struct map_run **runs, size_t *nruns);
+bool map_is_alloc_op(unsigned int op);
+
+int map_extent(const struct map_snapshot *s, struct map_segs *ext);
+int map_rows_for(uint64_t len);
+/* "#rrggbb" for owner slot @idx (slot of the pre-log owner: grey); buf >= 8. */
+const char *map_color(uint32_t idx, bool prelog, char *buf);
+/* Write @str escaped for XML/HTML text and attributes. */
+void map_xml_escape(FILE *out, const char *str);
+
+/* Human sizes: "512 KiB", "1.5 GiB"; @buf at least 16 bytes. */
+const char *map_human(uint64_t bytes, char *buf, size_t len);
+
+/**
+ * struct map_opts - rendering options
+ * @width: columns (text) or pixels (svg, html)
+ * @color: ANSI colour (text)
+ */
+struct map_opts {
+	int width;
+	bool color;
+	const char *title;
+};
+
+/* Renderers (map_text.c, map_svg.c, map_html.c, map_json in map.c). */
+int map_render_text(FILE *out, const struct map_model *m, const struct map_snapshot *s,
+		    const struct map_opts *o);
+int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapshot *s,
+		   const struct map_opts *o);
+int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
+		    size_t budget_pieces);
+
+/* Order owners for a legend: most reserved bytes first. Returns a malloc'd
+ * array of @n owner indices and per-owner byte/range totals. */
+struct map_legend_ent {
+	uint32_t owner;
+	uint64_t bytes;
+	size_t ranges;
+};
+int map_legend(const struct map_model *m, const struct map_snapshot *s,
+	       struct map_legend_ent **ents, size_t *n);
+
+#endif /* MBCLI_MAP_H */

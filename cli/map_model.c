@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* map_model.c - coverage-level replay of a capture that remembers who reserved each byte. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uapi/mb_evlog.h>
+#include "map.h"
+
+#define NO_OWNER UINT32_MAX
+
+void map_segs_free(struct map_segs *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+/* First segment whose end is above @addr. */
+static size_t segs_lower(const struct map_segs *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Replace [base, end) by one segment of @owner (insert) or by nothing. */
+static int segs_splice(struct map_segs *s, uint64_t base, uint64_t end,
+		       uint32_t owner, bool insert)
+{
+	struct map_seg tmp[3];
+	size_t k = 0, lo, hi, i;
+
+	if (base >= end)
+		return 0;
+	lo = segs_lower(s, base);
+	hi = lo;
+	while (hi < s->n && s->v[hi].base < end)
+		hi++;
+	if (lo < hi && s->v[lo].base < base)
+		tmp[k++] = (struct map_seg){ s->v[lo].base, base, s->v[lo].owner };
+	if (insert)
+		tmp[k++] = (struct map_seg){ base, end, owner };
+	if (lo < hi && s->v[hi - 1].end > end)
+		tmp[k++] = (struct map_seg){ end, s->v[hi - 1].end, s->v[hi - 1].owner };
+	/* Merge with the untouched neighbours. */
+	if (k && lo > 0 && s->v[lo - 1].end == tmp[0].base &&
+	    s->v[lo - 1].owner == tmp[0].owner) {
+		tmp[0].base = s->v[lo - 1].base;
+		lo--;
+	}
+	if (k && hi < s->n && s->v[hi].base == tmp[k - 1].end &&
+	    s->v[hi].owner == tmp[k - 1].owner) {
+		tmp[k - 1].end = s->v[hi].end;
+		hi++;
+	}
+	/* Merge inside tmp. */
+	for (i = 1; i < k;) {
+		if (tmp[i - 1].end == tmp[i].base && tmp[i - 1].owner == tmp[i].owner) {
+			tmp[i - 1].end = tmp[i].end;
+			memmove(&tmp[i], &tmp[i + 1], (k - i - 1) * sizeof(tmp[0]));
+			k--;
+		} else {
+			i++;
+		}
+	}
+	if (s->n - (hi - lo) + k > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		struct map_seg *nv;
+
+		while (ncap < s->n - (hi - lo) + k)
+			ncap *= 2;
+		nv = realloc(s->v, ncap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	memmove(&s->v[lo + k], &s->v[hi], (s->n - hi) * sizeof(s->v[0]));
+	memcpy(&s->v[lo], tmp, k * sizeof(tmp[0]));
+	s->n = s->n - (hi - lo) + k;
+	return 0;
+}
+
+/**
+ * map_segs_paint() - give [@base, @end) to @owner, replacing what was there
+ * @s: coverage set
+ * @base: start
+ * @end: end (exclusive)
+ * @owner: owner index
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_segs_paint(struct map_segs *s, uint64_t base, uint64_t end, uint32_t owner)
+{
+	return segs_splice(s, base, end, owner, true);
+}
+
+/**
+ * map_segs_erase() - remove [@base, @end) from a coverage set
+ * @s: coverage set
+ * @base: start
+ * @end: end (exclusive)
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_segs_erase(struct map_segs *s, uint64_t base, uint64_t end)
+{
+	return segs_splice(s, base, end, 0, false);
+}
+
+static uint64_t range_end(uint64_t base, uint64_t size)
+{
+	return size > UINT64_MAX - base ? UINT64_MAX : base + size;
+}
+
+/**
+ * map_is_alloc_op() - true for the memblock calls that allocate
+ * @op: enum mb_evlog_op
+ *
+ * Return: whether a successful @op reserves [result, result + size).
+ */
+bool map_is_alloc_op(unsigned int op)
+{
+	switch (op) {
+	case MB_OP_PHYS_ALLOC_RANGE:
+	case MB_OP_PHYS_ALLOC_TRY_NID:
+	case MB_OP_PHYS_ALLOC:
+	case MB_OP_ALLOC_RANGE_NID:
+	case MB_OP_ALLOC_TRY_NID:
+	case MB_OP_ALLOC_TRY_NID_RAW:
+	case MB_OP_ALLOC_EXACT_NID_RAW:
+	case MB_OP_ALLOC:
+	case MB_OP_ALLOC_RAW:
+	case MB_OP_ALLOC_FROM:
+	case MB_OP_ALLOC_LOW:
+	case MB_OP_ALLOC_NODE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* Owner index for @name, creating it on first use; NO_OWNER on ENOMEM. */
+static uint32_t owner_intern(struct map_model *m, const char *name)
+{
+	size_t i, mask;
+
+	if (m->nowners * 2 >= m->hash_cap) {
+		size_t ncap = m->hash_cap ? m->hash_cap * 2 : 256;
+		uint32_t *nh = malloc(ncap * sizeof(*nh));
+
+		if (!nh)
+			return NO_OWNER;
+		memset(nh, 0xff, ncap * sizeof(*nh));
+		for (i = 0; i < m->nowners; i++) {
+			size_t j = str_hash(m->owners[i]) & (ncap - 1);
+
+			while (nh[j] != NO_OWNER)
+				j = (j + 1) & (ncap - 1);
+			nh[j] = i;
+		}
+		free(m->hash);
+		m->hash = nh;
+		m->hash_cap = ncap;
+	}
+	mask = m->hash_cap - 1;
+	for (i = str_hash(name) & mask; m->hash[i] != NO_OWNER; i = (i + 1) & mask)
+		if (!strcmp(m->owners[m->hash[i]], name))
+			return m->hash[i];
+	if (m->nowners == m->owners_cap) {
+		size_t ncap = m->owners_cap ? m->owners_cap * 2 : 64;
+		char **no = realloc(m->owners, ncap * sizeof(*no));
+
+		if (!no)
+			return NO_OWNER;
+		m->owners = no;
+		m->owners_cap = ncap;
+	}
+	m->owners[m->nowners] = strdup(name);
+	if (!m->owners[m->nowners])
+		return NO_OWNER;
+	m->hash[i] = m->nowners;
+	return m->nowners++;
+}
+
+static uint32_t event_owner(struct map_model *m, const struct mb_event *ev)
+{
+	char buf[32];
+
+	if (ev->caller_sym != MB_NO_SYM && ev->caller_sym < m->cap->nsyms &&
+	    m->cap->syms[ev->caller_sym]) {
+		uint32_t o = m->sym_owner[ev->caller_sym];
+
+		if (o == NO_OWNER) {
+			o = owner_intern(m, m->cap->syms[ev->caller_sym]);
+			m->sym_owner[ev->caller_sym] = o;
+		}
+		return o;
+	}
+	if (!ev->caller)
+		return owner_intern(m, "unknown caller");
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, ev->caller);
+	return owner_intern(m, buf);
+}
+
+static int load_array(struct map_segs *s, const struct mb_array *a, uint32_t owner)
+{
+	uint64_t i;
+
+	if (!a->regions)
+		return 0;
+	for (i = 0; i < a->cnt; i++)
+		if (map_segs_paint(s, a->regions[i].base,
+				   range_end(a->regions[i].base, a->regions[i].size), owner))
+			return -1;
+	return 0;
+}
+
+/**
+ * map_model_reset() - go back to the capture's initial state (0 events)
+ * @m: model
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_reset(struct map_model *m)
+{
+	m->memory.n = 0;
+	m->reserved.n = 0;
+	m->at = 0;
+	m->last_alloc_owner = NO_OWNER;
+	if (m->cap->initial.valid) {
+		if (load_array(&m->memory, &m->cap->initial.memory, 0) ||
+		    load_array(&m->reserved, &m->cap->initial.reserved, MAP_OWNER_PRELOG))
+			return -1;
+	}
+	return 0;
+}
+
+/**
+ * map_model_init() - set up a model of @cap at its initial state
+ * @m: model to fill
+ * @cap: capture (must outlive the model)
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_init(struct map_model *m, const struct mb_capture *cap)
+{
+	memset(m, 0, sizeof(*m));
+	m->cap = cap;
+	m->sym_owner = malloc((cap->nsyms ? cap->nsyms : 1) * sizeof(uint32_t));
+	if (!m->sym_owner)
+		return -1;
+	memset(m->sym_owner, 0xff, (cap->nsyms ? cap->nsyms : 1) * sizeof(uint32_t));
+	if (owner_intern(m, MAP_PRELOG_NAME) != MAP_OWNER_PRELOG)
+		return -1;
+	return map_model_reset(m);
+}
+
+/**
+ * map_model_free() - release everything a model holds
+ * @m: model
+ */
+void map_model_free(struct map_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nowners; i++)
+		free(m->owners[i]);
+	free(m->owners);
+	free(m->hash);
+	free(m->sym_owner);
+	map_segs_free(&m->memory);
+	map_segs_free(&m->reserved);
+	memset(m, 0, sizeof(*m));
+}
+
+/**
+ * map_owner_name() - name of an owner
+ * @m: model
+ * @owner: owner index
+ *
+ * Return: the function name (offset stripped), or MAP_PRELOG_NAME.
+ */
+const char *map_owner_name(const struct map_model *m, uint32_t owner)
+{
+	return owner < m->nowners ? m->owners[owner] : "?";
+}
+
+/* Memory coverage: cut everything above the address where @limit bytes end. */
+static int enforce_limit(struct map_model *m, uint64_t limit)
+{
+	uint64_t acc = 0, cut = UINT64_MAX;
+	size_t i;
+
+	if (!limit)
+		return 0;
+	for (i = 0; i < m->memory.n; i++) {
+		uint64_t len = m->memory.v[i].end - m->memory.v[i].base;
+
+		if (acc + len >= limit) {
+			cut = m->memory.v[i].base + (limit - acc);
+			break;
+		}
+		acc += len;
+	}
+	if (cut == UINT64_MAX)
+		return 0;
+	if (map_segs_erase(&m->memory, cut, UINT64_MAX))
+		return -1;
+	return map_segs_erase(&m->reserved, cut, UINT64_MAX);
+}
+
+static int trim_memory(struct map_model *m, uint64_t align)
+{
+	size_t i;
+
+	if (!align || (align & (align - 1)))
+		return 0;
+	for (i = 0; i < m->memory.n; i++) {
+		struct map_seg *r = &m->memory.v[i];
+		uint64_t b = (r->base + align - 1) & ~(align - 1);
+		uint64_t e = r->end & ~(align - 1);
+
+		if (b >= e || b < r->base) {
+			memmove(r, r + 1, (m->memory.n - i - 1) * sizeof(*r));
+			m->memory.n--;
+			i--;
+			continue;
+		}
+		r->base = b;
+		r->end = e;
+	}
+	return 0;
+}
+
+/**
+ * map_model_step() - apply the next event
+ * @m: model
+ *
+ * Return: 0 (also when all events are applied), or -1 when out of memory.
+ */
+int map_model_step(struct map_model *m)
+{
+	const struct mb_event *ev;
+	uint64_t end;
+	uint32_t owner, next_alloc = NO_OWNER;
+	int ret = 0;
+
+	if (m->at >= m->cap->nevents)
+		return 0;
+	ev = &m->cap->events[m->at++];
+	end = range_end(ev->base, ev->size);
+	switch (ev->op) {
+	case MB_OP_ADD:
+	case MB_OP_ADD_NODE:
+		ret = map_segs_paint(&m->memory, ev->base, end, 0);
+		break;
+	case MB_OP_REMOVE:
+		ret = map_segs_erase(&m->memory, ev->base, end);
+		break;
+	case MB_OP_PHYS_FREE:
+	case MB_OP_FREE:
+		if (!(ev->rflags & MB_REC_FAILED))
+			ret = map_segs_erase(&m->reserved, ev->base, end);
+		break;
+	case MB_OP_CAP_MEMORY_RANGE:
+		if (ev->size) {
+			ret = map_segs_erase(&m->memory, 0, ev->base) ||
+			      map_segs_erase(&m->memory, end, UINT64_MAX) ||
+			      map_segs_erase(&m->reserved, 0, ev->base) ||
+			      map_segs_erase(&m->reserved, end, UINT64_MAX);
+		}
+		break;
+	case MB_OP_MEM_LIMIT_REMOVE_MAP:
+	case MB_OP_ENFORCE_MEMORY_LIMIT:
+		ret = enforce_limit(m, ev->max_addr);
+		break;
+	case MB_OP_TRIM_MEMORY:
+		ret = trim_memory(m, ev->max_addr);
+		break;
+	case MB_OP_RESERVE:
+		owner = event_owner(m, ev);
+		if (owner == NO_OWNER)
+			return -1;
+		/* memblock's own reserve on behalf of the allocation just logged */
+		if (m->last_alloc_owner != NO_OWNER &&
+		    (ev->depth > 0 || !strncmp(m->owners[owner], "memblock_", 9))) {
+			owner = m->last_alloc_owner;
+			next_alloc = owner;
+		}
+		if (!(ev->rflags & MB_REC_FAILED))
+			ret = map_segs_paint(&m->reserved, ev->base, end, owner);
+		break;
+	default:
+		if (!map_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
+			break;
+		owner = event_owner(m, ev);
+		if (owner == NO_OWNER)
+			return -1;
+		if (m->last_alloc_owner != NO_OWNER &&
+		    (ev->depth > 0 || !strncmp(m->owners[owner], "memblock_", 9)))
+			owner = m->last_alloc_owner;
+		next_alloc = owner;
+		if (ev->size)
+			ret = map_segs_paint(&m->reserved, ev->result,
+					     range_end(ev->result, ev->size), owner);
+		break;
+	}
+	m->last_alloc_owner = next_alloc;
+	return ret ? -1 : 0;
+}
+
+/**
+ * map_model_seek() - move to the state after the first @at events
+ * @m: model
+ * @at: event count (clamped to the number of events)
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_seek(struct map_model *m, size_t at)
+{
+	if (at > m->cap->nevents)
+		at = m->cap->nevents;
+	if (at < m->at && map_model_reset(m))
+		return -1;
+	while (m->at < at)
+		if (map_model_step(m))
+			return -1;
+	return 0;
+}
+
+static int region_cmp(const void *a, const void *b)
+{
+	const struct map_region *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* Regions from a captured array: sorted, overlaps clipped, empty dropped. */
+static int regions_from_array(const struct mb_array *a, struct map_region **out, size_t *n)
+{
+	struct map_region *r;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!a->regions || !a->cnt)
+		return 0;
+	r = calloc(a->cnt, sizeof(*r));
+	if (!r)
+		return -1;
+	for (i = 0; i < a->cnt; i++) {
+		r[k].base = a->regions[i].base;
+		r[k].end = range_end(a->regions[i].base, a->regions[i].size);
+		if (r[k].end > r[k].base)
+			k++;
+	}
+	qsort(r, k, sizeof(*r), region_cmp);
+	for (i = 1; i < k; i++)
+		if (r[i].base < r[i - 1].end)
+			r[i].base = r[i - 1].end > r[i].end ? r[i].end : r[i - 1].end;
+	*out = r;
+	*n = k;
+	return 0;
+}
+
+static int regions_from_segs(const struct map_segs *s, struct map_region **out, size_t *n)
+{
+	struct map_region *r;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!s->n)
+		return 0;
+	r = calloc(s->n, sizeof(*r));
+	if (!r)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		if (k && r[k - 1].end == s->v[i].base) {
+			r[k - 1].end = s->v[i].end;
+			continue;
+		}
+		r[k].base = s->v[i].base;
+		r[k].end = s->v[i].end;
+		k++;
+	}
+	*out = r;
+	*n = k;
+	return 0;
+}
+
+static int push_piece(struct map_snapshot *s, size_t *cap, size_t first,
+		      uint64_t b, uint64_t e, uint32_t o)
+{
+	if (b >= e)
+		return 0;
+	if (s->npieces > first && s->pieces[s->npieces - 1].end == b &&
+	    s->pieces[s->npieces - 1].owner == o) {
+		s->pieces[s->npieces - 1].end = e;
+		return 0;
+	}
+	if (s->npieces == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct map_seg *np = realloc(s->pieces, ncap * sizeof(*np));
+
+		if (!np)
+			return -1;
+		s->pieces = np;
+		*cap = ncap;
+	}
+	s->pieces[s->npieces++] = (struct map_seg){ b, e, o };
+	return 0;
+}
+
+/* Split every reserved region into pieces by owner; unowned bytes are pre-log. */
+static int attribute(const struct map_model *m, struct map_snapshot *s)
+{
+	const struct map_segs *rs = &m->reserved;
+	size_t cap = 0, i, j, p;
+
+	for (i = 0; i < s->nreserved; i++) {
+		struct map_region *r = &s->reserved[i];
+		uint64_t pos = r->base, best = 0;
+
+		r->first = s->npieces;
+		j = segs_lower(rs, r->base);
+		while (pos < r->end) {
+			uint64_t e;
+
+			if (j < rs->n && rs->v[j].base <= pos) {
+				e = rs->v[j].end < r->end ? rs->v[j].end : r->end;
+				if (push_piece(s, &cap, r->first, pos, e, rs->v[j].owner))
+					return -1;
+				j++;
+			} else {
+				e = j < rs->n && rs->v[j].base < r->end ? rs->v[j].base : r->end;
+				if (push_piece(s, &cap, r->first, pos, e, MAP_OWNER_PRELOG))
+					return -1;
+			}
+			pos = e;
+		}
+		r->npieces = s->npieces - r->first;
+		r->owner = MAP_OWNER_PRELOG;
+		for (p = r->first; p < s->npieces; p++) {
+			uint64_t len = s->pieces[p].end - s->pieces[p].base;
+
+			if (len > best) {
+				best = len;
+				r->owner = s->pieces[p].owner;
+			}
+		}
+	}
+	return 0;
+}
+
+static uint64_t overlap_bytes(const struct map_region *a, size_t na,
+			      const struct map_region *b, size_t nb)
+{
+	size_t i = 0, j = 0;
+	uint64_t sum = 0;
+
+	while (i < na && j < nb) {
+		uint64_t lo = a[i].base > b[j].base ? a[i].base : b[j].base;
+		uint64_t hi = a[i].end < b[j].end ? a[i].end : b[j].end;
+
+		if (hi > lo)
+			sum += hi - lo;
+		if (a[i].end < b[j].end)
+			i++;
+		else
+			j++;
+	}
+	return sum;
+}
+
+/**
+ * map_model_snapshot() - the model's current state as regions with owners
+ * @m: model
+ * @s: filled; release with map_snapshot_free()
+ *
+ * At 0 events and at the end, region boundaries come from the captured
+ * initial and final arrays (so the counts are memblock's); in between they
+ * are the merged coverage.
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_snapshot(const struct map_model *m, struct map_snapshot *s)
+{
+	const struct mb_state *st = NULL;
+	size_t i;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->at = m->at;
+	if (m->at == m->cap->nevents && m->cap->final.valid)
+		st = &m->cap->final;
+	else if (m->at == 0 && m->cap->initial.valid)
+		st = &m->cap->initial;
+	if (st) {
+		s->exact = true;
+		ret = regions_from_array(&st->memory, &s->memory, &s->nmemory) ||
+		      regions_from_array(&st->reserved, &s->reserved, &s->nreserved);
+	} else {
+		ret = regions_from_segs(&m->memory, &s->memory, &s->nmemory) ||
+		      regions_from_segs(&m->reserved, &s->reserved, &s->nreserved);
+	}
+	if (ret || attribute(m, s)) {
+		map_snapshot_free(s);
+		return -1;
+	}
+	for (i = 0; i < s->nmemory; i++)
+		s->memory_bytes += s->memory[i].end - s->memory[i].base;
+	for (i = 0; i < s->nreserved; i++)
+		s->reserved_bytes += s->reserved[i].end - s->reserved[i].base;
+	s->free_bytes = s->memory_bytes -
+		overlap_bytes(s->memory, s->nmemory, s->reserved, s->nreserved);
+	return 0;
+}
+
+/**
+ * map_snapshot_free() - release a snapshot
+ * @s: snapshot
+ */
+void map_snapshot_free(struct map_snapshot *s)
+{
+	free(s->memory);
+	free(s->reserved);
+	free(s->pieces);
+	memset(s, 0, sizeof(*s));
+}
+
+struct gap {
+	uint64_t len;
+	size_t idx;
+};
+
+static int gap_cmp(const void *a, const void *b)
+{
+	const struct gap *x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? 1 : -1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/**
+ * map_layout_runs() - the displayed stretches of the address space
+ * @extent: everything to show (memory and reserved, merged)
+ * @max_runs: at most this many runs: the largest holes are collapsed,
+ *   smaller ones stay inside a run
+ * @runs: malloc'd result
+ * @nruns: number of runs
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_layout_runs(const struct map_segs *extent, size_t max_runs,
+		    struct map_run **runs, size_t *nruns)
+{
+	struct gap *gaps;
+	bool *hole;
+	struct map_run *r;
+	size_t i, k = 0;
+
+	*runs = NULL;
+	*nruns = 0;
+	if (!extent->n)
+		return 0;
+	if (!max_runs)
+		max_runs = 1;
+	gaps = calloc(extent->n, sizeof(*gaps));
+	hole = calloc(extent->n, sizeof(*hole));
+	r = calloc(extent->n, sizeof(*r));
+	if (!gaps || !hole || !r) {
+		free(gaps);
+		free(hole);
+		free(r);
+		return -1;
+	}
+	for (i = 1; i < extent->n; i++) {
+		gaps[i - 1].len = extent->v[i].base - extent->v[i - 1].end;
+		gaps[i - 1].idx = i;
+	}
+	qsort(gaps, extent->n - 1, sizeof(*gaps), gap_cmp);
+	for (i = 0; i + 1 < extent->n && i + 1 < max_runs; i++)
+		if (gaps[i].len)
+			hole[gaps[i].idx] = true;
+	for (i = 0; i < extent->n; i++) {
+		if (i == 0 || hole[i]) {
+			r[k].base = extent->v[i].base;
+			r[k].end = extent->v[i].end;
+			k++;
+		} else {
+			r[k - 1].end = extent->v[i].end;
+		}
+	}
+	free(gaps);
+	free(hole);
+	*runs = r;
+	*nruns = k;
+	return 0;
+}
+
+/**
+ * map_human() - format a byte count with a binary unit
+ * @bytes: value
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+const char *map_human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+	else if (v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+static int legend_cmp(const void *a, const void *b, void *arg)
+{
+	const struct map_legend_ent *x = a, *y = b;
+	const struct map_model *m = arg;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	return strcmp(m->owners[x->owner], m->owners[y->owner]);
+}
+
+struct owner_tot {
+	uint64_t bytes;
+	size_t ranges;
+	uint64_t last_end;
+};
+
+/**
+ * map_legend() - owners present in a snapshot, most bytes first
+ * @m: model (owner names)
+ * @s: snapshot
+ * @ents: malloc'd result
+ * @n: number of entries
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_legend(const struct map_model *m, const struct map_snapshot *s,
+	       struct map_legend_ent **ents, size_t *n)
+{
+	struct owner_tot *t = calloc(m->nowners ? m->nowners : 1, sizeof(*t));
+	struct map_legend_ent *e;
+	size_t i, k = 0;
+
+	*ents = NULL;
+	*n = 0;
+	if (!t)
+		return -1;
+	for (i = 0; i < s->npieces; i++) {
+		struct owner_tot *o = &t[s->pieces[i].owner];
+
+		o->bytes += s->pieces[i].end - s->pieces[i].base;
+		if (!o->ranges || o->last_end != s->pieces[i].base)
+			o->ranges++;
+		o->last_end = s->pieces[i].end;
+	}
+	e = calloc(m->nowners ? m->nowners : 1, sizeof(*e));
+	if (!e) {
+		free(t);
+		return -1;
+	}
+	for (i = 0; i < m->nowners; i++)
+		if (t[i].ranges)
+			e[k++] = (struct map_legend_ent){ i, t[i].bytes, t[i].ranges };
+	free(t);
+	qsort_r(e, k, sizeof(*e), legend_cmp, (void *)m);
+	*ents = e;
+	*n = k;
+	return 0;
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* map_svg.c - the map as a standalone SVG image, plus colour and escaping helpers. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "map.h"
+
+#define SVG_MAX_RUNS	16
+#define SVG_BAR_H	22
+#define SVG_MARGIN	10
+
+static const char *const palette[] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+	"#e377c2", "#bcbd22", "#17becf", "#393b79", "#e6550d", "#31a354",
+};
+
+/**
+ * map_color() - colour of an owner slot
+ * @idx: slot (legend position, or owner index for the HTML page)
+ * @prelog: the pre-log owner, always grey
+ * @buf: at least 8 bytes
+ *
+ * Return: "#rrggbb" in @buf.
+ */
+const char *map_color(uint32_t idx, bool prelog, char *buf)
+{
+	double h, s = 0.55, l = 0.5, c, x, r = 0, g = 0, b = 0, mm;
+	int hi;
+
+	if (prelog) {
+		strcpy(buf, "#9e9e9e");
+		return buf;
+	}
+	if (idx < sizeof(palette) / sizeof(palette[0])) {
+		strcpy(buf, palette[idx]);
+		return buf;
+	}
+	/* golden-angle hues beyond the fixed palette */
+	h = idx * 137.508;
+	h = (h - 360.0 * (double)(uint64_t)(h / 360.0)) / 60.0;
+	c = (1 - (2 * l - 1 < 0 ? 1 - 2 * l : 2 * l - 1)) * s;
+	x = h - 2 * (int)(h / 2) - 1;
+	x = c * (1 - (x < 0 ? -x : x));
+	hi = (int)h;
+	switch (hi) {
+	case 0: r = c; g = x; break;
+	case 1: r = x; g = c; break;
+	case 2: g = c; b = x; break;
+	case 3: g = x; b = c; break;
+	case 4: r = x; b = c; break;
+	default: r = c; b = x; break;
+	}
+	mm = l - c / 2;
+	snprintf(buf, 8, "#%02x%02x%02x", (int)((r + mm) * 255), (int)((g + mm) * 255),
+		 (int)((b + mm) * 255));
+	return buf;
+}
+
+/**
+ * map_xml_escape() - write text escaped for XML/HTML content and attributes
+ * @out: stream
+ * @str: text
+ */
+void map_xml_escape(FILE *out, const char *str)
+{
+	for (; *str; str++) {
+		switch (*str) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default:
+			if ((unsigned char)*str < 0x20 && *str != '\n')
+				fputc('?', out);
+			else
+				fputc(*str, out);
+		}
+	}
+}
+
+static double xpos(const struct map_run *r, uint64_t a, double x0, double w)
+{
+	return x0 + (double)(a - r->base) / (double)(r->end - r->base) * w;
+}
+
+/**
+ * map_render_svg() - write one snapshot as a standalone SVG document
+ * @out: stream
+ * @m: model (owner names)
+ * @s: snapshot
+ * @o: @width in pixels, @title
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapshot *s,
+		   const struct map_opts *o)
+{
+	struct map_segs ext = { 0 };
+	struct map_run *runs = NULL;
+	struct map_legend_ent *leg = NULL;
+	size_t nruns = 0, nleg = 0, i, r, mi = 0, ri = 0;
+	uint32_t *slot = NULL;
+	int width = o->width < 300 ? 300 : o->width, height, y;
+	double x0 = SVG_MARGIN, bw = width - 2 * SVG_MARGIN;
+	char h1[24], h2[24], h3[24], col[8];
+	int ret = -1;
+
+	if (map_extent(s, &ext) || map_layout_runs(&ext, SVG_MAX_RUNS, &runs, &nruns) ||
+	    map_legend(m, s, &leg, &nleg))
+		goto out;
+	slot = calloc(m->nowners ? m->nowners : 1, sizeof(*slot));
+	if (!slot)
+		goto out;
+	for (i = 0; i < nleg; i++)
+		slot[leg[i].owner] = i;
+
+	height = 50 + (int)nruns * (18 + SVG_BAR_H + 8) + (nruns ? (int)(nruns - 1) * 16 : 0) +
+		 24 + (int)nleg * 18 + 10;
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" font-family=\"monospace\" font-size=\"12\">\n",
+		width, height, width, height);
+	fprintf(out, "<title>");
+	map_xml_escape(out, o->title ? o->title : "memblock map");
+	fprintf(out, "</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
+	fprintf(out, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">", SVG_MARGIN);
+	map_xml_escape(out, o->title ? o->title : "memblock map");
+	fprintf(out, "</text>\n<text x=\"%d\" y=\"36\">after %zu of %zu events: memory %s in "
+		"%zu regions, reserved %s in %zu regions, free %s</text>\n", SVG_MARGIN, s->at,
+		m->cap->nevents, map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		map_human(s->free_bytes, h3, sizeof(h3)));
+	y = 50;
+	for (r = 0; r < nruns; r++) {
+		const struct map_run *run = &runs[r];
+
+		if (r > 0) {
+			fprintf(out, "<text class=\"hole\" x=\"%d\" y=\"%d\" fill=\"#888888\" "
+				"font-style=\"italic\">~ hole 0x%" PRIx64 "-0x%" PRIx64 " (%s) ~</text>\n",
+				SVG_MARGIN, y + 11, runs[r - 1].end, run->base - 1,
+				map_human(run->base - runs[r - 1].end, h1, sizeof(h1)));
+			y += 16;
+		}
+		fprintf(out, "<text x=\"%d\" y=\"%d\">0x%" PRIx64 "-0x%" PRIx64 " (%s)</text>\n",
+			SVG_MARGIN, y + 13, run->base, run->end - 1,
+			map_human(run->end - run->base, h1, sizeof(h1)));
+		y += 18;
+		fprintf(out, "<g class=\"run\"><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
+			"fill=\"#f4f4f4\" stroke=\"#cccccc\"/>\n", x0, y, bw, SVG_BAR_H);
+		for (; mi < s->nmemory && s->memory[mi].base < run->end; mi++) {
+			const struct map_region *g = &s->memory[mi];
+			double a = xpos(run, g->base, x0, bw), b = xpos(run, g->end, x0, bw);
+
+			fprintf(out, "<rect class=\"mem\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+				"height=\"%d\" fill=\"#cfe8cf\"><title>memory 0x%" PRIx64 "-0x%" PRIx64
+				" (%s)</title></rect>\n", a, y, b - a, SVG_BAR_H, g->base, g->end - 1,
+				map_human(g->end - g->base, h1, sizeof(h1)));
+		}
+		for (; ri < s->nreserved && s->reserved[ri].base < run->end; ri++) {
+			const struct map_region *g = &s->reserved[ri];
+			size_t p;
+
+			fprintf(out, "<g class=\"rsv\"><title>reserved 0x%" PRIx64 "-0x%" PRIx64
+				" (%s)", g->base, g->end - 1,
+				map_human(g->end - g->base, h1, sizeof(h1)));
+			for (p = 0; p < g->npieces && p < 8; p++) {
+				const struct map_seg *pc = &s->pieces[g->first + p];
+
+				fprintf(out, "\n");
+				map_xml_escape(out, map_owner_name(m, pc->owner));
+				fprintf(out, ": %s", map_human(pc->end - pc->base, h1, sizeof(h1)));
+			}
+			if (g->npieces > 8)
+				fprintf(out, "\n... %zu more", g->npieces - 8);
+			fprintf(out, "</title>");
+			for (p = 0; p < g->npieces; p++) {
+				const struct map_seg *pc = &s->pieces[g->first + p];
+				double a = xpos(run, pc->base, x0, bw), b = xpos(run, pc->end, x0, bw);
+
+				fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
+					"fill=\"%s\"/>", a, y + 2, b - a < 1 ? 1.0 : b - a, SVG_BAR_H - 4,
+					map_color(slot[pc->owner], pc->owner == MAP_OWNER_PRELOG, col));
+			}
+			fprintf(out, "</g>\n");
+		}
+		fprintf(out, "</g>\n");
+		y += SVG_BAR_H + 8;
+	}
+	y += 8;
+	fprintf(out, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">reserved, by caller</text>\n",
+		SVG_MARGIN, y + 4);
+	y += 10;
+	for (i = 0; i < nleg; i++) {
+		fprintf(out, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+			"fill=\"%s\"/><text x=\"%d\" y=\"%d\">", SVG_MARGIN, y,
+			map_color(i, leg[i].owner == MAP_OWNER_PRELOG, col), SVG_MARGIN + 18, y + 10);
+		map_xml_escape(out, map_owner_name(m, leg[i].owner));
+		fprintf(out, " - %s in %zu range%s</text></g>\n",
+			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			leg[i].ranges == 1 ? "" : "s");
+		y += 18;
+	}
+	fprintf(out, "</svg>\n");
+	ret = 0;
+out:
+	map_segs_free(&ext);
+	free(runs);
+	free(leg);
+	free(slot);
+	return ret;
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* map_text.c - the terminal map: one bar per stretch of memory, holes collapsed. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "map.h"
+
+#define TEXT_MAX_RUNS	16
+#define TEXT_MAX_ROWS	8
+#define TEXT_MAX_RANGES	40
+#define NLETTERS	62
+
+static const char letters[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/* ANSI background colours, bright ones second; text is black on them. */
+static const int ansi_bg[] = { 46, 43, 45, 42, 44, 41, 106, 103, 105, 102, 104, 101 };
+
+/**
+ * map_extent() - union of a snapshot's memory and reserved regions
+ * @s: snapshot
+ * @ext: filled (owner 0); release with map_segs_free()
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_extent(const struct map_snapshot *s, struct map_segs *ext)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmemory; i++)
+		if (map_segs_paint(ext, s->memory[i].base, s->memory[i].end, 0))
+			return -1;
+	for (i = 0; i < s->nreserved; i++)
+		if (map_segs_paint(ext, s->reserved[i].base, s->reserved[i].end, 0))
+			return -1;
+	return 0;
+}
+
+/**
+ * map_rows_for() - bar rows for a stretch of @len bytes (about log4 of MiB)
+ * @len: bytes
+ *
+ * Return: 1..8.
+ */
+int map_rows_for(uint64_t len)
+{
+	int lg = 63 - __builtin_clzll(len | 1), rows = 1;
+
+	if (lg > 20)
+		rows += (lg - 20) / 2;
+	return rows > TEXT_MAX_ROWS ? TEXT_MAX_ROWS : rows;
+}
+
+static uint64_t lerp(uint64_t base, uint64_t len, uint64_t i, uint64_t n)
+{
+	return base + (uint64_t)((unsigned __int128)len * i / n);
+}
+
+struct cell_scan {
+	const struct map_snapshot *s;
+	size_t pi;	/* first piece that may overlap */
+	size_t mi;	/* first memory region that may overlap */
+};
+
+/* Owner with the largest single piece in [a, b), or -1; *mem: any memory. */
+static long cell_owner(struct cell_scan *c, uint64_t a, uint64_t b, bool *mem)
+{
+	const struct map_snapshot *s = c->s;
+	uint64_t best = 0;
+	long owner = -1;
+	size_t q;
+
+	while (c->pi < s->npieces && s->pieces[c->pi].end <= a)
+		c->pi++;
+	for (q = c->pi; q < s->npieces && s->pieces[q].base < b; q++) {
+		uint64_t lo = s->pieces[q].base > a ? s->pieces[q].base : a;
+		uint64_t hi = s->pieces[q].end < b ? s->pieces[q].end : b;
+
+		if (hi - lo > best) {
+			best = hi - lo;
+			owner = s->pieces[q].owner;
+		}
+	}
+	while (c->mi < s->nmemory && s->memory[c->mi].end <= a)
+		c->mi++;
+	*mem = c->mi < s->nmemory && s->memory[c->mi].base < b;
+	return owner;
+}
+
+static int hexdigits(uint64_t v)
+{
+	int d = 1;
+
+	while (v >>= 4)
+		d++;
+	return d;
+}
+
+/**
+ * map_render_text() - print the terminal map of one snapshot
+ * @out: stream
+ * @m: model (owner names)
+ * @s: snapshot to draw
+ * @o: width and colour
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_render_text(FILE *out, const struct map_model *m, const struct map_snapshot *s,
+		    const struct map_opts *o)
+{
+	struct map_segs ext = { 0 };
+	struct map_run *runs = NULL;
+	struct map_legend_ent *leg = NULL;
+	size_t nruns = 0, nleg = 0, i, r;
+	int *letter = NULL;
+	int digits = 8, barw, namew = 8, width = o->width;
+	bool suffix = true;
+	char h1[24], h2[24], h3[24];
+	struct cell_scan cs = { s, 0, 0 };
+	int ret = -1;
+
+	if (map_extent(s, &ext) || map_layout_runs(&ext, TEXT_MAX_RUNS, &runs, &nruns) ||
+	    map_legend(m, s, &leg, &nleg))
+		goto out;
+	letter = malloc((m->nowners ? m->nowners : 1) * sizeof(*letter));
+	if (!letter)
+		goto out;
+	for (i = 0; i < m->nowners; i++)
+		letter[i] = -1;
+	for (i = 0; i < nleg; i++)
+		letter[leg[i].owner] = i < NLETTERS ? (int)i : NLETTERS;
+
+	fprintf(out, "Physical address space after %zu of %zu events%s\n", s->at,
+		m->cap->nevents, s->exact ? "" : " (regions from coverage)");
+	fprintf(out, "memory %s in %zu regions, reserved %s in %zu regions, free %s\n\n",
+		map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		map_human(s->free_bytes, h3, sizeof(h3)));
+	if (!nruns) {
+		fprintf(out, "(no memory and no reservations)\n");
+		ret = 0;
+		goto out;
+	}
+	if (runs[nruns - 1].end > 1)
+		digits = hexdigits(runs[nruns - 1].end - 1) > 8 ?
+			 hexdigits(runs[nruns - 1].end - 1) : 8;
+	if (width < 40)
+		width = 40;
+	barw = width - (2 + digits) - 2 - 1 - 11;
+	if (barw < 24) {
+		suffix = false;
+		barw = width - (2 + digits) - 3;
+	}
+
+	for (r = 0; r < nruns; r++) {
+		uint64_t len = runs[r].end - runs[r].base;
+		int rows = map_rows_for(len), row;
+
+		if (r > 0) {
+			uint64_t hb = runs[r - 1].end, he = runs[r].base;
+
+			fprintf(out, "%*s~ hole 0x%0*" PRIx64 "-0x%0*" PRIx64 " (%s) ~\n",
+				digits / 2, "", digits, hb, digits, he - 1,
+				map_human(he - hb, h1, sizeof(h1)));
+		}
+		for (row = 0; row < rows; row++) {
+			uint64_t rb = lerp(runs[r].base, len, row, rows);
+			uint64_t re = lerp(runs[r].base, len, row + 1, rows);
+			int cur = -2, col;
+
+			fprintf(out, "0x%0*" PRIx64 " |", digits, rb);
+			for (col = 0; col < barw; col++) {
+				uint64_t a = lerp(rb, re - rb, col, barw);
+				uint64_t b = lerp(rb, re - rb, col + 1, barw);
+				bool mem;
+				long ow;
+				int li, want;
+				char ch;
+
+				if (b <= a)
+					b = a + 1;
+				ow = cell_owner(&cs, a, b, &mem);
+				li = ow >= 0 ? letter[ow] : -1;
+				if (li >= 0)
+					ch = li < NLETTERS ? letters[li] : '*';
+				else
+					ch = mem ? '.' : ' ';
+				want = li >= 0 ? li % 12 : (mem ? -1 : -3);
+				if (o->color && want != cur) {
+					if (want >= 0)
+						fprintf(out, "\033[0;30;%dm", ansi_bg[want]);
+					else if (want == -1)
+						fputs("\033[0;2m", out);
+					else
+						fputs("\033[0m", out);
+					cur = want;
+				}
+				fputc(ch, out);
+			}
+			if (o->color)
+				fputs("\033[0m", out);
+			fputc('|', out);
+			if (suffix && row == 0)
+				fprintf(out, " %10s", map_human(len, h1, sizeof(h1)));
+			fputc('\n', out);
+		}
+	}
+
+	fprintf(out, "\nLegend: '.' free memory, ' ' not memory, letters: reserved, by caller\n");
+	for (i = 0; i < nleg && i < NLETTERS; i++) {
+		int l = strlen(map_owner_name(m, leg[i].owner));
+
+		if (l > namew)
+			namew = l > 48 ? 48 : l;
+	}
+	for (i = 0; i < nleg; i++) {
+		uint64_t other = 0;
+		size_t orng = 0, j;
+
+		if (i == NLETTERS) {
+			for (j = i; j < nleg; j++) {
+				other += leg[j].bytes;
+				orng += leg[j].ranges;
+			}
+			fprintf(out, "  *  %-*s %10s  %zu ranges\n", namew, "(other callers)",
+				map_human(other, h1, sizeof(h1)), orng);
+			break;
+		}
+		if (o->color)
+			fprintf(out, "  \033[0;30;%dm%c\033[0m  ", ansi_bg[i % 12], letters[i]);
+		else
+			fprintf(out, "  %c  ", letters[i]);
+		fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
+			map_owner_name(m, leg[i].owner),
+			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			leg[i].ranges == 1 ? "" : "s");
+	}
+
+	fprintf(out, "\nReserved regions:\n");
+	for (i = 0; i < s->nreserved && i < TEXT_MAX_RANGES; i++) {
+		const struct map_region *g = &s->reserved[i];
+		size_t p, shown = 0;
+
+		fprintf(out, "  0x%0*" PRIx64 "-0x%0*" PRIx64 " %10s  ", digits, g->base,
+			digits, g->end - 1, map_human(g->end - g->base, h1, sizeof(h1)));
+		for (p = 0; p < g->npieces; p++) {
+			uint32_t ow = s->pieces[g->first + p].owner;
+			size_t q;
+			bool dup = false;
+
+			for (q = 0; q < p; q++)
+				dup |= s->pieces[g->first + q].owner == ow;
+			if (dup)
+				continue;
+			if (shown == 3) {
+				fprintf(out, ", ...");
+				break;
+			}
+			fprintf(out, "%s%s", shown ? ", " : "", map_owner_name(m, ow));
+			shown++;
+		}
+		fputc('\n', out);
+	}
+	if (s->nreserved > TEXT_MAX_RANGES)
+		fprintf(out, "  ... %zu more (-j lists all)\n", s->nreserved - TEXT_MAX_RANGES);
+	ret = 0;
+out:
+	map_segs_free(&ext);
+	free(runs);
+	free(leg);
+	free(letter);
+	return ret;
+}

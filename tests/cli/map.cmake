@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# map.cmake - tests of `memblock-cli map` (text/SVG/JSON goldens, HTML in headless Chromium).
+add_executable(mb-map-gencap ${CMAKE_CURRENT_LIST_DIR}/map_gencap.c)
+target_link_libraries(mb-map-gencap PRIVATE mbagent)
+mb_host_target(mb-map-gencap)
+
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(MAP_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/map_test.py
+	--cli $<TARGET_FILE:memblock-cli> --gencap $<TARGET_FILE:mb-map-gencap>
+	--data ${CMAKE_SOURCE_DIR}/tests/data/map --work ${CMAKE_CURRENT_BINARY_DIR}/map-work)
+
+foreach(t text_golden_no_color svg_golden json_golden at_replays_prefix
+	  text_colour_and_width html_self_contained errors_are_one_line
+	  html_renders_in_chromium html_slider_hash_changes_regions)
+	add_test(NAME cli.map.${t} COMMAND ${MAP_TEST} ${t})
+	set_tests_properties(cli.map.${t} PROPERTIES LABELS cli TIMEOUT 120)
+endforeach()

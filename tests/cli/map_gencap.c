@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* map_gencap.c - write deterministic captures for the map/shell tests and the map benchmark. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uapi/mb_evlog.h>
+#include <mbagent/capture.h>
+
+static struct mb_capture *cap;
+static uint64_t seq;
+
+static void die(const char *what, const struct mb_error *err)
+{
+	fprintf(stderr, "map_gencap: %s: %s\n", what, err ? err->msg : "out of memory");
+	exit(1);
+}
+
+static void ev(uint16_t op, uint64_t base, uint64_t size, uint64_t result, const char *caller,
+	       uint32_t off, uint16_t depth, uint32_t mcnt, uint32_t rcnt)
+{
+	struct mb_event e = { 0 };
+	struct mb_error err = { 0 };
+
+	e.seq = seq++;
+	e.op = op;
+	e.nid = -1;
+	e.base = base;
+	e.size = size;
+	e.align = 0;
+	e.max_addr = 0;
+	e.result = result;
+	e.caller = 0xffffffff81000000ULL + off;
+	e.caller_sym = caller ? mb_capture_intern_sym(cap, caller) : MB_NO_SYM;
+	e.caller_off = off;
+	e.depth = depth;
+	e.rflags = depth ? MB_REC_INTERNAL : 0;
+	e.memory_cnt = mcnt;
+	e.reserved_cnt = rcnt;
+	if (mb_capture_add_event(cap, &e, &err))
+		die("add event", &err);
+}
+
+static void set_array(struct mb_array *a, const uint64_t (*r)[2], size_t n)
+{
+	size_t i;
+
+	a->cnt = n;
+	a->max = 128;
+	a->total_size = 0;
+	a->regions = calloc(n ? n : 1, sizeof(*a->regions));
+	if (!a->regions)
+		die("array", NULL);
+	for (i = 0; i < n; i++) {
+		a->regions[i].base = r[i][0];
+		a->regions[i].size = r[i][1];
+		a->regions[i].nid = 0;
+		a->total_size += r[i][1];
+	}
+}
+
+/*
+ * A small boot: two initial memory ranges and two pre-log reservations,
+ * then reserve/alloc/free calls by a handful of callers, memory added
+ * above 4 GiB. The final arrays are what memblock holds after them.
+ */
+static void gen_small(void)
+{
+	static const uint64_t imem[][2] = {
+		{ 0x1000, 0x9e000 }, { 0x100000, 0x7ee0000 } };
+	static const uint64_t irsv[][2] = {
+		{ 0x0, 0x1000 }, { 0x1000000, 0x800000 } };
+	static const uint64_t fmem[][2] = {
+		{ 0x1000, 0x9e000 }, { 0x100000, 0x7ee0000 }, { 0x100000000, 0x40000000 } };
+	static const uint64_t frsv[][2] = {
+		{ 0x0, 0x1000 }, { 0x9f000, 0x61000 }, { 0x1000000, 0x800000 },
+		{ 0x7200000, 0x200000 }, { 0x7e80000, 0x100000 }, { 0x7fdf000, 0x1000 },
+		{ 0x13ff00000, 0x100000 } };
+
+	cap->source = MB_SRC_GDB;
+	cap->boot_state = MB_BOOT_STATE_DONE;
+	cap->initial.valid = true;
+	set_array(&cap->initial.memory, imem, 2);
+	set_array(&cap->initial.reserved, irsv, 2);
+	/* 0 */ ev(MB_OP_RESERVE, 0x9f000, 0x61000, 0, "reserve_bios_regions", 0x2a, 0, 2, 3);
+	/* 1 */ ev(MB_OP_RESERVE, 0x7000000, 0x400000, 0, "reserve_initrd", 0x51, 0, 2, 4);
+	/* 2 */ ev(MB_OP_RESERVE, 0x7fdf000, 0x1000, 0, "memblock_alloc_range_nid", 0x9c, 1, 2, 5);
+	/* 3 */ ev(MB_OP_PHYS_ALLOC_RANGE, 0, 0x1000, 0x7fdf000, "alloc_low_pages", 0x77, 0, 2, 5);
+	/* 4 */ ev(MB_OP_ALLOC_TRY_NID, 0, 0x80000, 0x7f00000, "sparse_init", 0x1b3, 0, 2, 6);
+	/* 5 */ ev(MB_OP_ALLOC_TRY_NID, 0, 0x80000, 0x7e80000, "alloc_node_data", 0x40, 0, 2, 6);
+	/* 6 */ ev(MB_OP_PHYS_FREE, 0x7000000, 0x200000, 0, "free_initrd_mem", 0x12, 0, 2, 6);
+	/* 7 */ ev(MB_OP_ADD, 0x100000000, 0x40000000, 0, "e820__memblock_setup", 0x8d, 0, 3, 6);
+	/* 8 */ ev(MB_OP_RESERVE, 0x13ff00000, 0x100000, 0, "reserve_crashkernel<&>", 0x33, 0, 3, 7);
+	cap->final.valid = true;
+	set_array(&cap->final.memory, fmem, 3);
+	set_array(&cap->final.reserved, frsv, 7);
+}
+
+/* xorshift64*: deterministic, no libc rand state */
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * @n events: memory in four ranges, then reservations and allocations by
+ * 64 callers with frees keeping about 2000 live; no final arrays.
+ */
+static void gen_big(size_t n)
+{
+	static const uint64_t mem[][2] = {
+		{ 0x1000, 0x9e000 }, { 0x100000, 0xbfe00000 },
+		{ 0x100000000, 0x200000000 }, { 0x400000000, 0x40000000 } };
+	uint64_t *live_b, *live_s;
+	size_t nlive = 0, i, maxlive = 2000;
+	char name[32];
+	struct mb_error err = { 0 };
+
+	live_b = calloc(maxlive, sizeof(*live_b));
+	live_s = calloc(maxlive, sizeof(*live_s));
+	if (!live_b || !live_s || mb_capture_reserve_events(cap, n, &err))
+		die("big", &err);
+	cap->source = MB_SRC_GDB;
+	cap->boot_state = MB_BOOT_STATE_DONE;
+	for (i = 0; i < 4 && i < n; i++)
+		ev(MB_OP_ADD, mem[i][0], mem[i][1], 0, "e820__memblock_setup", 0x10, 0, i + 1, 0);
+	for (; i < n; i++) {
+		uint64_t r = rnd();
+		uint64_t size = ((r >> 8) % 64 + 1) << 12;
+		uint64_t base = 0x100000 + ((r >> 20) % 0x2f000) * 0x4000;
+		unsigned int c = (r >> 40) % 64;
+
+		snprintf(name, sizeof(name), "caller_%02u", c);
+		if (nlive == maxlive || (nlive && (r & 3) == 0)) {
+			size_t k = (r >> 32) % nlive;
+
+			ev(MB_OP_PHYS_FREE, live_b[k], live_s[k], 0, name, 0x20, 0, 4, 0);
+			live_b[k] = live_b[--nlive];
+			live_s[k] = live_s[nlive];
+		} else if (r & 4) {
+			ev(MB_OP_RESERVE, base, size, 0, name, 0x30, 0, 4, 0);
+			live_b[nlive] = base;
+			live_s[nlive++] = size;
+		} else {
+			ev(MB_OP_ALLOC_TRY_NID, 0, size, base, name, 0x40, 0, 4, 0);
+			live_b[nlive] = base;
+			live_s[nlive++] = size;
+		}
+	}
+	free(live_b);
+	free(live_s);
+}
+
+int main(int argc, char **argv)
+{
+	struct mb_error err = { 0 };
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: map_gencap small|EVENTS OUT\n");
+		return 2;
+	}
+	cap = mb_capture_new();
+	if (!cap)
+		die("capture", NULL);
+	if (!strcmp(argv[1], "small"))
+		gen_small();
+	else
+		gen_big(strtoull(argv[1], NULL, 0));
+	if (mb_capture_write(cap, argv[2], &err))
+		die(argv[2], &err);
+	mb_capture_free(cap);
+	return 0;
+}

@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# map_test.py - scenario tests of `memblock-cli map`; run one scenario by name.
+"""Usage: map_test.py --cli BIN --gencap BIN --data DIR --work DIR SCENARIO
+
+Set MB_UPDATE_GOLDEN=1 to rewrite the golden files instead of comparing.
+"""
+import argparse
+import json
+import os
+import pty
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+import zlib
+
+ARGS = None
+# reserved region count after each number of events of the "small" capture
+SMALL_COUNTS = [2, 3, 4, 5, 5, 6, 6, 6, 6, 7]
+CHROMIUM = os.environ.get("MB_CHROMIUM", "/usr/bin/chromium")
+
+
+def fail(msg):
+    sys.stderr.write("FAIL: %s\n" % msg)
+    sys.exit(1)
+
+
+def small_capture():
+    """Generate the deterministic 'small' capture once per work dir."""
+    os.makedirs(ARGS.work, exist_ok=True)
+    path = os.path.join(ARGS.work, "small.cap")
+    if not os.path.exists(path):
+        tmp = "%s.%d" % (path, os.getpid())
+        subprocess.run([ARGS.gencap, "small", tmp], check=True)
+        os.replace(tmp, path)
+    return path
+
+
+def run(args, env=None, check=True):
+    e = dict(os.environ)
+    e.pop("NO_COLOR", None)
+    e.pop("COLUMNS", None)
+    if env:
+        e.update(env)
+    p = subprocess.run([ARGS.cli] + args, capture_output=True, env=e, timeout=60)
+    if check and p.returncode != 0:
+        fail("%s exited %d: %s" % (args, p.returncode, p.stderr.decode(errors="replace")))
+    return p
+
+
+def golden(name, out):
+    path = os.path.join(ARGS.data, name)
+    if os.environ.get("MB_UPDATE_GOLDEN"):
+        with open(path, "wb") as f:
+            f.write(out)
+        return
+    with open(path, "rb") as f:
+        want = f.read()
+    if want != out:
+        got = os.path.join(ARGS.work, name + ".got")
+        with open(got, "wb") as f:
+            f.write(out)
+        fail("%s differs from golden %s (diff -u %s %s)" % (name, path, path, got))
+
+
+def t_text_golden_no_color():
+    cap = small_capture()
+    out = run(["map", "--width", "100", cap], env={"NO_COLOR": "1"}).stdout
+    if b"\x1b" in out:
+        fail("ANSI escapes with NO_COLOR")
+    for line in out.decode().splitlines():
+        if len(line) > 100:
+            fail("line wider than --width 100: %r" % line)
+    text = out.decode()
+    for want in ("sparse_init", "alloc_node_data", "unknown (pre-log)",
+                 "reserve_crashkernel<&>", "~ hole"):
+        if want not in text:
+            fail("text map lacks %r" % want)
+    # the allocation's inner reserve is credited to the allocating caller
+    if "memblock_alloc_range_nid" in text:
+        fail("inner reserve not credited to alloc_low_pages")
+    golden("small.txt", out.replace(cap.encode(), b"CAPTURE"))
+
+
+def t_svg_golden():
+    cap = small_capture()
+    out = run(["map", "--format", "svg", "--width", "800", "--title", "small", cap]).stdout
+    root = ET.fromstring(out)
+    ns = "{http://www.w3.org/2000/svg}"
+    rsv = [g for g in root.iter(ns + "g") if g.get("class") == "rsv"]
+    if len(rsv) != SMALL_COUNTS[-1]:
+        fail("SVG has %d reserved groups, want %d" % (len(rsv), SMALL_COUNTS[-1]))
+    titles = " ".join(g.find(ns + "title").text for g in rsv)
+    if "sparse_init" not in titles or "alloc_node_data" not in titles:
+        fail("SVG tooltips lack callers")
+    golden("small.svg", out)
+
+
+def t_json_golden():
+    cap = small_capture()
+    out = run(["map", "-j", cap]).stdout
+    doc = json.loads(out)
+    if len(doc["reserved"]) != SMALL_COUNTS[-1] or not doc["exact"]:
+        fail("JSON reserved regions %d" % len(doc["reserved"]))
+    merged = [r for r in doc["reserved"] if r["base"] == "0x7e80000"]
+    if not merged or [p["caller"] for p in merged[0]["pieces"]] != \
+            ["alloc_node_data", "sparse_init"]:
+        fail("merged region pieces wrong: %r" % merged)
+    names = {c["name"] for c in doc["callers"]}
+    if "unknown (pre-log)" not in names or "alloc_low_pages" not in names:
+        fail("callers %r" % names)
+    if int(doc["free_bytes"], 16) + 0 <= 0:
+        fail("free bytes")
+    golden("small.json", out)
+
+
+def t_at_replays_prefix():
+    cap = small_capture()
+    for n, want in enumerate(SMALL_COUNTS):
+        doc = json.loads(run(["map", "-j", "--at", str(n), cap]).stdout)
+        if doc["at"] != n or len(doc["reserved"]) != want:
+            fail("--at %d: %d regions, want %d" % (n, len(doc["reserved"]), want))
+    doc = json.loads(run(["map", "-j", "--at", "4", cap]).stdout)
+    owners = {r["base"]: r["caller"] for r in doc["reserved"]}
+    if owners.get("0x7fdf000") != "alloc_low_pages":
+        fail("--at 4: 0x7fdf000 owned by %r" % owners.get("0x7fdf000"))
+    if owners.get("0x0") != "unknown (pre-log)":
+        fail("pre-log owner %r" % owners.get("0x0"))
+    doc = json.loads(run(["map", "-j", "--at", "7", cap]).stdout)
+    if [r["base"] for r in doc["reserved"] if r["base"] == "0x7000000"]:
+        fail("freed initrd half still shown at 7")
+
+
+def t_text_colour_and_width():
+    cap = small_capture()
+    # COLUMNS when stdout is not a terminal
+    out = run(["map", cap], env={"COLUMNS": "70"}).stdout.decode()
+    bars = [l for l in out.splitlines() if l.startswith("0x") and "|" in l]
+    if not bars or max(len(l) for l in bars) != 70:
+        fail("COLUMNS=70 not honoured: %r" % bars[:2])
+    if "\x1b" in out:
+        fail("colour on a pipe")
+    # a terminal: colour unless NO_COLOR, width from TIOCGWINSZ
+    for no_color in (False, True):
+        text = pty_run([ARGS.cli, "map", cap], cols=90, no_color=no_color)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+        bars = [l for l in plain.splitlines() if l.startswith("0x") and "|" in l]
+        if not bars or max(len(l) for l in bars) != 90:
+            fail("terminal width 90 not honoured: %r" % bars[:2])
+        if no_color == ("\x1b[" in text):
+            fail("colour %s with NO_COLOR=%s" % ("on" if not no_color else "off", no_color))
+
+
+def pty_run(argv, cols, no_color):
+    import fcntl
+    import termios
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm"
+    if no_color:
+        env["NO_COLOR"] = "1"
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
+    chunks = []
+    while True:
+        try:
+            b = os.read(fd, 65536)
+        except OSError:
+            break
+        if not b:
+            break
+        chunks.append(b)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
+
+
+def html_file():
+    cap = small_capture()
+    path = os.path.join(ARGS.work, "small-%d.html" % os.getpid())
+    run(["map", "--format", "html", "-o", path, "--title", "small", cap])
+    return path
+
+
+def t_html_self_contained():
+    path = html_file()
+    page = open(path, encoding="utf-8").read()
+    if re.search(r"<(script|link|img)[^>]+(src|href)=", page):
+        fail("HTML references external resources")
+    if re.search(r"https?://", page):
+        fail("HTML contains a network URL")
+    if "reserve_crashkernel\\u003c\\u0026\\u003e" not in page:
+        fail("caller name not escaped in the embedded data")
+    m = re.search(r"var FRAMES=(\[.*?\]);\nvar RUNS", page, re.S)
+    frames = json.loads(m.group(1))
+    if [f["at"] for f in frames] != list(range(len(SMALL_COUNTS))):
+        fail("small capture should embed every state: %r" % [f["at"] for f in frames])
+    doc = json.loads(run(["map", "-j", "--format", "html", "-o", path, small_capture()]).stdout)
+    if doc != {"written": path, "format": "html"}:
+        fail("-j summary %r" % doc)
+
+
+def chromium(args, url):
+    if not os.access(CHROMIUM, os.X_OK):
+        fail("%s not found (scripts/deps installs chromium)" % CHROMIUM)
+    prof = tempfile.mkdtemp(prefix="mb-chromium-")
+    try:
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+               "--user-data-dir=" + prof] + args + [url]
+        p = subprocess.run(cmd, capture_output=True, timeout=90, cwd=prof)
+        return p
+    finally:
+        shutil.rmtree(prof, ignore_errors=True)
+
+
+def dom_regions(url):
+    p = chromium(["--dump-dom", "--virtual-time-budget=2000"], url)
+    dom = p.stdout.decode(errors="replace")
+    if "<body" not in dom:
+        fail("chromium --dump-dom gave no DOM (rc %d): %s" %
+             (p.returncode, p.stderr.decode(errors="replace")[-500:]))
+    n = len(re.findall(r'<div class="rsv"', dom))
+    m = re.search(r'data-regions="(\d+)"', dom)
+    at = re.search(r'data-at="(\d+)"', dom)
+    if not m or not at:
+        fail("page script did not run (no data-regions/data-at)")
+    if int(m.group(1)) != n:
+        fail("data-regions %s but %d .rsv elements" % (m.group(1), n))
+    return n, int(at.group(1)), dom
+
+
+def png_stats(path):
+    """(width, height, distinct colours, non-white fraction) of an RGB(A) PNG."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        fail("screenshot is not a PNG")
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        ln, typ = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + ln]
+        if typ == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif typ == b"IDAT":
+            idat += body
+        pos += 12 + ln
+    if depth != 8 or ctype not in (2, 6):
+        fail("unexpected PNG type %d/%d" % (depth, ctype))
+    bpp = 3 if ctype == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    colours, nonwhite = set(), 0
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[x] = (line[x] + pr) & 255
+        for x in range(0, stride, bpp * 4):
+            px = bytes(line[x:x + 3])
+            colours.add(px)
+            if px != b"\xff\xff\xff":
+                nonwhite += 1
+        prev = line
+    return w, h, len(colours), nonwhite / max(1, (w * h) // 4)
+
+
+def t_html_renders_in_chromium():
+    path = html_file()
+    url = "file://" + path
+    n, at, dom = dom_regions(url)
+    if n != SMALL_COUNTS[-1] or at != len(SMALL_COUNTS) - 1:
+        fail("final state: %d regions at %d, want %d at %d" %
+             (n, at, SMALL_COUNTS[-1], len(SMALL_COUNTS) - 1))
+    for caller in ("sparse_init", "alloc_low_pages", "unknown (pre-log)"):
+        if caller not in dom:
+            fail("rendered page lacks caller %s" % caller)
+    png = os.path.join(ARGS.work, "small-%d.png" % os.getpid())
+    chromium(["--screenshot=" + png, "--window-size=1100,900", "--hide-scrollbars"], url)
+    if not os.path.exists(png):
+        fail("chromium wrote no screenshot")
+    w, h, ncol, frac = png_stats(png)
+    if w != 1100 or h != 900 or ncol < 8 or frac < 0.02:
+        fail("screenshot looks empty: %dx%d, %d colours, %.3f non-white" % (w, h, ncol, frac))
+
+
+def t_html_slider_hash_changes_regions():
+    url = "file://" + html_file()
+    seen = set()
+    for n in (0, 2, 5):
+        got, at, _ = dom_regions(url + "#at=%d" % n)
+        if at != n or got != SMALL_COUNTS[n]:
+            fail("#at=%d: %d regions at %d, want %d" % (n, got, at, SMALL_COUNTS[n]))
+        seen.add(got)
+    if len(seen) < 3:
+        fail("moving the slider did not change the map")
+
+
+def t_errors_are_one_line():
+    cap = small_capture()
+    bad = os.path.join(ARGS.work, "truncated-%d.cap" % os.getpid())
+    data = open(cap, "rb").read()
+    with open(bad, "wb") as f:
+        f.write(data[:len(data) // 2])
+    cases = [
+        ["map", os.path.join(ARGS.work, "no-such-file.cap")],
+        ["map", "--bogus", cap],
+        ["map", "--format", "png", cap],
+        ["map", "--at", "x", cap],
+        ["map", "--width", "5", cap],
+        ["map"],
+        ["map", bad],
+        ["map", "--format", "html", "--at", "3", cap],
+        ["map", "-o", "/nonexistent-dir/x.svg", "--format", "svg", cap],
+    ]
+    for args in cases:
+        p = run(args, check=False)
+        err = p.stderr.decode(errors="replace").splitlines()
+        if p.returncode == 0 or len(err) != 1 or not err[0].startswith("Error: "):
+            fail("%s: rc %d stderr %r" % (args, p.returncode, err))
+        p = run(args[:1] + ["-j"] + args[1:], check=False)
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            fail("%s -j: stdout not JSON: %r" % (args, p.stdout[:200]))
+        if p.returncode == 0 or "error" not in doc:
+            fail("%s -j: rc %d %r" % (args, p.returncode, doc))
+    os.unlink(bad)
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--gencap", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("scenario")
+    ARGS = ap.parse_args()
+    fn = globals().get("t_" + ARGS.scenario)
+    if not fn:
+        fail("unknown scenario %s" % ARGS.scenario)
+    fn()
+
+
+if __name__ == "__main__":
+    main()
