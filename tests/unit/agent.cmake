@@ -28,3 +28,35 @@ foreach(sc clean bad_crc error_frames short_frame huge_length peer_never_answers
 	add_test(NAME agent_serial_${sc} COMMAND test_agent_serial ${sc})
 	set_tests_properties(agent_serial_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
+
+# A small ELF with symbols, a GNU build-id and BTF (pahole -J) in a foreign layout.
+add_executable(agent_elf_fixture ${MB_AGENT_UNIT_DIR}/fixture.c)
+target_compile_options(agent_elf_fixture PRIVATE -g -O1)
+target_link_options(agent_elf_fixture PRIVATE -Wl,--build-id=sha1 -no-pie)
+find_program(MB_PAHOLE pahole)
+set(MB_FIXTURE_BTF ${CMAKE_CURRENT_BINARY_DIR}/agent_elf_fixture.btf.elf)
+add_custom_command(OUTPUT ${MB_FIXTURE_BTF}
+	COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:agent_elf_fixture> ${MB_FIXTURE_BTF}
+	COMMAND ${MB_PAHOLE} -J ${MB_FIXTURE_BTF}
+	DEPENDS agent_elf_fixture
+	COMMENT "BTF for the agent ELF fixture")
+add_custom_target(agent_elf_fixture_btf ALL DEPENDS ${MB_FIXTURE_BTF})
+
+add_executable(test_agent_elfbtf ${MB_AGENT_UNIT_DIR}/test_elfbtf.c)
+target_link_libraries(test_agent_elfbtf PRIVATE mbagent)
+mb_host_target(test_agent_elfbtf)
+add_dependencies(test_agent_elfbtf agent_elf_fixture_btf)
+foreach(sc fixture_symbols fixture_btf_layout memblock_decode_foreign_layout
+		evlog_validation)
+	add_test(NAME agent_elf_${sc} COMMAND test_agent_elfbtf ${MB_FIXTURE_BTF} ${sc})
+	set_tests_properties(agent_elf_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+
+# The real test kernel, when the kernel part has been built in this tree.
+add_executable(test_agent_kernel_elf ${MB_AGENT_UNIT_DIR}/test_kernel_elf.c)
+target_link_libraries(test_agent_kernel_elf PRIVATE mbagent)
+mb_host_target(test_agent_kernel_elf)
+add_test(NAME agent_kernel_elf_symbols_buildid_btf
+	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
+set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
+	SKIP_RETURN_CODE 77 TIMEOUT 60)
