@@ -42,6 +42,22 @@ uint64_t mb_shim_timestamp(void);
 void *mb_shim_phys_to_virt(uint64_t phys, uint64_t size, bool for_array);
 uint64_t mb_shim_virt_to_phys(const void *virt);
 
+/*
+ * memblock no longer uses a region array it got from mb_shim_phys_to_virt(..,
+ * true) (the array was doubled again, or memblock_reset_state() ran).  The
+ * host frees the backing it allocated; the kernel has nothing to do, so the
+ * freestanding build gets an empty inline and the kernel need not provide it.
+ */
+#ifdef MB_FREESTANDING
+static inline void mb_shim_array_release(void *virt, uint64_t size)
+{
+	(void)virt;
+	(void)size;
+}
+#else
+void mb_shim_array_release(void *virt, uint64_t size);
+#endif
+
 #define MB_CALLER() ((uint64_t)(uintptr_t)__builtin_return_address(0))
 
 #endif /* _MB_SHIM_H */

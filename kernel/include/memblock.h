@@ -94,7 +94,26 @@ _Static_assert(sizeof(struct memblock) == 96, "x86-64 layout");
 extern struct memblock memblock;
 extern int memblock_debug;
 
-/* Hooks set by the environment (kernel: UART + kallsyms; host: tests). */
+extern struct memblock_type physmem;
+
+#define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+#define PFN_DOWN(x)	((x) >> PAGE_SHIFT)
+#define PFN_PHYS(x)	((phys_addr_t)(x) << PAGE_SHIFT)
+#define PHYS_PFN(x)	((unsigned long)((x) >> PAGE_SHIFT))
+
+/*
+ * Hooks set by the environment (kernel: UART + kallsyms; host: tests).
+ *
+ * memblock_print_fn receives one complete line per call, newline included
+ * (debug lines, dumps, warnings); the "is doubled" debug line, which Linux
+ * prints without a newline, is handed over with one, as the console shows it.
+ * memblock_symbolize_fn renders a code address for %pS: it writes a
+ * NUL-terminated "func+0xoff/0xlen" into @buf (at most @len bytes) and
+ * returns 0, or returns non-zero when the address is unknown (memblock then
+ * prints "0x<hex>", as it does when no symbolizer is set).
+ * memblock_free_pages_fn receives each page-aligned range that
+ * memblock_free_all() hands to the page allocator.
+ */
 typedef void (*memblock_print_fn)(const char *text, void *ctx);
 typedef int (*memblock_symbolize_fn)(uint64_t addr, char *buf, size_t len, void *ctx);
 typedef void (*memblock_free_pages_fn)(phys_addr_t base, phys_addr_t size, void *ctx);
@@ -102,6 +121,12 @@ void memblock_set_print_hook(memblock_print_fn fn, void *ctx);
 void memblock_set_symbolizer(memblock_symbolize_fn fn, void *ctx);
 void memblock_set_free_pages_hook(memblock_free_pages_fn fn, void *ctx);
 void memblock_reset_state(void);
+
+/* Boot options (Linux: movable_node, kernelcore=mirror). Recorded in the log. */
+void memblock_set_movable_node(bool enable);
+bool memblock_movable_node_enabled(void);
+void memblock_set_mirrored_kernelcore(bool enable);
+bool memblock_has_mirror(void);
 
 /* Ranges. */
 int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock_flags flags);
@@ -159,6 +184,79 @@ bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
 bool memblock_is_reserved(phys_addr_t addr);
 int memblock_search_pfn_nid(unsigned long pfn, unsigned long *start_pfn, unsigned long *end_pfn);
 bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
+bool memblock_addrs_overlap(phys_addr_t base1, phys_addr_t size1, phys_addr_t base2,
+			    phys_addr_t size2);
+unsigned long memblock_estimated_nr_free_pages(void);
+
+/* Region attribute helpers (Linux's static inlines). */
+static inline bool memblock_is_hotpluggable(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_HOTPLUG;
+}
+
+static inline bool memblock_is_mirror(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_MIRROR;
+}
+
+static inline bool memblock_is_nomap(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_NOMAP;
+}
+
+static inline bool memblock_is_driver_managed(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_DRIVER_MANAGED;
+}
+
+static inline bool memblock_is_reserved_noinit(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_RSRV_NOINIT;
+}
+
+static inline int memblock_get_region_node(const struct memblock_region *r)
+{
+	return r->nid;
+}
+
+static inline void memblock_set_region_node(struct memblock_region *r, int nid)
+{
+	r->nid = nid;
+}
+
+static inline bool numa_valid_node(int nid)
+{
+	return nid >= 0 && nid < MAX_NUMNODES;
+}
+
+static inline unsigned long memblock_region_memory_base_pfn(const struct memblock_region *reg)
+{
+	return PFN_UP(reg->base);
+}
+
+static inline unsigned long memblock_region_memory_end_pfn(const struct memblock_region *reg)
+{
+	return PFN_DOWN(reg->base + reg->size);
+}
+
+static inline unsigned long memblock_region_reserved_base_pfn(const struct memblock_region *reg)
+{
+	return PFN_DOWN(reg->base);
+}
+
+static inline unsigned long memblock_region_reserved_end_pfn(const struct memblock_region *reg)
+{
+	return PFN_UP(reg->base + reg->size);
+}
+
+#define for_each_mem_region(region)					\
+	for (region = memblock.memory.regions;				\
+	     region < (memblock.memory.regions + memblock.memory.cnt);	\
+	     region++)
+#define for_each_reserved_mem_region(region)				\
+	for (region = memblock.reserved.regions;			\
+	     region < (memblock.reserved.regions + memblock.reserved.cnt); \
+	     region++)
 
 /* Memory limits. */
 void memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);

@@ -67,7 +67,15 @@
 	X(ENFORCE_MEMORY_LIMIT,	32, "memblock_enforce_memory_limit") \
 	X(TRIM_MEMORY,		33, "memblock_trim_memory") \
 	X(FREE_ALL,		34, "memblock_free_all") \
-	X(PHYSMEM_ADD,		35, "memblock_physmem_add")
+	X(PHYSMEM_ADD,		35, "memblock_physmem_add") \
+	X(SET_MOVABLE_NODE,	36, "memblock_set_movable_node") \
+	X(SET_MIRRORED_KERNELCORE, 37, "memblock_set_mirrored_kernelcore")
+
+/* Region array named by a record (SET_NODE and DOUBLE_ARRAY: in @mflags). */
+#define MB_TYPE_MEMORY		0
+#define MB_TYPE_RESERVED	1
+#define MB_TYPE_PHYSMEM		2
+#define MB_TYPE_UNKNOWN		0xffffffff
 
 enum mb_evlog_op {
 	MB_OP_NONE = 0,
@@ -134,6 +142,34 @@ struct mb_evlog_header {
  * @depth:        0 for calls from outside memblock, >0 for memblock's own
  *                nested calls (replay skips them: the outer call redoes them)
  * @pad:          zero
+ *
+ * Per-operation use of the fields (anything not listed is 0, nid -1):
+ * - ADD, REMOVE, RESERVE, PHYS_FREE, PHYSMEM_ADD, MARK_*, CLEAR_*,
+ *   RESERVED_MARK_NOINIT: @base, @size.  ADD_NODE adds @nid and @mflags.
+ * - FREE (memblock_free(ptr, size)): @base = physical address of ptr
+ *   (0 for NULL), @size; replay it as memblock_phys_free when @base != 0.
+ * - SET_NODE: @base, @size, @nid, @mflags = MB_TYPE_* of the type argument.
+ * - ALLOW_RESIZE: nothing.  SET_CURRENT_LIMIT: @max_addr = limit.
+ *   SET_BOTTOM_UP, SET_MOVABLE_NODE, SET_MIRRORED_KERNELCORE: @max_addr = 0/1.
+ * - TRIM_MEMORY: @max_addr = align.  ENFORCE_MEMORY_LIMIT and
+ *   MEM_LIMIT_REMOVE_MAP: @max_addr = limit.  CAP_MEMORY_RANGE: @base, @size.
+ * - Allocations: @size, @align, @nid and @min_addr/@max_addr exactly as the
+ *   caller passed them (memblock_phys_alloc_range: start/end;
+ *   memblock_alloc_from: min_addr; memblock_alloc_low and memblock_alloc
+ *   have none: 0/0); ALLOC_RANGE_NID also puts exact_nid (0/1) in @mflags.
+ *   @result is the physical address (0 and MB_REC_FAILED on failure).
+ * - FREE_ALL: @result = number of pages handed to the page allocator.
+ * - DOUBLE_ARRAY (depth >= 1, MB_REC_INTERNAL; appended before the record of
+ *   the call that caused it): @mflags = MB_TYPE_* of the doubled array,
+ *   @base = physical address of the new array, @size = its (page-aligned)
+ *   allocation size, @min_addr = physical address of the old array,
+ *   @align = old allocation size, @max_addr = new max (entries), @caller =
+ *   caller of the public call that caused it.  On failure: @base 0,
+ *   MB_REC_FAILED, @result -ENOMEM.
+ * The other nested work memblock does itself (reserving a doubled array,
+ * freeing the old one, the reservation an allocation makes, memblock_free_all
+ * clearing HOTPLUG and setting reserved nids) is not recorded: replaying the
+ * depth-0 records redoes it.
  */
 struct mb_evlog_record {
 	uint64_t seq;
