@@ -121,4 +121,12 @@ void cli_print_state(const struct mb_state *st, enum dump_format fmt);
 void cli_json_state(struct json *j, const struct mb_state *st);
 void cli_json_array(struct json *j, const struct mb_array *a);
 
+/* cli/dump.c helpers shared with replay, diff and the shell. */
+bool cli_parse_format(const char *s, enum dump_format *out);
+int cli_end_state(const struct mb_capture *c, struct mb_state *out, const char **how,
+		  struct mb_error *err);
+/* cli/log.c: one event as text args ("[0x..-0x..]", "size=.. -> 0x..") */
+void cli_event_args(const struct mb_event *e, char *buf, size_t len);
+void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx);
+
 #endif /* MB_CLI_H */

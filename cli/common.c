@@ -378,8 +378,8 @@ static void print_linux_array(const char *name, const struct mb_array *a)
 
 		if (nid_valid(r->nid))
 			snprintf(node, sizeof(node), " on node %d", r->nid);
-		printf(" %s[%#" PRIx64 "]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64
-		       " bytes%s flags: %#x\n", name, i, r->base, r->base + r->size - 1, r->size,
+		printf(" %s[0x%" PRIx64 "]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64
+		       " bytes%s flags: 0x%x\n", name, i, r->base, r->base + r->size - 1, r->size,
 		       node, r->flags);
 	}
 }

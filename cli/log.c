@@ -1,15 +1,342 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* log.c - `memblock-cli log`. */
+/* log.c - `memblock-cli log`: the recorded calls, filtered and symbolised. */
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "uapi/mb_evlog.h"
+
+enum arg_kind { K_NONE, K_RANGE, K_ALLOC, K_VALUE, K_BOOL, K_DOUBLE };
+
+static enum arg_kind kind_of(unsigned int op)
+{
+	switch (op) {
+	case MB_OP_ADD: case MB_OP_ADD_NODE: case MB_OP_REMOVE: case MB_OP_RESERVE:
+	case MB_OP_PHYS_FREE: case MB_OP_FREE: case MB_OP_MARK_HOTPLUG:
+	case MB_OP_CLEAR_HOTPLUG: case MB_OP_MARK_MIRROR: case MB_OP_MARK_NOMAP:
+	case MB_OP_CLEAR_NOMAP: case MB_OP_RESERVED_MARK_NOINIT: case MB_OP_SET_NODE:
+	case MB_OP_CAP_MEMORY_RANGE: case MB_OP_PHYSMEM_ADD:
+		return K_RANGE;
+	case MB_OP_SET_CURRENT_LIMIT: case MB_OP_MEM_LIMIT_REMOVE_MAP:
+	case MB_OP_ENFORCE_MEMORY_LIMIT: case MB_OP_TRIM_MEMORY:
+		return K_VALUE;
+	case MB_OP_SET_BOTTOM_UP: case MB_OP_SET_MOVABLE_NODE:
+	case MB_OP_SET_MIRRORED_KERNELCORE:
+		return K_BOOL;
+	case MB_OP_DOUBLE_ARRAY:
+		return K_DOUBLE;
+	default:
+		if (op >= MB_OP_PHYS_ALLOC_RANGE && op <= MB_OP_ALLOC_NODE)
+			return K_ALLOC;
+		return K_NONE;
+	}
+}
+
+static const char *type_name(uint32_t t)
+{
+	return t == MB_TYPE_MEMORY ? "memory" : t == MB_TYPE_RESERVED ? "reserved" :
+	       t == MB_TYPE_PHYSMEM ? "physmem" : "?";
+}
 
 /**
- * cmd_log() - the log command
+ * cli_event_args() - an event's arguments and result as one short text
+ * @e: event
+ * @buf: output
+ * @len: size of @buf
+ */
+void cli_event_args(const struct mb_event *e, char *buf, size_t len)
+{
+	bool failed = e->rflags & MB_REC_FAILED;
+	size_t n = 0;
+
+	buf[0] = 0;
+	switch (kind_of(e->op)) {
+	case K_RANGE:
+		n = (size_t)snprintf(buf, len, "[0x%016" PRIx64 "-0x%016" PRIx64 "] 0x%" PRIx64,
+				     e->base, e->base + e->size - (e->size ? 1 : 0), e->size);
+		if (e->op == MB_OP_SET_NODE && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " %s nid=%d",
+					      type_name(e->mflags), e->nid);
+		else if (e->op == MB_OP_ADD_NODE && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " nid=%d flags=0x%x", e->nid,
+					      e->mflags);
+		if (failed && n < len)
+			snprintf(buf + n, len - n, " = %" PRId64, (int64_t)e->result);
+		break;
+	case K_ALLOC:
+		n = (size_t)snprintf(buf, len, "size=0x%" PRIx64 " align=0x%" PRIx64, e->size,
+				     e->align);
+		if (e->nid != -1 && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " nid=%d", e->nid);
+		if ((e->min_addr || e->max_addr) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " range=0x%" PRIx64 "-0x%" PRIx64,
+					      e->min_addr, e->max_addr);
+		if (n < len) {
+			if (failed || !e->result)
+				snprintf(buf + n, len - n, " -> FAILED");
+			else
+				snprintf(buf + n, len - n, " -> 0x%016" PRIx64, e->result);
+		}
+		break;
+	case K_VALUE:
+		snprintf(buf, len, "0x%" PRIx64, e->max_addr);
+		break;
+	case K_BOOL:
+		snprintf(buf, len, "%s", e->max_addr ? "true" : "false");
+		break;
+	case K_DOUBLE:
+		snprintf(buf, len, "%s -> %" PRIu64 " entries at 0x%016" PRIx64 "%s",
+			 type_name(e->mflags), e->max_addr, e->base, failed ? " FAILED" : "");
+		break;
+	case K_NONE:
+		if (failed)
+			snprintf(buf, len, "= %" PRId64, (int64_t)e->result);
+		break;
+	}
+}
+
+/**
+ * cli_json_event() - one event as a JSON object
+ * @j: writer
+ * @c: capture (symbols)
+ * @idx: event index
+ */
+void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
+{
+	const struct mb_event *e = &c->events[idx];
+	const char *op = mb_op_name(e->op), *sym = mb_event_sym(c, e);
+	char buf[320];
+
+	json_obj_begin(j);
+	json_key(j, "index");
+	json_uint(j, idx);
+	json_key(j, "seq");
+	json_uint(j, e->seq);
+	json_key(j, "op");
+	json_str(j, op ? op : "unknown");
+	json_key(j, "depth");
+	json_uint(j, e->depth);
+	json_key(j, "failed");
+	json_bool(j, e->rflags & MB_REC_FAILED);
+	json_key(j, "base");
+	json_hex(j, e->base);
+	json_key(j, "size");
+	json_hex(j, e->size);
+	json_key(j, "align");
+	json_hex(j, e->align);
+	json_key(j, "min_addr");
+	json_hex(j, e->min_addr);
+	json_key(j, "max_addr");
+	json_hex(j, e->max_addr);
+	json_key(j, "nid");
+	json_int(j, e->nid);
+	json_key(j, "flags");
+	json_hex(j, e->mflags);
+	json_key(j, "result");
+	json_hex(j, e->result);
+	json_key(j, "caller");
+	json_str(j, cli_sym(c, e, buf, sizeof(buf)));
+	json_key(j, "caller_symbol");
+	json_str(j, sym);
+	json_key(j, "caller_address");
+	json_hex(j, e->caller);
+	json_key(j, "memory_cnt");
+	json_uint(j, e->memory_cnt);
+	json_key(j, "reserved_cnt");
+	json_uint(j, e->reserved_cnt);
+	json_obj_end(j);
+}
+
+struct log_filter {
+	unsigned int ops[64];
+	size_t nops;
+	const char *caller;
+	bool have_range, have_seq, no_internal;
+	uint64_t ra, rb, sa, sb;
+};
+
+static bool touches(const struct mb_event *e, uint64_t a, uint64_t b)
+{
+	uint64_t lo, hi;
+
+	switch (kind_of(e->op)) {
+	case K_RANGE:
+		lo = e->base;
+		hi = e->base + e->size;
+		break;
+	case K_ALLOC:
+		if (!e->result || (e->rflags & MB_REC_FAILED))
+			return false;
+		lo = e->result;
+		hi = e->result + e->size;
+		break;
+	case K_DOUBLE:
+		lo = e->base;
+		hi = e->base + e->size;
+		break;
+	default:
+		return false;
+	}
+	if (hi == lo)
+		return lo >= a && lo < b;
+	return lo < b && hi > a;
+}
+
+static bool keep(const struct log_filter *f, const struct mb_capture *c,
+		 const struct mb_event *e)
+{
+	size_t i;
+
+	if (f->no_internal && e->depth)
+		return false;
+	if (f->have_seq && (e->seq < f->sa || e->seq > f->sb))
+		return false;
+	if (f->nops) {
+		for (i = 0; i < f->nops; i++)
+			if (f->ops[i] == e->op)
+				break;
+		if (i == f->nops)
+			return false;
+	}
+	if (f->caller) {
+		const char *s = mb_event_sym(c, e);
+
+		if (!s || fnmatch(f->caller, s, 0))
+			return false;
+	}
+	if (f->have_range && !touches(e, f->ra, f->rb))
+		return false;
+	return true;
+}
+
+static int parse_ops(struct log_filter *f, const char *arg)
+{
+	char *dup = strdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!dup)
+		return -1;
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned int op = mb_op_from_name(tok);
+
+		if (!op) {
+			cli_fail(MB_EXIT_USAGE, "log: unknown operation '%s'", tok);
+			rc = -1;
+			break;
+		}
+		if (f->nops < sizeof(f->ops) / sizeof(f->ops[0]))
+			f->ops[f->nops++] = op;
+	}
+	free(dup);
+	return rc;
+}
+
+/**
+ * cmd_log() - list recorded calls
  * @argc: argument count
- * @argv: arguments
+ * @argv: arguments, argv[0] = "log"
  *
  * Return: exit status.
  */
 int cmd_log(int argc, char **argv)
 {
-	return cli_fail(MB_EXIT_FAIL, "log: not yet implemented");
+	static const struct option opts[] = {
+		{ "op", required_argument, NULL, 'o' },
+		{ "caller", required_argument, NULL, 'c' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "seq", required_argument, NULL, 's' },
+		{ "no-internal", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct log_filter f;
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+	struct json *j = NULL;
+	size_t i, shown = 0;
+	int opt;
+
+	memset(&f, 0, sizeof(f));
+	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
+		switch (opt) {
+		case 'o':
+			if (parse_ops(&f, optarg))
+				return MB_EXIT_USAGE;
+			break;
+		case 'c':
+			f.caller = optarg;
+			break;
+		case 'r':
+			if (!cli_parse_range(optarg, &f.ra, &f.rb))
+				return cli_fail(MB_EXIT_USAGE, "log: --range needs A-B, not '%s'",
+						optarg);
+			f.have_range = true;
+			break;
+		case 's':
+			if (!cli_parse_range(optarg, &f.sa, &f.sb))
+				return cli_fail(MB_EXIT_USAGE, "log: --seq needs A-B, not '%s'",
+						optarg);
+			f.have_seq = true;
+			break;
+		case 'n':
+			f.no_internal = true;
+			break;
+		case 'j':
+			cli_json = true;
+			break;
+		case 'h':
+			return cli_usage();
+		default:
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_fail(MB_EXIT_USAGE, "log: expected one INPUT file (see 'log --help')");
+	c = cli_load(argv[optind], &err);
+	if (!c)
+		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_json) {
+		j = json_new(stdout);
+		json_obj_begin(j);
+		json_key(j, "input");
+		json_str(j, argv[optind]);
+		json_key(j, "total_events");
+		json_uint(j, c->nevents);
+		json_key(j, "dropped");
+		json_uint(j, c->log_dropped);
+		json_key(j, "events");
+		json_arr_begin(j);
+	}
+	for (i = 0; i < c->nevents; i++) {
+		const struct mb_event *e = &c->events[i];
+		char args[320], sym[320];
+		const char *op;
+
+		if (!keep(&f, c, e))
+			continue;
+		shown++;
+		if (j) {
+			cli_json_event(j, c, i);
+			continue;
+		}
+		op = mb_op_name(e->op);
+		cli_event_args(e, args, sizeof(args));
+		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->seq, e->depth > 8 ? 16 : e->depth * 2,
+		       "", op ? op : "unknown", args, cli_sym(c, e, sym, sizeof(sym)));
+	}
+	if (j) {
+		json_arr_end(j);
+		json_key(j, "shown");
+		json_uint(j, shown);
+		json_obj_end(j);
+		json_free(j);
+	} else if (c->log_dropped) {
+		fprintf(stderr, "warning: the log is incomplete: %llu calls were not recorded\n",
+			(unsigned long long)c->log_dropped);
+	}
+	cli_release(c);
+	return 0;
 }
