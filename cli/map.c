@@ -241,7 +241,7 @@ int cmd_map(int argc, char **argv)
 	if (fmt == FMT_HTML) {
 		rc = map_render_html(out, &m, &o, HTML_BUDGET_PIECES);
 	} else {
-		rc = map_model_seek(&m, at) || map_model_snapshot(&m, &snap);
+		rc = map_model_seek(&m, at) || map_snapshot_exact(&m, &snap);
 		if (!rc) {
 			if (cli_json && !outpath) {
 				struct json *j = json_new(stdout);

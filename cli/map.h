@@ -114,6 +114,12 @@ int map_model_reset(struct map_model *m);
 int map_model_step(struct map_model *m);
 int map_model_seek(struct map_model *m, size_t at);
 int map_model_snapshot(const struct map_model *m, struct map_snapshot *s);
+int map_model_snapshot_from(const struct map_model *m, const struct mb_state *st,
+			    struct map_snapshot *s);
+const struct mb_state *map_captured_state(const struct map_model *m);
+/* Exact snapshot: captured arrays, else the host memblock replay (map.c),
+ * else the coverage. */
+int map_snapshot_exact(const struct map_model *m, struct map_snapshot *s);
 void map_snapshot_free(struct map_snapshot *s);
 const char *map_owner_name(const struct map_model *m, uint32_t owner);
 int map_layout_runs(const struct map_segs *extent, size_t max_runs,

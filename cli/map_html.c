@@ -8,6 +8,7 @@
 
 #define HTML_MAX_RUNS	24
 #define HTML_MAX_FRAMES	400
+#define HTML_EXACT_STEPS	2000000
 
 /* A JSON string that is also safe inside <script>. */
 static void js_string(FILE *out, const char *s)
@@ -186,6 +187,8 @@ static const char page_script[] =
  *
  * The page embeds snapshots at evenly spaced event counts (every event for
  * small captures), always including the initial and the final state.
+ * Region boundaries are memblock's (captured arrays, or a host replay per
+ * snapshot for small captures); otherwise the merged coverage.
  *
  * Return: 0, or -1 when out of memory.
  */
@@ -198,6 +201,7 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	struct map_run *runs = NULL;
 	size_t nruns = 0, maxsegs = 1, nframes, k, i, last = SIZE_MAX;
 	size_t n = cap->nevents;
+	bool exact;
 	int ret = -1;
 
 	/* Pass 1: the fixed layout and the busiest moment. */
@@ -238,6 +242,8 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	if (nframes > n + 1)
 		nframes = n + 1;
 
+	/* memblock's own regions (a replay per snapshot) while that is cheap */
+	exact = (unsigned __int128)nframes * n <= HTML_EXACT_STEPS;
 	fputs(page_head, out);
 	fputs("<title>", out);
 	map_xml_escape(out, o->title ? o->title : "memblock map");
@@ -264,7 +270,8 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		if (at == last)
 			continue;
 		last = at;
-		if (map_model_seek(m, at) || map_model_snapshot(m, &s))
+		if (map_model_seek(m, at) ||
+		    (exact ? map_snapshot_exact(m, &s) : map_model_snapshot(m, &s)))
 			goto out;
 		emit_frame(out, &s, k == 0);
 		map_snapshot_free(&s);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uapi/mb_evlog.h>
+#include <mbagent/replay.h>
 #include "map.h"
 
 #define NO_OWNER UINT32_MAX
@@ -594,28 +595,22 @@ static uint64_t overlap_bytes(const struct map_region *a, size_t na,
 }
 
 /**
- * map_model_snapshot() - the model's current state as regions with owners
- * @m: model
+ * map_model_snapshot_from() - the model's owners over given region boundaries
+ * @m: model (owners at its current position)
+ * @st: arrays whose regions to use (exact memblock regions), or NULL for the
+ *   model's merged coverage
  * @s: filled; release with map_snapshot_free()
- *
- * At 0 events and at the end, region boundaries come from the captured
- * initial and final arrays (so the counts are memblock's); in between they
- * are the merged coverage.
  *
  * Return: 0, or -1 when out of memory.
  */
-int map_model_snapshot(const struct map_model *m, struct map_snapshot *s)
+int map_model_snapshot_from(const struct map_model *m, const struct mb_state *st,
+			    struct map_snapshot *s)
 {
-	const struct mb_state *st = NULL;
 	size_t i;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->at = m->at;
-	if (m->at == m->cap->nevents && m->cap->final.valid)
-		st = &m->cap->final;
-	else if (m->at == 0 && m->cap->initial.valid)
-		st = &m->cap->initial;
 	if (st) {
 		s->exact = true;
 		ret = regions_from_array(&st->memory, &s->memory, &s->nmemory) ||
@@ -635,6 +630,44 @@ int map_model_snapshot(const struct map_model *m, struct map_snapshot *s)
 	s->free_bytes = s->memory_bytes -
 		overlap_bytes(s->memory, s->nmemory, s->reserved, s->nreserved);
 	return 0;
+}
+
+/**
+ * map_captured_state() - captured arrays for the model's position, if any
+ * @m: model
+ *
+ * Return: the final state at the end, the initial state at 0 events, a
+ * checkpoint taken after exactly m->at events, or NULL.
+ */
+const struct mb_state *map_captured_state(const struct map_model *m)
+{
+	const struct mb_capture *c = m->cap;
+	size_t i;
+
+	if (m->at == c->nevents && c->final.valid)
+		return &c->final;
+	if (m->at == 0 && c->initial.valid)
+		return &c->initial;
+	for (i = 0; i < c->ncheckpoints; i++)
+		if (c->checkpoints[i].at == m->at && c->checkpoints[i].state.valid)
+			return &c->checkpoints[i].state;
+	return NULL;
+}
+
+/**
+ * map_model_snapshot() - the model's current state as regions with owners
+ * @m: model
+ * @s: filled; release with map_snapshot_free()
+ *
+ * Where the capture holds arrays for this position (initial, final,
+ * checkpoints) their region boundaries are used, so the counts are
+ * memblock's; elsewhere the regions are the merged coverage.
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_snapshot(const struct map_model *m, struct map_snapshot *s)
+{
+	return map_model_snapshot_from(m, map_captured_state(m), s);
 }
 
 /**
@@ -804,4 +837,36 @@ int map_legend(const struct map_model *m, const struct map_snapshot *s,
 	*ents = e;
 	*n = k;
 	return 0;
+}
+
+/**
+ * map_snapshot_exact() - a snapshot whose regions are memblock's own
+ * @m: model at the wanted position
+ * @s: filled; release with map_snapshot_free()
+ *
+ * Uses the captured arrays where the capture has them, otherwise runs the
+ * first m->at events through the host memblock (mb_replay_run()); if that
+ * fails the regions fall back to the merged coverage (s->exact false).
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_snapshot_exact(const struct map_model *m, struct map_snapshot *s)
+{
+	const struct mb_state *st = map_captured_state(m);
+	struct mb_replay_report rep;
+	struct mb_state rs;
+	struct mb_error err = { 0 };
+	int ret;
+
+	if (st)
+		return map_model_snapshot_from(m, st, s);
+	memset(&rs, 0, sizeof(rs));
+	memset(&rep, 0, sizeof(rep));
+	if (mb_replay_run(m->cap, m->at, &rs, &rep, &err) == 0 && rs.valid && !rep.diverged) {
+		ret = map_model_snapshot_from(m, &rs, s);
+		mb_state_clear(&rs);
+		return ret;
+	}
+	mb_state_clear(&rs);
+	return map_model_snapshot_from(m, NULL, s);
 }
