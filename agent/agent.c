@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* agent.c - mb_agent_capture(): boot or attach, wait for "done", pull, stop QEMU. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mbagent/agent.h"
+#include "mbagent/pull.h"
+#include "mbagent/qemu.h"
+#include "mbagent/rsp.h"
+#include "mbagent/serial.h"
+#include "agent_internal.h"
+
+#define POLL_MS		100
+
+/* Everything one capture holds open; released by ctx_release(). */
+struct ctx {
+	const struct mb_capture_opts *o;
+	struct mb_elf *elf;
+	struct mb_layout layout;
+	uint64_t evlog, evbytes, mbaddr;
+	struct mb_qemu *q;
+	struct mb_transport *t;
+	uint32_t source;
+	int64_t deadline;
+	int64_t started;
+};
+
+static void progress(struct ctx *c, const char *what)
+{
+	if (!c->o->progress)
+		return;
+	fprintf(stderr, "\rcapture: %s (%llds)   ", what,
+		(long long)(mb_now_ms() - c->started) / 1000);
+	fflush(stderr);
+}
+
+static void progress_end(struct ctx *c)
+{
+	if (c->o->progress)
+		fprintf(stderr, "\r%60s\r", "");
+}
+
+static int check_qemu(struct ctx *c, struct mb_error *err)
+{
+	if (c->q && !mb_qemu_alive(c->q))
+		return mb_qemu_describe_exit(c->q, err);
+	return 0;
+}
+
+static int timed_out(struct ctx *c, const char *state, struct mb_error *err)
+{
+	return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
+			    "boot not done after %d s (log %s)",
+			    c->o->timeout_s > 0 ? c->o->timeout_s : 60, state);
+}
+
+static const char *state_name(uint32_t s)
+{
+	switch (s) {
+	case MB_BOOT_STATE_EMPTY: return "empty";
+	case MB_BOOT_STATE_BOOTING: return "booting";
+	case MB_BOOT_STATE_DONE: return "done";
+	case MB_BOOT_STATE_PANIC: return "panic";
+	}
+	return "?";
+}
+
+static int panicked(struct ctx *c, struct mb_error *err)
+{
+	return mb_error_set(err, MB_ERR_REMOTE, 0, 0, "the kernel panicked during boot%s%s",
+			    c->q ? "; console: " : "", c->q ? c->q->console_path : "");
+}
+
+/*
+ * Poll the log header until the boot is done. Through the gdbstub each poll
+ * stops the guest, reads 128 bytes and lets it run again; the serial
+ * transport's HELLO is only answered after boot; the RAM file is simply read.
+ */
+static int wait_done(struct ctx *c, struct mb_error *err)
+{
+	struct mb_evlog_header h;
+	const char *last = "not found yet";
+
+	for (;;) {
+		struct mb_error e = { 0 };
+		int rc;
+
+		if (check_qemu(c, err))
+			return -1;
+		if (mb_now_ms() > c->deadline)
+			return timed_out(c, last, err);
+		progress(c, "waiting for the boot to finish");
+		if (!strcmp(c->t->ops->name, "serial")) {
+			struct mb_serial_hello hello;
+
+			if (mb_serial_hello(c->t->priv, &hello, 1000, &e) == 0) {
+				last = state_name(hello.boot_state);
+				if (hello.boot_state == MB_BOOT_STATE_PANIC)
+					return panicked(c, err);
+				if (hello.boot_state == MB_BOOT_STATE_DONE)
+					return 0;
+			} else if (e.code != MB_ERR_TIMEOUT) {
+				*err = e;
+				return -1;
+			}
+			usleep(POLL_MS * 1000);
+			continue;
+		}
+		rc = mb_transport_read(c->t, c->evlog, &h, sizeof(h), &e);
+		if (rc) {
+			*err = e;
+			return mb_error_prefix(err, "polling the log header");
+		}
+		if (h.magic == MB_EVLOG_MAGIC) {
+			last = state_name(h.boot_state);
+			if (h.boot_state == MB_BOOT_STATE_PANIC)
+				return panicked(c, err);
+			if (h.boot_state == MB_BOOT_STATE_DONE)
+				return 0;
+		}
+		if (c->t->ops->cont && c->t->ops->cont(c->t, err))
+			return -1;
+		usleep(POLL_MS * 1000);
+	}
+}
+
+static struct mb_transport *open_gdb(struct ctx *c, const char *addr, struct mb_error *err)
+{
+	struct mb_transport *t = mb_gdb_transport_open(addr, 5000, err);
+
+	if (t)
+		c->source = MB_SRC_GDB;
+	return t;
+}
+
+/* RAM file, or the gdbstub with a one-line reason when the file cannot serve. */
+static struct mb_transport *open_ramfile(struct ctx *c, const char *path, uint64_t ram,
+					 const char *gdb_addr, struct mb_error *err)
+{
+	struct mb_error why = { 0 };
+	struct mb_transport *t = NULL;
+	int64_t until = mb_now_ms() + 5000;
+
+	while (path) {
+		t = mb_ramfile_open(path, ram, &why);
+		if (t || why.code != MB_ERR_NOTFOUND || mb_now_ms() > until ||
+		    check_qemu(c, &why))
+			break;
+		usleep(20000);	/* QEMU creates the file as it starts */
+	}
+	if (t) {
+		c->source = MB_SRC_RAMFILE;
+		return t;
+	}
+	if (!gdb_addr) {
+		*err = why;
+		return NULL;
+	}
+	mb_agent_log(2, "RAM file not usable (%s); using the gdbstub", why.msg);
+	return open_gdb(c, gdb_addr, err);
+}
+
+static void ctx_release(struct ctx *c)
+{
+	if (c->t) {
+		/* Leave an attached target running. */
+		if (!c->q && c->t->ops->cont) {
+			struct mb_error e;
+
+			c->t->ops->cont(c->t, &e);
+		}
+		c->t->ops->close(c->t);
+	}
+	mb_qemu_stop(c->q);
+	mb_elf_close(c->elf);
+}
+
+static int attach(struct ctx *c, struct mb_error *err)
+{
+	const char *a = c->o->attach;
+
+	if (!strncmp(a, "serial:", 7)) {
+		struct mb_serial *s = mb_serial_connect(a + 7, 5000, err);
+
+		if (!s)
+			return -1;
+		c->t = mb_serial_transport(s);
+		c->source = MB_SRC_SERIAL;
+		return 0;
+	}
+	if (!strncmp(a, "ramfile:", 8)) {
+		c->t = open_ramfile(c, a + 8, 0, NULL, err);
+		return c->t ? 0 : -1;
+	}
+	if (!strncmp(a, "gdb:", 4))
+		a += 4;
+	c->t = open_gdb(c, a, err);
+	return c->t ? 0 : -1;
+}
+
+static int boot(struct ctx *c, struct mb_error *err)
+{
+	const struct mb_capture_opts *o = c->o;
+	const char *tr = o->transport ? o->transport : "gdb";
+	struct mb_qemu_opts qo = {
+		.qemu = o->qemu, .kernel = o->kernel, .mem = o->mem, .smp = o->smp,
+		.append = o->append, .initrd = o->initrd, .numa_nodes = o->numa_nodes,
+		.extra = o->qemu_extra,
+	};
+	uint64_t ram = 0;
+
+	if (strcmp(tr, "gdb") && strcmp(tr, "serial") && strcmp(tr, "ramfile"))
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
+				    "unknown transport '%s' (gdb, serial or ramfile)", tr);
+	if (mb_parse_size(o->mem ? o->mem : "256M", &ram))
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", o->mem);
+	qo.serial = !strcmp(tr, "serial");
+	qo.ramfile = !strcmp(tr, "ramfile");
+	if (qo.ramfile && o->numa_nodes > 0) {
+		mb_agent_log(2, "RAM file not usable (NUMA splits RAM into several backends); "
+			     "using the gdbstub");
+		qo.ramfile = false;
+	} else if (qo.ramfile && ram > 0xb0000000ULL) {
+		mb_agent_log(2, "RAM file not usable (%llu MiB is split around the PCI hole); "
+			     "using the gdbstub", (unsigned long long)(ram >> 20));
+		qo.ramfile = false;
+	}
+	progress(c, "starting QEMU");
+	c->q = mb_qemu_start(&qo, err);
+	if (!c->q)
+		return -1;
+	if (qo.serial) {
+		struct mb_serial *s = mb_serial_connect(c->q->serial_path, 5000, err);
+
+		if (!s)
+			return check_qemu(c, err) ? -1 : mb_error_prefix(err, "COM2 socket");
+		c->t = mb_serial_transport(s);
+		c->source = MB_SRC_SERIAL;
+	} else if (qo.ramfile) {
+		c->t = open_ramfile(c, c->q->ram_path, c->q->ram_bytes, c->q->gdb_addr, err);
+	} else {
+		c->t = open_gdb(c, c->q->gdb_addr, err);
+	}
+	if (!c->t)
+		return check_qemu(c, err) ? -1 : -1;
+	/* QEMU stops the guest when a debugger connects: let it boot. */
+	if (c->t->ops->cont && c->t->ops->cont(c->t, err))
+		return -1;
+	return 0;
+}
+
+/**
+ * mb_agent_capture() - boot (or attach to) QEMU and pull a capture
+ * @o: options
+ * @err: filled on failure
+ *
+ * Return: a new capture (free with mb_capture_free()) or NULL with @err set.
+ */
+struct mb_capture *mb_agent_capture(const struct mb_capture_opts *o, struct mb_error *err)
+{
+	struct ctx c = { .o = o };
+	struct mb_capture *cap = NULL;
+	const char *elfpath = o->elf ? o->elf : o->kernel;
+	struct mb_pull_opts po = { 0 };
+
+	c.started = mb_now_ms();
+	c.deadline = c.started + 1000LL * (o->timeout_s > 0 ? o->timeout_s : 60);
+	if (!elfpath) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "no kernel ELF (give a kernel or --elf)");
+		return NULL;
+	}
+	if (!o->attach && !o->kernel) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "nothing to boot or attach to");
+		return NULL;
+	}
+	c.elf = mb_elf_open(elfpath, err);
+	if (!c.elf)
+		return NULL;
+	if (mb_btf_layout_from_file(elfpath, &c.layout, err) ||
+	    mb_pull_locate(c.elf, &c.evlog, &c.evbytes, &c.mbaddr, err))
+		goto out;
+	if (o->attach ? attach(&c, err) : boot(&c, err))
+		goto out;
+	if (wait_done(&c, err))
+		goto out;
+	/* Stop the guest (where the transport can) for a consistent snapshot. */
+	if (c.t->ops->stop && c.t->ops->stop(c.t, err))
+		goto out;
+	progress(&c, "reading the log and arrays");
+	po.t = c.t;
+	po.elf = c.elf;
+	po.layout = &c.layout;
+	po.source = c.source;
+	po.evlog_addr = c.evlog;
+	po.evlog_bytes = c.evbytes;
+	po.memblock_addr = c.mbaddr;
+	po.qemu_cmdline = c.q ? c.q->cmdline : NULL;
+	po.ram_size = c.q ? c.q->ram_bytes : 0;
+	cap = mb_pull(&po, err);
+out:
+	progress_end(&c);
+	ctx_release(&c);
+	return cap;
+}
