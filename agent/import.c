@@ -353,6 +353,59 @@ static int block_add(struct block *b, const struct mb_region_rec *r)
 	return 0;
 }
 
+/* Index+1 of the latest event that added or reserved bytes of [base, end), 0 if none. */
+static size_t latest_touch(const struct mb_capture *c, int t, uint64_t base, uint64_t end)
+{
+	size_t i;
+
+	for (i = c->nevents; i > 0; i--) {
+		const struct mb_event *e = &c->events[i - 1];
+		uint64_t b, sz;
+
+		if (t == 0 && (e->op == MB_OP_ADD || e->op == MB_OP_ADD_NODE)) {
+			b = e->base;
+			sz = e->size;
+		} else if (t == 1 && e->op == MB_OP_RESERVE) {
+			b = e->base;
+			sz = e->size;
+		} else if (t == 1 && e->op >= MB_OP_PHYS_ALLOC_RANGE && e->op <= MB_OP_ALLOC_NODE &&
+			   e->result && !(e->rflags & MB_REC_FAILED)) {
+			b = e->result;
+			sz = e->size;
+		} else {
+			continue;
+		}
+		if (b < end && b + sz > base)
+			return i;
+	}
+	return 0;
+}
+
+/*
+ * 6.12 prints no node for both NUMA_NO_NODE and MAX_NUMNODES.  Two touching
+ * regions with the same flags and no printed node were not merged, so their
+ * node ids differ: the region reserved more recently keeps MAX_NUMNODES (what
+ * memblock_reserve gives), the older one was set to NUMA_NO_NODE by the
+ * architecture's NUMA setup (x86 numa_init()).
+ */
+static void split_invalid_nids(const struct mb_capture *c, int t, struct mb_array *a)
+{
+	uint64_t i;
+
+	for (i = 1; i < a->cnt; i++) {
+		struct mb_region_rec *p = &a->regions[i - 1], *r = &a->regions[i];
+
+		if (p->base + p->size != r->base || p->flags != r->flags ||
+		    p->nid != IMP_MAX_NUMNODES || r->nid != IMP_MAX_NUMNODES)
+			continue;
+		if (latest_touch(c, t, p->base, p->base + p->size) >
+		    latest_touch(c, t, r->base, r->base + r->size))
+			r->nid = -1;
+		else
+			p->nid = -1;
+	}
+}
+
 /* Returns 1 if @p is not a block line (the block ends), 0 if consumed, -1 error. */
 static int block_line(struct importer *im, const char *p)
 {
@@ -455,6 +508,8 @@ static int block_end(struct importer *im)
 		return 0;
 	}
 	/* Node ids are set by memblock_set_node(), which Linux never logs. */
+	split_invalid_nids(im->c, 0, &b->st.memory);
+	split_invalid_nids(im->c, 1, &b->st.reserved);
 	for (t = 0; t < 2; t++) {
 		const struct mb_array *a = t ? &b->st.reserved : &b->st.memory;
 

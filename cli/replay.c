@@ -1,15 +1,214 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* replay.c - `memblock-cli replay`. */
+/* replay.c - `memblock-cli replay`: re-run the events on the host memblock. */
+#include <inttypes.h>
+#include <string.h>
+
 #include "cli.h"
+#include "mbagent/import.h"
+#include "mbagent/replay.h"
+
+static void json_report(struct json *j, const struct mb_replay_report *rep,
+			const struct mb_capture *c)
+{
+	json_key(j, "events");
+	json_uint(j, rep->events);
+	json_key(j, "total_events");
+	json_uint(j, c->nevents);
+	json_key(j, "applied");
+	json_uint(j, rep->applied);
+	json_key(j, "nested_skipped");
+	json_uint(j, rep->skipped);
+	json_key(j, "unknown_ops");
+	json_uint(j, rep->unknown_ops);
+	json_key(j, "allocations");
+	json_uint(j, rep->allocs);
+	json_key(j, "allocation_mismatches");
+	json_uint(j, rep->alloc_mismatches);
+	if (rep->alloc_mismatches) {
+		json_key(j, "first_mismatch");
+		json_obj_begin(j);
+		json_key(j, "index");
+		json_uint(j, rep->first_mismatch);
+		json_key(j, "expected");
+		json_hex(j, rep->mismatch_expected);
+		json_key(j, "got");
+		json_hex(j, rep->mismatch_got);
+		json_obj_end(j);
+	}
+	json_key(j, "checkpoints_compared");
+	json_uint(j, rep->checkpoints);
+	json_key(j, "dropped");
+	json_uint(j, rep->dropped);
+	json_key(j, "complete");
+	json_bool(j, rep->dropped == 0);
+}
+
+static void text_report(const struct mb_replay_report *rep, const struct mb_capture *c)
+{
+	printf("replayed %zu of %zu events: %zu applied, %zu nested skipped",
+	       rep->events, c->nevents, rep->applied, rep->skipped);
+	if (rep->unknown_ops)
+		printf(", %zu unknown operations ignored", rep->unknown_ops);
+	printf("; %zu allocations, %zu returned a different address", rep->allocs,
+	       rep->alloc_mismatches);
+	if (rep->alloc_mismatches)
+		printf(" (first: event %zu, recorded 0x%" PRIx64 ", replay 0x%" PRIx64 ")",
+		       rep->first_mismatch, rep->mismatch_expected, rep->mismatch_got);
+	printf("\n");
+}
 
 /**
- * cmd_replay() - the replay command
+ * cmd_replay() - replay a capture through the host memblock
  * @argc: argument count
- * @argv: arguments
+ * @argv: arguments, argv[0] = "replay"
  *
- * Return: exit status.
+ * Return: exit status (MB_EXIT_DIVERGE or MB_EXIT_INCOMPLETE from --verify).
  */
 int cmd_replay(int argc, char **argv)
 {
-	return cli_fail(MB_EXIT_FAIL, "replay: not yet implemented");
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "verify", no_argument, NULL, 'v' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum dump_format fmt = DUMP_LINUX;
+	struct mb_replay_report rep;
+	struct mb_error err = { 0 };
+	struct mb_capture *c, *exp = NULL;
+	struct mb_state st;
+	const char *expect = NULL;
+	bool verify = false, quiet = false, have_to = false;
+	char cov[512] = "";
+	uint64_t to = 0;
+	int opt, rc = MB_EXIT_OK, vr = 0;
+
+	while ((opt = cli_getopt(argc, argv, "f:qjh", opts)) != -1) {
+		switch (opt) {
+		case 't':
+			if (!cli_parse_u64(optarg, &to))
+				return cli_fail(MB_EXIT_USAGE, "replay: --to needs a number, not '%s'",
+						optarg);
+			have_to = true;
+			break;
+		case 'v':
+			verify = true;
+			break;
+		case 'e':
+			expect = optarg;
+			break;
+		case 'f':
+			if (!cli_parse_format(optarg, &fmt))
+				return cli_fail(MB_EXIT_USAGE,
+						"replay: unknown format '%s' (linux, debugfs, table)",
+						optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'j':
+			cli_json = true;
+			break;
+		case 'h':
+			return cli_usage();
+		default:
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_fail(MB_EXIT_USAGE, "replay: expected one INPUT file (see 'replay --help')");
+	if (verify && have_to)
+		return cli_fail(MB_EXIT_USAGE, "replay: --verify and --to cannot be combined");
+	c = cli_load(argv[optind], &err);
+	if (!c)
+		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (have_to && to > c->nevents) {
+		cli_release(c);
+		return cli_fail(MB_EXIT_USAGE, "replay: --to %llu is beyond the last event (%zu)",
+				(unsigned long long)to, c->nevents);
+	}
+	if (expect) {
+		exp = mb_import_file(expect, NULL, &err);
+		if (!exp) {
+			cli_release(c);
+			return cli_fail_err(MB_EXIT_FAIL, &err);
+		}
+	}
+	memset(&st, 0, sizeof(st));
+	if (verify) {
+		vr = mb_replay_verify(c, &st, &rep, &err);
+	} else {
+		vr = mb_replay_run(c, have_to ? (size_t)to : SIZE_MAX, &st, &rep, &err);
+	}
+	if (vr < 0) {
+		mb_capture_free(exp);
+		cli_release(c);
+		return cli_fail_err(MB_EXIT_FAIL, &err);
+	}
+	/* --expect: byte coverage against a dump (e.g. read from a real machine). */
+	if (exp && mb_state_compare_coverage(&exp->initial, &st, cov, sizeof(cov)))
+		rc = MB_EXIT_DIVERGE;
+	if (verify && vr == 1)
+		rc = MB_EXIT_DIVERGE;
+	else if (verify && rep.dropped && rc == MB_EXIT_OK)
+		rc = MB_EXIT_INCOMPLETE;
+
+	if (cli_json) {
+		struct json *j = json_new(stdout);
+
+		json_obj_begin(j);
+		json_key(j, "input");
+		json_str(j, argv[optind]);
+		json_report(j, &rep, c);
+		if (verify) {
+			json_key(j, "verified");
+			json_bool(j, vr == 0);
+			json_key(j, "compared_final");
+			json_bool(j, c->final.valid);
+			json_key(j, "divergence");
+			json_str(j, vr == 1 ? rep.divergence : NULL);
+		}
+		if (exp) {
+			json_key(j, "expect");
+			json_str(j, expect);
+			json_key(j, "coverage_match");
+			json_bool(j, cov[0] == 0);
+			json_key(j, "coverage_divergence");
+			json_str(j, cov[0] ? cov : NULL);
+		}
+		if (!quiet) {
+			json_key(j, "arrays");
+			cli_json_state(j, &st);
+		}
+		json_key(j, "exit");
+		json_int(j, rc);
+		json_obj_end(j);
+		json_free(j);
+	} else {
+		if (!quiet)
+			cli_print_state(&st, fmt);
+		text_report(&rep, c);
+		if (verify && vr == 0)
+			printf("verify: OK (%s%zu checkpoints match)\n",
+			       c->final.valid ? "final arrays and " : "", rep.checkpoints);
+		if (exp && !cov[0])
+			printf("expect: OK (memory and reserved byte coverage match %s)\n", expect);
+		fflush(stdout);
+		if (verify && vr == 1)
+			fprintf(stderr, "Error: replay diverged: %s\n", rep.divergence);
+		else if (cov[0])
+			fprintf(stderr, "Error: replay differs from %s: %s\n", expect, cov);
+		else if (rep.dropped)
+			fprintf(stderr, "%s: the log is incomplete: %llu calls were not recorded%s\n",
+				verify ? "Error" : "warning", (unsigned long long)rep.dropped,
+				verify ? "; the replay cannot be verified" : "");
+	}
+	mb_state_clear(&st);
+	mb_capture_free(exp);
+	cli_release(c);
+	return rc;
 }
