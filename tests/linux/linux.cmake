@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Real Linux kernels: extraction/locator unit tests (label unit) and live
+# captures of stock Debian cloud kernels under QEMU (label linux). The
+# kernels are downloaded by the linux_get_kernels fixture into the build tree.
+set(MB_LINUX_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(MB_LINUX_CACHE ${CMAKE_BINARY_DIR}/linux-cache)
+
+if(NOT TARGET mbcore)
+	add_library(mbcore INTERFACE)
+endif()
+
+# Synthetic images: bzImage (gzip, xz, lz4, zstd), .deb, BTF layout, locator.
+add_executable(test_linux_image_unit ${MB_LINUX_TEST_DIR}/linux_image_unit.c)
+target_link_libraries(test_linux_image_unit PRIVATE mbagent)
+mb_host_target(test_linux_image_unit)
+add_test(NAME linux_image_synthetic_extract_deb_btf_locator COMMAND test_linux_image_unit)
+set_tests_properties(linux_image_synthetic_extract_deb_btf_locator PROPERTIES
+	LABELS unit TIMEOUT 120)
+
+add_executable(test_linux_live ${MB_LINUX_TEST_DIR}/linux_live_test.c)
+target_link_libraries(test_linux_live PRIVATE mbagent)
+mb_host_target(test_linux_live)
+
+add_test(NAME linux_get_kernels
+	COMMAND ${MB_LINUX_TEST_DIR}/get-kernel.sh ${MB_LINUX_CACHE})
+set_tests_properties(linux_get_kernels PROPERTIES LABELS linux TIMEOUT 900
+	FIXTURES_SETUP linux_kernels)
+
+set(MB_DEB_6_1 ${MB_LINUX_CACHE}/linux-6.1.deb)
+set(MB_DEB_6_12 ${MB_LINUX_CACHE}/linux-6.12.deb)
+
+# mb_linux_test(name fixtures_required fixtures_setup args...)
+function(mb_linux_test name req setup)
+	add_test(NAME ${name} COMMAND test_linux_live ${ARGN})
+	set_tests_properties(${name} PROPERTIES LABELS linux TIMEOUT 300
+		SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "${req}")
+	if(setup)
+		set_tests_properties(${name} PROPERTIES FIXTURES_SETUP ${setup})
+	endif()
+endfunction()
+
+foreach(v 6_1 6_12)
+	mb_linux_test(linux_locate_symbolless_${v} linux_kernels "" locate ${MB_DEB_${v}})
+	mb_linux_test(linux_live_${v}_last_block_equals_live_arrays linux_kernels ""
+		block ${MB_DEB_${v}})
+	mb_linux_test(linux_live_${v}_end_coverage_equals_console_replay linux_kernels
+		linux_cap_${v}_512 end ${MB_DEB_${v}} ${MB_LINUX_CACHE}/${v}-m512.cap 512M)
+endforeach()
+mb_linux_test(linux_live_6_1_m256_end_coverage_equals_console_replay linux_kernels
+	linux_cap_6_1_256 end ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m256.cap 256M)
+mb_linux_test(linux_diff_6_1_vs_6_12_known_changes "linux_cap_6_1_512;linux_cap_6_12_512" ""
+	diff-kernels ${MB_LINUX_CACHE}/6_1-m512.cap ${MB_LINUX_CACHE}/6_12-m512.cap)
+mb_linux_test(linux_diff_6_1_m512_vs_m256_known_changes "linux_cap_6_1_512;linux_cap_6_1_256" ""
+	diff-mem ${MB_LINUX_CACHE}/6_1-m512.cap ${MB_LINUX_CACHE}/6_1-m256.cap)
