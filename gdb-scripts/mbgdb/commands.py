@@ -1,0 +1,368 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""commands.py - the mb-* gdb commands and their parameters."""
+
+import fnmatch
+import os
+import shutil
+import subprocess
+import tempfile
+
+import gdb
+
+from . import capture
+from . import constants as C
+from . import fmt
+from . import records
+from . import target
+
+OPTION_NAMES = {
+    'mb-log': ['--op', '--last', '--caller', '--top'],
+    'mb-break': ['--silent', '--nested', '--list', '--clear', 'if'],
+    'mb-map': ['--width'],
+}
+
+
+def _usage(cmd):
+    raise gdb.GdbError('mb: usage: %s' % cmd.__doc__.splitlines()[0])
+
+
+def _int_arg(cmd, text):
+    try:
+        return int(gdb.parse_and_eval(text))
+    except (gdb.error, ValueError):
+        raise gdb.GdbError('mb: %s: not a number: %s' % (cmd, text))
+
+
+def _ops_arg(text):
+    ops = []
+    for part in text.split(','):
+        if part.strip().lower() in ('any', 'all'):
+            return list(C.OPS)
+        op = C.lookup_op(part)
+        if op is None:
+            raise gdb.GdbError('mb: unknown operation "%s" (try: %s)'
+                               % (part, ', '.join(o.short for o in C.OPS)))
+        ops.append(op)
+    return ops
+
+
+def _complete(text, word, candidates):
+    """Complete the last token of @text; gdb wants the part starting at @word.
+
+    gdb splits words at '-' and ',' too, so for "--sil" @word is "sil": match
+    on the whole token, then drop what lies before @word."""
+    word = word or ''
+    token = text.split(' ')[-1]
+    cut = len(token) - len(word)
+    return [c[cut:] for c in candidates if c.startswith(token)]
+
+
+def _complete_ops(text, word, options):
+    """Completion for operation names (comma lists allowed) and options."""
+    token = text.split(' ')[-1]
+    names = [o.short for o in C.OPS] + ['any']
+    if ',' in token:
+        head = token[:token.rindex(',') + 1]
+        return _complete(text, word, [head + n for n in names])
+    return _complete(text, word, names + options)
+
+
+class MbDump(gdb.Command):
+    """mb-dump [memory|reserved]
+Print memblock.memory and memblock.reserved from the live structs, exactly in
+the format of Linux's memblock_dump_all() ("MEMBLOCK configuration:" block).
+With an argument, print only that array (the memblock_dump() lines).
+Types come from the kernel's debug info; works on any kernel with a
+"struct memblock memblock" symbol. Needs a stopped target."""
+
+    def __init__(self):
+        super().__init__('mb-dump', gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        if len(argv) > 1 or (argv and argv[0] not in ('memory', 'reserved')):
+            _usage(self)
+        state = target.read_state()
+        if argv:
+            t = state.memory if argv[0] == 'memory' else state.reserved
+            lines = fmt.dump_type_lines(t, state.addr_bits)
+        else:
+            lines = fmt.dump_all_lines(state)
+        gdb.write('\n'.join(lines) + '\n')
+
+    def complete(self, text, word):
+        return _complete(text, word, ['memory', 'reserved'])
+
+
+class MbLog(gdb.Command):
+    """mb-log [--op OP[,OP...]] [--last N] [--caller GLOB] [--top]
+Print the memblock event log (mb_evlog_area), decoded with the constants of
+kernel/include/uapi/mb_evlog.h, callers symbolised by gdb (func+0xoff/0xsize).
+  --op OP      only these operations (reserve, phys_alloc_range, memblock_add, ...)
+  --last N     only the last N matching records
+  --caller G   only records whose caller's function matches the glob G
+  --top        hide memblock's own nested records (depth > 0)
+Nested records are indented by depth. Reports records dropped by a full log."""
+
+    def __init__(self):
+        super().__init__('mb-log', gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        ops = None
+        last = None
+        caller = None
+        top = False
+        i = 0
+        while i < len(argv):
+            a = argv[i]
+            if a in ('--op', '--last', '--caller') and i + 1 < len(argv):
+                v = argv[i + 1]
+                i += 2
+                if a == '--op':
+                    ops = set(o.value for o in _ops_arg(v))
+                elif a == '--last':
+                    last = _int_arg('--last', v)
+                else:
+                    caller = v
+            elif a == '--top':
+                top = True
+                i += 1
+            else:
+                _usage(self)
+        log = target.read_log()
+        h = log.header
+        gdb.write('mb_evlog_area at %#x: %d records (capacity %d, dropped %d), boot state %s\n'
+                  % (log.addr, h.written, h.capacity, h.dropped,
+                     C.BOOT_STATES.get(h.boot_state, str(h.boot_state))))
+        sel = []
+        for idx, r in enumerate(log.records):
+            if ops is not None and r.op not in ops:
+                continue
+            if top and r.depth:
+                continue
+            if caller is not None:
+                name = target.symbolize(r.caller)[0] if r.caller else None
+                if name is None or not fnmatch.fnmatchcase(name, caller):
+                    continue
+            sel.append((idx, r))
+        if last is not None:
+            sel = sel[-last:] if last > 0 else []
+        for idx, r in sel:
+            gdb.write(records.line(idx, r) + '\n')
+        if h.dropped:
+            gdb.write('warning: the log was full: %d calls were not recorded\n' % h.dropped)
+
+    def complete(self, text, word):
+        tokens = text.split(' ')
+        prev = tokens[-2] if len(tokens) >= 2 else ''
+        if prev == '--op':
+            return _complete_ops(text, word, [])
+        return _complete(text, word, OPTION_NAMES['mb-log'])
+
+
+def _capture_bytes():
+    """Capture of the live log and arrays (as mb-save writes it)."""
+    log = target.read_log()
+    final = target.read_state()
+    meta = [('writer', 'gdb-scripts mb-save'), ('gdb_version', gdb.VERSION)]
+    prog = gdb.current_progspace().filename if gdb.current_progspace() else None
+    if prog:
+        meta.append(('kernel', prog))
+    meta.append(('evlog_addr', '%#x' % log.addr))
+
+    def sym(addr):
+        name, off, _size = target.symbolize(addr)
+        return name, off
+    try:
+        return capture.build(log.header, log.records, final, _empty_initial(final), sym,
+                             meta), log
+    except capture.CaptureError as e:
+        raise gdb.GdbError(str(e))
+
+
+def _empty_initial(final):
+    """Our kernel's log starts from empty arrays: the initial state."""
+    Empty = target.TypeState
+    mem = Empty(final.memory.name, 0, final.memory.max, 0, 0, [])
+    res = Empty(final.reserved.name, 0, final.reserved.max, 0, 0, [])
+    return target.State(False, 0, mem, res, final.addr_bits)
+
+
+class MbSave(gdb.Command):
+    """mb-save FILE
+Write a capture file (docs/capture-format.md) of the live event log, its
+symbolised callers and the current memblock arrays (as the final state), so
+memblock-cli can read it: e.g. "memblock-cli dump FILE". Source kind is
+gdb-script. The file is written atomically (temporary file + rename)."""
+
+    def __init__(self):
+        super().__init__('mb-save', gdb.COMMAND_DATA, gdb.COMPLETE_FILENAME)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        if len(argv) != 1:
+            _usage(self)
+        data, log = _capture_bytes()
+        try:
+            capture.write_atomic(os.path.expanduser(argv[0]), data)
+        except capture.CaptureError as e:
+            raise gdb.GdbError(str(e))
+        gdb.write('mb-save: %d events, %d bytes -> %s\n' % (len(log.records), len(data), argv[0]))
+
+
+class CliParam(gdb.Parameter):
+    """Path of memblock-cli used by mb-at (default: the build tree's, else $PATH)."""
+
+    set_doc = 'Set the memblock-cli program used by mb-at.'
+    show_doc = 'Show the memblock-cli program used by mb-at.'
+
+    def __init__(self):
+        super().__init__('mb-cli', gdb.COMMAND_DATA, gdb.PARAM_STRING)
+        self.value = os.environ.get('MEMBLOCK_CLI') or C.DEFAULT_CLI or 'memblock-cli'
+
+    def get_show_string(self, svalue):
+        return 'memblock-cli used by mb-at is "%s".' % svalue
+
+
+class NumnodesParam(gdb.Parameter):
+    """MAX_NUMNODES of the target: node ids outside [0, N) are not printed by mb-dump."""
+
+    set_doc = 'Set MAX_NUMNODES of the target (default 1024).'
+    show_doc = 'Show MAX_NUMNODES of the target.'
+
+    def __init__(self):
+        super().__init__('mb-max-numnodes', gdb.COMMAND_DATA, gdb.PARAM_ZUINTEGER)
+        self.value = fmt.MAX_NUMNODES[0]
+
+    def get_set_string(self):
+        fmt.MAX_NUMNODES[0] = int(self.value)
+        return ''
+
+    def get_show_string(self, svalue):
+        return 'MAX_NUMNODES is %s.' % svalue
+
+
+ERR_NO_CLI = ('mb: memblock-cli not found ("%s"): build it or "set mb-cli PATH"')
+
+
+def find_cli():
+    path = gdb.parameter('mb-cli') or 'memblock-cli'
+    if os.sep in path:
+        if os.access(path, os.X_OK):
+            return path
+    else:
+        found = shutil.which(path)
+        if found:
+            return found
+    raise gdb.GdbError(ERR_NO_CLI % path)
+
+
+class MbAt(gdb.Command):
+    """mb-at N
+Print the memblock arrays as they were after the first N events of the log
+(memblock_dump_all format). The live log is written to a temporary capture
+(as mb-save does) and replayed by "memblock-cli dump --at N": the same
+memblock.c the kernel runs, so no second implementation can drift.
+Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
+
+    def __init__(self):
+        super().__init__('mb-at', gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        if len(argv) != 1:
+            _usage(self)
+        n = _int_arg('mb-at', argv[0])
+        target.require_stopped()
+        cli = find_cli()
+        data, log = _capture_bytes()
+        if n < 0 or n > len(log.records):
+            raise gdb.GdbError('mb: mb-at: N must be in 0..%d (records in the log)'
+                               % len(log.records))
+        fd, path = tempfile.mkstemp(prefix='mb-at-', suffix='.mbcap')
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                f.write(data)
+            try:
+                p = subprocess.run([cli, 'dump', '--at', str(n), path], capture_output=True,
+                                   text=True, timeout=60)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
+        finally:
+            os.unlink(path)
+        if p.returncode != 0:
+            msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
+            raise gdb.GdbError('mb: memblock-cli dump --at %d: %s' % (n, msg))
+        gdb.write(p.stdout)
+
+
+class MbMap(gdb.Command):
+    """mb-map [--width N]
+Compact text map: one bar per memblock.memory region, each cell '#' fully
+reserved, '+' partly reserved, '.' free; then reserved ranges lying outside
+memory. Needs a stopped target."""
+
+    def __init__(self):
+        super().__init__('mb-map', gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        width = 64
+        if argv:
+            if len(argv) != 2 or argv[0] != '--width':
+                _usage(self)
+            width = max(8, min(400, _int_arg('--width', argv[1])))
+        st = target.read_state()
+        bits = st.addr_bits
+        res = [(r.base, r.base + r.size) for r in st.reserved.regions if r.size]
+        out = ['memblock map: %s, current_limit %s; memory %s, reserved %s'
+               % ('bottom-up' if st.bottom_up else 'top-down', fmt.pa(st.current_limit, bits),
+                  fmt.human(st.memory.total_size), fmt.human(st.reserved.total_size))]
+        inside = 0
+        for i, m in enumerate(st.memory.regions):
+            mb, me = m.base, m.base + m.size
+            cells = []
+            taken_total = 0
+            for c in range(width):
+                cb = mb + (me - mb) * c // width
+                ce = mb + (me - mb) * (c + 1) // width
+                if ce <= cb:
+                    cells.append(' ')
+                    continue
+                taken = 0
+                for rb, re_ in res:
+                    lo, hi = max(cb, rb), min(ce, re_)
+                    if hi > lo:
+                        taken += hi - lo
+                taken_total += taken
+                cells.append('#' if taken >= ce - cb else '+' if taken else '.')
+            inside += taken_total
+            pct = 100.0 * taken_total / m.size if m.size else 0.0
+            out.append('%2d [%s-%s] %10s |%s| %5.1f%% reserved'
+                       % (i, fmt.pa(mb, bits), fmt.pa(me - 1, bits), fmt.human(m.size),
+                          ''.join(cells), pct))
+        outside = [r for r in st.reserved.regions
+                   if r.size and not any(m.base <= r.base and r.base + r.size <= m.base + m.size
+                                         for m in st.memory.regions)]
+        if outside:
+            out.append('reserved not (fully) inside memory: %d region(s), %s'
+                       % (len(outside), ', '.join('[%s-%s]' % (fmt.pa(r.base, bits),
+                                                             fmt.pa(r.base + r.size - 1, bits))
+                                                  for r in outside[:8])
+                          + (' ...' if len(outside) > 8 else '')))
+        out.append("legend: '#' reserved  '+' partly reserved  '.' free")
+        gdb.write('\n'.join(out) + '\n')
+
+    def complete(self, text, word):
+        return _complete(text, word, OPTION_NAMES['mb-map'])
+
+
+def register():
+    CliParam()
+    NumnodesParam()
+    MbDump()
+    MbLog()
+    MbAt()
+    MbMap()
+    MbSave()

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""printers.py - gdb pretty printers for struct memblock, memblock_type, memblock_region."""
+
+import gdb
+import gdb.printing
+
+from . import fmt
+
+
+def _bits(val):
+    try:
+        return val['base'].type.strip_typedefs().sizeof * 8
+    except gdb.error:
+        return 64
+
+
+def _has(val, name):
+    return any(f.name == name for f in val.type.strip_typedefs().fields())
+
+
+class RegionPrinter:
+    """[base-end] size bytes, node, flags: one line, like a memblock_dump row."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        v = self.val
+        bits = _bits(v)
+        base = int(v['base'])
+        size = int(v['size'])
+        nid = int(v['nid']) if _has(v, 'nid') else None
+        return '[%s-%s], %s bytes%s flags: %s' % (
+            fmt.pa(base, bits), fmt.pa(base + size - 1, bits), fmt.pa(size, bits),
+            fmt.nid_suffix(nid), fmt.kx(int(v['flags'])))
+
+
+class TypePrinter:
+    """name: cnt/max, total size, and the cnt regions in use as children."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        v = self.val
+        try:
+            name = v['name'].string()
+        except (gdb.error, gdb.MemoryError):
+            name = '?'
+        return '%s: cnt=%d max=%d total_size=%s' % (
+            name, int(v['cnt']), int(v['max']), fmt.pa(int(v['total_size'])))
+
+    def children(self):
+        v = self.val
+        cnt = int(v['cnt'])
+        if cnt > int(v['max']) or cnt > 1 << 16:
+            return
+        regions = v['regions']
+        for i in range(cnt):
+            yield '[%d]' % i, regions[i]
+
+    def display_hint(self):
+        return 'array'
+
+
+class MemblockPrinter:
+    """Direction, current limit, then memory and reserved as children."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        v = self.val
+        return 'memblock: %s, current_limit=%s' % (
+            'bottom-up' if bool(v['bottom_up']) else 'top-down',
+            fmt.pa(int(v['current_limit'])))
+
+    def children(self):
+        for f in self.val.type.strip_typedefs().fields():
+            if f.name in ('memory', 'reserved', 'physmem'):
+                yield f.name, self.val[f.name]
+
+
+def build():
+    pp = gdb.printing.RegexpCollectionPrettyPrinter('memblock')
+    pp.add_printer('memblock', '^memblock$', MemblockPrinter)
+    pp.add_printer('memblock_type', '^memblock_type$', TypePrinter)
+    pp.add_printer('memblock_region', '^memblock_region$', RegionPrinter)
+    return pp
+
+
+def register():
+    """Register the printers globally (they match by struct tag)."""
+    gdb.printing.register_pretty_printer(None, build(), replace=True)

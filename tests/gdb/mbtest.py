@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""mbtest.py - helpers for gdb scenarios run inside gdb -batch (run_gdb_test.py).
+
+Boots QEMU with a unix-socket gdbstub in the test's private directory,
+drives gdb, compares outputs, and ends gdb with a PASS marker or a FAIL
+message.  Every QEMU started here is killed on the way out.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+import gdb
+
+TMP = os.environ['MBT_TMP']
+LOADER = os.environ['MBT_LOADER']
+QEMU = os.environ.get('MBT_QEMU', '')
+KERNEL = os.environ.get('MBT_KERNEL', '')
+CLI = os.environ.get('MBT_CLI', '')
+HOST_TARGET = os.environ.get('MBT_HOST_TARGET', '')
+ARG = os.environ.get('MBT_ARG', '')
+
+_qemus = []
+_stops = []
+_last_stop = [None]
+_counter = [0]
+
+
+def log(msg):
+    sys.stdout.write(msg + '\n')
+    sys.stdout.flush()
+
+
+def _kill_all():
+    for q in _qemus:
+        if q.proc.poll() is None:
+            q.proc.kill()
+            q.proc.wait()
+
+
+def fail(msg):
+    log('FAIL: ' + msg)
+    _kill_all()
+    os._exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def check_equal(got, want, what):
+    if got != want:
+        import difflib
+        diff = '\n'.join(difflib.unified_diff(want.splitlines(), got.splitlines(),
+                                              'expected', 'got', lineterm='', n=2))
+        fail('%s differs:\n%s' % (what, diff))
+
+
+def passed():
+    _kill_all()
+    with open(os.path.join(TMP, 'PASS'), 'w') as f:
+        f.write('ok\n')
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def run(fn):
+    """Run a scenario function; any exception is a failure."""
+    try:
+        fn()
+    except SystemExit:
+        raise
+    except BaseException:
+        fail('exception:\n' + traceback.format_exc())
+    passed()
+
+
+def load_scripts():
+    out = gdb.execute('source ' + LOADER, to_string=True)
+    check('mb-dump' in out, 'loader did not announce the commands: %r' % out)
+    gdb.events.stop.connect(_on_stop)
+
+
+def _on_stop(event):
+    _last_stop[0] = event
+
+
+def ex(cmd):
+    """Run a gdb command and return its output."""
+    return gdb.execute(cmd, to_string=True)
+
+
+def expect_error(cmd, message):
+    """The command must fail with exactly @message."""
+    try:
+        out = gdb.execute(cmd, to_string=True)
+    except gdb.error as e:
+        check(str(e) == message, '%s: error %r, expected %r' % (cmd, str(e), message))
+        return
+    fail('%s did not fail (output %r), expected %r' % (cmd, out, message))
+
+
+class Qemu:
+    """One QEMU booting the test kernel, halted at reset (-S), gdbstub on a socket."""
+
+    def __init__(self, kernel=None, mem='256M', extra=()):
+        check(QEMU and os.path.exists(QEMU) or QEMU and '/' not in QEMU,
+              'qemu-system-x86_64 not found (%r)' % QEMU)
+        kernel = kernel or KERNEL
+        check(kernel and os.path.exists(kernel), 'kernel not found: %r' % kernel)
+        _counter[0] += 1
+        n = _counter[0]
+        self.sock = os.path.join(TMP, 'gdb%d.sock' % n)
+        self.kernel = kernel
+        self.console = os.path.join(TMP, 'com1-%d.log' % n)
+        cmd = [QEMU, '-kernel', kernel, '-nic', 'none', '-m', mem, '-display', 'none',
+               '-no-reboot', '-monitor', 'none', '-serial', 'file:' + self.console,
+               '-S', '-gdb', 'unix:%s,server=on,wait=off' % self.sock] + list(extra)
+        self.cmd = cmd
+        self.out = open(os.path.join(TMP, 'qemu-%d.log' % n), 'w')
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out,
+                                     stderr=subprocess.STDOUT)
+        with open(os.path.join(TMP, 'qemu.pids'), 'a') as f:
+            f.write('%d\n' % self.proc.pid)
+        _qemus.append(self)
+        for _ in range(200):
+            if os.path.exists(self.sock) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        check(self.proc.poll() is None and os.path.exists(self.sock),
+              'QEMU did not start: %s' % ' '.join(cmd))
+        self.connected = False
+
+    def connect(self, load_symbols=True):
+        if load_symbols:
+            ex('file ' + self.kernel)
+        ex('target remote ' + self.sock)
+        self.connected = True
+
+    def disconnect(self):
+        """Detach gdb; QEMU keeps running (the gdbstub resumes the guest)."""
+        if self.connected:
+            ex('detach')
+            self.connected = False
+
+    def kill(self):
+        """End this QEMU (through gdb if attached, else by its pid)."""
+        if self.connected:
+            self.connected = False
+            try:
+                gdb.execute('kill', to_string=True)
+            except gdb.error:
+                pass
+        if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self.out.closed:
+            self.out.close()
+
+
+def cont(timeout=120):
+    """continue until the next breakpoint stop; returns the stop event."""
+    return cont_output(timeout)[0]
+
+
+def cont_output(timeout=120):
+    """continue until the next stop; a watchdog interrupts a stuck target.
+    Returns (stop event, output printed meanwhile)."""
+    done = threading.Event()
+
+    def watchdog():
+        if not done.wait(timeout):
+            os.kill(os.getpid(), 2)     # SIGINT: gdb interrupts the target
+    t = threading.Thread(target=watchdog, daemon=True)
+    t.start()
+    _last_stop[0] = None
+    try:
+        out = gdb.execute('continue', to_string=True)
+    finally:
+        done.set()
+    ev = _last_stop[0]
+    check(isinstance(ev, gdb.BreakpointEvent),
+          'target stopped without a breakpoint (%r): timed out or crashed?\n%s' % (ev, out))
+    return ev, out
+
+
+def finish():
+    """Run to the end of the current function (quietly)."""
+    gdb.execute('finish', to_string=True)
+
+
+def constants():
+    from mbgdb import constants as C
+    return C
+
+
+def header():
+    from mbgdb import target
+    return target.read_header()[1]
+
+
+def records():
+    from mbgdb import target
+    return target.read_log().records
+
+
+class StopAt(gdb.Breakpoint):
+    """Internal breakpoint on a function's first instruction with a predicate on %rdi."""
+
+    def __init__(self, func, pred):
+        super().__init__('*' + func, internal=True)
+        self.pred = pred
+        self.hits = 0
+        _stops.append(self)
+
+    def stop(self):
+        rdi = int(gdb.selected_frame().read_register('rdi'))
+        if self.pred(rdi):
+            self.hits += 1
+            return True
+        return False
+
+
+def clear_stops():
+    """Delete every StopAt breakpoint (they are internal: gdb.breakpoints() omits them)."""
+    for bp in _stops:
+        if bp.is_valid():
+            bp.delete()
+    _stops[:] = []
+
+
+def stop_at_done():
+    """Breakpoint where the log's boot state becomes DONE."""
+    C = constants()
+    return StopAt('mb_evlog_set_state', lambda v: v == C.BOOT_STATE['DONE'])
+
+
+def stop_at_record(pred):
+    """Breakpoint at mb_evlog_append when pred(record, index) is true."""
+    C = constants()
+    from mbgdb import target
+
+    def p(rdi):
+        r = C.decode_record(target.read(rdi, C.RECORD_SIZE))
+        return pred(r, target.read_header()[1].written)
+    return StopAt('mb_evlog_append', p)
+
+
+def direct_dump():
+    """memblock_dump_all text built from gdb's own expression evaluator.
+
+    Independent of mbgdb's reader (which reads raw bytes with DWARF offsets):
+    every field comes from gdb.parse_and_eval on the live struct."""
+    lines = ['MEMBLOCK configuration:']
+    mb = gdb.parse_and_eval('memblock')
+    lines.append(' memory size = 0x%016x reserved size = 0x%016x'
+                 % (int(mb['memory']['total_size']), int(mb['reserved']['total_size'])))
+    for name in ('memory', 'reserved'):
+        t = mb[name]
+        cnt = int(t['cnt'])
+        lines.append(' %s.cnt  = %#x' % (name, cnt))
+        for i in range(cnt):
+            r = t['regions'][i]
+            base, size, nid = int(r['base']), int(r['size']), int(r['nid'])
+            node = ' on node %d' % nid if 0 <= nid < 1024 else ''
+            lines.append(' %s[%#x]\t[0x%016x-0x%016x], 0x%016x bytes%s flags: %#x'
+                         % (name, i, base, (base + size - 1) & (2**64 - 1), size, node,
+                            int(r['flags'])))
+    return '\n'.join(lines) + '\n'
+
+
+def cli(*args):
+    """Run memblock-cli; returns (status, stdout, stderr)."""
+    check(CLI and os.path.exists(CLI), 'memblock-cli not found: %r' % CLI)
+    p = subprocess.run([CLI] + list(args), capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def have_cli():
+    return bool(CLI) and os.path.exists(CLI)
+
+
+def read_capture(path):
+    """Decode a capture file (docs/capture-format.md), checking every CRC.
+
+    Returns a dict: info, meta, syms, states (role -> state), events (dicts
+    with the caller's symbol name resolved)."""
+    import struct
+    import zlib
+    K = constants().CAPTURE
+    with open(path, 'rb') as f:
+        data = f.read()
+    hs = K['CAP_HEADER_SIZE']
+    check(data[:8] == K['CAP_MAGIC'].encode(), '%s: bad magic' % path)
+    ver, hsize, total, table_off, nsect, esize, fcrc = struct.unpack_from('<IIQQIII', data, 8)
+    check(ver == K['CAP_VERSION'] and hsize == hs and total == len(data), '%s: header' % path)
+    check(struct.unpack_from('<I', data, 60)[0] == zlib.crc32(data[:60]), '%s: header crc' % path)
+    check(fcrc == zlib.crc32(data[hs:]), '%s: file crc' % path)
+    out = {'states': {}, 'meta': {}, 'syms': [], 'events': []}
+    for i in range(nsect):
+        typ, flags, off, length, crc = struct.unpack_from('<IIQQI', data, table_off + i * esize)
+        body = data[off:off + length]
+        check(zlib.crc32(body) == crc, '%s: section %d crc' % (path, i))
+        pos = [0]
+
+        def take(fmt):
+            v = struct.unpack_from('<' + fmt, body, pos[0])
+            pos[0] += struct.calcsize('<' + fmt)
+            return v if len(v) > 1 else v[0]
+
+        def string():
+            n = take('I')
+            s = body[pos[0]:pos[0] + n].decode()
+            pos[0] += n
+            return s
+
+        def array():
+            cnt, mx, total_size = take('QQQ')
+            regs = [take('QQIi') for _ in range(cnt)]
+            return {'cnt': cnt, 'max': mx, 'total_size': total_size, 'regions': regs}
+        if typ == K['SECT_INFO']:
+            src, state, cap, written, dropped, bidlen = take('IIQQQI')
+            bid = body[pos[0]:pos[0] + 32][:bidlen]
+            out['info'] = {'source': src, 'boot_state': state, 'capacity': cap,
+                           'written': written, 'dropped': dropped, 'build_id': bid.hex()}
+        elif typ == K['SECT_META']:
+            for _ in range(take('I')):
+                k = string()
+                out['meta'][k] = string()
+        elif typ == K['SECT_SYMS']:
+            out['syms'] = [string() for _ in range(take('I'))]
+        elif typ == K['SECT_STATE']:
+            role, sflags, at, limit = take('IIQQ')
+            out['states'].setdefault(role, []).append(
+                {'valid': bool(sflags & K['STATEF_VALID']),
+                 'bottom_up': bool(sflags & K['STATEF_BOTTOM_UP']), 'at': at,
+                 'current_limit': limit, 'memory': array(), 'reserved': array()})
+        elif typ == K['SECT_EVENTS']:
+            rsize, _z, n = take('IIQ')
+            names = ('seq tsc op rflags nid base size align min_addr max_addr result caller '
+                     'mflags memory_cnt reserved_cnt depth').split()
+            for j in range(n):
+                vals = struct.unpack_from('<QQHHiQQQQQQQIIIH', body, 16 + j * rsize)
+                ev = dict(zip(names, vals))
+                sym, soff = struct.unpack_from('<II', body, 16 + j * rsize + 96)
+                ev['sym'] = (sym, soff)
+                out['events'].append(ev)
+    for ev in out['events']:
+        sym, soff = ev.pop('sym')
+        ev['caller_sym'] = out['syms'][sym] if sym < len(out['syms']) else None
+        ev['caller_off'] = soff if ev['caller_sym'] is not None else 0
+    return out

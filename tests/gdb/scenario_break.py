@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# scenario_break.py - mb-break stops once per matching record.
+# MBT_ARG: stop (mb-break reserve), silent (mb-break --silent reserve),
+#          cond (mb-break reserve if $mb_base < 0x100000).
+import os
+import sys
+
+sys.path.insert(0, os.environ['MBT_HELPERS'])
+import mbtest as t  # noqa: E402
+
+import gdb  # noqa: E402
+
+
+def scenario():
+    t.load_scripts()
+    C = t.constants()
+    reserve = C.lookup_op('reserve').value
+    mode = t.ARG
+    q = t.Qemu()
+    q.connect()
+    cmd = {'stop': 'mb-break reserve',
+           'silent': 'mb-break --silent reserve',
+           'cond': 'mb-break reserve if $mb_base < 0x100000'}[mode]
+    out = t.ex(cmd)
+    t.check(out.startswith('mb-break: '), '%s: %r' % (cmd, out))
+    mine = [b for b in gdb.breakpoints() if b.location == '*mb_evlog_append']
+    if mode == 'silent':
+        t.check(not mine, 'a silent mb-break must be internal (not in "info breakpoints")')
+    else:
+        t.check(len(mine) == 1, 'mb-break did not create one visible breakpoint')
+    done = t.stop_at_done()
+    stops = 0
+    text = []
+    while True:
+        ev, out = t.cont_output()
+        text.append(out)
+        if done in ev.breakpoints:
+            break
+        t.check(mine and mine[0] in ev.breakpoints, 'unexpected stop: %r' % ev.breakpoints)
+        t.check('mb-break: [' in out and 'memblock_reserve:' in out,
+                'no summary line at the stop: %r' % out)
+        stops += 1
+        t.check(stops < 100000, 'runaway')
+    t.finish()
+    recs = t.records()
+    want = [r for r in recs if r.op == reserve and r.depth == 0]
+    if mode == 'cond':
+        want = [r for r in want if r.base < 0x100000]
+        t.check(0 < len(want) < len([r for r in recs if r.op == reserve and r.depth == 0]),
+                'condition test needs reserves on both sides of 1 MiB')
+    summaries = ''.join(text).count('mb-break: [')
+    if mode == 'silent':
+        t.check(stops == 0, 'silent breakpoint stopped %d times' % stops)
+        t.check(summaries == len(want), 'silent: %d summaries, %d reserve records'
+                % (summaries, len(want)))
+    else:
+        t.check(stops == len(want), '%d stops, %d matching reserve records' % (stops, len(want)))
+    hits = int(gdb.convenience_variable('mb_break_hits') or 0)
+    t.check(hits == len(want), '$mb_break_hits %d, want %d' % (hits, len(want)))
+    listing = t.ex('mb-break --list')
+    t.check('%d hit(s)' % len(want) in listing, 'mb-break --list: %r' % listing)
+    t.check('deleted 1' in t.ex('mb-break --clear'), 'mb-break --clear')
+
+
+t.run(scenario)
