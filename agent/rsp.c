@@ -349,6 +349,15 @@ static int rx_next(struct mb_rsp *r, int64_t deadline, enum rx_event *ev, struct
 	}
 }
 
+static int parse_stop(struct mb_rsp *r, struct mb_rsp_stop *stop);
+
+/* Packets whose answer is a stop reply. */
+static bool is_stop_cmd(const char *data, size_t len)
+{
+	return (len == 1 && (data[0] == '?' || data[0] == 'c' || data[0] == 's')) ||
+	       (len >= 5 && !memcmp(data, "vCont", 5) && (len == 5 || data[5] == ';'));
+}
+
 static int64_t deadline_in(struct mb_rsp *r)
 {
 	return mb_now_ms() + r->timeout_ms;
@@ -403,6 +412,17 @@ static int transact(struct mb_rsp *r, const char *data, size_t len, bool want_re
 			deadline = deadline_in(r);
 			break;
 		case EV_PACKET:
+			/*
+			 * A stop reply before our ack is the stub's own news
+			 * (QEMU sends one when a debugger connects), not the
+			 * answer to this packet.
+			 */
+			if (!acked && !is_stop_cmd(data, len) && parse_stop(r, NULL) == 0) {
+				r->running = false;
+				if (queue_raw(r, "+", 1, err))
+					return -1;
+				break;
+			}
 			/* Also the end for a stub that answers without acking. */
 			if (queue_raw(r, "+", 1, err))
 				return -1;

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* test_capture.c - real QEMU + test kernel: three transports, replay, mismatched ELF. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mbagent/agent.h"
+#include "mbagent/elf.h"
+#include "mbagent/pull.h"
+#include "mbagent/qemu.h"
+#include "mbagent/replay.h"
+#include "mbagent/rsp.h"
+#include "mbagent/serial.h"
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
+	__FILE__, __LINE__, #c); exit(1); } } while (0)
+#define OK(call, err) do { if (!(call)) { fprintf(stderr, "%s:%d: %s: %s (%s)\n", \
+	__FILE__, __LINE__, #call, (err).msg, mb_errcode_name((err).code)); exit(1); } } while (0)
+
+static const char *kernel;
+
+static void need_kernel(void)
+{
+	if (access(kernel, R_OK)) {
+		fprintf(stderr, "no kernel at %s: build the kernel target first\n", kernel);
+		exit(1);	/* missing kernel in a qemu test is a failure, not a skip */
+	}
+}
+
+static int same_array(const struct mb_array *a, const struct mb_array *b, const char *what)
+{
+	if (a->cnt != b->cnt || a->max != b->max || a->total_size != b->total_size) {
+		fprintf(stderr, "%s: cnt/max/total %llu/%llu/%llu vs %llu/%llu/%llu\n", what,
+			(unsigned long long)a->cnt, (unsigned long long)a->max,
+			(unsigned long long)a->total_size, (unsigned long long)b->cnt,
+			(unsigned long long)b->max, (unsigned long long)b->total_size);
+		return 0;
+	}
+	for (uint64_t i = 0; i < a->cnt; i++)
+		if (memcmp(&a->regions[i], &b->regions[i], sizeof(a->regions[i]))) {
+			fprintf(stderr, "%s[%llu] differs\n", what, (unsigned long long)i);
+			return 0;
+		}
+	return 1;
+}
+
+/* Everything but the metadata naming the transport must be equal. */
+static int same_capture(const struct mb_capture *a, const struct mb_capture *b)
+{
+	if (a->build_id_len != b->build_id_len ||
+	    memcmp(a->build_id, b->build_id, sizeof(a->build_id)) ||
+	    a->log_capacity != b->log_capacity || a->log_written != b->log_written ||
+	    a->log_dropped != b->log_dropped || a->boot_state != b->boot_state ||
+	    a->nevents != b->nevents || a->final.valid != b->final.valid ||
+	    a->final.bottom_up != b->final.bottom_up ||
+	    a->final.current_limit != b->final.current_limit) {
+		fprintf(stderr, "capture headers differ (events %zu vs %zu)\n", a->nevents,
+			b->nevents);
+		return 0;
+	}
+	for (size_t i = 0; i < a->nevents; i++) {
+		const struct mb_event *x = &a->events[i], *y = &b->events[i];
+		const char *sx = x->caller_sym == MB_NO_SYM ? "" : a->syms[x->caller_sym];
+		const char *sy = y->caller_sym == MB_NO_SYM ? "" : b->syms[y->caller_sym];
+
+		if (x->seq != y->seq || x->tsc != y->tsc || x->op != y->op ||
+		    x->rflags != y->rflags || x->nid != y->nid || x->base != y->base ||
+		    x->size != y->size || x->align != y->align || x->min_addr != y->min_addr ||
+		    x->max_addr != y->max_addr || x->result != y->result ||
+		    x->caller != y->caller || x->mflags != y->mflags ||
+		    x->memory_cnt != y->memory_cnt || x->reserved_cnt != y->reserved_cnt ||
+		    x->depth != y->depth || x->caller_off != y->caller_off || strcmp(sx, sy)) {
+			fprintf(stderr, "event %zu differs\n", i);
+			return 0;
+		}
+	}
+	return same_array(&a->final.memory, &b->final.memory, "memory") &&
+	       same_array(&a->final.reserved, &b->final.reserved, "reserved");
+}
+
+static struct mb_capture *pull_with(struct mb_transport *t, struct mb_elf *elf,
+				    const struct mb_layout *l, uint32_t source)
+{
+	struct mb_pull_opts po = { .t = t, .elf = elf, .layout = l, .source = source };
+	struct mb_error err = { 0 };
+	struct mb_capture *c = mb_pull(&po, &err);
+
+	OK(c, err);
+	return c;
+}
+
+/* One boot, read through all three transports: the captures must be equal. */
+static int sc_three_transports_identical(void)
+{
+	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
+				   .ramfile = true };
+	struct mb_error err = { 0 };
+	struct mb_serial_hello hello;
+	struct mb_capture *cg, *cs, *cr;
+	struct mb_transport *tg, *ts, *tr;
+	struct mb_serial *s;
+	struct mb_layout l;
+	struct mb_elf *elf;
+	struct mb_qemu *q;
+
+	need_kernel();
+	OK((elf = mb_elf_open(kernel, &err)), err);
+	OK(mb_btf_layout_from_file(kernel, &l, &err) == 0, err);
+	OK((q = mb_qemu_start(&qo, &err)), err);
+	OK((s = mb_serial_connect(q->serial_path, 5000, &err)), err);
+	OK(mb_serial_hello(s, &hello, 60000, &err) == 0, err);
+	CHECK(hello.boot_state == 2);
+	ts = mb_serial_transport(s);
+	OK((tr = mb_ramfile_open(q->ram_path, q->ram_bytes, &err)), err);
+	/* Serial needs the guest running: read through it before gdb stops it. */
+	cs = pull_with(ts, elf, &l, 2);
+	cr = pull_with(tr, elf, &l, 3);
+	OK((tg = mb_gdb_transport_open(q->gdb_addr, 5000, &err)), err);	/* guest stops */
+	cg = pull_with(tg, elf, &l, 1);
+	CHECK(cg->nevents > 10 && cg->final.valid && cg->final.memory.cnt > 0);
+	CHECK(cg->boot_state == 2 && cg->build_id_len > 0);
+	CHECK(hello.records_written == cg->log_written);
+	CHECK(same_capture(cg, cs));
+	CHECK(same_capture(cg, cr));
+	mb_capture_free(cg);
+	mb_capture_free(cs);
+	mb_capture_free(cr);
+	tg->ops->close(tg);
+	ts->ops->close(ts);
+	tr->ops->close(tr);
+	mb_qemu_stop(q);
+	mb_elf_close(elf);
+	return 0;
+}
+
+static struct mb_capture *capture(const char *transport, const char *mem, const char *append)
+{
+	struct mb_capture_opts o = { .kernel = kernel, .transport = transport, .mem = mem,
+				     .append = append, .timeout_s = 120 };
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+
+	need_kernel();
+	OK((c = mb_agent_capture(&o, &err)), err);
+	return c;
+}
+
+static void check_replay(const struct mb_capture *c)
+{
+	struct mb_replay_report rep;
+	struct mb_error err = { 0 };
+	struct mb_state out = { 0 };
+	char why[512];
+	int rc;
+
+	memset(&rep, 0, sizeof(rep));
+	rc = mb_replay_verify(c, &out, &rep, &err);
+	if (rc < 0) {
+		fprintf(stderr, "replay: %s\n", err.msg);
+		exit(1);
+	}
+	if (rc) {
+		fprintf(stderr, "replay diverged: %s\n", rep.divergence);
+		exit(1);
+	}
+	CHECK(rep.alloc_mismatches == 0 && rep.applied > 0);
+	CHECK(mb_state_compare(&c->final, &out, MB_CMP_MAX | MB_CMP_LIMITS | MB_CMP_TOTALS,
+			       why, sizeof(why)) == 0);
+	mb_state_clear(&out);
+}
+
+static int sc_capture_gdb_replays_exactly(void)
+{
+	struct mb_capture *c = capture("gdb", "256M", NULL);
+
+	CHECK(c->source == MB_SRC_GDB && c->nevents > 10);
+	CHECK(mb_capture_get_meta(c, "qemu_cmdline") && mb_capture_get_meta(c, "ram_size"));
+	CHECK(!strcmp(mb_capture_get_meta(c, "ram_size"), "268435456"));
+	CHECK(mb_capture_get_meta(c, "agent_version"));
+	check_replay(c);
+	mb_capture_free(c);
+	return 0;
+}
+
+static int sc_capture_serial_replays_exactly(void)
+{
+	struct mb_capture *c = capture("serial", "200M", NULL);
+
+	CHECK(c->source == MB_SRC_SERIAL && c->nevents > 10);
+	check_replay(c);
+	mb_capture_free(c);
+	return 0;
+}
+
+static int sc_capture_ramfile_replays_exactly(void)
+{
+	struct mb_capture *c = capture("ramfile", "384M", NULL);
+
+	CHECK(c->source == MB_SRC_RAMFILE && c->nevents > 10);
+	check_replay(c);
+	mb_capture_free(c);
+	return 0;
+}
+
+static int sc_capture_ramfile_falls_back_with_numa(void)
+{
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "ramfile", .mem = "256M",
+				     .numa_nodes = 2, .smp = 2, .timeout_s = 120 };
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+
+	need_kernel();
+	OK((c = mb_agent_capture(&o, &err)), err);
+	CHECK(c->source == MB_SRC_GDB);
+	check_replay(c);
+	mb_capture_free(c);
+	return 0;
+}
+
+/* Copy @src to @dst with one byte of its GNU build-id flipped. */
+static void write_mismatched_elf(const char *src, const char *dst)
+{
+	struct mb_error err = { 0 };
+	struct mb_elf *e;
+	const uint8_t *id;
+	size_t idlen, n, i;
+	uint8_t *buf;
+	FILE *f;
+
+	OK((e = mb_elf_open(src, &err)), err);
+	CHECK(mb_elf_build_id(e, &id, &idlen) == 0);
+	f = fopen(src, "rb");
+	CHECK(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n);
+	CHECK(buf && fread(buf, 1, n, f) == n);
+	fclose(f);
+	for (i = 0; i + idlen <= n; i++)
+		if (!memcmp(buf + i, id, idlen))
+			break;
+	CHECK(i + idlen <= n);
+	buf[i + idlen - 1] ^= 0x5a;
+	mb_elf_close(e);
+	f = fopen(dst, "wb");
+	CHECK(f && fwrite(buf, 1, n, f) == n);
+	fclose(f);
+	free(buf);
+}
+
+static int sc_attach_mismatched_elf_refused(void)
+{
+	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .serial = true };
+	struct mb_capture_opts o = { .timeout_s = 60 };
+	struct mb_error err = { 0 };
+	struct mb_serial_hello hello;
+	struct mb_serial *s;
+	struct mb_capture *c;
+	struct mb_qemu *q;
+	char bad[128], attach[160];
+
+	need_kernel();
+	OK((q = mb_qemu_start(&qo, &err)), err);
+	OK((s = mb_serial_connect(q->serial_path, 5000, &err)), err);
+	OK(mb_serial_hello(s, &hello, 60000, &err) == 0, err);
+	mb_serial_close(s);
+	snprintf(bad, sizeof(bad), "%s/other.elf", q->dir);
+	write_mismatched_elf(kernel, bad);
+	/* Attach through the gdbstub with the wrong ELF: refused. */
+	o.attach = q->gdb_addr;
+	o.elf = bad;
+	c = mb_agent_capture(&o, &err);
+	CHECK(!c && err.code == MB_ERR_MISMATCH);
+	CHECK(strstr(err.msg, "build-id"));
+	/* The right ELF through the same stub works, and so does serial attach. */
+	o.elf = kernel;
+	OK((c = mb_agent_capture(&o, &err)), err);
+	CHECK(c->source == MB_SRC_GDB && c->nevents > 10);
+	mb_capture_free(c);
+	snprintf(attach, sizeof(attach), "serial:%s", q->serial_path);
+	o.attach = attach;
+	o.elf = bad;
+	c = mb_agent_capture(&o, &err);
+	CHECK(!c && err.code == MB_ERR_MISMATCH);
+	unlink(bad);
+	mb_qemu_stop(q);
+	return 0;
+}
+
+static int sc_missing_kernel_is_an_error(void)
+{
+	struct mb_capture_opts o = { .kernel = "/nonexistent/kernel.elf", .timeout_s = 5 };
+	struct mb_error err = { 0 };
+
+	CHECK(!mb_agent_capture(&o, &err) && err.code == MB_ERR_NOTFOUND);
+	o.kernel = kernel;
+	o.transport = "carrier-pigeon";
+	CHECK(!mb_agent_capture(&o, &err) && err.code == MB_ERR_INVAL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} sc[] = {
+		{ "three_transports_identical", sc_three_transports_identical },
+		{ "capture_gdb_replays_exactly", sc_capture_gdb_replays_exactly },
+		{ "capture_serial_replays_exactly", sc_capture_serial_replays_exactly },
+		{ "capture_ramfile_replays_exactly", sc_capture_ramfile_replays_exactly },
+		{ "capture_ramfile_falls_back_with_numa", sc_capture_ramfile_falls_back_with_numa },
+		{ "attach_mismatched_elf_refused", sc_attach_mismatched_elf_refused },
+		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
+	};
+
+	if (argc < 3)
+		return 2;
+	kernel = argv[1];
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
+		if (!strcmp(argv[2], sc[i].name))
+			return sc[i].fn();
+	fprintf(stderr, "unknown scenario %s\n", argv[2]);
+	return 2;
+}
