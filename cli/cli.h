@@ -112,6 +112,7 @@ void json_uint(struct json *j, uint64_t v);
 void json_hex(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+void json_double(struct json *j, double v);
 /* Write a JSON string literal for @s to @f (escaping as RFC 8259). */
 void json_write_string(FILE *f, const char *s);
 

@@ -255,3 +255,17 @@ void json_null(struct json *j)
 	pre_value(j);
 	fputs("null", j->f);
 }
+
+/**
+ * json_double() - write a finite number with two decimals (null if not finite)
+ * @j: writer
+ * @v: value
+ */
+void json_double(struct json *j, double v)
+{
+	pre_value(j);
+	if (v != v || v > 1e300 || v < -1e300)
+		fputs("null", j->f);
+	else
+		fprintf(j->f, "%.2f", v);
+}
