@@ -58,6 +58,8 @@ static int grow_sink(void *ctx, const uint8_t *p, size_t n, struct mb_error *err
 {
 	struct growbuf *g = ctx;
 
+	if (!n)
+		return 0;
 	if (g->len + n > MAX_UNPACKED)
 		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 				    "decompressed data larger than %llu bytes",

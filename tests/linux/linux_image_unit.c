@@ -418,6 +418,32 @@ static void test_deb(const struct buf *elf)
 	      "truncated deb accepted");
 	free(out);
 
+	/* Corrupt packages and ELF files fail cleanly. */
+	{
+		size_t pos;
+
+		for (pos = 0; pos < deb.len; pos += deb.len / 150 + 1) {
+			struct buf d = { 0 };
+
+			put(&d, deb.p, deb.len);
+			d.p[pos] ^= 0xa5;
+			out = NULL;
+			if (mb_linux_deb_find_kernel(d.p, d.len, &out, &out_len, NULL, 0, &err))
+				CHECK(err.msg[0], "corrupt deb at %zu: no message", pos);
+			free(out);
+			free(d.p);
+		}
+		for (pos = 0; pos < elf->len; pos += 61) {
+			uint8_t *cut = malloc(pos + 1);
+			struct mb_linux_image *img;
+
+			memcpy(cut, elf->p, pos);
+			img = mb_linux_image_from_elf(cut, pos, &err);
+			CHECK(!img, "ELF truncated to %zu accepted", pos);
+			mb_linux_image_free(img);
+		}
+	}
+
 	/* The whole path through a file: .deb -> vmlinuz -> vmlinux -> BTF -> locator. */
 	{
 		char path[] = "/tmp/mb-linux-unit-XXXXXX";
