@@ -82,6 +82,10 @@ static bool parse_param(struct boot_params *bp, const char *name, size_t nlen,
 		bp->exit_when_done = true;
 		return true;
 	}
+	if (name_is(name, nlen, "mb_test_fault") && !val) {
+		bp->test_fault = true;
+		return true;
+	}
 	if (name_is(name, nlen, "mb_noserve") && !val) {
 		bp->no_serve = true;
 		return true;

@@ -553,6 +553,8 @@ void kmain(uint32_t start_info)
 	early_reserve_memory();		/* kernel image, first 64 KiB, initrd, loader data */
 	reserve_bios_regions();		/* EBDA and BIOS area up to 1 MiB */
 	parse_early_param();		/* memblock=debug, mem=, movable_node, bottom-up */
+	if (boot_params.test_fault)	/* test hook: fault on an unmapped address */
+		*(volatile uint64_t *)phys_ptr(0xdead0000000ULL) = 1;
 	e820__memblock_setup();		/* limit 1 MiB, allow resize, add RAM, mem=, dump */
 	reserve_real_mode();		/* trampoline below 1 MiB, then reserve all of it */
 	init_mem_mapping();		/* direct-map page tables from memblock, raise limit */

@@ -13,6 +13,7 @@ void mb_shim_panic(const char *msg)
 {
 	printk("Kernel panic - not syncing: %s\n", msg);
 	mb_evlog_set_state(MB_BOOT_STATE_PANIC);
+	printk("PANIC: boot state set to PANIC, halting\n");
 	halt_forever();
 }
 

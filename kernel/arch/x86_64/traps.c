@@ -105,7 +105,6 @@ static void report_exception(struct trap_frame *f)
 	printk("PANIC: RAX 0x%lx RBX 0x%lx RCX 0x%lx RDX 0x%lx RSI 0x%lx RDI 0x%lx\n",
 	       (unsigned long)f->rax, (unsigned long)f->rbx, (unsigned long)f->rcx,
 	       (unsigned long)f->rdx, (unsigned long)f->rsi, (unsigned long)f->rdi);
-	printk("PANIC: boot state set to PANIC, halting\n");
 }
 
 /**
@@ -129,5 +128,6 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	report_exception(f);
 	mb_evlog_set_state(MB_BOOT_STATE_PANIC);
+	printk("PANIC: boot state set to PANIC, halting\n");
 	halt_forever();
 }

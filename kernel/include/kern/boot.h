@@ -91,6 +91,7 @@ int pvh_parse(uint64_t start_info_paddr, struct boot_info *bi);
  * @hexdump_log: mb_hexdump_log: print the event log as hex on COM1 at the end
  * @exit_when_done: mb_exit: leave QEMU through isa-debug-exit after the report
  * @no_serve: mb_noserve: halt after the report instead of serving COM2
+ * @test_fault: mb_test_fault: take a page fault early (tests the trap report)
  * @nr_unknown: number of unknown parameters
  * @unknown: the unknown parameters, space separated
  */
@@ -103,6 +104,7 @@ struct boot_params {
 	bool hexdump_log;
 	bool exit_when_done;
 	bool no_serve;
+	bool test_fault;
 	int nr_unknown;
 	char unknown[512];
 };
