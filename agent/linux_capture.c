@@ -537,6 +537,46 @@ static char *join_args(const char *const *argv)
 	return s;
 }
 
+int mb_linux_parse_read_point(const char *s, struct mb_linux_opts *o, struct mb_error *err)
+{
+	const char *arg = strchr(s, ':');
+	size_t n = arg ? (size_t)(arg - s) : strlen(s);
+
+	if (arg)
+		arg++;
+	if (n == 4 && !strncmp(s, "auto", 4) && !arg) {
+		o->read_point = MB_LINUX_AT_AUTO;
+	} else if (n == 6 && !strncmp(s, "symbol", 6)) {
+		o->read_point = MB_LINUX_AT_SYMBOL;
+		if (arg && *arg)
+			o->read_symbol = arg;
+	} else if (n == 7 && !strncmp(s, "pattern", 7)) {
+		o->read_point = MB_LINUX_AT_PATTERN;
+		if (arg && *arg)
+			o->pattern = arg;
+	} else if (n == 4 && !strncmp(s, "idle", 4)) {
+		char *end;
+		long ms = arg ? strtol(arg, &end, 10) : 0;
+
+		if (arg && (end == arg || *end || ms <= 0 || ms > 600000))
+			return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad idle time '%s' (ms)", arg);
+		o->read_point = MB_LINUX_AT_IDLE;
+		o->idle_ms = (int)ms;
+	} else {
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
+				    "bad read point '%s' (auto, symbol[:NAME], pattern[:TEXT], idle[:MS])",
+				    s);
+	}
+	return 0;
+}
+
+/**
+ * mb_linux_capture() - boot a stock Linux kernel and read struct memblock live
+ * @o: options
+ * @err: filled on failure
+ *
+ * See linux.h. Return: a capture, or NULL with @err set.
+ */
 struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_error *err)
 {
 	struct run run = { .pid = -1, .console_fd = -1, .o = o };

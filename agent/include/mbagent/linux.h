@@ -165,6 +165,10 @@ struct mb_linux_image *mb_linux_image_open(const char *path, struct mb_error *er
  */
 struct mb_linux_image *mb_linux_image_from_elf(uint8_t *elf, size_t len, struct mb_error *err);
 
+/**
+ * mb_linux_image_free() - release an image (NULL is fine)
+ * @img: the image
+ */
 void mb_linux_image_free(struct mb_linux_image *img);
 
 /**
@@ -251,7 +255,8 @@ bool mb_linux_check_memblock(const struct mb_linux_image *img, uint64_t vaddr,
  * @vaddr: set to the virtual address of struct memblock
  * @err: filled on failure (no candidate, or more than one)
  *
- * Scans .init.data, .data and .meminit.data (in that order) for a structure
+ * Scans .init.data, .data and .meminit.data (in that order; Debian's kernels,
+ * built with CONFIG_MEMORY_HOTPLUG, keep it in .data) for a structure
  * accepted by mb_linux_check_memblock() whose regions pointers point at
  * static arrays inside the image.
  *
@@ -315,6 +320,18 @@ struct mb_linux_opts {
 };
 
 /**
+ * mb_linux_parse_read_point() - parse a --read-at argument into @o
+ * @s: "auto", "symbol", "symbol:NAME", "pattern", "pattern:TEXT" or "idle"
+ *   ("idle:MS" sets the silence in milliseconds)
+ * @o: options to update (read_point, read_symbol, pattern, idle_ms); the
+ *   strings point into @s
+ * @err: filled on failure
+ *
+ * Return: 0, or -1 with @err set (MB_ERR_INVAL).
+ */
+int mb_linux_parse_read_point(const char *s, struct mb_linux_opts *o, struct mb_error *err);
+
+/**
  * mb_linux_read_state() - read struct memblock and both arrays from a guest
  * @l: layout (from the kernel's BTF)
  * @vaddr: virtual address of struct memblock
@@ -328,6 +345,10 @@ struct mb_linux_opts {
 int mb_linux_read_state(const struct mb_linux_layout *l, uint64_t vaddr, mb_linux_read_fn read,
 			void *ctx, struct mb_state *st, struct mb_error *err);
 
+/**
+ * mb_linux_state_free() - free the arrays of a state read by mb_linux_read_state()
+ * @st: the state (left empty and !valid)
+ */
 void mb_linux_state_free(struct mb_state *st);
 
 /**
