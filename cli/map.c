@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "map.h"
+#include "shell.h"
 
 #define HTML_BUDGET_PIECES	200000
 
@@ -123,7 +124,9 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 	free(leg);
 }
 
-static const struct option map_longopts[] = {
+/* Exported for the shell's completion (shell.h). */
+const char map_shortopts[] = "hjf:o:w:";
+const struct option map_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, 'f' },
@@ -156,7 +159,7 @@ int cmd_map(int argc, char **argv)
 	bool tty;
 	int opt, ret = MB_EXIT_OK, rc;
 
-	while ((opt = cli_getopt(argc, argv, "hjf:o:w:", map_longopts)) != -1) {
+	while ((opt = cli_getopt(argc, argv, map_shortopts, map_longopts)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_usage();
@@ -164,7 +167,7 @@ int cmd_map(int argc, char **argv)
 			cli_json = true;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
+			if (!strcmp(optarg, "text") || !strcmp(optarg, "term"))
 				fmt = FMT_TEXT;
 			else if (!strcmp(optarg, "svg"))
 				fmt = FMT_SVG;
