@@ -48,6 +48,8 @@ foreach(v 6_1 6_12)
 endforeach()
 mb_linux_test(linux_live_6_1_m256_end_coverage_equals_console_replay linux_kernels
 	linux_cap_6_1_256 end ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m256.cap 256M)
+mb_linux_test(linux_live_6_1_idle_read_equals_end_of_boot "linux_kernels;linux_cap_6_1_512" ""
+	idle ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m512.cap)
 mb_linux_test(linux_diff_6_1_vs_6_12_known_changes "linux_cap_6_1_512;linux_cap_6_12_512" ""
 	diff-kernels ${MB_LINUX_CACHE}/6_1-m512.cap ${MB_LINUX_CACHE}/6_12-m512.cap)
 mb_linux_test(linux_diff_6_1_m512_vs_m256_known_changes "linux_cap_6_1_512;linux_cap_6_1_256" ""

@@ -579,6 +579,27 @@ static void test_system_map(void)
 	unlink(path);
 }
 
+static void test_read_point(void)
+{
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+
+	CHECK(mb_linux_parse_read_point("symbol:start_kernel", &o, &err) == 0 &&
+	      o.read_point == MB_LINUX_AT_SYMBOL && !strcmp(o.read_symbol, "start_kernel"),
+	      "symbol:NAME");
+	CHECK(mb_linux_parse_read_point("pattern:Memory: ", &o, &err) == 0 &&
+	      o.read_point == MB_LINUX_AT_PATTERN && !strcmp(o.pattern, "Memory: "),
+	      "pattern:TEXT");
+	CHECK(mb_linux_parse_read_point("idle:1500", &o, &err) == 0 &&
+	      o.read_point == MB_LINUX_AT_IDLE && o.idle_ms == 1500, "idle:MS");
+	CHECK(mb_linux_parse_read_point("auto", &o, &err) == 0 &&
+	      o.read_point == MB_LINUX_AT_AUTO, "auto");
+	CHECK(mb_linux_parse_read_point("idle:x", &o, &err) == -1 && err.code == MB_ERR_INVAL,
+	      "idle:x accepted");
+	CHECK(mb_linux_parse_read_point("later", &o, &err) == -1 && err.code == MB_ERR_INVAL,
+	      "unknown accepted");
+}
+
 int main(void)
 {
 	uint64_t where;
@@ -589,6 +610,7 @@ int main(void)
 	test_layout_and_locator();
 	test_btf_without_nid();
 	test_system_map();
+	test_read_point();
 	free(elf.p);
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);

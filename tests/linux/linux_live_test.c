@@ -333,6 +333,39 @@ static int t_end(const char *deb, const char *out, const char *mem)
 	return failures ? 1 : 0;
 }
 
+static struct mb_capture *load(const char *path);
+
+/*
+ * No symbol, no pattern: read when the kernel stops making progress (here it
+ * panics without a root device and, with panic=-1 and QEMU told to pause on
+ * shutdown, stops). memblock lives in .data and its static arrays survive, so
+ * the state equals the one read at the end of early boot.
+ */
+static int t_idle(const char *deb, const char *ref_path)
+{
+	struct mb_capture *ref = load(ref_path), *c;
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+
+	o.image = deb;
+	o.read_point = MB_LINUX_AT_AUTO;
+	o.timeout_s = 240;
+	c = mb_linux_capture(&o, &err);
+	if (!c) {
+		fprintf(stderr, "capture of %s failed: %s\n", deb, err.msg);
+		return 1;
+	}
+	CHECK(!strncmp(mb_capture_get_meta(c, "read_point") ?: "", "idle", 4),
+	      "read point %s, expected idle", mb_capture_get_meta(c, "read_point"));
+	CHECK(c->nevents >= ref->nevents, "idle capture has fewer events (%zu < %zu)",
+	      c->nevents, ref->nevents);
+	compare_arrays("memory", &ref->final.memory, &c->final.memory);
+	compare_arrays("reserved", &ref->final.reserved, &c->final.reserved);
+	mb_capture_free(c);
+	mb_capture_free(ref);
+	return failures ? 1 : 0;
+}
+
 static struct mb_capture *load(const char *path)
 {
 	struct mb_error err = { 0 };
@@ -425,13 +458,15 @@ int main(int argc, char **argv)
 		r = t_block(argv[2]);
 	else if (!strcmp(cmd, "end") && argc >= 4)
 		r = t_end(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+	else if (!strcmp(cmd, "idle") && argc == 4)
+		r = t_idle(argv[2], argv[3]);
 	else if (!strcmp(cmd, "diff-kernels") && argc == 4)
 		r = access(argv[3], R_OK) ? SKIP : t_diff_kernels(argv[2], argv[3]);
 	else if (!strcmp(cmd, "diff-mem") && argc == 4)
 		r = t_diff_mem(argv[2], argv[3]);
 	else {
 		fprintf(stderr, "usage: linux_live_test locate|block DEB | end DEB OUT [MEM] | "
-			"diff-kernels A B | diff-mem A512 B256\n");
+			"idle DEB REF | diff-kernels A B | diff-mem A512 B256\n");
 		return 2;
 	}
 	if (failures)
