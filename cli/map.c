@@ -125,7 +125,7 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 }
 
 /* Exported for the shell's completion (shell.h). */
-const char map_shortopts[] = "hjf:o:w:";
+const char map_shortopts[] = "hjf:o:w:s:";
 const struct option map_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
@@ -135,6 +135,7 @@ const struct option map_longopts[] = {
 	{ "width", required_argument, NULL, 'w' },
 	{ "color", required_argument, NULL, 'c' },
 	{ "title", required_argument, NULL, 't' },
+	{ "scale", required_argument, NULL, 's' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -156,7 +157,7 @@ int cmd_map(int argc, char **argv)
 	struct map_snapshot snap;
 	struct map_opts o = { 0 };
 	FILE *out = stdout;
-	bool tty;
+	bool tty, linear = false;
 	int opt, ret = MB_EXIT_OK, rc;
 
 	while ((opt = cli_getopt(argc, argv, map_shortopts, map_longopts)) != -1) {
@@ -200,6 +201,12 @@ int cmd_map(int argc, char **argv)
 		case 't':
 			title = optarg;
 			break;
+		case 's':
+			if (strcmp(optarg, "linear") && strcmp(optarg, "log"))
+				return cli_fail(MB_EXIT_USAGE, "--scale wants linear or log, not '%s'",
+						optarg);
+			linear = !strcmp(optarg, "linear");
+			break;
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -235,6 +242,7 @@ int cmd_map(int argc, char **argv)
 	o.title = title ? title : argv[optind];
 	if (fmt == FMT_TEXT) {
 		o.width = width ? (int)width : term_width(tty);
+		o.log_scale = !linear;
 		o.color = !strcmp(color, "always") ||
 			  (!strcmp(color, "auto") && tty && !getenv("NO_COLOR"));
 	} else {

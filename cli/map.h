@@ -140,10 +140,12 @@ const char *map_human(uint64_t bytes, char *buf, size_t len);
  * struct map_opts - rendering options
  * @width: columns (text) or pixels (svg, html)
  * @color: ANSI colour (text)
+ * @log_scale: text: every stretch gets a cell, widths by log2 of the size
  */
 struct map_opts {
 	int width;
 	bool color;
+	bool log_scale;
 	const char *title;
 };
 

@@ -86,6 +86,147 @@ static long cell_owner(struct cell_scan *c, uint64_t a, uint64_t b, bool *mem)
 	return owner;
 }
 
+struct cell {
+	uint64_t a;
+	uint64_t b;
+};
+
+/* Proportional scale: map_rows_for() rows of @barw equal cells. */
+static int linear_cells(const struct map_run *run, int barw, struct cell **out, int *rows)
+{
+	uint64_t len = run->end - run->base;
+	int n = map_rows_for(len), row, col;
+	struct cell *c = malloc((size_t)n * barw * sizeof(*c));
+
+	if (!c)
+		return -1;
+	for (row = 0; row < n; row++) {
+		uint64_t rb = lerp(run->base, len, row, n);
+		uint64_t re = lerp(run->base, len, row + 1, n);
+
+		for (col = 0; col < barw; col++) {
+			c[row * barw + col].a = lerp(rb, re - rb, col, barw);
+			c[row * barw + col].b = lerp(rb, re - rb, col + 1, barw);
+		}
+	}
+	*out = c;
+	*rows = n;
+	return 0;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+struct lseg {
+	uint64_t base;
+	uint64_t end;
+	double w;
+	size_t cells;
+};
+
+/*
+ * Log scale: every stretch of one kind (a caller's piece, free memory, not
+ * memory) gets at least one cell, the rest in proportion to log2 of its
+ * size. Leaves *out NULL (use the linear scale) when the run has more
+ * stretches than 64 rows could show.
+ */
+static int log_cells(const struct map_snapshot *s, const struct map_run *run, int barw,
+		     struct cell **out, int *rows)
+{
+	size_t npts = 0, i, nseg = 0, total, given = 0, k;
+	uint64_t *pts = malloc((2 * (s->npieces + s->nmemory) + 2) * sizeof(*pts));
+	struct lseg *seg = NULL;
+	struct cell_scan cs = { s, 0, 0 };
+	struct cell *c = NULL;
+	long prev_owner = -2;
+	bool prev_mem = false;
+	double wsum = 0;
+	int n;
+
+	*out = NULL;
+	if (!pts)
+		return -1;
+	pts[npts++] = run->base;
+	pts[npts++] = run->end;
+	for (i = 0; i < s->npieces; i++) {
+		if (s->pieces[i].base > run->base && s->pieces[i].base < run->end)
+			pts[npts++] = s->pieces[i].base;
+		if (s->pieces[i].end > run->base && s->pieces[i].end < run->end)
+			pts[npts++] = s->pieces[i].end;
+	}
+	for (i = 0; i < s->nmemory; i++) {
+		if (s->memory[i].base > run->base && s->memory[i].base < run->end)
+			pts[npts++] = s->memory[i].base;
+		if (s->memory[i].end > run->base && s->memory[i].end < run->end)
+			pts[npts++] = s->memory[i].end;
+	}
+	qsort(pts, npts, sizeof(*pts), u64_cmp);
+	seg = malloc(npts * sizeof(*seg));
+	if (!seg)
+		goto fail;
+	for (i = 0; i + 1 < npts; i++) {
+		bool mem;
+		long ow;
+
+		if (pts[i + 1] == pts[i])
+			continue;
+		ow = cell_owner(&cs, pts[i], pts[i + 1], &mem);
+		if (nseg && ow == prev_owner && (ow >= 0 || mem == prev_mem)) {
+			seg[nseg - 1].end = pts[i + 1];
+			continue;
+		}
+		seg[nseg++] = (struct lseg){ pts[i], pts[i + 1], 0, 1 };
+		prev_owner = ow;
+		prev_mem = mem;
+	}
+	/* about six cells per stretch, but no more rows than the linear scale */
+	n = (nseg * 6 + barw - 1) / barw;
+	if (n > map_rows_for(run->end - run->base))
+		n = map_rows_for(run->end - run->base);
+	if (nseg > (size_t)n * barw)
+		n = (nseg + barw - 1) / barw;
+	if (n > 64 || !nseg) {
+		free(pts);
+		free(seg);
+		return 0;
+	}
+	total = (size_t)n * barw;
+	for (i = 0; i < nseg; i++) {
+		seg[i].w = 1.0 + (63 - __builtin_clzll((seg[i].end - seg[i].base) | 1));
+		wsum += seg[i].w;
+	}
+	for (i = 0; i < nseg; i++) {
+		seg[i].cells += (size_t)((double)(total - nseg) * seg[i].w / wsum);
+		given += seg[i].cells;
+	}
+	for (i = 0; given < total; i = (i + 1) % nseg, given++)
+		seg[i].cells++;
+	c = malloc(total * sizeof(*c));
+	if (!c)
+		goto fail;
+	for (i = 0, k = 0; i < nseg; i++) {
+		size_t j;
+
+		for (j = 0; j < seg[i].cells; j++, k++) {
+			c[k].a = lerp(seg[i].base, seg[i].end - seg[i].base, j, seg[i].cells);
+			c[k].b = lerp(seg[i].base, seg[i].end - seg[i].base, j + 1, seg[i].cells);
+		}
+	}
+	free(pts);
+	free(seg);
+	*out = c;
+	*rows = n;
+	return 0;
+fail:
+	free(pts);
+	free(seg);
+	return -1;
+}
+
 static int hexdigits(uint64_t v)
 {
 	int d = 1;
@@ -116,6 +257,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 	bool suffix = true;
 	char h1[24], h2[24], h3[24];
 	struct cell_scan cs = { s, 0, 0 };
+	struct cell *cells = NULL;
 	int ret = -1;
 
 	if (map_extent(s, &ext) || map_layout_runs(&ext, TEXT_MAX_RUNS, &runs, &nruns) ||
@@ -153,7 +295,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 
 	for (r = 0; r < nruns; r++) {
 		uint64_t len = runs[r].end - runs[r].base;
-		int rows = map_rows_for(len), row;
+		int rows = 0, row;
 
 		if (r > 0) {
 			uint64_t hb = runs[r - 1].end, he = runs[r].base;
@@ -162,15 +304,19 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				digits / 2, "", digits, hb, digits, he - 1,
 				map_human(he - hb, h1, sizeof(h1)));
 		}
+		free(cells);
+		cells = NULL;
+		if (o->log_scale && log_cells(s, &runs[r], barw, &cells, &rows))
+			goto out;
+		if (!cells && linear_cells(&runs[r], barw, &cells, &rows))
+			goto out;
 		for (row = 0; row < rows; row++) {
-			uint64_t rb = lerp(runs[r].base, len, row, rows);
-			uint64_t re = lerp(runs[r].base, len, row + 1, rows);
 			int cur = -2, col;
 
-			fprintf(out, "0x%0*" PRIx64 " |", digits, rb);
+			fprintf(out, "0x%0*" PRIx64 " |", digits, cells[row * barw].a);
 			for (col = 0; col < barw; col++) {
-				uint64_t a = lerp(rb, re - rb, col, barw);
-				uint64_t b = lerp(rb, re - rb, col + 1, barw);
+				uint64_t a = cells[row * barw + col].a;
+				uint64_t b = cells[row * barw + col].b;
 				bool mem;
 				long ow;
 				int li, want;
@@ -206,6 +352,9 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 	}
 
 	fprintf(out, "\nLegend: '.' free memory, ' ' not memory, letters: reserved, by caller\n");
+	fprintf(out, "Scale: %s\n", o->log_scale ?
+		"every stretch gets a cell, widths by log2 of size (--scale linear: proportional)" :
+		"proportional, a letter marks a cell with any reserved byte");
 	for (i = 0; i < nleg && i < NLETTERS; i++) {
 		int l = strlen(map_owner_name(m, leg[i].owner));
 
@@ -268,5 +417,6 @@ out:
 	free(runs);
 	free(leg);
 	free(letter);
+	free(cells);
 	return ret;
 }

@@ -84,7 +84,15 @@ def t_text_golden_no_color():
     # the allocation's inner reserve is credited to the allocating caller
     if "memblock_alloc_range_nid" in text:
         fail("inner reserve not credited to alloc_low_pages")
-    golden("small.txt", out.replace(cap.encode(), b"CAPTURE"))
+    # log scale (default): every caller in the legend is visible in the bars
+    bars = "".join(l.split("|")[1] for l in text.splitlines() if l.startswith("0x"))
+    legend = re.findall(r"^  ([A-Za-z0-9])  ", text, re.M)
+    if len(legend) != 7 or [l for l in legend if l not in bars]:
+        fail("log scale hides callers %r" % [l for l in legend if l not in bars])
+    golden("small.txt", out)
+    out = run(["map", "--width", "100", "--scale", "linear", cap],
+              env={"NO_COLOR": "1"}).stdout
+    golden("small-linear.txt", out)
 
 
 def t_svg_golden():
