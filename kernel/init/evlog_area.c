@@ -17,7 +17,7 @@ struct mb_evlog_area {
 };
 
 /* Global and in .symtab: the agent and gdb find the log by this name. */
-struct mb_evlog_area mb_evlog_area __attribute__((aligned(64)));
+struct mb_evlog_area mb_evlog_area __attribute__((aligned(64), section(".bss.evlog")));
 
 /* Its size, for mb_evlog_init(). */
 const size_t mb_evlog_area_size = sizeof(mb_evlog_area);

@@ -13,8 +13,12 @@
 void *memset(void *s, int c, size_t n)
 {
 	void *d = s;
+	uint64_t v = 0x0101010101010101ULL * (uint8_t)c;
+	size_t q = n / 8, r = n % 8;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	/* 8 bytes per iteration: rep stosb is one emulated iteration per byte under TCG */
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return s;
 }
 
@@ -29,8 +33,10 @@ void *memset(void *s, int c, size_t n)
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, r = n % 8;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
 	return dst;
 }
 
