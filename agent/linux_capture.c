@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -154,6 +155,10 @@ static int spawn_qemu(struct run *run, const char *const *argv, struct mb_error 
 		dup2(fd, 1);
 		dup2(fd, 2);
 		setpgid(0, 0);
+		/* A QEMU left behind by a killed agent would sit paused forever. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
 		execvp(argv[0], (char *const *)argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -716,7 +721,20 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		goto fail;
 	{
 		char addr[128];
+		int64_t until = mb_now_ms() + 10000;
+		struct stat sst;
 
+		/* Wait for the gdbstub socket, noticing a QEMU that failed to start. */
+		while (stat(run.gdb_path, &sst) && mb_now_ms() < until && qemu_alive(&run))
+			usleep(10000);
+		if (!qemu_alive(&run)) {
+			char tail[400];
+
+			qemu_tail(&run, tail, sizeof(tail));
+			mb_error_set(err, MB_ERR_IO, 0, 0, "QEMU did not start%s%s",
+				     tail[0] ? ": " : "", tail);
+			goto fail;
+		}
 		snprintf(addr, sizeof(addr), "unix:%s", run.gdb_path);
 		run.rsp = mb_rsp_connect(addr, 10000, err);
 	}

@@ -579,6 +579,23 @@ static void test_system_map(void)
 	unlink(path);
 }
 
+static void test_capture_bad_input(void)
+{
+	char path[] = "/tmp/mb-linux-junk-XXXXXX";
+	int fd = mkstemp(path);
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+
+	CHECK(fd >= 0 && write(fd, "not a kernel at all\n", 20) == 20, "tmp");
+	close(fd);
+	o.image = path;
+	CHECK(!mb_linux_capture(&o, &err) && err.msg[0], "junk image: no error");
+	o.image = "/nonexistent/vmlinuz";
+	CHECK(!mb_linux_capture(&o, &err) && err.code == MB_ERR_IO, "missing image: %s", err.msg);
+	CHECK(!mb_linux_capture(NULL, &err) && err.code == MB_ERR_INVAL, "no options");
+	unlink(path);
+}
+
 static void test_read_point(void)
 {
 	struct mb_linux_opts o = { 0 };
@@ -611,6 +628,7 @@ int main(void)
 	test_btf_without_nid();
 	test_system_map();
 	test_read_point();
+	test_capture_bad_input();
 	free(elf.p);
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
