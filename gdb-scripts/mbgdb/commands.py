@@ -170,6 +170,11 @@ def _capture_bytes():
     if prog:
         meta.append(('kernel', prog))
     meta.append(('evlog_addr', '%#x' % log.addr))
+    mb = target.memblock_value()
+    meta.append(('memblock_addr', '%#x' % int(mb.address)))
+    bid = bytes(log.header.build_id[:min(log.header.build_id_len, 32)])
+    if bid:
+        meta.append(('build_id', bid.hex()))
 
     def sym(addr):
         name, off, _size = target.symbolize(addr)
@@ -181,12 +186,28 @@ def _capture_bytes():
         raise gdb.GdbError(str(e))
 
 
+def _init_max(name, fallback):
+    """Length of memblock's static region array @name (from DWARF), else @fallback."""
+    try:
+        sym = target._lookup_symbol(name)
+        t = sym.type.strip_typedefs() if sym is not None else None
+        if t is not None and t.code == gdb.TYPE_CODE_ARRAY:
+            lo, hi = t.range()
+            return hi - lo + 1
+    except (gdb.error, RuntimeError):
+        pass
+    return fallback
+
+
 def _empty_initial(final):
-    """Our kernel's log starts from empty arrays: the initial state."""
+    """Our kernel's log starts from memblock's static initialiser: empty arrays
+    of the static capacity, top-down, current_limit MEMBLOCK_ALLOC_ANYWHERE."""
     Empty = target.TypeState
-    mem = Empty(final.memory.name, 0, final.memory.max, 0, 0, [])
-    res = Empty(final.reserved.name, 0, final.reserved.max, 0, 0, [])
-    return target.State(False, 0, mem, res, final.addr_bits)
+    mem = Empty(final.memory.name, 0,
+                _init_max('memblock_memory_init_regions', final.memory.max), 0, 0, [])
+    res = Empty(final.reserved.name, 0,
+                _init_max('memblock_reserved_init_regions', final.reserved.max), 0, 0, [])
+    return target.State(False, (1 << final.addr_bits) - 1, mem, res, final.addr_bits)
 
 
 class MbSave(gdb.Command):

@@ -8,6 +8,7 @@ them; tests/gdb checks them).
 """
 
 import collections
+import re
 
 import gdb
 
@@ -70,14 +71,26 @@ def _lookup_symbol(name):
     return sym
 
 
+def _is_data(sym):
+    # Not is_variable: a global seen first through an "extern" declaration in
+    # another compile unit has address class LOC_UNRESOLVED (the address comes
+    # from the ELF symbol), which is_variable does not count.
+    return sym is not None and not sym.is_function and \
+        sym.addr_class not in (gdb.SYMBOL_LOC_TYPEDEF, gdb.SYMBOL_LOC_BLOCK,
+                               gdb.SYMBOL_LOC_LABEL, gdb.SYMBOL_LOC_CONST)
+
+
 def memblock_value():
     """gdb.Value of the kernel's ``memblock`` (struct memblock)."""
     sym = _lookup_symbol('memblock')
-    if sym is None or not sym.is_variable:
+    if not _is_data(sym):
         raise gdb.GdbError(ERR_NO_MEMBLOCK)
-    val = sym.value()
-    if val.type.strip_typedefs().code != gdb.TYPE_CODE_STRUCT or \
-            val.type.strip_typedefs().tag != 'memblock':
+    try:
+        val = sym.value()
+    except gdb.error:
+        raise gdb.GdbError(ERR_NO_MEMBLOCK)
+    t = val.type.strip_typedefs()
+    if t.code != gdb.TYPE_CODE_STRUCT or t.tag != 'memblock':
         raise gdb.GdbError(ERR_NO_MEMBLOCK)
     return val
 
@@ -162,9 +175,12 @@ Log = collections.namedtuple('Log', 'addr header records')
 def evlog_addr():
     """Address of the event log (symbol mb_evlog_area)."""
     sym = _lookup_symbol('mb_evlog_area')
-    if sym is None:
+    if not _is_data(sym):
         raise gdb.GdbError(ERR_NO_LOG)
-    val = sym.value()
+    try:
+        val = sym.value()
+    except gdb.error:
+        raise gdb.GdbError(ERR_NO_LOG)
     if val.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
         return int(val)
     return int(val.address)
@@ -209,24 +225,45 @@ def read_log(first=0, count=None):
 _sym_cache = {}
 
 
-def symbolize(addr):
-    """(name, offset, size) of the function containing @addr, or (None, 0, 0).
+_FMT_RE = re.compile(r'<(.+?)(?:\+(\d+))?>$')
 
-    Uses gdb's own symbol tables: the ELF symbol (``info symbol``, the same
-    answer kallsyms gives) and, for the size, the function's block."""
-    if addr in _sym_cache:
-        return _sym_cache[addr]
-    res = (None, 0, 0)
+
+def _symbol_at(addr):
+    """(name, offset) of the symbol containing @addr as gdb sees it."""
+    try:
+        # "0x1037e7 <e820__memblock_setup+55>" (gdb >= 12).  "info symbol"
+        # mangles some C names ("e820__x" -> "e820.x"), so it is the fallback.
+        m = _FMT_RE.search(gdb.format_address(addr))
+        if m:
+            return m.group(1), int(m.group(2) or 0)
+        return None, 0
+    except AttributeError:
+        pass
     try:
         out = gdb.execute('info symbol %#x' % addr, to_string=True).strip()
     except gdb.error:
-        out = ''
-    if out and not out.startswith('No symbol'):
-        name = out.split(' in section')[0]
-        off = 0
-        if ' + ' in name:
-            name, o = name.split(' + ', 1)
-            off = int(o)
+        return None, 0
+    if not out or out.startswith('No symbol'):
+        return None, 0
+    name = out.split(' in section')[0]
+    off = 0
+    if ' + ' in name:
+        name, o = name.split(' + ', 1)
+        off = int(o)
+    return name.strip(), off
+
+
+def symbolize(addr):
+    """(name, offset, size) of the function containing @addr, or (None, 0, 0).
+
+    Uses gdb's own symbol tables: the symbol gdb prints for the address
+    (the ELF symbol, the answer kallsyms gives) and, for the size, the
+    function's block."""
+    if addr in _sym_cache:
+        return _sym_cache[addr]
+    res = (None, 0, 0)
+    name, off = _symbol_at(addr)
+    if name is not None:
         size = 0
         try:
             blk = gdb.block_for_pc(addr - off)

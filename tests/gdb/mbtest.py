@@ -229,7 +229,7 @@ class StopAt(gdb.Breakpoint):
 
 
 def clear_stops():
-    """Delete every StopAt breakpoint (they are internal: gdb.breakpoints() omits them)."""
+    """Delete every StopAt breakpoint (internal ones: "delete" leaves them)."""
     for bp in _stops:
         if bp.is_valid():
             bp.delete()

@@ -22,8 +22,9 @@ def scenario():
            'silent': 'mb-break --silent reserve',
            'cond': 'mb-break reserve if $mb_base < 0x100000'}[mode]
     out = t.ex(cmd)
-    t.check(out.startswith('mb-break: '), '%s: %r' % (cmd, out))
-    mine = [b for b in gdb.breakpoints() if b.location == '*mb_evlog_append']
+    t.check('mb-break: %s breakpoint on mb_evlog_append (reserve)'
+            % ('silent' if mode == 'silent' else 'stopping') in out, '%s: %r' % (cmd, out))
+    mine = [b for b in gdb.breakpoints() if b.location == '*mb_evlog_append' and b.visible]
     if mode == 'silent':
         t.check(not mine, 'a silent mb-break must be internal (not in "info breakpoints")')
     else:
