@@ -54,3 +54,28 @@ mb_linux_test(linux_diff_6_1_vs_6_12_known_changes "linux_cap_6_1_512;linux_cap_
 	diff-kernels ${MB_LINUX_CACHE}/6_1-m512.cap ${MB_LINUX_CACHE}/6_12-m512.cap)
 mb_linux_test(linux_diff_6_1_m512_vs_m256_known_changes "linux_cap_6_1_512;linux_cap_6_1_256" ""
 	diff-mem ${MB_LINUX_CACHE}/6_1-m512.cap ${MB_LINUX_CACHE}/6_1-m256.cap)
+
+# The same diffs through the CLI's CI gates (exit 4 when a gate trips).
+if(TARGET memblock-cli)
+	# mb_linux_cli_gate(name expected_status fixtures args...)
+	function(mb_linux_cli_gate name status req)
+		add_test(NAME ${name} COMMAND sh -c
+			"\"$0\" \"$@\" >/dev/null; s=$?; [ $s -eq ${status} ] || { echo \"exit $s, expected ${status}\" >&2; exit 1; }"
+			$<TARGET_FILE:memblock-cli> ${ARGN})
+		set_tests_properties(${name} PROPERTIES LABELS linux TIMEOUT 60
+			FIXTURES_REQUIRED "${req}")
+	endfunction()
+	set(c61 ${MB_LINUX_CACHE}/6_1-m512.cap)
+	set(c612 ${MB_LINUX_CACHE}/6_12-m512.cap)
+	set(c61s ${MB_LINUX_CACHE}/6_1-m256.cap)
+	mb_linux_cli_gate(linux_cli_diff_6_1_vs_6_12_reserved_grows 4
+		"linux_cap_6_1_512;linux_cap_6_12_512"
+		diff --no-events --fail-if-reserved-grows 0 ${c61} ${c612})
+	mb_linux_cli_gate(linux_cli_diff_6_1_vs_6_12_memory_unchanged 0
+		"linux_cap_6_1_512;linux_cap_6_12_512"
+		diff --no-events --fail-if-memory-shrinks 0 ${c61} ${c612})
+	mb_linux_cli_gate(linux_cli_diff_6_1_m512_vs_m256_memory_shrinks 4
+		"linux_cap_6_1_512;linux_cap_6_1_256"
+		diff --no-events --fail-if-memory-shrinks 0 ${c61} ${c61s})
+	mb_linux_cli_gate(linux_cli_dump_6_1_live_capture 0 linux_cap_6_1_512 dump ${c61})
+endif()
