@@ -67,6 +67,13 @@ static bool parse_param(struct boot_params *bp, const char *name, size_t nlen,
 		bp->mem_limit = sz;
 		return true;
 	}
+	if (name_is(name, nlen, "kernelcore")) {
+		if (val && !strcmp(v, "mirror")) {
+			bp->mirror = true;
+			return true;
+		}
+		return false;
+	}
 	if (name_is(name, nlen, "numa")) {
 		if (val && !strcmp(v, "off")) {
 			bp->numa_off = true;

@@ -132,6 +132,12 @@ static __noinline void parse_early_param(void)
 {
 	cmdline_parse(boot_info.cmdline, &boot_params);
 	memblock_debug = boot_params.memblock_debug;
+	/* movable_node: allocations skip hot-pluggable memory */
+	if (boot_params.movable_node)
+		MB(memblock_set_movable_node(true));
+	/* kernelcore=mirror: memblock_mark_mirror() takes effect */
+	if (boot_params.mirror)
+		MB(memblock_set_mirrored_kernelcore(true));
 	if (boot_params.nr_unknown)
 		printk("Unknown kernel command line parameters \"%s\", will be passed to user space.\n",
 		       boot_params.unknown);

@@ -87,6 +87,7 @@ int pvh_parse(uint64_t start_info_paddr, struct boot_info *bi);
  * @bottom_up: memblock=bottomup or memblock_bottom_up
  * @movable_node: movable_node
  * @numa_off: numa=off
+ * @mirror: kernelcore=mirror
  * @mem_limit: mem= in bytes (0: none)
  * @hexdump_log: mb_hexdump_log: print the event log as hex on COM1 at the end
  * @exit_when_done: mb_exit: leave QEMU through isa-debug-exit after the report
@@ -100,6 +101,7 @@ struct boot_params {
 	bool bottom_up;
 	bool movable_node;
 	bool numa_off;
+	bool mirror;
 	uint64_t mem_limit;
 	bool hexdump_log;
 	bool exit_when_done;
