@@ -16,10 +16,11 @@
  * @append: kernel command line (NULL = none)
  * @initrd: initrd file (NULL = none)
  * @numa_nodes: NUMA nodes to give QEMU (0 = no NUMA)
- * @attach: attach to a running QEMU instead of booting one: a gdbstub
- *   address "tcp:HOST:PORT", "HOST:PORT" or "unix:PATH" (gdb transport),
- *   "serial:PATH" (unix socket of the COM2 chardev), or "ramfile:PATH+GDB"
- *   is not supported: the RAM-file transport needs the boot to be ours
+ * @attach: attach to a running QEMU instead of booting one:
+ *   "unix:PATH", "tcp:HOST:PORT", "HOST:PORT" or "gdb:..." (gdbstub),
+ *   "serial:PATH" (unix socket of the COM2 chardev), or "ramfile:PATH"
+ *   (the memory-backend-file of a QEMU started with share=on; its size is
+ *   the RAM size). An attached gdb target is left running afterwards.
  * @elf: ELF of the running kernel (symbols, BTF, build-id); NULL = @kernel
  * @progress: print progress on stderr (a terminal)
  * @timeout_s: give up if the boot is not done after this many seconds
