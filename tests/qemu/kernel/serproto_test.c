@@ -126,7 +126,8 @@ static size_t make_frame(uint8_t *buf, uint8_t ver, uint8_t type, uint16_t tag,
 	buf[5] = tag >> 8;
 	for (int i = 0; i < 4; i++)
 		buf[6 + i] = len >> (8 * i);
-	memcpy(buf + 10, payload, len);
+	if (len)
+		memcpy(buf + 10, payload, len);
 	crc = crc32_ieee(0, buf + 2, 8 + len);
 	for (int i = 0; i < 4; i++)
 		buf[10 + len + i] = crc >> (8 * i);
