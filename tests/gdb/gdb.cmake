@@ -9,6 +9,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(mbgdb_dir ${CMAKE_SOURCE_DIR}/tests/gdb)
 set(mbgdb_loader ${CMAKE_BINARY_DIR}/gdb-scripts/memblock.py)
 set(mbgdb_kernel ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
+set(mbgdb_kernel_doubling ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf)
 set(mbgdb_cli ${CMAKE_BINARY_DIR}/cli/memblock-cli)
 set(mbgdb_gdb ${MB_GDB_PROGRAM})
 set(mbgdb_qemu ${MB_QEMU_PROGRAM})
@@ -48,3 +49,15 @@ mbgdb_test(gdb_break_silent_logs_without_stopping scenario_break.py ARG silent)
 mbgdb_test(gdb_break_condition_filters_stops scenario_break.py ARG cond)
 mbgdb_test(gdb_save_reads_back_in_cli scenario_save.py ARG cli)
 mbgdb_test(gdb_save_equals_agent_capture scenario_save.py ARG agent)
+# The doubling kernel: >128 reservations double the reserved array (nested
+# DOUBLE_ARRAY record, regions outside the static array).
+mbgdb_test(gdb_dump_matches_cli_at_done_doubling_kernel scenario_dump.py ARG done
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_dump_matches_cli_mid_boot_doubling_kernel scenario_dump.py ARG mid-boot
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_break_nested_double_array_stops_once scenario_break.py ARG nested
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_break_reserve_count_doubling_kernel scenario_break.py ARG stop
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_save_equals_agent_capture_doubling_kernel scenario_save.py ARG agent
+	KERNEL ${mbgdb_kernel_doubling})
