@@ -126,6 +126,7 @@ uint64_t mb_shim_timestamp(void)
 	return 0;
 }
 
+/* Registered buffers only: array backings are never shared or zeroed. */
 static struct host_map *find_phys(uint64_t phys, uint64_t size)
 {
 	size_t i;
@@ -133,6 +134,8 @@ static struct host_map *find_phys(uint64_t phys, uint64_t size)
 	for (i = nmaps; i-- > 0;) {
 		struct host_map *m = &maps[i];
 
+		if (m->owned)
+			continue;
 		if (phys >= m->phys && phys - m->phys <= m->size &&
 		    size <= m->size - (phys - m->phys))
 			return m;
