@@ -59,11 +59,12 @@ mb_linux_test(linux_diff_6_1_m512_vs_m256_known_changes "linux_cap_6_1_512;linux
 if(TARGET memblock-cli)
 	# mb_linux_cli_gate(name expected_status fixtures args...)
 	function(mb_linux_cli_gate name status req)
+		# A capture missing because its kernel is not in the archive: skip.
 		add_test(NAME ${name} COMMAND sh -c
-			"\"$0\" \"$@\" >/dev/null; s=$?; [ $s -eq ${status} ] || { echo \"exit $s, expected ${status}\" >&2; exit 1; }"
+			"for a; do case $a in *.cap) [ -r \"$a\" ] || exit 77;; esac; done; \"$0\" \"$@\" >/dev/null; s=$?; [ $s -eq ${status} ] || { echo \"exit $s, expected ${status}\" >&2; exit 1; }"
 			$<TARGET_FILE:memblock-cli> ${ARGN})
 		set_tests_properties(${name} PROPERTIES LABELS linux TIMEOUT 60
-			FIXTURES_REQUIRED "${req}")
+			SKIP_RETURN_CODE 77 FIXTURES_REQUIRED "${req}")
 	endfunction()
 	set(c61 ${MB_LINUX_CACHE}/6_1-m512.cap)
 	set(c612 ${MB_LINUX_CACHE}/6_12-m512.cap)
