@@ -2,6 +2,7 @@
 /* btf.c - sizes and offsets of struct memblock, memblock_type, memblock_region from BTF. */
 #include <bpf/btf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mbagent/btf.h"
@@ -135,9 +136,25 @@ int mb_btf_layout(const struct btf *btf, struct mb_layout *l, struct mb_error *e
  */
 int mb_btf_layout_from_file(const char *path, struct mb_layout *l, struct mb_error *err)
 {
-	struct btf *btf = btf__parse(path, NULL);
+	unsigned char magic[4] = { 0 };
+	struct btf *btf = NULL;
+	FILE *f = fopen(path, "rb");
+	size_t got;
 	int rc;
 
+	if (!f)
+		return mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,
+				    "%s: %s", path, strerror(errno));
+	got = fread(magic, 1, sizeof(magic), f);
+	fclose(f);
+	/* Decide the format ourselves: libbpf would print noise for others. */
+	if (got == 4 && !memcmp(magic, "\x7f" "ELF", 4))
+		btf = btf__parse_elf(path, NULL);
+	else if (got >= 2 && magic[0] == 0x9f && magic[1] == 0xeb)
+		btf = btf__parse_raw(path);
+	else
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+				    "%s is neither an ELF file nor raw BTF", path);
 	if (!btf) {
 		int e = errno;
 

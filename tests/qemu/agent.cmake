@@ -15,11 +15,19 @@ foreach(sc three_transports_identical capture_gdb_replays_exactly
 	set_tests_properties(agent_qemu_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
 endforeach()
 
-# Linux's struct memblock layout from a real kernel's BTF (MB_VMLINUX: a
-# vmlinux ELF or raw BTF; otherwise the host's /sys/kernel/btf/vmlinux).
+# Linux's struct memblock layout from a real kernel's BTF: the Debian kernels
+# the linux tests download (fixture linux_kernels), and the host's own BTF
+# (MB_VMLINUX, else /sys/kernel/btf/vmlinux). Skipped when absent.
 add_executable(test_agent_linux_btf ${MB_AGENT_QEMU_DIR}/test_linux_btf.c)
 target_link_libraries(test_agent_linux_btf PRIVATE mbagent)
 mb_host_target(test_agent_linux_btf)
-add_test(NAME agent_linux_vmlinux_btf_memblock_layout COMMAND test_agent_linux_btf)
-set_tests_properties(agent_linux_vmlinux_btf_memblock_layout PROPERTIES LABELS linux
+add_test(NAME agent_linux_host_btf_memblock_layout COMMAND test_agent_linux_btf)
+set_tests_properties(agent_linux_host_btf_memblock_layout PROPERTIES LABELS linux
 	SKIP_RETURN_CODE 77 TIMEOUT 60)
+foreach(v 6.1 6.12)
+	string(REPLACE "." "_" vn ${v})
+	add_test(NAME agent_linux_${vn}_vmlinux_btf_memblock_layout
+		COMMAND test_agent_linux_btf ${CMAKE_BINARY_DIR}/linux-cache/linux-${v}.deb)
+	set_tests_properties(agent_linux_${vn}_vmlinux_btf_memblock_layout PROPERTIES
+		LABELS linux SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED linux_kernels)
+endforeach()
