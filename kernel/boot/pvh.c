@@ -34,6 +34,29 @@ struct pvh_memmap_entry {
 };
 
 /**
+ * e820_sort_insert() - add a range to @bi's memory map, keeping it sorted
+ * @bi: boot info
+ * @addr: start
+ * @size: length (0: ignored)
+ * @type: E820_TYPE_*
+ */
+void e820_sort_insert(struct boot_info *bi, uint64_t addr, uint64_t size, uint32_t type)
+{
+	uint32_t j = bi->nr_e820;
+
+	if (!size || j >= E820_MAX)
+		return;
+	while (j > 0 && bi->e820[j - 1].addr > addr) {
+		bi->e820[j] = bi->e820[j - 1];
+		j--;
+	}
+	bi->e820[j].addr = addr;
+	bi->e820[j].size = size;
+	bi->e820[j].type = type;
+	bi->nr_e820++;
+}
+
+/**
  * pvh_parse() - copy what the PVH loader handed over into @bi
  * @start_info_paddr: %ebx at entry
  * @bi: output
@@ -89,19 +112,8 @@ int pvh_parse(uint64_t start_info_paddr, struct boot_info *bi)
 		const struct pvh_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
 		uint32_t n = MIN(si->memmap_entries, (uint32_t)E820_MAX);
 
-		for (uint32_t i = 0; i < n; i++) {
-			struct e820_entry ent = { e[i].addr, e[i].size, e[i].type };
-			uint32_t j = bi->nr_e820;
-
-			if (!ent.size)
-				continue;
-			while (j > 0 && bi->e820[j - 1].addr > ent.addr) {
-				bi->e820[j] = bi->e820[j - 1];
-				j--;
-			}
-			bi->e820[j] = ent;
-			bi->nr_e820++;
-		}
+		for (uint32_t i = 0; i < n; i++)
+			e820_sort_insert(bi, e[i].addr, e[i].size, e[i].type);
 		bi->memmap_paddr = si->memmap_paddr;
 		bi->memmap_size = (uint64_t)si->memmap_entries * sizeof(*e);
 	}

@@ -261,7 +261,7 @@ static inline unsigned long memblock_region_reserved_end_pfn(const struct memblo
 /* Memory limits. */
 void memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);
 void memblock_mem_limit_remove_map(phys_addr_t limit);
-void memblock_enforce_memory_limit(phys_addr_t memory_limit);
+void memblock_enforce_memory_limit(phys_addr_t limit);
 void memblock_trim_memory(phys_addr_t align);
 
 /* Iterators (macros in Linux's shape; helpers below). */

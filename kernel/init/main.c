@@ -12,8 +12,10 @@
 #ifndef MB_KERNEL_NAME
 #define MB_KERNEL_NAME "kernel"
 #endif
-#ifdef MB_KERNEL_DOUBLING
+#if defined(MB_KERNEL_DOUBLING)
 #define MB_VARIANT "doubling"
+#elif defined(MB_KERNEL_MULTIBOOT)
+#define MB_VARIANT "multiboot"
 #else
 #define MB_VARIANT "default"
 #endif
@@ -542,16 +544,27 @@ static void early_init(void)
 
 /**
  * kmain() - C entry, called by entry.S in long mode; never returns
- * @start_info: physical address of the PVH start-info block (%ebx at entry)
+ * @start_info: %ebx at entry: PVH start-info block or Multiboot info
+ * @proto: BOOT_PROTO_PVH or BOOT_PROTO_MULTIBOOT (0: unknown loader)
  */
-void kmain(uint32_t start_info)
+void kmain(uint32_t start_info, uint32_t proto);
+void kmain(uint32_t start_info, uint32_t proto)
 {
+	int err;
+
 	early_init();
 	printk("memblock-cli test kernel %s (variant %s), build-id %s\n", MB_KERNEL_NAME,
 	       MB_VARIANT, build_id_hex);
 	/* what the loader handed over: memory map, command line, modules */
-	if (pvh_parse(start_info, &boot_info))
-		boot_panic("no PVH start info with a memory map");
+	if (proto == BOOT_PROTO_MULTIBOOT)
+		err = multiboot_parse(start_info, &boot_info);
+	else if (proto == BOOT_PROTO_PVH)
+		err = pvh_parse(start_info, &boot_info);
+	else
+		err = -22;
+	if (err)
+		boot_panic("no boot information with a memory map (PVH or Multiboot)");
+	printk("Boot protocol: %s\n", boot_info.proto);
 	printk("Command line: %s\n", boot_info.cmdline);
 	e820_print_map();
 

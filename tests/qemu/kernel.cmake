@@ -9,7 +9,7 @@ set(_kdir ${CMAKE_CURRENT_LIST_DIR})
 
 # One ctest test per boot scenario, so they run in parallel.
 foreach(sc m128 m512 m5g smp4 numa2 initrd mem256 bottomup doubling garbage_cmdline
-	   determinism record_count exception serial_protocol)
+	   determinism record_count exception serial_protocol multiboot)
 	add_test(NAME kernel_boot_${sc}
 		COMMAND ${Python3_EXECUTABLE} ${_kdir}/run_kernel.py
 			--build-dir ${CMAKE_BINARY_DIR} ${sc})
@@ -27,5 +27,6 @@ set_tests_properties(kernel_serproto_frames PROPERTIES LABELS unit)
 # The built ELFs: PVH note, build-id, BTF, DWARF, exported symbols, kallsyms.
 add_test(NAME kernel_elf_contents
 	COMMAND ${Python3_EXECUTABLE} ${_kdir}/kernel/check_elf.py
-		${CMAKE_BINARY_DIR}/kernel/kernel.elf ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf)
+		${CMAKE_BINARY_DIR}/kernel/kernel.elf ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf
+		${CMAKE_BINARY_DIR}/kernel/kernel-multiboot.elf)
 set_tests_properties(kernel_elf_contents PROPERTIES LABELS unit)

@@ -310,6 +310,27 @@ def sc_initrd(build):
           "initrd not reserved at the end of boot")
 
 
+def sc_multiboot(build):
+    size = 4097
+    with tempfile.NamedTemporaryFile(prefix="mb-initrd-") as f:
+        f.write(b"m" * size)
+        f.flush()
+        b, _ = boot(build, ["-m", "256M", "-initrd", f.name], "memblock=debug mb_hexdump_log",
+                    kernel="kernel-multiboot")
+    check_done(b)
+    check_debug_lines(b)
+    check(b.summary["proto"] == "Multiboot" and b.summary["variant"] == "multiboot",
+          "not booted through Multiboot")
+    check(not b.has("^Unknown kernel command line"), "kernel path in the Multiboot command line "
+          "reported as a parameter")
+    base, _, isize = b.summary["initrd"].partition("+")
+    base, isize = int(base, 16), int(isize, 16)
+    check(isize == size and base % 4096 == 0, "Multiboot module not reported exactly")
+    _, recs = b.evlog
+    check(any(r["op"] == OP_RESERVE and r["base"] == base and r["size"] == size for r in recs),
+          "Multiboot module not reserved exactly")
+
+
 def sc_mem256(build):
     b, _ = boot(build, ["-m", "512M"], "memblock=debug mem=256M")
     check_done(b)

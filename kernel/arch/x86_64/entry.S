@@ -11,6 +11,12 @@
 #define PTE_P_W		0x003
 #define PDE_2M		0x083		/* present, writable, page size */
 #define BOOT_STACK_SIZE	0x10000
+#define BOOT_PROTO_PVH		1
+#define BOOT_PROTO_MULTIBOOT	2
+#define MULTIBOOT_MAGIC		0x1badb002
+#define MULTIBOOT_BOOTED	0x2badb002
+/* page-aligned modules, memory map, load by the address fields below */
+#define MULTIBOOT_FLAGS		0x00010003
 
 /*
  * The Xen/PVH note: QEMU reads the 32-bit physical entry point from it and,
@@ -27,12 +33,48 @@
 
 	.section .text.entry, "ax"
 	.code32
+#ifdef MB_KERNEL_MULTIBOOT
+/*
+ * Multiboot 1 header (variant kernel-multiboot only: QEMU prefers Multiboot
+ * over PVH when both are present). QEMU refuses 64-bit ELF Multiboot
+ * images unless the header gives the load addresses itself (flag 16); the
+ * linker script keeps _text.._edata contiguous in the file for this.
+ */
+	.p2align 2
+multiboot_header:
+	.long	MULTIBOOT_MAGIC
+	.long	MULTIBOOT_FLAGS
+	.long	-(MULTIBOOT_MAGIC + MULTIBOOT_FLAGS)
+	.long	multiboot_header		/* header_addr */
+	.long	_text				/* load_addr */
+	.long	_edata				/* load_end_addr */
+	.long	_end				/* bss_end_addr */
+	.long	multiboot_start32		/* entry_addr */
+
+/* Multiboot entry: %eax = 0x2badb002, %ebx = multiboot info. */
+	.globl	multiboot_start32
+	.type	multiboot_start32, @function
+multiboot_start32:
+	cli
+	cld
+	movl	%ebx, %esi
+	xorl	%ebp, %ebp
+	cmpl	$MULTIBOOT_BOOTED, %eax
+	jne	boot_common32
+	movl	$BOOT_PROTO_MULTIBOOT, %ebp
+	jmp	boot_common32
+	.size	multiboot_start32, . - multiboot_start32
+#endif
+
+/* PVH entry: %ebx = hvm_start_info. */
 	.globl	pvh_start32
 	.type	pvh_start32, @function
 pvh_start32:
 	cli
 	cld
 	movl	%ebx, %esi			/* keep start_info across the bss clear */
+	movl	$BOOT_PROTO_PVH, %ebp
+boot_common32:
 
 	/* Zero .bss (page tables, stack, the event log). */
 	movl	$__bss_start, %edi
@@ -42,6 +84,7 @@ pvh_start32:
 	xorl	%eax, %eax
 	rep stosl
 	movl	%esi, boot_start_info
+	movl	%ebp, boot_proto
 
 	movl	$boot_stack_top, %esp
 	lgdt	boot_gdt_ptr
@@ -98,6 +141,7 @@ long_mode_entry:
 	movq	$boot_stack_top, %rsp
 	xorl	%ebp, %ebp
 	movl	boot_start_info(%rip), %edi
+	movl	boot_proto(%rip), %esi
 	call	kmain
 3:	cli
 	hlt
@@ -120,6 +164,9 @@ boot_gdt_ptr:
 	.p2align 2
 	.globl	boot_start_info
 boot_start_info:
+	.long	0
+	.globl	boot_proto
+boot_proto:
 	.long	0
 
 	.bss

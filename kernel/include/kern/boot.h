@@ -45,8 +45,8 @@ struct boot_module {
 
 /**
  * struct boot_info - firmware hand-over, parsed (pvh.c)
- * @proto: boot protocol name ("PVH")
- * @start_info: physical address of the start-info block
+ * @proto: boot protocol name ("PVH" or "Multiboot")
+ * @start_info: physical address of the start-info block (Multiboot: the info structure)
  * @start_info_size: its size
  * @nr_e820: entries in @e820
  * @e820: memory map as handed over
@@ -79,7 +79,12 @@ struct boot_info {
 	uint64_t rsdp_paddr;
 };
 
+#define BOOT_PROTO_PVH		1
+#define BOOT_PROTO_MULTIBOOT	2
+
 int pvh_parse(uint64_t start_info_paddr, struct boot_info *bi);
+int multiboot_parse(uint64_t mbi_paddr, struct boot_info *bi);
+void e820_sort_insert(struct boot_info *bi, uint64_t addr, uint64_t size, uint32_t type);
 
 /**
  * struct boot_params - the kernel command line, parsed (cmdline.c)
