@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "mbagent/rsp.h"
@@ -488,10 +491,78 @@ static int sc_run_stop_breakpoints(void)
 	return 0;
 }
 
+/* A real listening socket: the stub thread accepts one client. */
+static int listen_fd;
+
+static void *accept_main(void *arg)
+{
+	int fd = accept(listen_fd, NULL, NULL);
+
+	CHECK(fd >= 0);
+	close(listen_fd);
+	stub.fd = fd;
+	return stub_main(&stub);
+}
+
+static void connect_and_read(const char *addr)
+{
+	struct mb_error err = { 0 };
+	struct mb_rsp *r;
+
+	r = mb_rsp_connect(addr, 2000, &err);
+	if (!r) {
+		fprintf(stderr, "connect %s: %s\n", addr, err.msg);
+		exit(1);
+	}
+	handshake(r);
+	read_and_check(r, 0x8000, 50000);
+	finish(r);
+}
+
+static int sc_tcp_and_unix_connect(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct mb_error err = { 0 };
+	socklen_t sl = sizeof(sin);
+	char addr[128];
+
+	/* TCP on 127.0.0.1 with a port the kernel picked. */
+	memset(&stub, 0, sizeof(stub));
+	stub.cfg.max_m = 0x800;
+	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(bind(listen_fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CHECK(listen(listen_fd, 1) == 0);
+	CHECK(getsockname(listen_fd, (struct sockaddr *)&sin, &sl) == 0);
+	CHECK(pthread_create(&stub_thread, NULL, accept_main, NULL) == 0);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sin.sin_port));
+	connect_and_read(addr);
+
+	/* Unix socket. */
+	memset(&stub, 0, sizeof(stub));
+	stub.cfg.max_m = 0x800;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/mb-rsp-test-%d.sock", (int)getpid());
+	unlink(sun.sun_path);
+	listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(listen_fd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	CHECK(listen(listen_fd, 1) == 0);
+	CHECK(pthread_create(&stub_thread, NULL, accept_main, NULL) == 0);
+	snprintf(addr, sizeof(addr), "unix:%s", sun.sun_path);
+	connect_and_read(addr);
+	unlink(sun.sun_path);
+
+	/* Nobody listening: an error after the retry period, not a hang. */
+	CHECK(!mb_rsp_connect(addr, 200, &err) && err.code == MB_ERR_IO);
+	CHECK(!mb_rsp_connect("no-port-here", 200, &err) && err.code == MB_ERR_INVAL);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } scenarios[] = {
+	{ "tcp_and_unix_connect", sc_tcp_and_unix_connect },
 	{ "clean_reads", sc_clean_reads },
 	{ "adapts_to_e22", sc_adapts_to_e22 },
 	{ "bad_checksums", sc_bad_checksums },
