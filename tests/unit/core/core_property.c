@@ -723,9 +723,10 @@ static void one_step(void)
 			op_name = "memblock_free_all";
 			for (c = 0; c < NCELL; c++)
 				m_mem.attr[c] &= ~MEMBLOCK_HOTPLUG;
-			want_pages = expected_free_all_pages();
 			r = memblock_free_all();
+			/* arrays doubled on the way are reserved before the pages are counted */
 			apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
+			want_pages = expected_free_all_pages();
 			for (c = 0; c < NCELL; c++)
 				if (m_mem.attr[c] && m_rsv.attr[c])
 					m_rsv.nid[c] = m_mem.nid[c];
