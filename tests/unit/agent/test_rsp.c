@@ -491,6 +491,21 @@ static int sc_run_stop_breakpoints(void)
 	return 0;
 }
 
+static int sc_combined_faults(void)
+{
+	struct mb_rsp *r = start((struct stub_cfg){ .corrupt_every = 5, .nak_every = 7,
+						    .garbage = true, .coalesce = true,
+						    .max_m = 0x300 }, 2000);
+
+	handshake(r);
+	mb_rsp_set_window(r, 16);
+	read_and_check(r, 0x10000, 300000);
+	read_and_check(r, 0x90001, 77777);
+	CHECK(mb_rsp_max_read(r) <= 0x300);
+	finish(r);
+	return 0;
+}
+
 /* A real listening socket: the stub thread accepts one client. */
 static int listen_fd;
 
@@ -563,6 +578,7 @@ static const struct {
 	int (*fn)(void);
 } scenarios[] = {
 	{ "tcp_and_unix_connect", sc_tcp_and_unix_connect },
+	{ "combined_faults", sc_combined_faults },
 	{ "clean_reads", sc_clean_reads },
 	{ "adapts_to_e22", sc_adapts_to_e22 },
 	{ "bad_checksums", sc_bad_checksums },
