@@ -62,13 +62,13 @@ void irq_wait(void)
 }
 
 /**
- * tsc_calibrate_hz() - measure the TSC against PIT channel 2 for about 5 ms
+ * tsc_calibrate_hz() - measure the TSC against PIT channel 2 for about 2 ms
  *
  * Return: TSC ticks per second, 0 if the measurement failed.
  */
 uint64_t tsc_calibrate_hz(void)
 {
-	const uint64_t count = PIT_HZ / 200;	/* 5 ms */
+	const uint64_t count = PIT_HZ / 500;	/* 2 ms */
 	uint64_t t0, t1;
 	unsigned long spins = 0;
 

@@ -33,17 +33,31 @@ void uart_init(uint16_t port)
 	outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
 }
 
+#define UART_FIFO_SIZE	16
+
+/* Bytes that may still be written without polling, per port (COM1, COM2). */
+static unsigned int uart_tx_credit[2];
+
 /**
  * uart_putc() - send one byte, waiting for the transmitter
  * @port: I/O base
  * @c: byte
+ *
+ * THRE with the FIFO enabled means the whole 16-byte FIFO is empty, so the
+ * line status is polled once per 16 bytes rather than once per byte.
  */
 void uart_putc(uint16_t port, char c)
 {
-	unsigned int spins = 0;
+	unsigned int *credit = &uart_tx_credit[port == COM2_PORT];
 
-	while (!(inb(port + UART_LSR) & LSR_THRE) && ++spins < 100000)
-		cpu_relax();
+	if (!*credit) {
+		unsigned int spins = 0;
+
+		while (!(inb(port + UART_LSR) & LSR_THRE) && ++spins < 100000)
+			cpu_relax();
+		*credit = UART_FIFO_SIZE;
+	}
+	(*credit)--;
 	outb(port + UART_THR, (uint8_t)c);
 }
 
