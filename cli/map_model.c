@@ -460,7 +460,7 @@ static int region_cmp(const void *a, const void *b)
 static int regions_from_array(const struct mb_array *a, struct map_region **out, size_t *n)
 {
 	struct map_region *r;
-	size_t i, k = 0;
+	size_t i, k = 0, m;
 
 	*out = NULL;
 	*n = 0;
@@ -476,11 +476,15 @@ static int regions_from_array(const struct mb_array *a, struct map_region **out,
 			k++;
 	}
 	qsort(r, k, sizeof(*r), region_cmp);
-	for (i = 1; i < k; i++)
-		if (r[i].base < r[i - 1].end)
-			r[i].base = r[i - 1].end > r[i].end ? r[i].end : r[i - 1].end;
+	/* clip overlaps (bad input) and drop what is left empty */
+	for (i = 0, m = 0; i < k; i++) {
+		if (m && r[i].base < r[m - 1].end)
+			r[i].base = r[m - 1].end;
+		if (r[i].base < r[i].end)
+			r[m++] = r[i];
+	}
 	*out = r;
-	*n = k;
+	*n = m;
 	return 0;
 }
 
@@ -768,6 +772,10 @@ const char *map_human(uint64_t bytes, char *buf, size_t len)
 	int u = 0;
 
 	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (u > 0 && u < 6 && v >= 1023.95) {	/* would print as "1024.0" */
 		v /= 1024;
 		u++;
 	}

@@ -95,6 +95,43 @@ static void gen_small(void)
 	set_array(&cap->final.reserved, frsv, 7);
 }
 
+/*
+ * Hostile but well-formed: unsorted, overlapping and empty initial regions,
+ * a region at the very top of the address space, sizes that overflow,
+ * failed allocations, an unknown operation, a caller without a symbol.
+ */
+static void gen_edge(void)
+{
+	static const uint64_t imem[][2] = {
+		{ 0x100000, 0x100000 }, { 0x0, 0x200000 }, { 0x5000, 0 },
+		{ 0xffffffffffff0000ULL, 0x10000 } };
+	static const uint64_t irsv[][2] = {
+		{ 0x180000, 0x100000 }, { 0x100000, 0x100000 }, { 0xfffffffffffff000ULL, 0x1000 } };
+	struct mb_event e = { 0 };
+	struct mb_error err = { 0 };
+
+	cap->source = MB_SRC_GDB;
+	cap->initial.valid = true;
+	set_array(&cap->initial.memory, imem, 4);
+	set_array(&cap->initial.reserved, irsv, 3);
+	ev(MB_OP_RESERVE, 0xfffffffffff00000ULL, UINT64_MAX, 0, "overflow", 1, 0, 4, 4);
+	ev(MB_OP_PHYS_ALLOC, 0, 0x1000, 0, "failed_alloc", 2, 0, 4, 4);
+	ev(MB_OP_ALLOC, 0, 0, 0x3000, "zero_size_alloc", 3, 0, 4, 4);
+	ev(999, 0x1000, 0x1000, 0, "unknown_op", 4, 0, 4, 4);
+	ev(MB_OP_TRIM_MEMORY, 0, 0, 0, NULL, 5, 0, 4, 4);
+	ev(MB_OP_ENFORCE_MEMORY_LIMIT, 0, 0, 0, NULL, 6, 0, 4, 4);
+	ev(MB_OP_CAP_MEMORY_RANGE, 0x1000, 0x1ff000, 0, "cap", 7, 0, 4, 4);
+	ev(MB_OP_REMOVE, 0x150000, 0x1000, 0, "remove", 8, 3, 4, 4);
+	e.seq = seq++;
+	e.op = MB_OP_RESERVE;
+	e.base = 0x1000;
+	e.size = 0x1000;
+	e.caller_sym = MB_NO_SYM;	/* no symbol: shown by address */
+	e.caller = 0xffffffff81234567ULL;
+	if (mb_capture_add_event(cap, &e, &err))
+		die("add event", &err);
+}
+
 /* xorshift64*: deterministic, no libc rand state */
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
 
@@ -128,6 +165,10 @@ static void gen_big(size_t n)
 	cap->boot_state = MB_BOOT_STATE_DONE;
 	for (i = 0; i < 4 && i < n; i++)
 		ev(MB_OP_ADD, mem[i][0], mem[i][1], 0, "e820__memblock_setup", 0x10, 0, i + 1, 0);
+	if (i < n) {	/* let the reserved array grow past 128 regions */
+		ev(MB_OP_ALLOW_RESIZE, 0, 0, 0, "setup_arch", 0x50, 0, 4, 0);
+		i++;
+	}
 	for (; i < n; i++) {
 		uint64_t r = rnd();
 		uint64_t size = ((r >> 8) % 64 + 1) << 12;
@@ -160,7 +201,7 @@ int main(int argc, char **argv)
 	struct mb_error err = { 0 };
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: map_gencap small|EVENTS OUT\n");
+		fprintf(stderr, "usage: map_gencap small|edge|EVENTS OUT\n");
 		return 2;
 	}
 	cap = mb_capture_new();
@@ -168,6 +209,8 @@ int main(int argc, char **argv)
 		die("capture", NULL);
 	if (!strcmp(argv[1], "small"))
 		gen_small();
+	else if (!strcmp(argv[1], "edge"))
+		gen_edge();
 	else
 		gen_big(strtoull(argv[1], NULL, 0));
 	if (mb_capture_write(cap, argv[2], &err))

@@ -356,6 +356,33 @@ def t_errors_are_one_line():
     os.unlink(bad)
 
 
+def t_edge_inputs_do_not_crash():
+    """Overlapping/unsorted arrays, the top of the address space, overflowing
+    sizes, failed allocations, unknown ops, an empty capture: every format
+    works and agrees on the region count."""
+    os.makedirs(ARGS.work, exist_ok=True)
+    for kind in ("edge", "0"):
+        cap = os.path.join(ARGS.work, "gen-%s-%d.cap" % (kind, os.getpid()))
+        subprocess.run([ARGS.gencap, kind, cap], check=True)
+        for extra in ([], ["--at", "0"], ["--at", "4"], ["--scale", "linear"],
+                      ["--width", "20"], ["--width", "400"]):
+            run(["map"] + extra + [cap])
+        doc = json.loads(run(["map", "-j", cap]).stdout)
+        for r in doc["reserved"]:
+            if int(r["size"], 16) <= 0:
+                fail("%s: empty region in JSON: %r" % (kind, r))
+        svg = run(["map", "--format", "svg", cap]).stdout
+        ET.fromstring(svg)
+        html = os.path.join(ARGS.work, "gen-%s-%d.html" % (kind, os.getpid()))
+        run(["map", "--format", "html", "-o", html, cap])
+        n, at, _ = dom_regions("file://" + html)
+        if n != len(doc["reserved"]) or at != doc["at"]:
+            fail("%s: page shows %d regions at %d, JSON %d at %d" %
+                 (kind, n, at, len(doc["reserved"]), doc["at"]))
+        os.unlink(cap)
+        os.unlink(html)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
