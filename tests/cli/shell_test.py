@@ -176,6 +176,12 @@ def t_pty_completes_command_and_caller():
     p.send("--width 400\n")
     p.expect("</svg>")
     p.expect("> ")
+    # an event count of the loaded capture (9 events: only "1" starts with 1)
+    p.send("map -j --at 1\t")
+    p.expect("--at 1 ")
+    p.send("\n")
+    p.expect('"at": 1,')
+    p.expect("> ")
     p.send("quit\n")
     rc = p.close()
     if rc != 0:
