@@ -167,16 +167,19 @@ int main(int argc, char **argv)
 	r = mb_rsp_connect(q->gdb_addr, 5000, &err);
 	if (!r || mb_rsp_handshake(r, &err) || mb_rsp_set_phys_mode(r, true, &err))
 		die("gdbstub", &err);
-	for (int w = 0; w < 2; w++) {
-		mb_rsp_set_window(r, w ? 1 : 8);
+	for (int w = 0; w < 3; w++) {
+		static const unsigned int win[] = { 8, 32, 1 };
+		static const char *const names[] = { "gdbstub (window 8)", "gdbstub (window 32)",
+						     "gdbstub (window 1)" };
+
+		mb_rsp_set_window(r, win[w]);
 		t0 = now();
 		if (mb_rsp_read_mem(r, BASE, buf, len, &err))
 			die("gdbstub read", &err);
 		t = now() - t0;
 		if (memcmp(buf, ref, len))
 			die("gdbstub bytes differ from the RAM file", NULL);
-		rows[n++] = (struct row){ w ? "gdbstub (window 1)" : "gdbstub (window 8)",
-					  len / 1048576.0, t };
+		rows[n++] = (struct row){ names[w], len / 1048576.0, t };
 	}
 	mb_rsp_close(r);
 	usleep(100000);	/* let QEMU notice the disconnect before gdb connects */
