@@ -592,7 +592,8 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	const char *argv[MAX_ARGS], *boot = NULL, *found_by, *sym, *pat, *end_pat;
 	char append[1024], mem_arg[64], smp_arg[32], chardev[160], numa[8][64];
 	char read_point[256], serial[160], *cmdline = NULL;
-	uint64_t mb = 0, sym_addr = 0;
+	uint64_t mb = 0, sym_addr = 0, regions[2] = { 0 }, max[2] = { 0 };
+	bool dynamic = false;
 	int mode, argc = 0, i, timeout_s;
 	int64_t deadline;
 	struct mb_error tmp = { 0 };
@@ -794,8 +795,11 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 				goto fail;
 		if (!stopped && mb_rsp_interrupt(run.rsp, &stop, err))
 			goto fail;
-		if (read_now(&run, img, mb, &final, NULL, NULL, err))
+		if (read_now(&run, img, mb, &final, regions, max, err))
 			goto fail;
+		/* Arrays memblock had to grow live in the direct map: freed at memblock_discard(). */
+		dynamic = regions[0] < MB_LINUX_START_KERNEL_MAP ||
+			  regions[1] < MB_LINUX_START_KERNEL_MAP;
 		snprintf(read_point, sizeof(read_point), "idle (%s)",
 			 stopped ? "guest stopped itself" : "console silent");
 		keep_len = run.con_len;
@@ -835,6 +839,9 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	memcpy(c->build_id, img->build_id, img->build_id_len);
 	c->build_id_len = img->build_id_len;
 	mb_capture_set_meta(c, "read_point", read_point);
+	if (dynamic)
+		mb_capture_set_meta(c, "warning",
+				    "region arrays were allocated dynamically and may have been freed by memblock_discard() before this idle read; read at pattern:'Memory: ' instead");
 	set_meta_u64(c, "memblock_addr", mb);
 	mb_capture_set_meta(c, "memblock_found_by", found_by);
 	mb_capture_set_meta(c, "linux_version", img->version[0] ? img->version + 14 : "unknown");
