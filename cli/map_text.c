@@ -13,6 +13,8 @@
 static const char letters[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /* ANSI background colours, bright ones second; text is black on them. */
+/* The pre-log owner is grey, as in the SVG and HTML maps. */
+#define PRELOG_SGR "\033[0;30;47m"
 static const int ansi_bg[] = { 46, 43, 45, 42, 44, 41, 106, 103, 105, 102, 104, 101 };
 
 /**
@@ -331,8 +333,12 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				else
 					ch = mem ? '.' : ' ';
 				want = li >= 0 ? li % 12 : (mem ? -1 : -3);
+				if (ow == MAP_OWNER_PRELOG)
+					want = -4;
 				if (o->color && want != cur) {
-					if (want >= 0)
+					if (want == -4)
+						fputs(PRELOG_SGR, out);
+					else if (want >= 0)
 						fprintf(out, "\033[0;30;%dm", ansi_bg[want]);
 					else if (want == -1)
 						fputs("\033[0;2m", out);
@@ -374,7 +380,9 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				map_human(other, h1, sizeof(h1)), orng);
 			break;
 		}
-		if (o->color)
+		if (o->color && leg[i].owner == MAP_OWNER_PRELOG)
+			fprintf(out, "  " PRELOG_SGR "%c\033[0m  ", letters[i]);
+		else if (o->color)
 			fprintf(out, "  \033[0;30;%dm%c\033[0m  ", ansi_bg[i % 12], letters[i]);
 		else
 			fprintf(out, "  %c  ", letters[i]);
