@@ -127,9 +127,31 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 	}
 }
 
+/* Wait for QEMU to create a listening socket, failing fast if QEMU exits. */
+static int wait_socket(struct ctx *c, const char *path, struct mb_error *err)
+{
+	int64_t until = mb_now_ms() + 10000;
+
+	if (!strncmp(path, "unix:", 5))
+		path += 5;
+	while (access(path, F_OK)) {
+		if (check_qemu(c, err))
+			return -1;
+		if (mb_now_ms() > until)
+			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
+					    "QEMU did not create %s in 10 s", path);
+		usleep(10000);
+	}
+	return 0;
+}
+
 static struct mb_transport *open_gdb(struct ctx *c, const char *addr, struct mb_error *err)
 {
-	struct mb_transport *t = mb_gdb_transport_open(addr, 5000, err);
+	struct mb_transport *t;
+
+	if (c->q && wait_socket(c, addr, err))
+		return NULL;
+	t = mb_gdb_transport_open(addr, 5000, err);
 
 	if (t)
 		c->source = MB_SRC_GDB;
@@ -233,7 +255,11 @@ static int boot(struct ctx *c, struct mb_error *err)
 	if (!c->q)
 		return -1;
 	if (qo.serial) {
-		struct mb_serial *s = mb_serial_connect(c->q->serial_path, 5000, err);
+		struct mb_serial *s;
+
+		if (wait_socket(c, c->q->serial_path, err))
+			return -1;
+		s = mb_serial_connect(c->q->serial_path, 5000, err);
 
 		if (!s)
 			return check_qemu(c, err) ? -1 : mb_error_prefix(err, "COM2 socket");
@@ -244,8 +270,10 @@ static int boot(struct ctx *c, struct mb_error *err)
 	} else {
 		c->t = open_gdb(c, c->q->gdb_addr, err);
 	}
-	if (!c->t)
-		return check_qemu(c, err) ? -1 : -1;
+	if (!c->t) {
+		check_qemu(c, err);	/* a dead QEMU explains more than a socket error */
+		return -1;
+	}
 	/* QEMU stops the guest when a debugger connects: let it boot. */
 	if (c->t->ops->cont && c->t->ops->cont(c->t, err))
 		return -1;

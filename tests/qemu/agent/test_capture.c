@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <errno.h>
 
 #include "mbagent/agent.h"
 #include "mbagent/elf.h"
@@ -123,6 +125,20 @@ static int sc_three_transports_identical(void)
 	CHECK(hello.records_written == cg->log_written);
 	CHECK(same_capture(cg, cs));
 	CHECK(same_capture(cg, cr));
+	/* And through a capture file: written, read back, still the same. */
+	{
+		struct mb_capture *back;
+		char path[160];
+
+		snprintf(path, sizeof(path), "%s/test.cap", q->dir);
+		OK(mb_capture_write(cs, path, &err) == 0, err);
+		OK((back = mb_capture_read(path, &err)), err);
+		CHECK(same_capture(back, cg));
+		CHECK(back->source == cs->source);
+		CHECK(!strcmp(mb_capture_get_meta(back, "transport"), "serial"));
+		mb_capture_free(back);
+		unlink(path);
+	}
 	mb_capture_free(cg);
 	mb_capture_free(cs);
 	mb_capture_free(cr);
@@ -301,6 +317,40 @@ static int sc_missing_kernel_is_an_error(void)
 	return 0;
 }
 
+/* No child of ours may be left running or unreaped. */
+static void check_no_children(void)
+{
+	errno = 0;
+	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+}
+
+static int sc_boot_timeout_kills_qemu(void)
+{
+	static const char *const frozen[] = { "-S", NULL };	/* the guest never runs */
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "serial", .mem = "128M",
+				     .timeout_s = 2, .qemu_extra = frozen };
+	struct mb_error err = { 0 };
+
+	need_kernel();
+	CHECK(!mb_agent_capture(&o, &err) && err.code == MB_ERR_TIMEOUT);
+	check_no_children();
+	return 0;
+}
+
+static int sc_qemu_exit_is_reported(void)
+{
+	static const char *const bogus[] = { "-no-such-qemu-option", NULL };
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "gdb", .mem = "128M",
+				     .timeout_s = 20, .qemu_extra = bogus };
+	struct mb_error err = { 0 };
+
+	need_kernel();
+	CHECK(!mb_agent_capture(&o, &err));
+	CHECK(strstr(err.msg, "QEMU exited") && strstr(err.msg, "no-such-qemu-option"));
+	check_no_children();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -314,6 +364,8 @@ int main(int argc, char **argv)
 		{ "capture_ramfile_falls_back_with_numa", sc_capture_ramfile_falls_back_with_numa },
 		{ "attach_mismatched_elf_refused", sc_attach_mismatched_elf_refused },
 		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
+		{ "boot_timeout_kills_qemu", sc_boot_timeout_kills_qemu },
+		{ "qemu_exit_is_reported", sc_qemu_exit_is_reported },
 	};
 
 	if (argc < 3)
