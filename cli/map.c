@@ -216,10 +216,6 @@ int cmd_map(int argc, char **argv)
 				"map: exactly one capture file expected");
 	if (cli_json && fmt != FMT_TEXT && !outpath)
 		return cli_fail(MB_EXIT_USAGE, "-j with --format svg|html needs -o FILE");
-	if (fmt == FMT_HTML && at != UINT64_MAX)
-		return cli_fail(MB_EXIT_USAGE,
-				"--at does not apply to --format html (the page has a timeline; "
-				"open it with #at=N)");
 
 	cap = cli_load(argv[optind], &err);
 	if (!cap)
@@ -239,6 +235,7 @@ int cmd_map(int argc, char **argv)
 		}
 	}
 	tty = !outpath && isatty(STDOUT_FILENO);
+	o.start_at = at;
 	o.title = title ? title : argv[optind];
 	if (fmt == FMT_TEXT) {
 		o.width = width ? (int)width : term_width(tty);

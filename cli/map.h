@@ -141,12 +141,15 @@ const char *map_human(uint64_t bytes, char *buf, size_t len);
  * @width: columns (text) or pixels (svg, html)
  * @color: ANSI colour (text)
  * @log_scale: text: every stretch gets a cell, widths by log2 of the size
+ * @title: SVG/HTML title
+ * @start_at: html: the event count the page shows first
  */
 struct map_opts {
 	int width;
 	bool color;
 	bool log_scale;
 	const char *title;
+	size_t start_at;
 };
 
 /* Renderers (map_text.c, map_svg.c, map_html.c, map_json in map.c). */

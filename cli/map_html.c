@@ -178,7 +178,7 @@ static const char page_script[] =
 "var scl=document.getElementById('scale');scl.value=LOG?'log':'linear';\n"
 "scl.onchange=function(){LOG=scl.value==='log';render(+slider.value);};\n"
 "function fromHash(){var m=/at=(\\d+)/.exec(location.hash);"
-"render(m?frameFor(parseInt(m[1],10)):FRAMES.length-1);}\n"
+"render(frameFor(m?parseInt(m[1],10):START));}\n"
 "slider.oninput=function(){var k=+slider.value;render(k);"
 "try{history.replaceState(null,'','#at='+FRAMES[k].at);}catch(e){}};\n"
 "var timer=null,play=document.getElementById('play');\n"
@@ -278,7 +278,8 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		"<div id=\"legend\"></div>\n");
 
 	/* Pass 2: the snapshots. */
-	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar FRAMES=[", n);
+	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar START=%zu;\nvar FRAMES=[", n,
+		o->start_at < n ? o->start_at : n);
 	if (map_model_reset(m))
 		goto out;
 	for (k = 0; k < nframes; k++) {

@@ -313,6 +313,13 @@ def t_html_renders_in_chromium():
 
 
 def t_html_slider_hash_changes_regions():
+    # --at N: the page opens at N (without a #fragment)
+    path = os.path.join(ARGS.work, "small-at-%d.html" % os.getpid())
+    run(["map", "--format", "html", "--at", "2", "-o", path, small_capture()])
+    got, at, _ = dom_regions("file://" + path)
+    if at != 2 or got != SMALL_COUNTS[2]:
+        fail("--at 2 page opens at %d with %d regions" % (at, got))
+    os.unlink(path)
     url = "file://" + html_file()
     seen = set()
     for n in (0, 2, 5):
@@ -338,7 +345,6 @@ def t_errors_are_one_line():
         ["map", "--width", "5", cap],
         ["map"],
         ["map", bad],
-        ["map", "--format", "html", "--at", "3", cap],
         ["map", "-o", "/nonexistent-dir/x.svg", "--format", "svg", cap],
     ]
     for args in cases:
@@ -381,6 +387,45 @@ def t_edge_inputs_do_not_crash():
                  (kind, n, at, len(doc["reserved"]), doc["at"]))
         os.unlink(cap)
         os.unlink(html)
+
+
+def final_txt(path):
+    """Regions of a memblock_dump_all() block: {"memory": [(b, e)], "reserved": [...]}."""
+    out = {"memory": [], "reserved": []}
+    for line in open(path):
+        m = re.match(r"\s*(memory|reserved)\[0x[0-9a-f]+\]\s+\[0x([0-9a-f]+)-0x([0-9a-f]+)\]",
+                     line)
+        if m:
+            out[m.group(1)].append((int(m.group(2), 16), int(m.group(3), 16) + 1))
+    return out
+
+
+def t_linux_logs_map_callers():
+    """Real 6.1/6.12 boots: the map's regions match the kernel's final arrays
+    and reservations are credited to the kernel functions that made them."""
+    linux = os.path.join(os.path.dirname(ARGS.data.rstrip("/")), "linux")
+    for name in ("6.1-cloud-m512", "6.12-cloud-m512"):
+        log = os.path.join(linux, name + ".log")
+        want = final_txt(os.path.join(linux, name + ".final.txt"))
+        doc = json.loads(run(["map", "-j", log]).stdout)
+        for kind in ("memory", "reserved"):
+            got = sorted((int(r["base"], 16), int(r["base"], 16) + int(r["size"], 16))
+                         for r in doc[kind])
+            if got != sorted(want[kind]):
+                fail("%s: %s regions differ from %s.final.txt" % (name, kind, name))
+        callers = {c["name"]: int(c["bytes"], 16) for c in doc["callers"]}
+        for fn in ("unknown (pre-log)", "setup_arch", "sparse_init_nid", "pcpu_fc_alloc",
+                   "alloc_large_system_hash", "firmware_map_add_early"):
+            if fn not in callers:
+                fail("%s: no reservation credited to %s: %r" % (name, fn, sorted(callers)))
+        if sum(callers.values()) != int(doc["reserved_bytes"], 16):
+            fail("%s: caller bytes do not add up to the reserved bytes" % name)
+        # the terminal map (log scale) shows every caller
+        text = run(["map", "--width", "120", log], env={"NO_COLOR": "1"}).stdout.decode()
+        bars = "".join(l.split("|")[1] for l in text.splitlines() if l.startswith("0x"))
+        legend = re.findall(r"^  ([A-Za-z0-9])  ", text, re.M)
+        if len(legend) != len(callers) or [l for l in legend if l not in bars]:
+            fail("%s: terminal map hides callers" % name)
 
 
 def main():
