@@ -50,7 +50,6 @@ static int node_cpus[MAX_NODES];
 static uint8_t build_id[MB_EVLOG_BUILD_ID_MAX];
 static uint32_t build_id_len;
 static char build_id_hex[2 * MB_EVLOG_BUILD_ID_MAX + 1];
-void printk_text(const char *text, void *ctx);
 extern char mb_evlog_area[];
 extern const size_t mb_evlog_area_size;
 

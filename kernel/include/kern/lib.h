@@ -55,6 +55,7 @@ void console_write(const char *s, size_t len);
 void console_puts(const char *s);
 int printk(const char *fmt, ...) __printf(1, 2);
 void printk_set_tsc_hz(uint64_t hz);
+void printk_text(const char *text, void *ctx);	/* memblock_print_fn for memblock's output */
 
 /* CRC-32/IEEE (reflected 0xEDB88320, init and final xor 0xFFFFFFFF). */
 uint32_t crc32_ieee(uint32_t crc, const void *buf, size_t len);
