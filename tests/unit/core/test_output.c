@@ -12,8 +12,8 @@ static int test_sym(uint64_t addr, char *buf, size_t len, void *ctx)
 	(void)ctx;
 	if (addr == f1)
 		snprintf(buf, len, "memblock_alloc_range_nid+0x0/0x100");
-	else if (addr >= f2 && addr < f2 + 0x100)
-		snprintf(buf, len, "memblock_free+0x%llx/0x100", (unsigned long long)(addr - f2));
+	else if (addr >= f2 && addr < f2 + 0x1000)
+		snprintf(buf, len, "memblock_free+0x%llx/0x1000", (unsigned long long)(addr - f2));
 	else
 		snprintf(buf, len, "caller+0x10/0x20");
 	return 0;
