@@ -433,9 +433,17 @@ static int run_pattern(struct run *run, const struct mb_linux_image *img, uint64
 				return -1;
 			if (poll_console(run, err))
 				return -1;
-		} else {
-			w->stops++;
+			/*
+			 * A watchpoint that fired just before our interrupt answers
+			 * it (SIGTRAP, not SIGINT): that write came after the text,
+			 * so the state in force is the previous stop's.
+			 */
+			stopped = stop.kind == 'T' && stop.signal == 5;
 		}
+		if (stopped && stop.kind == 'T' && stop.signal != 5)
+			end = true;	/* the guest stopped by itself (shutdown) */
+		if (stopped)
+			w->stops++;
 		if (stop.kind == 'W' || stop.kind == 'X')
 			return mb_error_set(err, MB_ERR_CLOSED, 0, 0, "guest ended (%c%02x)",
 					    stop.kind, stop.signal);
