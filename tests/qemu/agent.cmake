@@ -14,6 +14,11 @@ foreach(sc three_transports_identical capture_gdb_replays_exactly
 		COMMAND test_agent_capture ${MB_AGENT_TEST_KERNEL} ${sc})
 	set_tests_properties(agent_qemu_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
 endforeach()
+# The variant whose boot forces memblock_double_array() on the reserved array.
+add_test(NAME agent_qemu_doubled_arrays_followed
+	COMMAND test_agent_capture ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf
+	doubled_arrays_followed)
+set_tests_properties(agent_qemu_doubled_arrays_followed PROPERTIES LABELS qemu TIMEOUT 300)
 
 # Linux's struct memblock layout from a real kernel's BTF: the Debian kernels
 # the linux tests download (fixture linux_kernels), and the host's own BTF

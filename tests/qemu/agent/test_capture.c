@@ -14,6 +14,7 @@
 #include "mbagent/replay.h"
 #include "mbagent/rsp.h"
 #include "mbagent/serial.h"
+#include "uapi/mb_evlog.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
 	__FILE__, __LINE__, #c); exit(1); } } while (0)
@@ -92,8 +93,9 @@ static struct mb_capture *pull_with(struct mb_transport *t, struct mb_elf *elf,
 	return c;
 }
 
-/* One boot, read through all three transports: the captures must be equal. */
-static int sc_three_transports_identical(void)
+/* One boot, read through all three transports: the captures must be equal.
+ * Returns the gdbstub's capture. */
+static struct mb_capture *three_way(void)
 {
 	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
 				   .ramfile = true };
@@ -139,7 +141,6 @@ static int sc_three_transports_identical(void)
 		mb_capture_free(back);
 		unlink(path);
 	}
-	mb_capture_free(cg);
 	mb_capture_free(cs);
 	mb_capture_free(cr);
 	tg->ops->close(tg);
@@ -147,6 +148,29 @@ static int sc_three_transports_identical(void)
 	tr->ops->close(tr);
 	mb_qemu_stop(q);
 	mb_elf_close(elf);
+	return cg;
+}
+
+static void check_replay(const struct mb_capture *c);
+
+static int sc_three_transports_identical(void)
+{
+	mb_capture_free(three_way());
+	return 0;
+}
+
+/* The doubling kernel moves the reserved array out of the image: the
+ * decoders must follow the new regions pointer through every transport. */
+static int sc_doubled_arrays_followed(void)
+{
+	struct mb_capture *c = three_way();
+	size_t doubles = 0;
+
+	for (size_t i = 0; i < c->nevents; i++)
+		doubles += c->events[i].op == MB_OP_DOUBLE_ARRAY;
+	CHECK(doubles > 0 && c->final.reserved.max > 128);
+	check_replay(c);
+	mb_capture_free(c);
 	return 0;
 }
 
@@ -358,6 +382,7 @@ int main(int argc, char **argv)
 		int (*fn)(void);
 	} sc[] = {
 		{ "three_transports_identical", sc_three_transports_identical },
+		{ "doubled_arrays_followed", sc_doubled_arrays_followed },
 		{ "capture_gdb_replays_exactly", sc_capture_gdb_replays_exactly },
 		{ "capture_serial_replays_exactly", sc_capture_serial_replays_exactly },
 		{ "capture_ramfile_replays_exactly", sc_capture_ramfile_replays_exactly },
