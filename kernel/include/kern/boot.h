@@ -17,9 +17,9 @@
 #define BOOT_MODULES_MAX	8
 #define CMDLINE_MAX		2048
 #define ACPI_TABLES_MAX		32
-#define SRAT_MEM_MAX		32
-#define MAX_NODES		8
-#define MAX_CPUS		64
+#define SRAT_MEM_MAX		128
+#define MAX_NODES		64
+#define MAX_CPUS		1024
 
 /**
  * struct e820_entry - one firmware memory-map range
