@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <errno.h>
@@ -329,6 +332,51 @@ static int sc_attach_mismatched_elf_refused(void)
 	return 0;
 }
 
+/* A free TCP port on 127.0.0.1 (the kernel picks it; we release it for QEMU). */
+static int free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CHECK(getsockname(fd, (struct sockaddr *)&sin, &sl) == 0);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static int sc_attach_over_tcp(void)
+{
+	char gdbarg[64], attach[64];
+	const char *extra[] = { "-gdb", gdbarg, NULL };
+	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .serial = true,
+				   .extra = extra };
+	struct mb_capture_opts o = { .elf = kernel, .attach = attach, .timeout_s = 60 };
+	struct mb_error err = { 0 };
+	struct mb_serial_hello hello;
+	struct mb_serial *s;
+	struct mb_capture *c;
+	struct mb_qemu *q;
+	int port = free_port();
+
+	need_kernel();
+	/* A later -gdb replaces the agent's unix-socket one. */
+	snprintf(gdbarg, sizeof(gdbarg), "tcp:127.0.0.1:%d", port);
+	snprintf(attach, sizeof(attach), "127.0.0.1:%d", port);
+	OK((q = mb_qemu_start(&qo, &err)), err);
+	OK((s = mb_serial_connect(q->serial_path, 5000, &err)), err);
+	OK(mb_serial_hello(s, &hello, 60000, &err) == 0, err);
+	mb_serial_close(s);
+	OK((c = mb_agent_capture(&o, &err)), err);
+	CHECK(c->source == MB_SRC_GDB && c->nevents == hello.records_written);
+	check_replay(c);
+	mb_capture_free(c);
+	mb_qemu_stop(q);
+	return 0;
+}
+
 static int sc_missing_kernel_is_an_error(void)
 {
 	struct mb_capture_opts o = { .kernel = "/nonexistent/kernel.elf", .timeout_s = 5 };
@@ -389,6 +437,7 @@ int main(int argc, char **argv)
 		{ "capture_ramfile_falls_back_with_numa", sc_capture_ramfile_falls_back_with_numa },
 		{ "attach_mismatched_elf_refused", sc_attach_mismatched_elf_refused },
 		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
+		{ "attach_over_tcp", sc_attach_over_tcp },
 		{ "boot_timeout_kills_qemu", sc_boot_timeout_kills_qemu },
 		{ "qemu_exit_is_reported", sc_qemu_exit_is_reported },
 	};
