@@ -287,8 +287,15 @@ static __noinline void initmem_init(void)
 			/* reserved ranges get their node too (numa_clear_kernel_node_hotplug) */
 			MB(memblock_set_node(m->base, m->size, &memblock.reserved, m->nid));
 		}
-		for (int n = 0; n < nr_nodes; n++)
+		int with_cpus = 0;
+
+		for (int n = 0; n < nr_nodes; n++) {
 			node_cpus[n] = acpi_info.node_cpus[n];
+			with_cpus += node_cpus[n];
+		}
+		/* an SRAT without processor affinity: all CPUs on the first node */
+		if (!with_cpus)
+			node_cpus[0] = acpi_info.nr_cpus;
 	} else {
 		printk("No NUMA configuration found\n");
 		printk("Faking a node at [mem %#018llx-%#018llx]\n", 0ULL,
