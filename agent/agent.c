@@ -70,8 +70,19 @@ static const char *state_name(uint32_t s)
 
 static int panicked(struct ctx *c, struct mb_error *err)
 {
+	char line[256] = "", buf[256];
+	FILE *f = c->q ? fopen(c->q->console_path, "r") : NULL;
+
+	/* The console file goes with QEMU's directory: quote its last line. */
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			if (buf[0] != '\n' && buf[0] != '\r')
+				memcpy(line, buf, sizeof(line));
+		fclose(f);
+		line[strcspn(line, "\r\n")] = '\0';
+	}
 	return mb_error_set(err, MB_ERR_REMOTE, 0, 0, "the kernel panicked during boot%s%s",
-			    c->q ? "; console: " : "", c->q ? c->q->console_path : "");
+			    line[0] ? "; console: " : "", line);
 }
 
 /*
