@@ -41,6 +41,8 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 	json_uint(j, s->at);
 	json_key(j, "exact");
 	json_bool(j, s->exact);
+	json_key(j, "log_dropped");
+	json_uint(j, m->cap->log_dropped);
 	json_key(j, "memory_bytes");
 	json_hex(j, s->memory_bytes);
 	json_key(j, "reserved_bytes");

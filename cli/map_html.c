@@ -216,6 +216,7 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	struct map_run *runs = NULL;
 	size_t nruns = 0, maxsegs = 1, nframes, k, i, last = SIZE_MAX;
 	size_t n = cap->nevents;
+	char dropped[200] = "";
 	bool exact;
 	int ret = -1;
 
@@ -257,6 +258,10 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	if (nframes > n + 1)
 		nframes = n + 1;
 
+	if (cap->log_dropped)
+		snprintf(dropped, sizeof(dropped), "<div id=\"dropped\" style=\"color:#c00000\">"
+			 "INCOMPLETE: the log dropped %" PRIu64 " calls (it was full); the map misses "
+			 "them</div>\n", cap->log_dropped);
 	/* memblock's own regions (a replay per snapshot) while that is cheap */
 	exact = (unsigned __int128)nframes * n <= HTML_EXACT_STEPS;
 	fputs(page_head, out);
@@ -273,9 +278,10 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		"<select id=\"scale\" title=\"bar scale\"><option value=\"log\">log scale"
 		"</option><option value=\"linear\">linear scale</option></select>"
 		"<input id=\"slider\" type=\"range\" min=\"0\" max=\"0\" value=\"0\">"
-		"</div>\n<div id=\"status\"></div>\n<div id=\"info\">hover a reserved range for its callers</div>\n"
+		"</div>\n%s<div id=\"status\"></div>\n"
+		"<div id=\"info\">hover a reserved range for its callers</div>\n"
 		"<div id=\"map\"></div>\n<h2 style=\"font-size:14px\">reserved, by caller</h2>"
-		"<div id=\"legend\"></div>\n");
+		"<div id=\"legend\"></div>\n", dropped);
 
 	/* Pass 2: the snapshots. */
 	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar START=%zu;\nvar FRAMES=[", n,

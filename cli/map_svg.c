@@ -115,7 +115,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	for (i = 0; i < nleg; i++)
 		slot[leg[i].owner] = i;
 
-	height = 50 + (int)nruns * (18 + SVG_BAR_H + 8) + (nruns ? (int)(nruns - 1) * 16 : 0) +
+	height = 50 + (m->cap->log_dropped ? 18 : 0) + (int)nruns * (18 + SVG_BAR_H + 8) + (nruns ? (int)(nruns - 1) * 16 : 0) +
 		 24 + (int)nleg * 18 + 10;
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -132,6 +132,11 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
 		map_human(s->free_bytes, h3, sizeof(h3)));
 	y = 50;
+	if (m->cap->log_dropped) {
+		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#c00000\">INCOMPLETE: the log dropped "
+			"%" PRIu64 " calls</text>\n", SVG_MARGIN, y + 4, m->cap->log_dropped);
+		y += 18;
+	}
 	for (r = 0; r < nruns; r++) {
 		const struct map_run *run = &runs[r];
 

@@ -275,6 +275,9 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 
 	fprintf(out, "Physical address space after %zu of %zu events%s\n", s->at,
 		m->cap->nevents, s->exact ? "" : " (regions from coverage)");
+	if (m->cap->log_dropped)
+		fprintf(out, "INCOMPLETE: the log dropped %" PRIu64 " calls (it was full); "
+			"the map misses them\n", m->cap->log_dropped);
 	fprintf(out, "memory %s in %zu regions, reserved %s in %zu regions, free %s\n\n",
 		map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
 		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	struct mb_error err = { 0 };
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: map_gencap small|edge|EVENTS OUT\n");
+		fprintf(stderr, "usage: map_gencap small|small-dropped|edge|EVENTS OUT\n");
 		return 2;
 	}
 	cap = mb_capture_new();
@@ -209,7 +209,11 @@ int main(int argc, char **argv)
 		die("capture", NULL);
 	if (!strcmp(argv[1], "small"))
 		gen_small();
-	else if (!strcmp(argv[1], "edge"))
+	else if (!strcmp(argv[1], "small-dropped")) {
+		gen_small();
+		cap->log_written = cap->nevents;
+		cap->log_dropped = 3;	/* the log was full */
+	} else if (!strcmp(argv[1], "edge"))
 		gen_edge();
 	else
 		gen_big(strtoull(argv[1], NULL, 0));

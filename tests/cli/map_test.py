@@ -389,6 +389,19 @@ def t_edge_inputs_do_not_crash():
         os.unlink(html)
 
 
+def t_dropped_log_is_reported():
+    os.makedirs(ARGS.work, exist_ok=True)
+    cap = os.path.join(ARGS.work, "dropped-%d.cap" % os.getpid())
+    subprocess.run([ARGS.gencap, "small-dropped", cap], check=True)
+    if json.loads(run(["map", "-j", cap]).stdout)["log_dropped"] != 3:
+        fail("JSON lacks log_dropped 3")
+    for fmt in ("text", "svg", "html"):
+        out = run(["map", "--format", fmt, cap]).stdout
+        if b"INCOMPLETE: the log dropped 3 calls" not in out:
+            fail("%s map does not report the dropped calls" % fmt)
+    os.unlink(cap)
+
+
 def final_txt(path):
     """Regions of a memblock_dump_all() block: {"memory": [(b, e)], "reserved": [...]}."""
     out = {"memory": [], "reserved": []}
@@ -426,6 +439,8 @@ def t_linux_logs_map_callers():
         legend = re.findall(r"^  ([A-Za-z0-9])  ", text, re.M)
         if len(legend) != len(callers) or [l for l in legend if l not in bars]:
             fail("%s: terminal map hides callers" % name)
+        if "INCOMPLETE" in text:
+            fail("%s: complete log reported as incomplete" % name)
 
 
 def main():
