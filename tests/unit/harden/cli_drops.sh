@@ -1,0 +1,29 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# cli_drops.sh - a capture whose event log overflowed: the named command must
+# say so (text and JSON mode).
+# usage: cli_drops.sh CLI MAKER WORKDIR COMMAND
+set -u
+cli=$1 maker=$2 work=$3 cmd=$4
+mkdir -p "$work"
+cap=$work/dropped.mbcap
+"$maker" make_dropped_capture "$cap" || exit 1
+case $cmd in
+diff) args="$cap $cap" ;;
+*) args="$cap" ;;
+esac
+for mode in text json; do
+	if [ $mode = json ]; then
+		out=$($cli $cmd -j $args 2>&1)
+	else
+		out=$($cli $cmd $args 2>&1)
+	fi
+	case $out in
+	*[Dd]rop*|*"not recorded"*|*ncomplete*) ;;
+	*)
+		echo "'memblock-cli $cmd $args' ($mode) does not report the 7 dropped events:"
+		echo "$out" | head -20
+		exit 1 ;;
+	esac
+done
+exit 0
