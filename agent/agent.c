@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* agent.c - mb_agent_capture(): boot or attach, wait for "done", pull, stop QEMU. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,21 @@ static int panicked(struct ctx *c, struct mb_error *err)
 			    line[0] ? "; console: " : "", line);
 }
 
+/* Whether COM1 shows the kernel's panic line (Linux's wording). */
+static bool console_says_panic(struct ctx *c)
+{
+	char buf[512];
+	bool hit = false;
+	FILE *f = c->q ? fopen(c->q->console_path, "r") : NULL;
+
+	if (!f)
+		return false;
+	while (!hit && fgets(buf, sizeof(buf), f))
+		hit = strstr(buf, "Kernel panic - not syncing") != NULL;
+	fclose(f);
+	return hit;
+}
+
 /*
  * Poll the log header until the boot is done. Through the gdbstub each poll
  * stops the guest, reads 128 bytes and lets it run again; the serial
@@ -116,6 +132,9 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 			} else if (e.code != MB_ERR_TIMEOUT) {
 				*err = e;
 				return -1;
+			} else if (console_says_panic(c)) {
+				/* A halted kernel never answers HELLO: its console tells. */
+				return panicked(c, err);
 			}
 			usleep(POLL_MS * 1000);
 			continue;

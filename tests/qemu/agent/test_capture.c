@@ -155,6 +155,7 @@ static struct mb_capture *three_way(void)
 }
 
 static void check_replay(const struct mb_capture *c);
+static void check_no_children(void);
 
 static int sc_three_transports_identical(void)
 {
@@ -377,6 +378,29 @@ static int sc_attach_over_tcp(void)
 	return 0;
 }
 
+/* mem=2M leaves no room for the direct map's page tables: the kernel panics.
+ * Every transport must say so rather than wait for its timeout. */
+static int sc_kernel_panic_reported(void)
+{
+	static const char *const tr[] = { "gdb", "serial", "ramfile" };
+
+	need_kernel();
+	for (int i = 0; i < 3; i++) {
+		struct mb_capture_opts o = { .kernel = kernel, .transport = tr[i],
+					     .mem = "128M", .append = "mem=2M",
+					     .timeout_s = 60 };
+		struct mb_error err = { 0 };
+
+		CHECK(!mb_agent_capture(&o, &err));
+		if (err.code != MB_ERR_REMOTE || !strstr(err.msg, "panicked")) {
+			fprintf(stderr, "%s: %s\n", tr[i], err.msg);
+			return 1;
+		}
+	}
+	check_no_children();
+	return 0;
+}
+
 static int sc_missing_kernel_is_an_error(void)
 {
 	struct mb_capture_opts o = { .kernel = "/nonexistent/kernel.elf", .timeout_s = 5 };
@@ -438,6 +462,7 @@ int main(int argc, char **argv)
 		{ "attach_mismatched_elf_refused", sc_attach_mismatched_elf_refused },
 		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
 		{ "attach_over_tcp", sc_attach_over_tcp },
+		{ "kernel_panic_reported", sc_kernel_panic_reported },
 		{ "boot_timeout_kills_qemu", sc_boot_timeout_kills_qemu },
 		{ "qemu_exit_is_reported", sc_qemu_exit_is_reported },
 	};
