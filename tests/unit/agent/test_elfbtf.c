@@ -10,6 +10,7 @@
 #include "mbagent/btf.h"
 #include "mbagent/elf.h"
 #include "mbagent/pull.h"
+#include "mbagent/qemu.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
 	__FILE__, __LINE__, #c); exit(1); } } while (0)
@@ -200,6 +201,27 @@ static int sc_evlog_validation(void)
 	return 0;
 }
 
+static int sc_parse_sizes(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} good[] = {
+		{ "256M", 256ULL << 20 }, { "512", 512ULL << 20 }, { "1G", 1ULL << 30 },
+		{ "2GiB", 2ULL << 30 }, { "64k", 64ULL << 10 }, { "4096B", 4096 },
+		{ "1T", 1ULL << 40 },
+	};
+	static const char *const bad[] = { "", "0", "-1", "12X", "M", "1GG", "99999999999999T" };
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(mb_parse_size(good[i].s, &v) == 0 && v == good[i].v);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(mb_parse_size(bad[i], &v) == -1);
+	CHECK(mb_parse_size(NULL, &v) == -1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -210,6 +232,7 @@ int main(int argc, char **argv)
 		{ "fixture_btf_layout", sc_fixture_btf_layout },
 		{ "memblock_decode_foreign_layout", sc_memblock_decode_foreign_layout },
 		{ "evlog_validation", sc_evlog_validation },
+		{ "parse_sizes", sc_parse_sizes },
 	};
 
 	if (argc < 2)
