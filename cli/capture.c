@@ -1,15 +1,189 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* capture.c - `memblock-cli capture`. */
+/* capture.c - `memblock-cli capture`: boot or attach to QEMU, write a capture file. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "mbagent/agent.h"
+
+/* The kernel this build made: next to the executable first, then the build dir. */
+static const char *default_kernel(char *buf, size_t len)
+{
+	static const char *const rel[] = { "/../kernel/kernel.elf",
+					   "/../share/memblock-cli/kernel.elf" };
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s%s", exe, rel[i]);
+			if (!access(buf, R_OK))
+				return buf;
+		}
+	}
+	snprintf(buf, len, "%s/kernel/kernel.elf", MB_BINARY_DIR);
+	if (!access(buf, R_OK))
+		return buf;
+	return NULL;
+}
+
+static const char *source_name(uint32_t s)
+{
+	static const char *const n[] = { "unknown", "gdb", "serial", "ramfile", "console",
+					  "linux-live", "gdb-script" };
+
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
+}
 
 /**
- * cmd_capture() - the capture command
+ * cmd_capture() - boot or attach and write a capture
  * @argc: argument count
- * @argv: arguments
+ * @argv: arguments, argv[0] = "capture"
  *
  * Return: exit status.
  */
 int cmd_capture(int argc, char **argv)
 {
-	return cli_fail(MB_EXIT_FAIL, "capture: not yet implemented");
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "smp", required_argument, NULL, 'S' },
+		{ "numa", required_argument, NULL, 'N' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "transport", required_argument, NULL, 't' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "elf", required_argument, NULL, 'E' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct mb_capture_opts o;
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+	const char *out = "memblock.cap";
+	char kbuf[PATH_MAX];
+	uint64_t v;
+	int opt;
+
+	memset(&o, 0, sizeof(o));
+	while ((opt = cli_getopt(argc, argv, "k:m:t:o:jh", opts)) != -1) {
+		switch (opt) {
+		case 'k':
+			o.kernel = optarg;
+			break;
+		case 'm':
+			o.mem = optarg;
+			break;
+		case 'S':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 256)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --smp '%s'", optarg);
+			o.smp = (int)v;
+			break;
+		case 'N':
+			if (!cli_parse_u64(optarg, &v) || v > 64)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --numa '%s'", optarg);
+			o.numa_nodes = (int)v;
+			break;
+		case 'I':
+			o.initrd = optarg;
+			break;
+		case 'a':
+			o.append = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "gdb") && strcmp(optarg, "serial") &&
+			    strcmp(optarg, "ramfile"))
+				return cli_fail(MB_EXIT_USAGE,
+						"capture: unknown transport '%s' (gdb, serial, ramfile)",
+						optarg);
+			o.transport = optarg;
+			break;
+		case 'A':
+			o.attach = optarg;
+			break;
+		case 'E':
+			o.elf = optarg;
+			break;
+		case 'T':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 3600)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --timeout '%s'", optarg);
+			o.timeout_s = (int)v;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			cli_json = true;
+			break;
+		case 'h':
+			return cli_usage();
+		default:
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
+				argv[optind]);
+	if (!o.attach && !o.kernel) {
+		o.kernel = default_kernel(kbuf, sizeof(kbuf));
+		if (!o.kernel)
+			return cli_fail(MB_EXIT_FAIL,
+					"capture: no default kernel found (build the kernel target or pass --kernel)");
+	}
+	if (o.kernel && access(o.kernel, R_OK))
+		return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel", o.kernel);
+	o.progress = !cli_json && isatty(STDERR_FILENO);
+	c = mb_agent_capture(&o, &err);
+	if (!c)
+		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (mb_capture_write(c, out, &err)) {
+		mb_capture_free(c);
+		return cli_fail_err(MB_EXIT_FAIL, &err);
+	}
+	if (cli_json) {
+		struct json *j = json_new(stdout);
+
+		json_obj_begin(j);
+		json_key(j, "output");
+		json_str(j, out);
+		json_key(j, "source");
+		json_str(j, source_name(c->source));
+		json_key(j, "events");
+		json_uint(j, c->nevents);
+		json_key(j, "dropped");
+		json_uint(j, c->log_dropped);
+		json_key(j, "boot_state");
+		json_uint(j, c->boot_state);
+		json_key(j, "final_valid");
+		json_bool(j, c->final.valid);
+		json_key(j, "memory_size");
+		json_hex(j, c->final.memory.total_size);
+		json_key(j, "reserved_size");
+		json_hex(j, c->final.reserved.total_size);
+		json_obj_end(j);
+		json_free(j);
+	} else {
+		char m[32], r[32];
+
+		cli_human_size(c->final.memory.total_size, m, sizeof(m));
+		cli_human_size(c->final.reserved.total_size, r, sizeof(r));
+		printf("%s: %zu events%s, memory %s in %llu regions, reserved %s in %llu regions (%s)\n",
+		       out, c->nevents, c->log_dropped ? " (log incomplete: some dropped)" : "",
+		       m, (unsigned long long)c->final.memory.cnt, r,
+		       (unsigned long long)c->final.reserved.cnt, source_name(c->source));
+	}
+	mb_capture_free(c);
+	return 0;
 }

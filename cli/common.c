@@ -13,9 +13,6 @@
 bool cli_json;
 const char *cli_cmd_name;
 
-/* The agent's capture entry point may be absent in partial builds. */
-#pragma weak mb_agent_capture
-
 /**
  * cli_fail() - report an error the house way and return @code
  * @code: exit status to return
@@ -267,11 +264,6 @@ struct mb_capture *cli_load_live(const char *attach, const char *elf, const char
 {
 	struct mb_capture_opts o;
 
-	if (!mb_agent_capture) {
-		mb_error_set(err, MB_ERR_UNSUPPORTED, 0, 0,
-			     "live targets are not supported by this build (no agent)");
-		return NULL;
-	}
 	memset(&o, 0, sizeof(o));
 	o.attach = attach;
 	o.elf = elf;

@@ -1,0 +1,561 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+# cli_test.py - golden, error, format and conformance tests of memblock-cli (one scenario per run).
+import argparse
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+
+A = None  # parsed arguments
+
+
+def die(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def run(args, check=None, cwd=None):
+    p = subprocess.run([A.cli] + args, capture_output=True, text=True, cwd=cwd,
+                       errors="replace", timeout=300)
+    if check is not None and p.returncode != check:
+        die("%s: exit %d, expected %d\nstdout:\n%s\nstderr:\n%s" %
+            (" ".join(args), p.returncode, check, p.stdout[-3000:], p.stderr[-3000:]))
+    return p
+
+
+def data(*parts):
+    return os.path.join(A.data, *parts)
+
+
+def work(name):
+    os.makedirs(A.work, exist_ok=True)
+    return os.path.join(A.work, name)
+
+
+def normalise(text):
+    return text.replace(A.data, "<DATA>").replace(A.work, "<WORK>")
+
+
+def golden(name, text):
+    path = os.path.join(A.golden, name)
+    text = normalise(text)
+    if os.environ.get("MB_UPDATE_GOLDEN"):
+        os.makedirs(A.golden, exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return
+    if not os.path.exists(path):
+        die("missing golden file %s (run with MB_UPDATE_GOLDEN=1)" % path)
+    with open(path) as f:
+        want = f.read()
+    if want != text:
+        import difflib
+        d = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                         "golden/" + name, "actual", n=2))
+        die("output differs from golden %s:\n%s" % (name, d[:6000]))
+
+
+def golden_cmd(name, args, exit_code=0):
+    p = run(args, check=exit_code)
+    if "-j" in args or "--json" in args:
+        try:
+            json.loads(p.stdout)
+        except ValueError as e:
+            die("%s: stdout is not JSON: %s\n%s" % (" ".join(args), e, p.stdout[:2000]))
+    golden(name, p.stdout)
+    return p
+
+
+SYNTH = None
+SYNTH_V1 = None
+LOG61 = None
+LOG612 = None
+
+
+def paths():
+    global SYNTH, SYNTH_V1, LOG61, LOG612
+    SYNTH = data("cli", "synth.cap")
+    SYNTH_V1 = data("cli", "synth-v1.cap")
+    LOG61 = data("linux", "6.1-cloud-m512.log")
+    LOG612 = data("linux", "6.12-cloud-m512.log")
+
+
+# ---- capture file helpers (docs/capture-format.md) ----
+
+HDR = 64
+ENT = 32
+
+
+def cap_parse(blob):
+    (magic, ver, hsize, fsize, toff, nsect, esize, fcrc, flags) = struct.unpack_from(
+        "<8sIIQQIIII", blob, 0)
+    assert magic == b"MBCAPTUR" and hsize == HDR and esize == ENT
+    sects = []
+    for i in range(nsect):
+        t, fl, off, ln, crc, _ = struct.unpack_from("<IIQQII", blob, toff + i * ENT)
+        sects.append([t, fl, off, ln, crc])
+    return sects
+
+
+def cap_build(version, sections):
+    """sections: list of (type, flags, payload bytes)."""
+    body = b""
+    table = []
+    off = HDR
+    for t, fl, payload in sections:
+        table.append((t, fl, off, len(payload), zlib.crc32(payload)))
+        body += payload
+        off += len(payload)
+    tbl = b"".join(struct.pack("<IIQQII", t, fl, o, ln, crc, 0) for t, fl, o, ln, crc in table)
+    rest = body + tbl
+    hdr = struct.pack("<8sIIQQIIII", b"MBCAPTUR", version, HDR, HDR + len(rest), HDR + len(body),
+                      len(table), ENT, zlib.crc32(rest), 0)
+    hdr += b"\0" * 12
+    hdr += struct.pack("<I", zlib.crc32(hdr))
+    return hdr + rest
+
+
+def cap_sections(path):
+    blob = open(path, "rb").read()
+    return [(t, fl, blob[off:off + ln]) for t, fl, off, ln, crc in cap_parse(blob)]
+
+
+# ---- scenarios ----
+
+def t_mkcapture_is_deterministic():
+    for name, extra in (("synth.cap", []), ("synth-v1.cap", ["-v", "1"]),
+                        ("synth-dropped.cap", ["-d", "5"])):
+        n = "200" if "dropped" in name else "400"
+        out = work("re-" + name)
+        subprocess.run([A.mkcap, "-n", n, "-o", out] + extra, check=True)
+        if open(out, "rb").read() != open(data("cli", name), "rb").read():
+            die("mb-mkcapture %s no longer reproduces tests/data/cli/%s "
+                "(regenerate with tests/cli/regen.sh if the change is intended)" % (extra, name))
+
+
+def t_capture_roundtrip_through_import():
+    out = work("rt.cap")
+    run(["import", LOG612, "-o", out], check=0)
+    a = run(["dump", "-j", LOG612], check=0).stdout
+    b = run(["dump", "-j", out], check=0).stdout
+    if json.loads(a)["arrays"] != json.loads(b)["arrays"]:
+        die("dump of the imported capture differs from dump of the log")
+    la = run(["log", "-j", LOG612], check=0).stdout
+    lb = run(["log", "-j", out], check=0).stdout
+    if json.loads(la)["events"] != json.loads(lb)["events"]:
+        die("events differ after a write/read round trip")
+    if oct(os.stat(out).st_mode & 0o777) != oct(0o666 & ~A.umask):
+        die("capture mode %o does not follow the umask" % (os.stat(out).st_mode & 0o777))
+    left = [f for f in os.listdir(A.work) if ".tmp" in f]
+    if left:
+        die("temporary files left behind: %s" % left)
+
+
+def t_capture_write_failure_leaves_nothing():
+    d = work("ro")
+    os.makedirs(d, exist_ok=True)
+    p = run(["import", LOG612, "-o", os.path.join(d, "missing-dir", "x.cap")])
+    check_error(p, "import into a missing directory")
+    if os.listdir(d):
+        die("files left behind: %s" % os.listdir(d))
+
+
+def t_format_skips_unknown_optional_section():
+    secs = cap_sections(SYNTH)
+    secs.insert(2, (99, 0, b"a newer kind of section"))
+    out = work("extra.cap")
+    open(out, "wb").write(cap_build(1, secs))
+    a = run(["log", "-j", SYNTH], check=0).stdout
+    b = run(["log", "-j", out], check=0).stdout
+    if json.loads(a)["events"] != json.loads(b)["events"]:
+        die("an unknown optional section changed what was read")
+
+
+def t_format_rejects_unknown_required_section():
+    secs = cap_sections(SYNTH)
+    secs.append((99, 1, b"must understand"))
+    out = work("req.cap")
+    open(out, "wb").write(cap_build(1, secs))
+    p = run(["dump", out])
+    check_error(p, "unknown required section", "not supported")
+
+
+def t_format_rejects_newer_version():
+    out = work("v2.cap")
+    open(out, "wb").write(cap_build(2, cap_sections(SYNTH)))
+    check_error(run(["dump", out]), "version 2", "version 2")
+
+
+def t_format_rejects_every_truncation():
+    blob = open(SYNTH, "rb").read()
+    cuts = sorted(set(list(range(0, 80)) + list(range(80, len(blob), max(1, len(blob) // 97)))))
+    for n in cuts:
+        out = work("cut.cap")
+        open(out, "wb").write(blob[:n])
+        p = run(["dump", out])
+        check_error(p, "truncated at %d" % n)
+        if n >= 8 and "truncated" not in p.stderr and "not a capture" not in p.stderr:
+            die("truncation at %d: unexpected message %r" % (n, p.stderr))
+
+
+def t_format_rejects_corruption_everywhere():
+    blob = bytearray(open(SYNTH, "rb").read())
+    step = max(1, len(blob) // 113)
+    for i in range(8, len(blob), step):
+        b = bytearray(blob)
+        b[i] ^= 0x5a
+        out = work("flip.cap")
+        open(out, "wb").write(bytes(b))
+        p = run(["dump", out])
+        check_error(p, "flipped byte %d" % i)
+
+
+def t_format_bounds_counts():
+    # A well-checksummed file whose event count claims more than it holds.
+    secs = cap_sections(SYNTH)
+    ev = [s for s in secs if s[0] == 5][0]
+    payload = bytearray(ev[2])
+    struct.pack_into("<Q", payload, 8, 1 << 60)
+    secs = [(t, fl, bytes(payload) if t == 5 else p) for t, fl, p in secs]
+    out = work("count.cap")
+    open(out, "wb").write(cap_build(1, secs))
+    check_error(run(["dump", out]), "huge count", "malformed")
+
+
+def t_dump_linux_golden():
+    golden_cmd("dump_linux.txt", ["dump", SYNTH])
+
+
+def t_dump_debugfs_golden():
+    golden_cmd("dump_debugfs.txt", ["dump", "-f", "debugfs", SYNTH])
+
+
+def t_dump_table_golden():
+    golden_cmd("dump_table.txt", ["dump", "--format", "table", SYNTH])
+
+
+def t_dump_json_golden():
+    golden_cmd("dump.json", ["dump", "-j", SYNTH])
+
+
+def t_dump_at_replays_prefix():
+    p = golden_cmd("dump_at_100.txt", ["dump", "--at", "100", SYNTH])
+    q = run(["replay", "--to", "100", "-f", "linux", SYNTH], check=0)
+    if not q.stdout.startswith(p.stdout):
+        die("dump --at 100 and replay --to 100 disagree")
+
+
+def t_dump_initial_of_imported_log():
+    golden_cmd("dump_initial_6.12.txt", ["dump", "--initial", LOG612])
+    # The initial state is the log's first block, byte for byte.
+    text = open(LOG612, errors="replace").read()
+    blk = first_block(text)
+    got = run(["dump", "--initial", LOG612], check=0).stdout
+    if got.splitlines() != blk:
+        die("dump --initial does not reproduce the first MEMBLOCK configuration block")
+
+
+def t_log_text_golden():
+    golden_cmd("log.txt", ["log", SYNTH])
+
+
+def t_log_json_golden():
+    golden_cmd("log.json", ["log", "-j", "--seq", "0-40", SYNTH])
+
+
+def t_log_filters():
+    p = run(["log", "-j", "--op", "memblock_phys_free,reserve", "--caller", "pcpu_*",
+             "--range", "0x1f000000-0x20000000", LOG612], check=0)
+    ev = json.loads(p.stdout)["events"]
+    if not ev:
+        die("filters selected nothing")
+    for e in ev:
+        if e["op"] not in ("memblock_phys_free", "memblock_reserve"):
+            die("op filter let %s through" % e["op"])
+        if not e["caller_symbol"].startswith("pcpu_"):
+            die("caller filter let %s through" % e["caller_symbol"])
+        b = int(e["base"], 16)
+        if not (b < 0x20000000 and b + int(e["size"], 16) > 0x1f000000):
+            die("range filter let %s through" % e["base"])
+    golden_cmd("log_filtered_6.12.txt", ["log", "--caller", "pcpu_*", LOG612])
+    p = run(["log", "-j", "--seq", "10-12", SYNTH], check=0)
+    if [e["seq"] for e in json.loads(p.stdout)["events"]] != [10, 11, 12]:
+        die("--seq 10-12 did not select exactly 10, 11, 12")
+
+
+def t_replay_verify_synthetic():
+    golden_cmd("replay_verify.txt", ["replay", "--verify", "-q", SYNTH])
+    golden_cmd("replay_verify_v1.json", ["replay", "--verify", "-q", "-j", SYNTH_V1])
+
+
+def t_replay_to_json_golden():
+    golden_cmd("replay_to_60.json", ["replay", "-j", "--to", "60", SYNTH])
+
+
+def t_replay_verify_names_divergence():
+    # Change the size of one memblock_reserve in the events (checksums fixed up).
+    secs = cap_sections(SYNTH)
+    out = work("tampered.cap")
+    new = []
+    done = False
+    for t, fl, p in secs:
+        if t == 5 and not done:
+            p = bytearray(p)
+            rs, _, cnt = struct.unpack_from("<IIQ", p, 0)
+            for i in range(cnt):
+                o = 16 + i * rs
+                op = struct.unpack_from("<H", p, o + 16)[0]
+                depth = struct.unpack_from("<H", p, o + 92)[0]
+                if op == 4 and depth == 0 and i > 20:
+                    struct.pack_into("<Q", p, o + 32, struct.unpack_from("<Q", p, o + 32)[0] * 2)
+                    done = True
+                    break
+            p = bytes(p)
+        new.append((t, fl, p))
+    open(out, "wb").write(cap_build(1, new))
+    p = run(["replay", "--verify", "-q", out])
+    if p.returncode != 3:
+        die("tampered capture: exit %d, expected 3\n%s" % (p.returncode, p.stderr))
+    if not re.search(r"^Error: replay diverged: .*(reserved|memory)\[\d+\]\.\w+: expected 0x[0-9a-f]+, got 0x[0-9a-f]+",
+                     p.stderr, re.M) and "allocation returned" not in p.stderr:
+        die("divergence not named: %r" % p.stderr)
+    pj = run(["replay", "--verify", "-q", "-j", out])
+    if pj.returncode != 3 or not json.loads(pj.stdout)["divergence"]:
+        die("JSON verify did not name the divergence")
+
+
+def t_replay_reports_incomplete_log():
+    p = run(["replay", "--verify", "-q", data("cli", "synth-dropped.cap")])
+    if p.returncode != 5 or "incomplete" not in p.stderr:
+        die("dropped events: exit %d, stderr %r" % (p.returncode, p.stderr))
+    p = run(["replay", "-q", data("cli", "synth-dropped.cap")], check=0)
+    if "incomplete" not in p.stderr:
+        die("plain replay did not warn about the incomplete log")
+    j = json.loads(run(["replay", "-q", "-j", data("cli", "synth-dropped.cap")], check=0).stdout)
+    if j["complete"] or j["dropped"] != 5:
+        die("JSON does not report the incomplete log")
+
+
+def t_diff_linux_golden():
+    golden_cmd("diff_linux.txt", ["diff", LOG61, LOG612])
+    golden_cmd("diff_linux.json", ["diff", "-j", LOG61, LOG612])
+
+
+def t_diff_synthetic_golden():
+    golden_cmd("diff_synth.txt", ["diff", "--no-events", SYNTH, SYNTH_V1])
+    p = run(["diff", "-j", SYNTH, SYNTH], check=0)
+    j = json.loads(p.stdout)
+    c = j["calls"]
+    if j["callers"] or c["changed"] or c["inserted"] or c["deleted"] or j["total"]["delta"]:
+        die("a capture differs from itself")
+
+
+def t_diff_gates_exit_codes():
+    p = run(["diff", "--fail-if-reserved-grows", "1M", LOG61, LOG612])
+    if p.returncode != 4 or "FAIL" not in p.stdout:
+        die("reserved growth gate: exit %d" % p.returncode)
+    run(["diff", "--fail-if-reserved-grows", "64M", LOG61, LOG612], check=0)
+    p = run(["diff", "-j", "--fail-if-new-callers", SYNTH, SYNTH_V1])
+    j = json.loads(p.stdout)
+    if (p.returncode == 4) != bool(j["gates"]["tripped"]):
+        die("exit code and JSON gates disagree")
+    run(["diff", "--fail-if-memory-shrinks", "0", LOG61, LOG612], check=0)
+    p = run(["diff", "--fail-if-memory-shrinks", "0", SYNTH_V1, SYNTH])
+    if p.returncode != 4:
+        die("memory shrink gate did not trip (exit %d)" % p.returncode)
+
+
+def t_import_golden():
+    out = work("imp.cap")
+    golden_cmd("import_6.1.json", ["import", "-j", LOG61, "-o", out])
+    golden_cmd("import_6.12.txt", ["import", LOG612, "-o", out])
+
+
+def t_import_tolerates_noise_and_no_timestamps():
+    text = open(LOG612, errors="replace").read()
+    stripped = re.sub(r"^\[\s*\d+\.\d+\] ", "", text, flags=re.M)
+    noisy = "\n".join(l + ("\r" if i % 3 == 0 else "") for i, l in enumerate(stripped.splitlines()))
+    noisy = "garbage \x01\x02 line\nmemblock_add: nonsense\n" + noisy + "\n\x00\x00binary tail"
+    src = work("noisy.log")
+    open(src, "w").write(noisy)
+    a = json.loads(run(["log", "-j", LOG612], check=0).stdout)["events"]
+    b = json.loads(run(["log", "-j", src], check=0).stdout)["events"]
+    strip = lambda evs: [{k: v for k, v in e.items() if k != "index"} for e in evs]
+    if strip(a) != strip(b):
+        die("timestamps/noise changed the imported events")
+    run(["replay", "--verify", "-q", src], check=0)
+
+
+def first_block(text):
+    lines = [re.sub(r"^\[\s*\d+\.\d+\] ", "", l.rstrip("\r")) for l in text.splitlines()]
+    out = []
+    for l in lines:
+        if l.startswith("MEMBLOCK configuration:"):
+            out = [l]
+            continue
+        if out:
+            if re.match(r"^ (memory|reserved)(\.cnt| size|\[)", l):
+                out.append(l)
+            else:
+                return out
+    return out
+
+
+def t_conformance(log):
+    base = data("linux", log)
+    final = base.replace(".log", ".final.txt")
+    p = run(["replay", "--verify", "--expect", final, "-q", base])
+    if p.returncode != 0:
+        die("%s: replay does not reproduce the second block and the final coverage:\n%s%s" %
+            (log, p.stdout, p.stderr))
+    if "verify: OK (1 checkpoints match)" not in p.stdout or "expect: OK" not in p.stdout:
+        die("%s: unexpected report %r" % (log, p.stdout))
+    # The second block, printed by the replay, equals the log's text exactly.
+    text = open(base, errors="replace").read()
+    blocks = text.split("MEMBLOCK configuration:")
+    second = first_block("MEMBLOCK configuration:" + blocks[2])
+    j = json.loads(run(["log", "-j", base], check=0).stdout)
+    n = max(e["index"] for e in j["events"] if e["caller"] == "<import:numa>") + 1
+    got = run(["dump", "--at", str(n), base], check=0).stdout.splitlines()
+    if got != second:
+        import difflib
+        die("%s: state at the second block differs:\n%s" % (log, "\n".join(
+            difflib.unified_diff(second, got, lineterm=""))))
+
+
+def t_diff_names_changed_callers():
+    j = json.loads(run(["diff", "-j", LOG61, LOG612], check=0).stdout)
+    names = {c["caller"]: c for c in j["callers"]}
+    for want in ("pcpu_fc_alloc", "pcpu_alloc_first_chunk", "alloc_bootmem_cpumask_var"):
+        if want not in names:
+            die("diff 6.1 -> 6.12 does not name %s (got %s)" % (want, sorted(names)))
+    if names["pcpu_fc_alloc"]["delta"] <= 0:
+        die("pcpu_fc_alloc should grow from 6.1 to 6.12")
+    if j["total"]["delta"] != int(j["total"]["b_reserved_size"], 16) - int(j["total"]["a_reserved_size"], 16):
+        die("per-caller totals do not add up to the reserved size change")
+
+
+# ---- errors ----
+
+def check_error(p, what, needle=None):
+    if p.returncode == 0:
+        die("%s: exit 0" % what)
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    if len(lines) != 1 or not lines[0].startswith("Error: "):
+        die("%s: expected one 'Error: ...' line on stderr, got %r" % (what, p.stderr))
+    if p.stdout:
+        die("%s: unexpected stdout %r" % (what, p.stdout[:500]))
+    if needle and needle not in lines[0]:
+        die("%s: %r not in %r" % (what, needle, lines[0]))
+
+
+def check_json_error(p, what):
+    if p.returncode == 0:
+        die("%s (json): exit 0" % what)
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        die("%s (json): stdout is not JSON: %r" % (what, p.stdout))
+    if not isinstance(j, dict) or not j.get("error"):
+        die("%s (json): no error member: %r" % (what, p.stdout))
+
+
+def bad_files():
+    blob = open(SYNTH, "rb").read()
+    trunc = work("trunc.cap")
+    open(trunc, "wb").write(blob[:len(blob) // 2])
+    corrupt = work("corrupt.cap")
+    b = bytearray(blob)
+    b[len(b) // 2] ^= 0xff
+    open(corrupt, "wb").write(bytes(b))
+    return {"missing": work("does-not-exist.cap"), "truncated": trunc, "corrupt": corrupt}
+
+
+def t_errors(cmd):
+    files = bad_files()
+    forms = {
+        "dump": lambda f: ["dump", f],
+        "log": lambda f: ["log", f],
+        "replay": lambda f: ["replay", "--verify", f],
+        "map": lambda f: ["map", f],
+        "diff": lambda f: ["diff", SYNTH, f],
+        "import": lambda f: ["import", f, "-o", work("out.cap")],
+        "capture": None,
+    }
+    if forms[cmd]:
+        for kind, f in files.items():
+            if cmd == "import" and kind != "missing":
+                # A capture is not a console log: still one clear error.
+                pass
+            args = forms[cmd](f)
+            check_error(run(args), "%s on a %s file" % (cmd, kind))
+            check_json_error(run(args[:1] + ["-j"] + args[1:]), "%s on a %s file" % (cmd, kind))
+    check_error(run([cmd, "--no-such-option"]), "%s --no-such-option" % cmd, "unknown option")
+    check_json_error(run([cmd, "-j", "--no-such-option"]), "%s --no-such-option" % cmd)
+    if cmd in ("dump", "capture"):
+        extra = ["--elf", A.kernel] if A.kernel and os.path.exists(A.kernel) else []
+        args = [cmd, "--attach", "tcp:127.0.0.1:9"] + extra
+        if cmd == "capture":
+            args += ["-o", work("unreachable.cap"), "--timeout", "5"]
+        check_error(run(args), "%s against an unreachable target" % cmd)
+    if cmd == "import":
+        check_error(run(["import", LOG612]), "import without -o", "-o")
+        junk = work("junk.bin")
+        open(junk, "wb").write(bytes(range(256)) * 8)
+        check_error(run(["import", junk, "-o", work("j.cap")]), "import of binary junk")
+
+
+def t_unknown_command():
+    check_error(run(["frobnicate"]), "unknown command", "unknown command")
+
+
+def t_docs_cover_every_command():
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    doc = open(A.docs).read()
+    for n in names:
+        p = run([n, "--help"], check=0)
+        if not p.stdout.startswith("Usage: memblock-cli " + n):
+            die("%s --help does not start with its usage line" % n)
+        m = re.search(r"^## %s\b(.*?)(?=^## |\Z)" % re.escape(n), doc, re.M | re.S)
+        if not m:
+            die("docs/cli.md has no '## %s' section" % n)
+        for opt in sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", p.stdout))):
+            if opt not in m.group(1):
+                die("docs/cli.md section '%s' does not mention %s" % (n, opt))
+
+
+def main():
+    global A
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--mkcap", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--golden", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--docs", required=True)
+    ap.add_argument("--kernel", default="")
+    ap.add_argument("scenario")
+    ap.add_argument("arg", nargs="?")
+    A = ap.parse_args()
+    A.data = os.path.realpath(A.data)
+    A.work = os.path.realpath(A.work) + "/" + A.scenario + ("-" + A.arg if A.arg else "")
+    shutil.rmtree(A.work, ignore_errors=True)
+    os.makedirs(A.work)
+    A.umask = os.umask(0o022)
+    os.umask(A.umask)
+    os.environ["NO_COLOR"] = "1"
+    os.environ["COLUMNS"] = "100"
+    paths()
+    fn = globals().get("t_" + A.scenario)
+    if not fn:
+        die("unknown scenario " + A.scenario)
+    fn(A.arg) if A.arg else fn()
+
+
+if __name__ == "__main__":
+    main()
