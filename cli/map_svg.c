@@ -115,8 +115,8 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	for (i = 0; i < nleg; i++)
 		slot[leg[i].owner] = i;
 
-	height = 50 + (m->cap->log_dropped ? 18 : 0) + (int)nruns * (18 + SVG_BAR_H + 8) + (nruns ? (int)(nruns - 1) * 16 : 0) +
-		 24 + (int)nleg * 18 + 10;
+	height = 50 + (m->cap->log_dropped ? 18 : 0) + (int)nruns * (18 + SVG_BAR_H + 8) +
+		 (nruns ? (int)(nruns - 1) * 16 : 0) + 24 + (int)nleg * 18 + 10;
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" font-family=\"monospace\" font-size=\"12\">\n",
