@@ -203,7 +203,7 @@ static int count_operands(const struct cli_cmd *cmd, int argc, char **argv, bool
 {
 	struct shell_opt opts[64];
 	size_t nopt = shell_cmd_options(cmd, opts, 64);
-	int i, n = 0;
+	int i, j, n = 0;
 
 	*live = false;
 	for (i = 1; i < argc; i++) {
@@ -219,11 +219,23 @@ static int count_operands(const struct cli_cmd *cmd, int argc, char **argv, bool
 		}
 		if (!strncmp(argv[i], "--attach", 8))
 			*live = true;
-		o = find_opt(opts, nopt, argv[i]);
-		if (!o || !o->has_arg)
+		if (argv[i][1] == '-') {
+			o = find_opt(opts, nopt, argv[i]);
+			if (o && o->has_arg && !strchr(argv[i], '='))
+				i++;	/* the argument is the next word */
 			continue;
-		if (argv[i][1] == '-' ? !strchr(argv[i], '=') : !argv[i][2])
-			i++;	/* the argument is the next word */
+		}
+		/* a cluster of short options: "-jf svg", "-fsvg" */
+		for (j = 1; argv[i][j]; j++) {
+			char so[3] = { '-', argv[i][j], 0 };
+
+			o = find_opt(opts, nopt, so);
+			if (o && o->has_arg) {
+				if (!argv[i][j + 1])
+					i++;
+				break;
+			}
+		}
 	}
 	return n;
 }

@@ -51,7 +51,8 @@ def t_piped_matches_argv_mode():
     cap = small_capture()
     for cmd in (["dump"], ["dump", "-j"], ["log"], ["log", "-j", "--caller", "s*"],
                 ["map", "--width", "90"], ["map", "-j", "--at", "4"],
-                ["map", "--format", "svg", "--width", "700"], ["replay", "--to", "5"]):
+                ["map", "--format", "svg", "--width", "700"], ["replay", "--to", "5"],
+                ["map", "-jw", "50", "--at=3"], ["map", "-fsvg", "-w", "500"]):
         want = argv_mode(cmd + [cap])
         want.stdout = want.stdout.replace(cap.encode(), b"@a")  # the shell names it @a
         got = shell(" ".join(cmd) + "\n", [cap])
