@@ -42,7 +42,7 @@ static int member(const struct btf *btf, const struct btf_type *t, const char *s
 		f->off = bit / 8;
 		f->size = (uint32_t)sz;
 		f->present = true;
-		if (f->off + f->size > t->size)
+		if ((uint64_t)f->off + f->size > t->size)
 			return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 					    "struct %s.%s lies outside the struct", sname, name);
 		return 0;
