@@ -2,6 +2,7 @@
 /* fuzz_btf.c - libFuzzer: the BTF layout loader (libbpf btf__new + mb_btf_layout) on mutated BTF. */
 #include <bpf/btf.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,12 +10,14 @@
 #include "mbagent/btf.h"
 #include "mbagent/pull.h"
 
-static void check_field(const struct mb_field *f, uint32_t struct_size)
-{
-	/* A field the loader accepted must lie inside its struct. */
-	if (f->present && (uint64_t)f->off + f->size > struct_size)
-		abort();
-}
+/* A field the loader accepted must lie inside its struct. */
+#define check_field(f, struct_size) do {					\
+		if ((f)->present && (uint64_t)(f)->off + (f)->size > (struct_size)) { \
+			fprintf(stderr, "accepted %s at offset %u, %u bytes, in a %u-byte struct\n", \
+				#f, (f)->off, (f)->size, (struct_size));	\
+			abort();					\
+		}							\
+	} while (0)
 
 /**
  * LLVMFuzzerTestOneInput() - parse the input as raw BTF, derive the memblock

@@ -49,14 +49,27 @@ endforeach()
 
 if(TARGET memblock-cli)
 	find_package(Python3 REQUIRED COMPONENTS Interpreter)
+	# Commands that must report an overflowed log (those still known not to
+	# are tested, disabled, in tests/unit/harden.cmake).
+	set(drop_cmds log replay map diff dump)
+	list(REMOVE_ITEM drop_cmds ${MB_HARDEN_DROP_KNOWN_BAD})
+	string(REPLACE ";" "," drop_cmds "${drop_cmds}")
 	set(MB_FAULTS_TEST ${Python3_EXECUTABLE} ${MB_FAULTS_DIR}/faults_test.py
 		--cli $<TARGET_FILE:memblock-cli> --kernel ${MB_FAULTS_KERNEL}
 		--tiny-kernel ${CMAKE_CURRENT_BINARY_DIR}/kernel-tinylog.elf
-		--work ${CMAKE_CURRENT_BINARY_DIR}/faults-work)
+		--work ${CMAKE_CURRENT_BINARY_DIR}/faults-work --drop-cmds ${drop_cmds})
+	# Scenarios that fail on today's code (docs/RELIABILITY.md, F3): registered,
+	# disabled; remove them from this list when fixed.
+	set(MB_FAULTS_KNOWN_BAD cli_interrupted_mid_capture CACHE STRING
+		"Fault scenarios the tools do not survive yet")
 	foreach(sc qemu_killed_mid_capture cli_interrupted_mid_capture disk_full
 			parallel_captures sockets_are_unix_or_loopback capture_follows_umask
 			overflowed_log_reported)
 		add_test(NAME qemu_fault_${sc} COMMAND ${MB_FAULTS_TEST} ${sc})
 		set_tests_properties(qemu_fault_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
+		if(sc IN_LIST MB_FAULTS_KNOWN_BAD)
+			set_tests_properties(qemu_fault_${sc} PROPERTIES DISABLED TRUE)
+		endif()
 	endforeach()
+	add_dependencies(fault_reset kernel-tinylog)
 endif()

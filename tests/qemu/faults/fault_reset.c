@@ -16,10 +16,11 @@
 #include "mbagent/replay.h"
 #include "mbagent/rsp.h"
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s (%s)\n", \
-	__FILE__, __LINE__, #c, err.msg); exit(1); } } while (0)
-
 static char mon_path[96];
+static struct mb_qemu *qemu;	/* stopped on every exit path */
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s (%s)\n", \
+	__FILE__, __LINE__, #c, err.msg); mb_qemu_stop(qemu); exit(1); } } while (0)
 
 /* Send one monitor command and give QEMU time to act on it. */
 static void monitor(const char *cmd)
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 	CHECK(mb_pull_locate(elf, &evlog, &evbytes, &mbaddr, &err) == 0);
 	q = mb_qemu_start(&qo, &err);
 	CHECK(q);
+	qemu = q;
 	t = mb_gdb_transport_open(q->gdb_addr, 10000, &err);
 	CHECK(t);
 	CHECK(t->ops->cont(t, &err) == 0);
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
 	if (rs.resets != 1) {
 		fprintf(stderr, "the pull made %d reads; no reset before read %d\n", rs.reads,
 			rs.reset_at);
+		mb_qemu_stop(q);
 		return 1;
 	}
 	if (!c) {
@@ -153,6 +156,7 @@ int main(int argc, char **argv)
 		if (v != 0) {
 			fprintf(stderr, "a pull across a guest reset gave a capture that reads as "
 				"complete but does not replay to its own final arrays\n");
+			mb_qemu_stop(q);
 			return 1;
 		}
 		mb_capture_free(c);
