@@ -17,6 +17,7 @@
 #define RSP_MAX_RETRIES		8	/* retransmissions of one packet */
 #define RSP_DEFAULT_MAX_READ	0x800	/* QEMU 7.2 refuses larger m reads */
 #define RSP_MIN_ADAPT_READ	256	/* below this an Exx is a real error */
+#define RSP_MAX_READ		0x10000	/* never ask for more in one m packet */
 #define RSP_MAX_WINDOW		64
 #define RSP_CMD_BUF		8192
 
@@ -56,6 +57,7 @@ struct mb_rsp {
 	bool vcont;
 	bool running;
 	bool phys;
+	bool size_known;	/* max_read confirmed by a successful read */
 
 	enum rx_state st;
 	uint8_t sum;
@@ -633,6 +635,7 @@ void mb_rsp_set_max_read(struct mb_rsp *r, size_t bytes)
 	if (bytes < 16)
 		bytes = 16;
 	r->max_read = bytes < cap ? bytes : cap;
+	r->size_known = false;
 }
 
 /**
@@ -695,8 +698,15 @@ int mb_rsp_handshake(struct mb_rsp *r, struct mb_error *err)
 			r->vcont = true;
 		}
 	}
-	if (r->max_read > r->packet_size / 2)
-		r->max_read = r->packet_size / 2;
+	/*
+	 * Ask for as much as the stub's packet size allows (QEMU 7.2: 0x1000
+	 * -> 0x800 bytes; newer stubs more); the first read confirms it or
+	 * halves it on Exx.
+	 */
+	r->max_read = r->packet_size / 2;
+	if (r->max_read > RSP_MAX_READ)
+		r->max_read = RSP_MAX_READ;
+	r->size_known = false;
 	mb_agent_log(2, "gdbstub: PacketSize=%#zx, m reads of %#zx bytes, vCont %s",
 		     r->packet_size, r->max_read, r->vcont ? "yes" : "no");
 	return 0;
@@ -777,6 +787,8 @@ static int read_slow(struct mb_rsp *r, uint64_t addr, uint8_t *buf, size_t len,
 				     r->max_read, chunk);
 			r->max_read = chunk;
 		}
+		if (n == r->max_read)
+			r->size_known = true;
 		done += got;
 	}
 	return 0;
@@ -821,6 +833,16 @@ int mb_rsp_read_mem(struct mb_rsp *r, uint64_t addr, void *buf, size_t len,
 
 	if (len == 0)
 		return 0;
+	if (!r->size_known && len > r->max_read) {
+		/* One strict read first settles the packet size for the pipeline. */
+		size_t first = r->max_read;
+
+		if (read_slow(r, addr, buf, first, err))
+			return -1;
+		addr += first;
+		buf = (uint8_t *)buf + first;
+		len -= first;
+	}
 	if (r->window <= 1 || len <= r->max_read)
 		return read_slow(r, addr, buf, len, err);
 	nreq = (len + r->max_read - 1) / r->max_read;

@@ -12,7 +12,7 @@ set(MB_AGENT_UNIT_DIR ${CMAKE_CURRENT_LIST_DIR}/agent)
 add_executable(test_agent_rsp ${MB_AGENT_UNIT_DIR}/test_rsp.c)
 target_link_libraries(test_agent_rsp PRIVATE mbagent Threads::Threads)
 mb_host_target(test_agent_rsp)
-foreach(sc clean_reads adapts_to_e22 bad_checksums stub_naks split_packets
+foreach(sc clean_reads adapts_to_e22 packet_size_probe bad_checksums stub_naks split_packets
 		coalesced_packets no_ack_stub garbage_before_dollar e_reply
 		stub_closes_mid_read stub_never_answers oversized_packet
 		run_stop_breakpoints tcp_and_unix_connect combined_faults)

@@ -33,6 +33,7 @@ struct stub_cfg {
 	int close_after_m;	/* close in the middle of the Nth m reply */
 	bool oversized;		/* answer m with a 2 MiB packet */
 	bool no_z1;		/* empty reply to Z1 */
+	int packet_size;	/* advertised PacketSize (0: 0x1000, as QEMU 7.2) */
 };
 
 struct stub {
@@ -121,7 +122,11 @@ static bool handle(struct stub *s, char *pkt, size_t len)
 
 	pkt[len] = '\0';
 	if (!strncmp(pkt, "qSupported", 10)) {
-		reply_str(s, "PacketSize=1000;qXfer:features:read+;vContSupported+");
+		char q[96];
+
+		snprintf(q, sizeof(q), "PacketSize=%x;qXfer:features:read+;vContSupported+",
+			 s->cfg.packet_size ? s->cfg.packet_size : 0x1000);
+		reply_str(s, q);
 	} else if (!strcmp(pkt, "?")) {
 		reply_str(s, "T05thread:01;");
 	} else if (!strncmp(pkt, "Qqemu.PhyMemMode:", 17)) {
@@ -330,6 +335,29 @@ static int sc_adapts_to_e22(void)
 	read_and_check(r, 0x2000, 40000);
 	CHECK(mb_rsp_max_read(r) == 0x3ff);
 	read_and_check(r, 0x9000, 20000);
+	finish(r);
+	return 0;
+}
+
+/* A stub that advertises more than it accepts, and one that accepts more. */
+static int sc_packet_size_probe(void)
+{
+	struct mb_rsp *r = start((struct stub_cfg){ .packet_size = 0x20000, .max_m = 0x800 },
+				 2000);
+
+	handshake(r);
+	CHECK(mb_rsp_max_read(r) == 0x10000);
+	read_and_check(r, 0x2000, 300000);
+	CHECK(mb_rsp_max_read(r) == 0x800);
+	CHECK(mb_rsp_stats(r)->e_replies == 5);	/* 64K, 32K, 16K, 8K, 4K */
+	read_and_check(r, 0x90000, 100000);
+	CHECK(mb_rsp_stats(r)->e_replies == 5);
+	finish(r);
+
+	r = start((struct stub_cfg){ .packet_size = 0x10000, .max_m = 0x8000 }, 2000);
+	handshake(r);
+	read_and_check(r, 0x2000, 300000);
+	CHECK(mb_rsp_max_read(r) == 0x8000);
 	finish(r);
 	return 0;
 }
@@ -581,6 +609,7 @@ static const struct {
 	{ "combined_faults", sc_combined_faults },
 	{ "clean_reads", sc_clean_reads },
 	{ "adapts_to_e22", sc_adapts_to_e22 },
+	{ "packet_size_probe", sc_packet_size_probe },
 	{ "bad_checksums", sc_bad_checksums },
 	{ "stub_naks", sc_stub_naks },
 	{ "split_packets", sc_split_packets },
