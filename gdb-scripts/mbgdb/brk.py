@@ -42,6 +42,7 @@ class LogBreakpoint(gdb.Breakpoint):
         self.mb_silent = silent
         self.mb_nested = nested
         self.mb_hits = 0
+        self._last_key = None
 
     def stop(self):
         try:
@@ -56,12 +57,20 @@ class LogBreakpoint(gdb.Breakpoint):
             return False
         index = -1
         dropped = False
+        key = None
         try:
             _addr, hdr = target.read_header()
             index = hdr.written
             dropped = hdr.written >= hdr.capacity
+            # Every append moves written or dropped on.  The same key again means
+            # the target re-reported the breakpoint for the same call (seen
+            # with QEMU when the first instruction is re-executed, e.g. after
+            # an interrupt): count and print each call once.
+            key = (hdr.written, hdr.dropped, ptr)
         except gdb.GdbError:
             pass
+        if key is not None and key == self._last_key:
+            return False
         for k, v in (('mb_index', index), ('mb_op', r.op), ('mb_base', r.base),
                      ('mb_size', r.size), ('mb_align', r.align), ('mb_nid', r.nid),
                      ('mb_result', r.result), ('mb_caller', r.caller),
@@ -70,6 +79,7 @@ class LogBreakpoint(gdb.Breakpoint):
             _set_conv(k, v)
         if self.mb_cond and not _eval_cond(self.mb_cond):
             return False
+        self._last_key = key
         self.mb_hits += 1
         _set_conv('mb_break_hits', self.mb_hits)
         text = records.line(index, r)
@@ -89,6 +99,7 @@ class FuncBreakpoint(gdb.Breakpoint):
         self.mb_cond = cond
         self.mb_silent = silent
         self.mb_hits = 0
+        self._last_key = None
 
     def stop(self):
         frame = gdb.selected_frame()
@@ -96,18 +107,33 @@ class FuncBreakpoint(gdb.Breakpoint):
         try:
             for sym in frame.block():
                 if sym.is_argument:
-                    v = frame.read_var(sym)
+                    v = frame.read_var(sym, frame.block())
                     try:
-                        args.append('%s=%#x' % (sym.name, int(v)))
-                    except (gdb.error, ValueError):
+                        iv = int(v)
+                        args.append('%s=%#x' % (sym.name, iv))
+                        _set_conv('mb_' + sym.name, iv)
+                    except (gdb.error, ValueError, TypeError):
                         args.append('%s=%s' % (sym.name, v))
         except RuntimeError:
             pass
         caller = frame.older().pc() if frame.older() is not None else 0
+        # A re-reported hit of the same call (see LogBreakpoint.stop) has the same
+        # stack, caller, arguments and, on our kernel, the same log position.
+        pos = None
+        if _has_symbol(APPEND):
+            try:
+                hdr = target.read_header()[1]
+                pos = (hdr.written, hdr.dropped)
+            except gdb.GdbError:
+                pass
+        key = (int(frame.read_register('rsp')), caller, tuple(args), pos)
+        if key == self._last_key:
+            return False
         _set_conv('mb_op', self.mb_op.value)
         _set_conv('mb_caller', caller)
         if self.mb_cond and not _eval_cond(self.mb_cond):
             return False
+        self._last_key = key
         self.mb_hits += 1
         _set_conv('mb_break_hits', self.mb_hits)
         gdb.write('mb-break: %s(%s) from %s\n' % (self.mb_op.func, ', '.join(args),
@@ -124,12 +150,16 @@ def _has_symbol(name):
 
 
 class MbBreak(gdb.Command):
-    """mb-break [--silent] [--nested] OP[,OP...]|any [if CONDITION]
+    """mb-break [--silent] [--nested] [--function] OP[,OP...]|any [if CONDITION]
 Stop when memblock records an operation of that kind, printing a one-line
 summary of the call (arguments, caller, result, region counts).
   --silent   print the summary but do not stop (an internal breakpoint, like
              lx-symbols'); remove with "mb-break --clear"
   --nested   also match memblock's own nested records (depth > 0)
+  --function break on the Linux function itself (memblock_reserve, ...) and
+             print its arguments (also as $mb_<argument name>): on entry,
+             before the call has done anything; calls memblock makes to
+             itself count too
   if COND    a gdb expression; it can use $mb_index $mb_op $mb_base $mb_size
              $mb_align $mb_nid $mb_result $mb_caller $mb_depth $mb_rflags
              $mb_min_addr $mb_max_addr (of the record being written)
@@ -145,7 +175,7 @@ deletes them all. Each breakpoint counts its hits in $mb_break_hits."""
 
     def invoke(self, arg, from_tty):
         argv = gdb.string_to_argv(arg)
-        silent = nested = False
+        silent = nested = function = False
         cond = None
         if 'if' in argv:
             k = argv.index('if')
@@ -160,6 +190,8 @@ deletes them all. Each breakpoint counts its hits in $mb_break_hits."""
                 silent = True
             elif o == '--nested':
                 nested = True
+            elif o == '--function':
+                function = True
             elif o in ('--list', '--clear'):
                 if len(argv) != 1:
                     commands._usage(self)
@@ -167,23 +199,20 @@ deletes them all. Each breakpoint counts its hits in $mb_break_hits."""
             else:
                 commands._usage(self)
         if not words:
-            if silent or nested or cond:
+            if silent or nested or function or cond:
                 commands._usage(self)
             return self._list()
         if len(words) != 1:
             commands._usage(self)
         ops = commands._ops_arg(words[0])
-        if _has_symbol(APPEND):
+        if not function and _has_symbol(APPEND):
             bp = LogBreakpoint(ops, cond, silent, nested)
             _breakpoints.append(bp)
             gdb.write('mb-break: %s breakpoint on %s (%s)%s\n'
                       % ('silent' if silent else 'stopping', APPEND, bp.mb_desc,
                          ' if ' + cond if cond else ''))
             return
-        try:
-            target.memblock_value()
-        except gdb.GdbError:
-            raise gdb.GdbError(target.ERR_NO_MEMBLOCK)
+        target.memblock_value()
         for op in ops:
             if not _has_symbol(op.func):
                 if len(ops) == 1:
@@ -201,9 +230,11 @@ deletes them all. Each breakpoint counts its hits in $mb_break_hits."""
         if not live:
             gdb.write('No mb breakpoints.\n')
         for b in live:
-            gdb.write('%s %s on %s: %s%s, %d hit(s)\n'
+            gdb.write('%s %s%s on %s: %s%s, %d hit(s)\n'
                       % ('internal' if b.mb_silent else '#%d' % b.number,
-                         'silent' if b.mb_silent else 'stopping', b.location, b.mb_desc,
+                         'silent' if b.mb_silent else 'stopping',
+                         ' nested' if getattr(b, 'mb_nested', False) else '',
+                         b.location, b.mb_desc,
                          ' if ' + b.mb_cond if b.mb_cond else '', b.mb_hits))
 
     def _clear(self):

@@ -17,7 +17,7 @@ from . import target
 
 OPTION_NAMES = {
     'mb-log': ['--op', '--last', '--caller', '--top'],
-    'mb-break': ['--silent', '--nested', '--list', '--clear', 'if'],
+    'mb-break': ['--silent', '--nested', '--function', '--list', '--clear', 'if'],
     'mb-map': ['--width'],
 }
 

@@ -47,6 +47,7 @@ mbgdb_test(gdb_dump_matches_cli_at_done scenario_dump.py ARG done)
 mbgdb_test(gdb_break_reserve_stops_once_per_reserve_record scenario_break.py ARG stop)
 mbgdb_test(gdb_break_silent_logs_without_stopping scenario_break.py ARG silent)
 mbgdb_test(gdb_break_condition_filters_stops scenario_break.py ARG cond)
+mbgdb_test(gdb_break_function_stops_once_per_reserve_call scenario_break.py ARG function)
 mbgdb_test(gdb_save_reads_back_in_cli scenario_save.py ARG cli)
 mbgdb_test(gdb_save_equals_agent_capture scenario_save.py ARG agent)
 # The doubling kernel: >128 reservations double the reserved array (nested

@@ -138,7 +138,15 @@ class Qemu:
     def connect(self, load_symbols=True):
         if load_symbols:
             ex('file ' + self.kernel)
-        ex('target remote ' + self.sock)
+        # QEMU creates the socket file (bind) a moment before it listens.
+        for attempt in range(100):
+            try:
+                ex('target remote ' + self.sock)
+                break
+            except gdb.error as e:
+                if 'Connection refused' not in str(e) or attempt == 99:
+                    raise
+                time.sleep(0.05)
         self.connected = True
 
     def disconnect(self):

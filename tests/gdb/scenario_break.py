@@ -2,7 +2,8 @@
 # scenario_break.py - mb-break stops once per matching record.
 # MBT_ARG: stop (mb-break reserve), silent (mb-break --silent reserve),
 #          cond (mb-break reserve if $mb_base < 0x100000),
-#          nested (mb-break --nested double_array: memblock's own records).
+#          nested (mb-break --nested double_array: memblock's own records),
+#          function (mb-break --function reserve: on memblock_reserve itself).
 import os
 import sys
 
@@ -23,12 +24,16 @@ def scenario():
     cmd = {'stop': 'mb-break reserve',
            'silent': 'mb-break --silent reserve',
            'cond': 'mb-break reserve if $mb_base < 0x100000',
-           'nested': 'mb-break --nested double_array'}[mode]
+           'nested': 'mb-break --nested double_array',
+           'function': 'mb-break --function reserve'}[mode]
     out = t.ex(cmd)
-    t.check('mb-break: %s breakpoint on mb_evlog_append (%s)'
-            % ('silent' if mode == 'silent' else 'stopping', opname) in out,
-            '%s: %r' % (cmd, out))
-    mine = [b for b in gdb.breakpoints() if b.location == '*mb_evlog_append' and b.visible]
+    where = op.func if mode == 'function' else '*mb_evlog_append'
+    announce = ('mb-break: stopping breakpoint on memblock_reserve' if mode == 'function' else
+                'mb-break: %s breakpoint on mb_evlog_append (%s)'
+                % ('silent' if mode == 'silent' else 'stopping', opname))
+    t.check(announce in out, '%s: %r' % (cmd, out))
+    summary = 'mb-break: memblock_reserve(base=0x' if mode == 'function' else 'mb-break: ['
+    mine = [b for b in gdb.breakpoints() if b.location == where and b.visible]
     if mode == 'silent':
         t.check(not mine, 'a silent mb-break must be internal (not in "info breakpoints")')
     else:
@@ -42,6 +47,7 @@ def scenario():
         t.check(len(top_only) == 1, 'second mb-break not created')
     done = t.stop_at_done()
     stops = 0
+    seen = []
     text = []
     while True:
         ev, out = t.cont_output()
@@ -49,9 +55,10 @@ def scenario():
         if done in ev.breakpoints:
             break
         t.check(mine and mine[0] in ev.breakpoints, 'unexpected stop: %r' % ev.breakpoints)
-        t.check('mb-break: [' in out and op.func + ':' in out,
+        t.check(summary in out and op.func in out,
                 'no summary line at the stop: %r' % out)
         stops += 1
+        seen.append(int(gdb.convenience_variable('mb_index') or -1))
         t.check(stops < 100000, 'runaway')
     t.finish()
     recs = t.records()
@@ -65,13 +72,15 @@ def scenario():
                 'the doubling kernel logged no nested DOUBLE_ARRAY record')
     else:
         t.check(want, 'no reserve records at all')
-    summaries = ''.join(text).count('mb-break: [')
+    summaries = ''.join(text).count(summary)
     if mode == 'silent':
         t.check(stops == 0, 'silent breakpoint stopped %d times' % stops)
         t.check(summaries == len(want), 'silent: %d summaries, %d reserve records'
                 % (summaries, len(want)))
     else:
-        t.check(stops == len(want), '%d stops, %d matching records' % (stops, len(want)))
+        dups = sorted(set(i for i in seen if seen.count(i) > 1))
+        t.check(stops == len(want), '%d stops, %d matching records (repeated indexes %r)'
+                % (stops, len(want), dups))
     hits = int(gdb.convenience_variable('mb_break_hits') or 0)
     t.check(hits == len(want), '$mb_break_hits %d, want %d' % (hits, len(want)))
     listing = t.ex('mb-break --list')
