@@ -238,10 +238,10 @@ int cmd_map(int argc, char **argv)
 	}
 	tty = !outpath && isatty(STDOUT_FILENO);
 	o.start_at = at;
+	o.log_scale = !linear;
 	o.title = title ? title : argv[optind];
 	if (fmt == FMT_TEXT) {
 		o.width = width ? (int)width : term_width(tty);
-		o.log_scale = !linear;
 		o.color = !strcmp(color, "always") ||
 			  (!strcmp(color, "auto") && tty && !getenv("NO_COLOR"));
 	} else {

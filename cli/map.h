@@ -140,7 +140,8 @@ const char *map_human(uint64_t bytes, char *buf, size_t len);
  * struct map_opts - rendering options
  * @width: columns (text) or pixels (svg, html)
  * @color: ANSI colour (text)
- * @log_scale: text: every stretch gets a cell, widths by log2 of the size
+ * @log_scale: every stretch visible, widths by log2 of its size (text: at
+ *   least one cell; SVG/HTML: piecewise scale of the bars)
  * @title: SVG/HTML title
  * @start_at: html: the event count the page shows first
  */

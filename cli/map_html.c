@@ -122,7 +122,8 @@ static const char page_script[] =
 "  var b=el('div','bar');d.appendChild(b);map.appendChild(d);bars.push(b);});\n"
 "function runOf(a){var lo=0,hi=RUNS.length-1;while(lo<hi){var mid=(lo+hi+1)>>1;"
 "if(RUNS[mid][0]<=a)lo=mid;else hi=mid-1;}return lo;}\n"
-"var LOG=!/scale=linear/.test(location.hash),X=[];\n"
+"var LOG=/scale=log/.test(location.hash)||(SCALE_LOG&&!/scale=linear/.test(location.hash)),"
+"X=[];\n"
 "function scaleFor(d){X=RUNS.map(function(r){return [r[0],r[1]];});\n"
 "  if(!LOG)return;function add(g0,g1){var ri=runOf(g0);X[ri].push(g0,g1);}\n"
 "  d.mem.forEach(function(g){add(g[0],g[1]);});d.rsv.forEach(function(g){add(g.b,g.e);});\n"
@@ -284,8 +285,8 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		"<div id=\"legend\"></div>\n", dropped);
 
 	/* Pass 2: the snapshots. */
-	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar START=%zu;\nvar FRAMES=[", n,
-		o->start_at < n ? o->start_at : n);
+	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar START=%zu;\nvar SCALE_LOG=%s;\nvar FRAMES=[",
+		n, o->start_at < n ? o->start_at : n, o->log_scale ? "true" : "false");
 	if (map_model_reset(m))
 		goto out;
 	for (k = 0; k < nframes; k++) {

@@ -79,9 +79,80 @@ void map_xml_escape(FILE *out, const char *str)
 	}
 }
 
-static double xpos(const struct map_run *r, uint64_t a, double x0, double w)
+/*
+ * Where an address lands on a run's bar. Linear, or (log scale) piecewise:
+ * each stretch between region boundaries gets 1 + log2(its size) of weight.
+ */
+struct svg_scale {
+	const struct map_run *run;
+	uint64_t *p;	/* boundaries, sorted, unique, from run->base to run->end */
+	double *c;	/* cumulative weight at each boundary */
+	size_t n;
+};
+
+static int u64_cmp(const void *a, const void *b)
 {
-	return x0 + (double)(a - r->base) / (double)(r->end - r->base) * w;
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int scale_build(struct svg_scale *sc, const struct map_snapshot *s,
+		       const struct map_run *run, bool log_scale)
+{
+	size_t i, k = 0;
+
+	free(sc->p);
+	free(sc->c);
+	memset(sc, 0, sizeof(*sc));
+	sc->run = run;
+	if (!log_scale)
+		return 0;
+	sc->p = malloc((2 * (s->nmemory + s->nreserved) + 2) * sizeof(*sc->p));
+	if (!sc->p)
+		return -1;
+	sc->p[k++] = run->base;
+	sc->p[k++] = run->end;
+	for (i = 0; i < s->nmemory + s->nreserved; i++) {
+		const struct map_region *g = i < s->nmemory ? &s->memory[i] :
+					     &s->reserved[i - s->nmemory];
+
+		if (g->base > run->base && g->base < run->end)
+			sc->p[k++] = g->base;
+		if (g->end > run->base && g->end < run->end)
+			sc->p[k++] = g->end;
+	}
+	qsort(sc->p, k, sizeof(*sc->p), u64_cmp);
+	for (i = 1, sc->n = 1; i < k; i++)
+		if (sc->p[i] != sc->p[sc->n - 1])
+			sc->p[sc->n++] = sc->p[i];
+	sc->c = malloc(sc->n * sizeof(*sc->c));
+	if (!sc->c)
+		return -1;
+	sc->c[0] = 0;
+	for (i = 1; i < sc->n; i++)
+		sc->c[i] = sc->c[i - 1] + 1 + (63 - __builtin_clzll((sc->p[i] - sc->p[i - 1]) | 1));
+	return 0;
+}
+
+static double xpos(const struct svg_scale *sc, uint64_t a, double x0, double w)
+{
+	const struct map_run *r = sc->run;
+	size_t lo = 0, hi;
+
+	if (!sc->c || sc->n < 2)
+		return x0 + (double)(a - r->base) / (double)(r->end - r->base) * w;
+	hi = sc->n - 2;
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+
+		if (sc->p[mid] <= a)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return x0 + (sc->c[lo] + (sc->c[lo + 1] - sc->c[lo]) * (double)(a - sc->p[lo]) /
+		     (double)(sc->p[lo + 1] - sc->p[lo])) / sc->c[sc->n - 1] * w;
 }
 
 /**
@@ -101,6 +172,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	struct map_legend_ent *leg = NULL;
 	size_t nruns = 0, nleg = 0, i, r, mi = 0, ri = 0;
 	uint32_t *slot = NULL;
+	struct svg_scale sc = { 0 };
 	int width = o->width < 300 ? 300 : o->width, height, y;
 	double x0 = SVG_MARGIN, bw = width - 2 * SVG_MARGIN;
 	char h1[24], h2[24], h3[24], col[8];
@@ -127,10 +199,10 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	fprintf(out, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">", SVG_MARGIN);
 	map_xml_escape(out, o->title ? o->title : "memblock map");
 	fprintf(out, "</text>\n<text x=\"%d\" y=\"36\">after %zu of %zu events: memory %s in "
-		"%zu regions, reserved %s in %zu regions, free %s</text>\n", SVG_MARGIN, s->at,
+		"%zu regions, reserved %s in %zu regions, free %s; %s scale</text>\n", SVG_MARGIN, s->at,
 		m->cap->nevents, map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
 		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
-		map_human(s->free_bytes, h3, sizeof(h3)));
+		map_human(s->free_bytes, h3, sizeof(h3)), o->log_scale ? "log" : "linear");
 	y = 50;
 	if (m->cap->log_dropped) {
 		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#c00000\">INCOMPLETE: the log dropped "
@@ -151,11 +223,13 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			SVG_MARGIN, y + 13, run->base, run->end - 1,
 			map_human(run->end - run->base, h1, sizeof(h1)));
 		y += 18;
+		if (scale_build(&sc, s, run, o->log_scale))
+			goto out;
 		fprintf(out, "<g class=\"run\"><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
 			"fill=\"#f4f4f4\" stroke=\"#cccccc\"/>\n", x0, y, bw, SVG_BAR_H);
 		for (; mi < s->nmemory && s->memory[mi].base < run->end; mi++) {
 			const struct map_region *g = &s->memory[mi];
-			double a = xpos(run, g->base, x0, bw), b = xpos(run, g->end, x0, bw);
+			double a = xpos(&sc, g->base, x0, bw), b = xpos(&sc, g->end, x0, bw);
 
 			fprintf(out, "<rect class=\"mem\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 				"height=\"%d\" fill=\"#cfe8cf\"><title>memory 0x%" PRIx64 "-0x%" PRIx64
@@ -181,7 +255,8 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			fprintf(out, "</title>");
 			for (p = 0; p < g->npieces; p++) {
 				const struct map_seg *pc = &s->pieces[g->first + p];
-				double a = xpos(run, pc->base, x0, bw), b = xpos(run, pc->end, x0, bw);
+				double a = xpos(&sc, pc->base, x0, bw);
+				double b = xpos(&sc, pc->end, x0, bw);
 
 				fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
 					"fill=\"%s\"/>", a, y + 2, b - a < 1 ? 1.0 : b - a, SVG_BAR_H - 4,
@@ -213,5 +288,7 @@ out:
 	free(runs);
 	free(leg);
 	free(slot);
+	free(sc.p);
+	free(sc.c);
 	return ret;
 }
