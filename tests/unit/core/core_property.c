@@ -18,6 +18,7 @@
  */
 
 #include <inttypes.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,11 @@ static void dump_type(struct memblock_type *type)
 	fprintf(stderr, "\n");
 }
 
+static void dump_records(void);
+
 static void fail(const char *what)
 {
+	dump_records();
 	dump_type(&memblock.memory);
 	dump_model("memory", &m_mem);
 	dump_type(&memblock.reserved);
@@ -113,8 +117,20 @@ static void fail(const char *what)
 	exit(1);
 }
 
+static jmp_buf bug_jmp;
+static bool bug_armed;
+static char bug_msg[128];
+
+/*
+ * Linux BUG()s when a doubled memory array cannot be reserved because the
+ * reserved array cannot double either; memblock does the same (panic).  The
+ * step is checked to be exactly that case, then the state starts afresh.
+ */
 static void panic_handler(const char *msg)
 {
+	snprintf(bug_msg, sizeof(bug_msg), "%s", msg);
+	if (bug_armed)
+		longjmp(bug_jmp, 1);
 	fprintf(stderr, "memblock panic: %s", msg);
 	fail("memblock panicked");
 }
@@ -232,7 +248,7 @@ static void resync_type(struct memblock_type *type, struct mtype *m)
 		}
 }
 
-static unsigned long resyncs;
+static unsigned long resyncs, doublings, allocs_ok, allocs_failed, enomems, bugs;
 
 /* ---------------- model allocation ---------------- */
 
@@ -364,6 +380,8 @@ static phys_addr_t m_alloc_virt(phys_addr_t size, phys_addr_t align, phys_addr_t
 /* ---------------- array observation ---------------- */
 
 static struct memblock_region *init_mem_regions, *init_rsv_regions;
+/* Physical addresses of the arrays before the step (their backing may be gone after). */
+static phys_addr_t old_mem_phys, old_rsv_phys;
 
 static bool array_in_space(struct memblock_region *regions, struct memblock_region *init,
 			   phys_addr_t *phys)
@@ -379,13 +397,15 @@ static void apply_array_changes(struct memblock_region *old_mem, unsigned long o
 {
 	phys_addr_t p;
 
+	if (memblock.memory.regions != old_mem || memblock.reserved.regions != old_rsv)
+		doublings++;
 	/* Linux frees the old array, then reserves the new one */
-	if (memblock.memory.regions != old_mem &&
-	    array_in_space(old_mem, init_mem_regions, &p))
-		m_remove(&m_rsv, p, p + PAGE_SIZE * ((old_mem_max * 24 + PAGE_SIZE - 1) / PAGE_SIZE));
-	if (memblock.reserved.regions != old_rsv &&
-	    array_in_space(old_rsv, init_rsv_regions, &p))
-		m_remove(&m_rsv, p, p + PAGE_SIZE * ((old_rsv_max * 24 + PAGE_SIZE - 1) / PAGE_SIZE));
+	if (memblock.memory.regions != old_mem && old_mem != init_mem_regions)
+		m_remove(&m_rsv, old_mem_phys,
+			 old_mem_phys + PAGE_SIZE * ((old_mem_max * 24 + PAGE_SIZE - 1) / PAGE_SIZE));
+	if (memblock.reserved.regions != old_rsv && old_rsv != init_rsv_regions)
+		m_remove(&m_rsv, old_rsv_phys,
+			 old_rsv_phys + PAGE_SIZE * ((old_rsv_max * 24 + PAGE_SIZE - 1) / PAGE_SIZE));
 	if (memblock.reserved.regions != old_rsv &&
 	    array_in_space(memblock.reserved.regions, init_rsv_regions, &p)) {
 		if (!m_mem.attr[p / CELL])
@@ -408,6 +428,22 @@ static union {
 	uint64_t align;
 	unsigned char bytes[MB_EVLOG_HEADER_SIZE + 4096 * MB_EVLOG_RECORD_SIZE];
 } logbuf;
+
+static void dump_records(void)
+{
+	struct mb_evlog_header *h = (struct mb_evlog_header *)logbuf.bytes;
+	struct mb_evlog_record *r = (struct mb_evlog_record *)(logbuf.bytes + MB_EVLOG_HEADER_SIZE);
+	uint64_t i;
+
+	for (i = 0; h->magic == MB_EVLOG_MAGIC && i < h->written && i < 16; i++)
+		fprintf(stderr, " record %llu: op %u depth %u rflags %x base 0x%llx size 0x%llx "
+			"min 0x%llx max 0x%llx result 0x%llx mflags %x cnt %u/%u\n",
+			(unsigned long long)i, r[i].op, r[i].depth, r[i].rflags,
+			(unsigned long long)r[i].base, (unsigned long long)r[i].size,
+			(unsigned long long)r[i].min_addr, (unsigned long long)r[i].max_addr,
+			(unsigned long long)r[i].result, r[i].mflags, r[i].memory_cnt,
+			r[i].reserved_cnt);
+}
 
 static struct mb_evlog_header *hdr(void)
 {
@@ -516,6 +552,19 @@ static void one_step(void)
 	unsigned long old_mem_max = memblock.memory.max, old_rsv_max = memblock.reserved.max;
 	unsigned int k = (unsigned int)rnd_below(100);
 	phys_addr_t b = rnd_base(), s = rnd_size(b), e = b + s, align, r = 0, want = 0;
+	static unsigned int burst_left, burst_kind;
+
+	/* bursts of one-cell adds/reserves grow the arrays until they double */
+	if (!burst_left && rnd_below(400) == 0) {
+		burst_left = 32 + (unsigned int)rnd_below(160);
+		burst_kind = (unsigned int)rnd_below(2);
+	}
+	if (burst_left) {
+		burst_left--;
+		k = burst_kind ? 0 : 26;
+		s = CELL;
+		e = b + s;
+	}
 	bool is_alloc = false, double_failed = false, mutated_before_check = false;
 	int nid = rnd_nid(), ret = 0, nrec;
 	unsigned int flags;
@@ -523,6 +572,8 @@ static void one_step(void)
 
 	mb_evlog_init(logbuf.bytes, sizeof(logbuf.bytes));
 	op_desc[0] = '\0';
+	old_mem_phys = mb_shim_virt_to_phys(old_mem);
+	old_rsv_phys = mb_shim_virt_to_phys(old_rsv);
 
 	if (k < 14) {
 		op_name = "memblock_add_node";
@@ -665,6 +716,10 @@ static void one_step(void)
 		apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
 		if (r)
 			m_add(&m_rsv, r, r + size, NID_NONE, 0);
+		if (r)
+			allocs_ok++;
+		else
+			allocs_failed++;
 	} else if (k < 97) {
 		op_name = "memblock_set_bottom_up";
 		m_bottom_up = !m_bottom_up;
@@ -684,7 +739,7 @@ static void one_step(void)
 		apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
 		if (!ret)
 			m_remove(&m_rsv, b, e);
-	} else if (k < 99 || rnd_below(32) != 0) {
+	} else if (k < 99 || rnd_below(5) != 0) {
 		phys_addr_t want_pages, limit = rnd_base();
 		uint64_t c, acc = 0, max_addr = PHYS_ADDR_MAX;
 
@@ -749,6 +804,7 @@ static void one_step(void)
 	}
 
 	if (ret == -12) {
+		enomems++;
 		for (i = 0; i < hdr()->written; i++)
 			if (rec(i)->op == MB_OP_DOUBLE_ARRAY && (rec(i)->rflags & MB_REC_FAILED))
 				double_failed = true;
@@ -781,7 +837,7 @@ int main(int argc, char **argv)
 {
 	const char *env_seed = getenv("MB_PROPERTY_SEED");
 	const char *env_ops = getenv("MB_PROPERTY_OPS");
-	unsigned long ops = 200000;
+	static unsigned long ops = 200000;
 
 	seed = 20261125;
 	if (env_seed)
@@ -799,13 +855,38 @@ int main(int argc, char **argv)
 	init_rsv_regions = memblock.reserved.regions;
 	fresh_state();
 	check_all();
-	for (step = 1; step <= ops; step++)
+	for (step = 1; step <= ops; step++) {
+		bug_armed = true;
+		if (setjmp(bug_jmp)) {
+			bool legit = false;
+			uint64_t i;
+
+			bug_armed = false;
+			for (i = 0; i < hdr()->written; i++)
+				if (rec(i)->op == MB_OP_DOUBLE_ARRAY && rec(i)->depth == 2 &&
+				    rec(i)->mflags == MB_TYPE_RESERVED &&
+				    (rec(i)->rflags & MB_REC_FAILED))
+					legit = true;
+			if (!legit || strcmp(bug_msg,
+					     "memblock: BUG: cannot reserve the doubled array\n")) {
+				fprintf(stderr, "memblock panic: %s", bug_msg);
+				fail("memblock panicked");
+			}
+			bugs++;
+			fresh_state();
+			continue;
+		}
 		one_step();
+	}
+	bug_armed = false;
 	memblock_reset_state();
 	if (memblock_host_array_count())
 		fail("host array backings leaked");
 	if (getenv("MB_PROPERTY_VERBOSE"))
-		printf("core_property: seed %" PRIu64 ", %lu operations, %lu resyncs\n", seed, ops,
-		       resyncs);
+		printf("core_property: seed %" PRIu64 ", %lu operations: %lu allocations "
+		       "(%lu failed), %lu steps doubled an array, %lu -ENOMEM, %lu resyncs, "
+		       "%lu BUGs (no room for both arrays)\n",
+		       seed, ops, allocs_ok + allocs_failed, allocs_failed, doublings, enomems,
+		       resyncs, bugs);
 	return 0;
 }
