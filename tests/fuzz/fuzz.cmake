@@ -24,7 +24,7 @@ if(MB_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang" AND TARGET mbagent AND TARGET
 	target_compile_options(mbfuzz_serproto PRIVATE -fsanitize=fuzzer-no-link ${MB_FUZZ_SAN}
 		${MB_HOST_WARNINGS})
 
-	set(MB_FUZZ_TARGETS capture evlog rsp serial serproto import btf memblock)
+	set(MB_FUZZ_TARGETS capture evlog rsp serial serproto import btf memblock linux_image)
 	add_custom_target(fuzz_all)
 	foreach(t ${MB_FUZZ_TARGETS})
 		add_executable(fuzz_${t} ${MB_FUZZ_DIR}/fuzz_${t}.c)

@@ -173,6 +173,59 @@ def btf_seeds(elf):
             put("btf", os.path.basename(elf) + ".btf", f.read())
 
 
+# ---- Linux images: a bzImage around a tiny ELF, a .deb holding it, the ELF, BTF ----
+def tiny_elf():
+    # ELF64 header + one PT_LOAD, no sections: enough for the parsers to walk.
+    ehdr = struct.pack("<4sBBBBB7sHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0, 0, bytes(7), 2, 62, 1,
+                       0xFFFFFFFF81000000, 64, 0, 0, 64, 56, 1, 64, 0, 0)
+    phdr = struct.pack("<IIQQQQQQ", 1, 5, 0x1000, 0xFFFFFFFF81000000, 0x1000000, 64, 64, 0x1000)
+    return ehdr + phdr + bytes(64)
+
+
+def bzimage(payload):
+    setup_sects = 1
+    hdr = bytearray(512 * (setup_sects + 1))
+    hdr[0x1F1] = setup_sects
+    hdr[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", hdr, 0x206, 0x020F)
+    struct.pack_into("<II", hdr, 0x248, 16, len(payload))
+    return bytes(hdr) + bytes(16) + payload
+
+
+def deb(member_name, member):
+    import io
+    import lzma
+    import tarfile
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode="w") as t:
+        ti = tarfile.TarInfo(member_name)
+        ti.size = len(member)
+        t.addfile(ti, io.BytesIO(member))
+    data = lzma.compress(bio.getvalue())
+
+    def ar_member(name, body):
+        h = "%-16s%-12s%-6s%-6s%-8s%-10s`\n" % (name, 0, 0, 0, "100644", len(body))
+        return h.encode() + body + (b"\n" if len(body) % 2 else b"")
+    return b"!<arch>\n" + ar_member("debian-binary", b"2.0\n") + ar_member("data.tar.xz", data)
+
+
+def linux_seeds(btf_elves):
+    import gzip
+    import lzma
+    elf = tiny_elf()
+    put("linux_image", "bzimage_gzip", b"\x00" + bzimage(gzip.compress(elf, mtime=0)))
+    put("linux_image", "bzimage_xz", b"\x00" + bzimage(lzma.compress(elf, check=lzma.CHECK_CRC32)))
+    put("linux_image", "deb", b"\x01" + deb("./boot/vmlinuz-6.1.0-test", bzimage(gzip.compress(elf, mtime=0))))
+    put("linux_image", "elf", b"\x02" + elf)
+    for e in btf_elves:
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "btf")
+            subprocess.run(["objcopy", "--dump-section", ".BTF=" + out, e, os.path.join(d, "x")],
+                           check=True)
+            with open(out, "rb") as f:
+                put("linux_image", "btf_" + os.path.basename(e), b"\x03" + f.read())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gencap")
@@ -190,6 +243,7 @@ def main():
         capture_seeds(a.gencap)
     for e in a.btf_elf:
         btf_seeds(e)
+    linux_seeds(a.btf_elf)
 
 
 if __name__ == "__main__":

@@ -42,3 +42,15 @@ if(TARGET memblock-cli)
 		endif()
 	endforeach()
 endif()
+
+# valgrind memcheck over every memblock-cli command, success and error paths
+# (not in sanitizer builds: valgrind and ASan exclude each other).
+find_program(MB_VALGRIND valgrind)
+if(TARGET memblock-cli AND MB_VALGRIND AND NOT MB_SANITIZE AND
+   EXISTS ${CMAKE_SOURCE_DIR}/tests/cli/mkcapture.c)
+	add_test(NAME cli.harden.valgrind_memcheck
+		COMMAND sh ${MB_HARDEN_DIR}/valgrind_cli.sh $<TARGET_FILE:memblock-cli>
+			$<TARGET_FILE:mb-mkcapture> ${CMAKE_SOURCE_DIR}/tests/data
+			${CMAKE_CURRENT_BINARY_DIR}/harden-valgrind)
+	set_tests_properties(cli.harden.valgrind_memcheck PROPERTIES LABELS cli TIMEOUT 900)
+endif()
