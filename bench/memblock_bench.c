@@ -236,6 +236,13 @@ static double bench_evlog(bool on, unsigned long m)
 	return total / (round * 32768);
 }
 
+/**
+ * main - print the benchmark table
+ * @argc: argument count
+ * @argv: "-q" for a quick run
+ *
+ * Return: 0.
+ */
 int main(int argc, char **argv)
 {
 	static const unsigned long sizes[] = { 128, 1000, 10000, 100000 };

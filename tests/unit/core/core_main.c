@@ -26,17 +26,29 @@ static void print_capture(const char *text, void *ctx)
 	out_len += n;
 }
 
+/**
+ * t_capture - capture memblock's print-hook output
+ * @on: true to capture into the buffer t_output() returns, false to print nothing
+ */
 void t_capture(bool on)
 {
 	out_on = on;
 	memblock_set_print_hook(on ? print_capture : NULL, NULL);
 }
 
+/**
+ * t_output - text captured since the last t_clear_output()
+ *
+ * Return: the NUL-terminated capture buffer.
+ */
 const char *t_output(void)
 {
 	return out_buf;
 }
 
+/**
+ * t_clear_output - empty the capture buffer
+ */
 void t_clear_output(void)
 {
 	out_len = 0;
@@ -52,6 +64,14 @@ static void panic_to_jmp(const char *msg)
 	abort();
 }
 
+/**
+ * t_expect_panic - run a function that should make memblock panic
+ * @fn: the function
+ * @msg: receives the panic message
+ * @len: size of @msg
+ *
+ * Return: true if memblock panicked (the panic unwinds with longjmp).
+ */
 bool t_expect_panic(void (*fn)(void), char *msg, size_t len)
 {
 	panic_armed = true;
@@ -65,6 +85,12 @@ bool t_expect_panic(void (*fn)(void), char *msg, size_t len)
 	return false;
 }
 
+/**
+ * t_reset - clean state for a scenario
+ *
+ * Resets memblock, the log, the hooks, memblock_debug and the boot
+ * options, and sets the direction of the current run.
+ */
 void t_reset(void)
 {
 	mb_evlog_init(NULL, 0);
@@ -104,6 +130,13 @@ static void run_group(const struct t_group *g)
 	t_reset();
 }
 
+/**
+ * main - run the scenario group named by argv[1] ("all" runs every group)
+ * @argc: argument count
+ * @argv: arguments
+ *
+ * Return: 0 when every check passed, 1 otherwise, 2 on bad usage.
+ */
 int main(int argc, char **argv)
 {
 	size_t i;

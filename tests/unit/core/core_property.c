@@ -833,6 +833,13 @@ static void one_step(void)
 	check_all();
 }
 
+/**
+ * main - run the seeded random sequence
+ * @argc: argument count
+ * @argv: [seed [ops]]
+ *
+ * Return: 0 on success; on failure prints the step, the operation and the seed, and exits 1.
+ */
 int main(int argc, char **argv)
 {
 	const char *env_seed = getenv("MB_PROPERTY_SEED");

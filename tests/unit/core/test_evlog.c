@@ -340,6 +340,176 @@ static void no_log_before_init(void)
 	CHECK_EQ(hdr()->magic, 0);
 }
 
+
+/* Redo one depth-0 record by calling the same public function; returns its result. */
+static uint64_t replay_one(const struct mb_evlog_record *r)
+{
+	struct memblock_type *types[] = { &memblock.memory, &memblock.reserved, &physmem };
+	phys_addr_t b = r->base, s = r->size, a = r->align, lo = r->min_addr, hi = r->max_addr;
+	int nid = r->nid;
+
+	switch (r->op) {
+	case MB_OP_ADD: return (uint64_t)(int64_t)memblock_add(b, s);
+	case MB_OP_ADD_NODE: return (uint64_t)(int64_t)memblock_add_node(b, s, nid, r->mflags);
+	case MB_OP_REMOVE: return (uint64_t)(int64_t)memblock_remove(b, s);
+	case MB_OP_RESERVE: return (uint64_t)(int64_t)memblock_reserve(b, s);
+	case MB_OP_PHYS_FREE: return (uint64_t)(int64_t)memblock_phys_free(b, s);
+	case MB_OP_FREE:
+		memblock_free(b ? (void *)(uintptr_t)b : NULL, s);
+		return 0;
+	case MB_OP_MARK_HOTPLUG: return (uint64_t)(int64_t)memblock_mark_hotplug(b, s);
+	case MB_OP_CLEAR_HOTPLUG: return (uint64_t)(int64_t)memblock_clear_hotplug(b, s);
+	case MB_OP_MARK_MIRROR: return (uint64_t)(int64_t)memblock_mark_mirror(b, s);
+	case MB_OP_MARK_NOMAP: return (uint64_t)(int64_t)memblock_mark_nomap(b, s);
+	case MB_OP_CLEAR_NOMAP: return (uint64_t)(int64_t)memblock_clear_nomap(b, s);
+	case MB_OP_RESERVED_MARK_NOINIT:
+		return (uint64_t)(int64_t)memblock_reserved_mark_noinit(b, s);
+	case MB_OP_SET_NODE:
+		return (uint64_t)(int64_t)memblock_set_node(b, s, types[r->mflags], nid);
+	case MB_OP_ALLOW_RESIZE: memblock_allow_resize(); return 0;
+	case MB_OP_SET_CURRENT_LIMIT: memblock_set_current_limit(hi); return 0;
+	case MB_OP_SET_BOTTOM_UP: memblock_set_bottom_up(hi); return 0;
+	case MB_OP_SET_MOVABLE_NODE: memblock_set_movable_node(hi); return 0;
+	case MB_OP_SET_MIRRORED_KERNELCORE: memblock_set_mirrored_kernelcore(hi); return 0;
+	case MB_OP_PHYS_ALLOC_RANGE: return memblock_phys_alloc_range(s, a, lo, hi);
+	case MB_OP_PHYS_ALLOC_TRY_NID: return memblock_phys_alloc_try_nid(s, a, nid);
+	case MB_OP_PHYS_ALLOC: return memblock_phys_alloc(s, a);
+	case MB_OP_ALLOC_RANGE_NID: return memblock_alloc_range_nid(s, a, lo, hi, nid, r->mflags);
+	case MB_OP_ALLOC_TRY_NID:
+		return mb_shim_virt_to_phys(memblock_alloc_try_nid(s, a, lo, hi, nid));
+	case MB_OP_ALLOC_TRY_NID_RAW:
+		return mb_shim_virt_to_phys(memblock_alloc_try_nid_raw(s, a, lo, hi, nid));
+	case MB_OP_ALLOC_EXACT_NID_RAW:
+		return mb_shim_virt_to_phys(memblock_alloc_exact_nid_raw(s, a, lo, hi, nid));
+	case MB_OP_ALLOC: return mb_shim_virt_to_phys(memblock_alloc(s, a));
+	case MB_OP_ALLOC_RAW: return mb_shim_virt_to_phys(memblock_alloc_raw(s, a));
+	case MB_OP_ALLOC_FROM: return mb_shim_virt_to_phys(memblock_alloc_from(s, a, lo));
+	case MB_OP_ALLOC_LOW: return mb_shim_virt_to_phys(memblock_alloc_low(s, a));
+	case MB_OP_ALLOC_NODE: return mb_shim_virt_to_phys(memblock_alloc_node(s, a, nid));
+	case MB_OP_CAP_MEMORY_RANGE: memblock_cap_memory_range(b, s); return 0;
+	case MB_OP_MEM_LIMIT_REMOVE_MAP: memblock_mem_limit_remove_map(hi); return 0;
+	case MB_OP_ENFORCE_MEMORY_LIMIT: memblock_enforce_memory_limit(hi); return 0;
+	case MB_OP_TRIM_MEMORY: memblock_trim_memory(hi); return 0;
+	case MB_OP_FREE_ALL: return memblock_free_all();
+	case MB_OP_PHYSMEM_ADD: return (uint64_t)(int64_t)memblock_physmem_add(b, s);
+	default:
+		CHECK(!"unknown op in log");
+		return 0;
+	}
+}
+
+/* A boot-like sequence touching every operation, several doublings included. */
+static void boot_sequence(void)
+{
+	int i;
+
+	memblock_reserve(0, SZ_64K);
+	memblock_reserve(SZ_16M, 0x2c11000);
+	memblock_set_current_limit(SZ_1M);
+	memblock_allow_resize();
+	memblock_add(0x1000, 0x9e000);
+	memblock_add(SZ_1M, 0x1fee0000);
+	memblock_add_node(0x40000000, SZ_16M, 1, MEMBLOCK_HOTPLUG);
+	memblock_physmem_add(0, 0x20000000);
+	memblock_trim_memory(SZ_4K);
+	memblock_phys_alloc_range(0x7000, 0x1000, 0, SZ_1M);
+	memblock_set_current_limit(0x20000000);
+	memblock_set_node(0, 0x20000000, &memblock.memory, 0);
+	memblock_set_node(0, 0x20000000, &memblock.reserved, 0);
+	memblock_set_mirrored_kernelcore(true);
+	memblock_mark_mirror(0x10000000, SZ_16M);
+	memblock_mark_nomap(0x1f000000, SZ_1M);
+	memblock_set_movable_node(true);
+	for (i = 0; i < 300; i++)
+		memblock_alloc(64 + (i % 7) * 40, 64);
+	for (i = 0; i < 150; i++)
+		memblock_reserve(0x8000000 + i * SZ_8K, SZ_4K);
+	for (i = 0; i < 140; i++)
+		memblock_add_node(0x80000000ULL + i * SZ_2M, SZ_1M, i % 3, 0);
+	memblock_alloc_node(SZ_64K, SZ_4K, 1);
+	memblock_alloc_exact_nid_raw(SZ_2M, SZ_2M, SZ_16M, 0, 0);
+	memblock_alloc_try_nid_raw(SZ_4K, SZ_4K, SZ_16M, 0, 2);
+	memblock_alloc_try_nid(SZ_4K, SZ_4K, 0, 0x30000000, 1);
+	memblock_alloc_range_nid(SZ_4K, SZ_4K, 0, 0, 2, true);
+	memblock_phys_alloc_try_nid(SZ_8K, SZ_4K, 0);
+	memblock_phys_alloc(SZ_8K, 0);
+	memblock_alloc_raw(SZ_8K, SZ_8K);
+	memblock_alloc_from(SZ_8K, SZ_8K, 0x18000000);
+	memblock_alloc_low(SZ_8K, SZ_8K);
+	memblock_set_bottom_up(true);
+	memblock_alloc(SZ_16K, SZ_4K);
+	memblock_set_bottom_up(false);
+	memblock_free((void *)(uintptr_t)(0x8000000 + 3 * SZ_8K), SZ_4K);
+	memblock_phys_free(0x8000000 + 5 * SZ_8K, SZ_4K);
+	memblock_reserved_mark_noinit(0x8000000, SZ_4K);
+	memblock_clear_nomap(0x1f000000, SZ_64K);
+	memblock_mark_hotplug(0x2000000, SZ_1M);
+	memblock_clear_hotplug(0x2000000, SZ_64K);
+	memblock_remove(0x80000000ULL + 7 * SZ_2M, SZ_4M);
+	memblock_cap_memory_range(0, 0x90000000ULL);
+	memblock_mem_limit_remove_map(0x30000000);
+	memblock_enforce_memory_limit(0x2f000000);
+	memblock_free_all();
+}
+
+static struct memblock_region snap_mem[1024], snap_rsv[1024];
+
+static void replay_reproduces_state(void)
+{
+	static union {
+		uint64_t align;
+		unsigned char bytes[MB_EVLOG_HEADER_SIZE + 4096 * MB_EVLOG_RECORD_SIZE];
+	} first, second;
+	struct mb_evlog_header *h1 = (struct mb_evlog_header *)first.bytes;
+	struct mb_evlog_header *h2 = (struct mb_evlog_header *)second.bytes;
+	struct mb_evlog_record *r1 = (struct mb_evlog_record *)(first.bytes + MB_EVLOG_HEADER_SIZE);
+	struct mb_evlog_record *r2 = (struct mb_evlog_record *)(second.bytes + MB_EVLOG_HEADER_SIZE);
+	unsigned long mcnt, rcnt, doubles = 0, same = 0, depth0 = 0;
+	phys_addr_t mtot, rtot;
+	uint64_t i;
+
+	mb_evlog_init(first.bytes, sizeof(first.bytes));
+	boot_sequence();
+	CHECK_EQ(h1->dropped, 0);
+	CHECK(memblock.reserved.max >= 256);
+	CHECK(memblock.memory.max >= 256);
+	mcnt = MEM->cnt;
+	rcnt = RSV->cnt;
+	mtot = MEM->total_size;
+	rtot = RSV->total_size;
+	CHECK(mcnt <= 1024 && rcnt <= 1024);
+	memcpy(snap_mem, MEM->regions, mcnt * sizeof(snap_mem[0]));
+	memcpy(snap_rsv, RSV->regions, rcnt * sizeof(snap_rsv[0]));
+
+	/* replay the depth-0 records from the initial state */
+	t_reset();
+	mb_evlog_init(second.bytes, sizeof(second.bytes));
+	for (i = 0; i < h1->written; i++) {
+		if (r1[i].depth) {
+			doubles++;
+			continue;
+		}
+		depth0++;
+		same += replay_one(&r1[i]) == r1[i].result;
+	}
+	CHECK(doubles >= 2);
+	CHECK_EQ(same, depth0);
+	CHECK_EQ(MEM->cnt, mcnt);
+	CHECK_EQ(RSV->cnt, rcnt);
+	CHECK_EQ(MEM->total_size, mtot);
+	CHECK_EQ(RSV->total_size, rtot);
+	CHECK(memcmp(snap_mem, MEM->regions, mcnt * sizeof(snap_mem[0])) == 0);
+	CHECK(memcmp(snap_rsv, RSV->regions, rcnt * sizeof(snap_rsv[0])) == 0);
+	/* and the replay logged the same events, internal ones included */
+	CHECK_EQ(h2->written, h1->written);
+	for (i = 0, same = 0; i < h1->written && i < h2->written; i++)
+		same += r1[i].op == r2[i].op && r1[i].base == r2[i].base &&
+			r1[i].size == r2[i].size && r1[i].result == r2[i].result &&
+			r1[i].memory_cnt == r2[i].memory_cnt &&
+			r1[i].reserved_cnt == r2[i].reserved_cnt && r1[i].depth == r2[i].depth;
+	CHECK_EQ(same, h1->written);
+}
+
 static const struct t_case cases[] = {
 	{ "evlog_header_fields", header_fields, false },
 	{ "evlog_every_call_one_record", every_call_one_record, false },
@@ -349,6 +519,7 @@ static const struct t_case cases[] = {
 	{ "evlog_double_array_failure_record", double_array_failure_record, false },
 	{ "evlog_overflow_counted_not_overwritten", overflow_counted, false },
 	{ "evlog_no_log_before_init", no_log_before_init, false },
+	{ "evlog_replay_reproduces_state", replay_reproduces_state, true },
 };
 
 const struct t_group t_group_evlog = T_GROUP("evlog", cases);
