@@ -62,3 +62,15 @@ mbgdb_test(gdb_break_reserve_count_doubling_kernel scenario_break.py ARG stop
 	KERNEL ${mbgdb_kernel_doubling})
 mbgdb_test(gdb_save_equals_agent_capture_doubling_kernel scenario_save.py ARG agent
 	KERNEL ${mbgdb_kernel_doubling})
+
+# A host process shaped like Linux without CONFIG_NUMA and without the event
+# log: the struct-only commands and the mb-break fallback (no QEMU needed).
+add_executable(mbgdb_linux_like_target ${mbgdb_dir}/linux_like_target.c)
+mb_host_target(mbgdb_linux_like_target)
+target_compile_options(mbgdb_linux_like_target PRIVATE -g)
+add_test(NAME gdb_struct_commands_on_linux_like_target
+	COMMAND ${Python3_EXECUTABLE} ${mbgdb_dir}/run_gdb_test.py
+		--gdb ${mbgdb_gdb} --loader ${mbgdb_loader}
+		--host-target $<TARGET_FILE:mbgdb_linux_like_target>
+		--scenario ${mbgdb_dir}/scenario_linux_like.py --timeout 60)
+set_tests_properties(gdb_struct_commands_on_linux_like_target PROPERTIES LABELS gdb TIMEOUT 90)

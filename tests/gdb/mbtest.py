@@ -199,6 +199,15 @@ def cont_output(timeout=120):
     return ev, out
 
 
+def cont_output_run():
+    """Start the host target program ("run") up to its first breakpoint."""
+    _last_stop[0] = None
+    out = gdb.execute('run', to_string=True)
+    ev = _last_stop[0]
+    check(isinstance(ev, gdb.BreakpointEvent), 'run did not stop at a breakpoint:\n' + out)
+    return ev, out
+
+
 def finish():
     """Run to the end of the current function (quietly)."""
     gdb.execute('finish', to_string=True)
@@ -261,7 +270,7 @@ def stop_at_record(pred):
     return StopAt('mb_evlog_append', p)
 
 
-def direct_dump():
+def direct_dump(nid=True):
     """memblock_dump_all text built from gdb's own expression evaluator.
 
     Independent of mbgdb's reader (which reads raw bytes with DWARF offsets):
@@ -276,8 +285,9 @@ def direct_dump():
         lines.append(' %s.cnt  = %#x' % (name, cnt))
         for i in range(cnt):
             r = t['regions'][i]
-            base, size, nid = int(r['base']), int(r['size']), int(r['nid'])
-            node = ' on node %d' % nid if 0 <= nid < 1024 else ''
+            base, size = int(r['base']), int(r['size'])
+            n = int(r['nid']) if nid else -1
+            node = ' on node %d' % n if 0 <= n < 1024 else ''
             lines.append(' %s[%#x]\t[0x%016x-0x%016x], 0x%016x bytes%s flags: %#x'
                          % (name, i, base, (base + size - 1) & (2**64 - 1), size, node,
                             int(r['flags'])))

@@ -2,6 +2,7 @@
 # scenario_dump.py - mb-dump at a boot point equals memblock-cli dump --at N.
 # MBT_ARG: first-reserve | mid-boot | done.
 import os
+import re
 import sys
 
 sys.path.insert(0, os.environ['MBT_HELPERS'])
@@ -23,6 +24,20 @@ def compare_here(label):
     t.check_equal(got, cli_out, '%s: mb-dump vs memblock-cli dump --at %d' % (label, n))
     # mb-at runs the same CLI on the live log.
     t.check_equal(t.ex('mb-at %d' % n), cli_out, '%s: mb-at %d' % (label, n))
+
+
+def kernel_dump(console):
+    """The last MEMBLOCK configuration block the kernel printed, without stamps."""
+    with open(console, errors='replace') as f:
+        lines = [re.sub(r'^\[\s*\d+\.\d+\] ', '', ln.rstrip('\r\n')) for ln in f]
+    starts = [i for i, ln in enumerate(lines) if ln == 'MEMBLOCK configuration:']
+    t.check(starts, 'no MEMBLOCK configuration block on COM1')
+    block = [lines[starts[-1]], lines[starts[-1] + 1]]
+    for ln in lines[starts[-1] + 2:]:
+        if not re.match(r' (memory|reserved)(\.cnt  = |\[0x)', ln):
+            break
+        block.append(ln)
+    return '\n'.join(block) + '\n'
 
 
 def boot_to_done():
@@ -51,9 +66,13 @@ def scenario():
                 'not the first reserve')
         compare_here('first-reserve')
     elif what == 'done':
-        boot_to_done()
+        q = boot_to_done()
         t.check(t.header().boot_state == C.BOOT_STATE['DONE'], 'boot state is not DONE')
         compare_here('done')
+        # The kernel printed its own __memblock_dump_all() on COM1 just before
+        # DONE: the same text, byte for byte, once the printk stamps are gone.
+        t.check_equal(t.ex('mb-dump'), kernel_dump(q.console),
+                      'done: mb-dump vs the kernel\'s own memblock_dump_all on COM1')
     elif what == 'mid-boot':
         q = boot_to_done()
         total = t.header().written
