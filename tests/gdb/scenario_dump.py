@@ -8,8 +8,6 @@ import sys
 sys.path.insert(0, os.environ['MBT_HELPERS'])
 import mbtest as t  # noqa: E402
 
-import gdb  # noqa: E402
-
 
 def compare_here(label):
     """At a stop where the last record is complete: mb-dump vs gdb vs the CLI."""

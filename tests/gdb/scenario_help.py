@@ -6,8 +6,6 @@ import sys
 sys.path.insert(0, os.environ['MBT_HELPERS'])
 import mbtest as t  # noqa: E402
 
-import gdb  # noqa: E402
-
 
 def scenario():
     t.load_scripts()

@@ -7,8 +7,6 @@ import sys
 sys.path.insert(0, os.environ['MBT_HELPERS'])
 import mbtest as t  # noqa: E402
 
-import gdb  # noqa: E402
-
 EXPECTED = '''MEMBLOCK configuration:
  memory size = 0x000000000807e000 reserved size = 0x0000000002030000
  memory.cnt  = 0x3

@@ -8,8 +8,6 @@ import sys
 sys.path.insert(0, os.environ['MBT_HELPERS'])
 import mbtest as t  # noqa: E402
 
-import gdb  # noqa: E402
-
 
 def scenario():
     t.load_scripts()
@@ -67,10 +65,13 @@ def scenario():
             % (len(cap['events']), len(other['events'])))
     for a, b in zip(cap['events'], other['events']):
         t.check(a == b, 'event %d differs:\n gdb   %r\n agent %r' % (a['seq'], a, b))
-    fa = cap['states'][C.CAPTURE['STATE_FINAL']][0]
-    fb = other['states'][C.CAPTURE['STATE_FINAL']][0]
-    for k in ('valid', 'bottom_up', 'current_limit', 'memory', 'reserved'):
-        t.check(fa[k] == fb[k], 'final state %s: gdb %r, agent %r' % (k, fa[k], fb[k]))
+    t.check(cap['syms'] == other['syms'], 'symbol tables differ:\n gdb   %r\n agent %r'
+            % (cap['syms'], other['syms']))
+    for role in ('STATE_INITIAL', 'STATE_FINAL'):
+        fa = cap['states'][C.CAPTURE[role]][0]
+        fb = other['states'][C.CAPTURE[role]][0]
+        for k in ('valid', 'bottom_up', 'at', 'current_limit', 'memory', 'reserved'):
+            t.check(fa[k] == fb[k], '%s %s: gdb %r, agent %r' % (role, k, fa[k], fb[k]))
     rc, out_a, err = t.cli('dump', theirs)
     rc2, out_b, err2 = t.cli('dump', mine)
     t.check(rc == 0 and rc2 == 0, 'memblock-cli dump: %s %s' % (err, err2))
