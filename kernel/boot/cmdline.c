@@ -3,6 +3,69 @@
 #include "kern/boot.h"
 #include "kern/lib.h"
 
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/**
+ * parse_size() - parse "123", "0x1f", "256M", "4G", "64k"
+ * @s: input
+ * @end: set to the first unparsed character (may be NULL)
+ * @out: the value
+ *
+ * Return: true if at least one digit was read and nothing overflowed.
+ */
+bool parse_size(const char *s, const char **end, uint64_t *out)
+{
+	unsigned int base = 10, shift = 0;
+	uint64_t v = 0;
+	bool any = false;
+	int d;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	while ((d = digit_value(*s)) < (int)base) {
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+		any = true;
+		s++;
+	}
+	switch (*s) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	case 't': case 'T':
+		shift = 40;
+		break;
+	}
+	if (shift) {
+		if (v > (UINT64_MAX >> shift))
+			return false;
+		v <<= shift;
+		s++;
+	}
+	if (end)
+		*end = s;
+	*out = v;
+	return any;
+}
+
 /* Parameters Linux users pass that this kernel accepts and ignores. */
 static const char *const ignored_params[] = {
 	"console", "earlyprintk", "nokaslr", "loglevel", "panic", "quiet", "debug",

@@ -24,6 +24,14 @@ mb_host_target(test_kernel_serproto)
 add_test(NAME kernel_serproto_frames COMMAND test_kernel_serproto)
 set_tests_properties(kernel_serproto_frames PROPERTIES LABELS unit)
 
+# The kernel's printf engine (against the C library's) and command-line parser.
+add_executable(test_kernel_klib ${_kdir}/kernel/klib_test.c
+	${CMAKE_SOURCE_DIR}/kernel/lib/vsnprintf.c ${CMAKE_SOURCE_DIR}/kernel/boot/cmdline.c)
+target_include_directories(test_kernel_klib PRIVATE ${CMAKE_SOURCE_DIR}/kernel/include)
+mb_host_target(test_kernel_klib)
+add_test(NAME kernel_klib_printf_cmdline COMMAND test_kernel_klib)
+set_tests_properties(kernel_klib_printf_cmdline PROPERTIES LABELS unit)
+
 # The built ELFs: PVH note, build-id, BTF, DWARF, exported symbols, kallsyms.
 add_test(NAME kernel_elf_contents
 	COMMAND ${Python3_EXECUTABLE} ${_kdir}/kernel/check_elf.py
