@@ -13,7 +13,7 @@ static const char *default_kernel(char *buf, size_t len)
 {
 	static const char *const rel[] = { "/../kernel/kernel.elf",
 					   "/../share/memblock-cli/kernel.elf" };
-	char exe[PATH_MAX];
+	char exe[PATH_MAX / 2];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	size_t i;
 
@@ -25,8 +25,8 @@ static const char *default_kernel(char *buf, size_t len)
 		if (slash)
 			*slash = 0;
 		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, len, "%s%s", exe, rel[i]);
-			if (!access(buf, R_OK))
+			if ((size_t)snprintf(buf, len, "%s%s", exe, rel[i]) < len &&
+			    !access(buf, R_OK))
 				return buf;
 		}
 	}

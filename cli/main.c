@@ -79,10 +79,16 @@ const struct cli_cmd cli_commands[] = {
 	{ "map", cmd_map, CMD_INPUT,
 	  "draw the physical address space (terminal, SVG, HTML)",
 	  "Usage: memblock-cli map [options] INPUT\n"
-	  "Draw the physical address space with reserved ranges by caller.\n"
+	  "Draw the physical address space with reserved ranges coloured by caller:\n"
+	  "on the terminal, as SVG, or as a self-contained HTML page with a timeline.\n"
 	  "\n"
-	  "      --format F        term (default), svg or html\n"
+	  "  -f, --format F        text (default), svg or html\n"
 	  "  -o, --output FILE     write to FILE instead of stdout\n"
+	  "      --at N            the state after the first N events (replayed)\n"
+	  "      --width N         columns of the terminal map (default: terminal width)\n"
+	  "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
+	  "      --title TEXT      title of the SVG/HTML page\n"
+	  "      --scale S         linear or log address axis\n"
 	  "  -j, --json            JSON on stdout\n"
 	  "  -h, --help            show this help\n" },
 	{ "diff", cmd_diff, CMD_INPUT,
