@@ -42,3 +42,17 @@ if(Python3_Interpreter_FOUND)
 		COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/gen-api-docs --check)
 	set_tests_properties(core_api_docs_complete PROPERTIES LABELS unit)
 endif()
+
+# Real Linux boots (memblock=debug logs + final state, copied from shared/fixtures):
+# replaying the logged calls must place every allocation where Linux did, print
+# Linux's debug lines, and end in Linux's final arrays.
+add_executable(core_linux_fixture ${MB_CORE_TEST_DIR}/core_linux_fixture.c)
+target_link_libraries(core_linux_fixture PRIVATE mbcore)
+mb_host_target(core_linux_fixture)
+foreach(v 6.12 6.1)
+	string(REPLACE "." "_" vt ${v})
+	add_test(NAME core_linux_fixture_replay_${vt}
+		COMMAND core_linux_fixture ${MB_CORE_TEST_DIR}/data/${v}-cloud-m512.log
+			${MB_CORE_TEST_DIR}/data/${v}-cloud-m512.final.txt)
+	set_tests_properties(core_linux_fixture_replay_${vt} PROPERTIES LABELS unit)
+endforeach()
