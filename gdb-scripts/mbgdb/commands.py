@@ -165,7 +165,7 @@ def _capture_bytes():
     """Capture of the live log and arrays (as mb-save writes it)."""
     log = target.read_log()
     final = target.read_state()
-    meta = [('writer', 'gdb-scripts mb-save'), ('gdb_version', gdb.VERSION)]
+    meta = [('generator', 'gdb-scripts mb-save'), ('gdb_version', gdb.VERSION)]
     prog = gdb.current_progspace().filename if gdb.current_progspace() else None
     if prog:
         meta.append(('kernel', prog))
