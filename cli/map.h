@@ -12,6 +12,9 @@
 /* Owner 0 is always the initial state's owner: nobody logged the call. */
 #define MAP_OWNER_PRELOG	0
 #define MAP_PRELOG_NAME		"unknown (pre-log)"
+/* Owner of the arrays memblock allocates for itself when it doubles one. */
+#define MAP_ARRAY_OWNER		"memblock_double_array"
+#define MAP_MAX_ARRAYS		16
 
 /**
  * struct map_seg - a half-open physical range [@base, @end) with an owner
@@ -46,6 +49,8 @@ struct map_segs {
  * @last_alloc_owner: owner of the previous event if it was a successful
  *   allocation, else UINT32_MAX (to credit memblock's inner reserve to the
  *   allocation's caller)
+ * @dbl_base: physical addresses of the arrays memblock allocated by doubling
+ *   (freed again when doubled once more); @ndbl entries
  */
 struct map_model {
 	const struct mb_capture *cap;
@@ -59,6 +64,8 @@ struct map_model {
 	uint32_t *hash;
 	size_t hash_cap;
 	uint32_t last_alloc_owner;
+	uint64_t dbl_base[MAP_MAX_ARRAYS];
+	size_t ndbl;
 };
 
 /**

@@ -37,6 +37,10 @@ static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
 	case MB_OP_ADD_NODE:
 	case MB_OP_RESERVE:
 		break;
+	case MB_OP_DOUBLE_ARRAY:
+		if ((ev->rflags & MB_REC_FAILED) || !b)
+			return 0;
+		break;
 	default:
 		if (!map_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
 			return 0;

@@ -247,6 +247,7 @@ int map_model_reset(struct map_model *m)
 	m->memory.n = 0;
 	m->reserved.n = 0;
 	m->at = 0;
+	m->ndbl = 0;
 	m->last_alloc_owner = NO_OWNER;
 	if (m->cap->initial.valid) {
 		if (load_array(&m->memory, &m->cap->initial.memory, 0) ||
@@ -353,6 +354,36 @@ static int trim_memory(struct map_model *m, uint64_t align)
 	return 0;
 }
 
+/*
+ * memblock doubled an array (a nested record, not repeated by any other
+ * record): the new array is reserved by memblock itself, the old one is
+ * freed unless it was the static initial array (which lives in the kernel
+ * image: only arrays an earlier doubling allocated are freed).
+ */
+static int double_array(struct map_model *m, const struct mb_event *ev)
+{
+	uint32_t owner;
+	size_t i;
+
+	if ((ev->rflags & MB_REC_FAILED) || !ev->base || !ev->size)
+		return 0;
+	for (i = 0; i < m->ndbl; i++) {
+		if (m->dbl_base[i] == ev->min_addr && ev->min_addr) {
+			if (map_segs_erase(&m->reserved, ev->min_addr,
+					   range_end(ev->min_addr, ev->align)))
+				return -1;
+			m->dbl_base[i] = m->dbl_base[--m->ndbl];
+			break;
+		}
+	}
+	if (m->ndbl < MAP_MAX_ARRAYS)
+		m->dbl_base[m->ndbl++] = ev->base;
+	owner = owner_intern(m, MAP_ARRAY_OWNER);
+	if (owner == NO_OWNER)
+		return -1;
+	return map_segs_paint(&m->reserved, ev->base, range_end(ev->base, ev->size), owner);
+}
+
 /**
  * map_model_step() - apply the next event
  * @m: model
@@ -378,10 +409,17 @@ int map_model_step(struct map_model *m)
 	case MB_OP_REMOVE:
 		ret = map_segs_erase(&m->memory, ev->base, end);
 		break;
-	case MB_OP_PHYS_FREE:
 	case MB_OP_FREE:
+		/* memblock_free(NULL, size) does nothing */
+		if (!ev->base)
+			break;
+		/* fall through */
+	case MB_OP_PHYS_FREE:
 		if (!(ev->rflags & MB_REC_FAILED))
 			ret = map_segs_erase(&m->reserved, ev->base, end);
+		break;
+	case MB_OP_DOUBLE_ARRAY:
+		ret = double_array(m, ev);
 		break;
 	case MB_OP_CAP_MEMORY_RANGE:
 		if (ev->size) {

@@ -119,14 +119,20 @@ static size_t merge_getopt(struct shell_opt *out, size_t n, size_t max,
 		struct shell_opt o = { 0 };
 		const char *p;
 
+		p = lo->val > 0 && lo->val < 128 ? strchr(so, lo->val) : NULL;
 		for (i = 0; i < n; i++)
 			if (!strcmp(out[i].long_name, lo->name))
 				break;
-		if (i < n || strlen(lo->name) >= sizeof(o.long_name))
+		if (i < n) {	/* listed: the getopt table knows the short form */
+			if (!out[i].short_name && p && *p != ':')
+				out[i].short_name = (char)lo->val;
+			out[i].has_arg |= lo->has_arg != no_argument;
+			continue;
+		}
+		if (strlen(lo->name) >= sizeof(o.long_name))
 			continue;
 		strcpy(o.long_name, lo->name);
 		o.has_arg = lo->has_arg != no_argument;
-		p = lo->val > 0 && lo->val < 128 ? strchr(so, lo->val) : NULL;
 		if (p && *p != ':')
 			o.short_name = (char)lo->val;
 		out[n++] = o;

@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uapi/mb_evlog.h>
+#include <mb_evlog.h>
+#include <memblock.h>
 #include <mbagent/capture.h>
 
 static struct mb_capture *cap;
@@ -132,6 +133,120 @@ static void gen_edge(void)
 		die("add event", &err);
 }
 
+/*
+ * A capture made by the real memblock (the host build of kernel/mm/memblock.c)
+ * with its event log: enough reservations to double the reserved array
+ * twice (the second doubling frees the first doubled array), allocations,
+ * a free. Callers are named after the step that made the call; the final
+ * arrays are memblock's own.
+ */
+static struct {
+	uint64_t caller;
+	const char *name;
+} dbl_names[16];
+static size_t ndbl_names;
+static uint64_t dbl_seen;
+
+/* Name the callers of the records appended since the last step. */
+static void dbl_step(const char *name)
+{
+	struct mb_evlog_header *h = mb_evlog_header();
+	const struct mb_evlog_record *r = (const void *)((const char *)h + h->header_size);
+	size_t i;
+
+	for (; dbl_seen < h->written; dbl_seen++) {
+		for (i = 0; i < ndbl_names; i++)
+			if (dbl_names[i].caller == r[dbl_seen].caller)
+				break;
+		if (i == ndbl_names && ndbl_names < 16) {
+			dbl_names[ndbl_names].caller = r[dbl_seen].caller;
+			dbl_names[ndbl_names++].name = name;
+		}
+	}
+}
+
+static void copy_type(struct mb_array *a, const struct memblock_type *t)
+{
+	unsigned long i;
+
+	a->cnt = t->cnt;
+	a->max = t->max;
+	a->total_size = t->total_size;
+	a->regions = calloc(t->cnt ? t->cnt : 1, sizeof(*a->regions));
+	if (!a->regions)
+		die("array", NULL);
+	for (i = 0; i < t->cnt; i++) {
+		a->regions[i].base = t->regions[i].base;
+		a->regions[i].size = t->regions[i].size;
+		a->regions[i].flags = t->regions[i].flags;
+		a->regions[i].nid = t->regions[i].nid;
+	}
+}
+
+static void gen_doubling(void)
+{
+	size_t bytes = MB_EVLOG_HEADER_SIZE + 4096 * MB_EVLOG_RECORD_SIZE, i, k;
+	void *buf = calloc(1, bytes);
+	struct mb_evlog_header *h;
+	const struct mb_evlog_record *r;
+	struct mb_error err = { 0 };
+
+	if (!buf)
+		die("log", NULL);
+	memblock_reset_state();
+	mb_evlog_init(buf, bytes);
+	memblock_add(0x100000, 0x3ff00000);
+	dbl_step("e820__memblock_setup");
+	memblock_allow_resize();
+	dbl_step("setup_arch");
+	for (i = 0; i < 300; i++)
+		memblock_reserve(0x1000000 + i * 0x10000, 0x1000);
+	dbl_step("reserve_many");
+	for (i = 0; i < 3; i++)
+		memblock_phys_alloc_range(0x200000, 0x1000, 0, 0x40000000);
+	dbl_step("alloc_tables");
+	memblock_phys_free(0x1000000, 0x1000);
+	dbl_step("free_one");
+
+	h = mb_evlog_header();
+	r = (const void *)((const char *)h + h->header_size);
+	cap->source = MB_SRC_GDB;
+	cap->boot_state = MB_BOOT_STATE_DONE;
+	cap->log_written = h->written;
+	for (i = 0; i < h->written; i++) {
+		struct mb_event e = { 0 };
+
+		e.seq = r[i].seq;
+		e.op = r[i].op;
+		e.rflags = r[i].rflags;
+		e.nid = r[i].nid;
+		e.base = r[i].base;
+		e.size = r[i].size;
+		e.align = r[i].align;
+		e.min_addr = r[i].min_addr;
+		e.max_addr = r[i].max_addr;
+		e.result = r[i].result;
+		e.caller = r[i].caller;
+		e.mflags = r[i].mflags;
+		e.memory_cnt = r[i].memory_cnt;
+		e.reserved_cnt = r[i].reserved_cnt;
+		e.depth = r[i].depth;
+		e.caller_sym = MB_NO_SYM;
+		for (k = 0; k < ndbl_names; k++)
+			if (dbl_names[k].caller == r[i].caller)
+				e.caller_sym = mb_capture_intern_sym(cap, dbl_names[k].name);
+		if (mb_capture_add_event(cap, &e, &err))
+			die("add event", &err);
+	}
+	cap->final.valid = true;
+	cap->final.bottom_up = memblock.bottom_up;
+	cap->final.current_limit = memblock.current_limit;
+	copy_type(&cap->final.memory, &memblock.memory);
+	copy_type(&cap->final.reserved, &memblock.reserved);
+	memblock_reset_state();
+	free(buf);
+}
+
 /* xorshift64*: deterministic, no libc rand state */
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
 
@@ -201,22 +316,25 @@ int main(int argc, char **argv)
 	struct mb_error err = { 0 };
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: map_gencap small|small-dropped|edge|EVENTS OUT\n");
+		fprintf(stderr, "usage: map_gencap small|small-dropped|doubling|edge|EVENTS OUT\n");
 		return 2;
 	}
 	cap = mb_capture_new();
 	if (!cap)
 		die("capture", NULL);
-	if (!strcmp(argv[1], "small"))
+	if (!strcmp(argv[1], "small")) {
 		gen_small();
-	else if (!strcmp(argv[1], "small-dropped")) {
+	} else if (!strcmp(argv[1], "small-dropped")) {
 		gen_small();
 		cap->log_written = cap->nevents;
 		cap->log_dropped = 3;	/* the log was full */
-	} else if (!strcmp(argv[1], "edge"))
+	} else if (!strcmp(argv[1], "doubling")) {
+		gen_doubling();
+	} else if (!strcmp(argv[1], "edge")) {
 		gen_edge();
-	else
+	} else {
 		gen_big(strtoull(argv[1], NULL, 0));
+	}
 	if (mb_capture_write(cap, argv[2], &err))
 		die(argv[2], &err);
 	mb_capture_free(cap);

@@ -402,6 +402,28 @@ def t_dropped_log_is_reported():
     os.unlink(cap)
 
 
+def t_doubled_arrays_credited_to_memblock():
+    """A capture written by the real (host) memblock: 300 reservations double
+    the reserved array twice; the arrays memblock allocated for itself are
+    credited to memblock_double_array, the first one is freed again, and no
+    byte is left unexplained."""
+    os.makedirs(ARGS.work, exist_ok=True)
+    cap = os.path.join(ARGS.work, "doubling-%d.cap" % os.getpid())
+    subprocess.run([ARGS.gencap, "doubling", cap], check=True)
+    doc = json.loads(run(["map", "-j", cap]).stdout)
+    callers = {c["name"]: int(c["bytes"], 16) for c in doc["callers"]}
+    want = {"alloc_tables": 3 * 0x200000, "reserve_many": 299 * 0x1000,
+            "memblock_double_array": 0x3000}
+    if callers != want or len(doc["reserved"]) != 300 or not doc["exact"]:
+        fail("final: %d regions, callers %r" % (len(doc["reserved"]), callers))
+    # after the first doubling only: a 256-entry array (8 KiB) at the top
+    doc = json.loads(run(["map", "-j", "--at", "200", cap]).stdout)
+    callers = {c["name"]: int(c["bytes"], 16) for c in doc["callers"]}
+    if callers.get("memblock_double_array") != 0x2000 or "unknown (pre-log)" in callers:
+        fail("--at 200: callers %r" % callers)
+    os.unlink(cap)
+
+
 def final_txt(path):
     """Regions of a memblock_dump_all() block: {"memory": [(b, e)], "reserved": [...]}."""
     out = {"memory": [], "reserved": []}
