@@ -226,20 +226,25 @@ static void mb_record_ret(struct mb_evlog_record *r, int ret)
 /* Searching sorted, non-overlapping arrays                            */
 /* ------------------------------------------------------------------ */
 
-/* First index whose region ends above @addr (cnt if none). */
+/*
+ * First index whose region ends above @addr (cnt if none).  Branch-free
+ * halving (the compiler emits a conditional move): the search is on every
+ * add, reserve and free, and mispredicted branches cost more than the loads.
+ */
 static unsigned long first_end_above(const struct memblock_type *type, phys_addr_t addr)
 {
-	unsigned long lo = 0, hi = type->cnt;
+	const struct memblock_region *r = type->regions;
+	unsigned long base = 0, n = type->cnt;
 
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		unsigned long half = n / 2;
 
-		if (rgn_end(&type->regions[mid]) > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
+		base = rgn_end(&r[base + half - 1]) <= addr ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (rgn_end(&r[base]) <= addr);
 }
 
 /* Number of regions whose base is <= @addr. */
