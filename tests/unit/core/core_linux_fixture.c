@@ -30,7 +30,7 @@ static char last_line[512], prev_line[512];
 
 static void fail(const char *what, const char *line)
 {
-	fprintf(stderr, "core_linux_fixture: %s\n  at: %s", what, line ? line : "(end)\n");
+	fprintf(stderr, "core_linux_fixture: %s\n  at: %s\n", what, line ? line : "(end)");
 	failures++;
 }
 
@@ -154,51 +154,34 @@ static void check_dbg(const char *linux_text)
 	check_dbg_with(last_line, linux_text);
 }
 
-int main(int argc, char **argv)
+/* Index of the line after a dump block starting at @start, having loaded it. */
+static int load_block_at(int start)
 {
-	int i, last_block = -1, alloc_pending = 0;
-	unsigned long long a, b;
-	phys_addr_t got_alloc = 0;
-	char *final_text;
-	size_t final_len = 0;
+	char *blk[1024];
+	int n = 0, i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s LOG FINAL\n", argv[0]);
-		return 2;
-	}
-	read_lines(argv[1]);
-	for (i = 0; i < nlines; i++) {
+	for (i = start + 1; i < nlines && n < 1024; i++) {
 		char *t = body(lines[i]);
 
-		if (t && !strcmp(t, "MEMBLOCK configuration:"))
-			last_block = i;
+		if (!t || t[0] != ' ')
+			break;
+		blk[n++] = t;
 	}
-	if (last_block < 0) {
-		fprintf(stderr, "no MEMBLOCK configuration block in %s\n", argv[1]);
-		return 2;
-	}
+	load_block(blk, n);
+	return i;
+}
 
-	/* the block lines carry their timestamps: strip them for parsing */
-	{
-		char *blk[1024];
-		int n = 0;
+/*
+ * Replay the memblock_* lines in [from_line, to_line) through the public
+ * functions, checking allocation addresses and debug lines.
+ */
+static void replay_lines(int from_line, int to_line)
+{
+	unsigned long long a, b;
+	phys_addr_t got_alloc = 0;
+	int i, alloc_pending = 0;
 
-		for (i = last_block + 1; i < nlines && n < 1024; i++) {
-			char *t = body(lines[i]);
-
-			if (!t || t[0] != ' ')
-				break;
-			blk[n++] = t;
-		}
-		load_block(blk, n);
-		last_block = i;
-	}
-	/* x86: memblock_set_current_limit(get_max_mapped()) = end of RAM by now */
-	memblock.current_limit = memblock_end_of_DRAM();
-	memblock_set_print_hook(capture, NULL);
-	memblock_debug = 1;
-
-	for (i = last_block; i < nlines; i++) {
+	for (i = from_line; i < to_line; i++) {
 		char *t = body(lines[i]);
 		unsigned long long size, align, from, max;
 		int nid;
@@ -260,6 +243,97 @@ int main(int argc, char **argv)
 
 	if (alloc_pending)
 		fail("allocation without a reservation line in the log", NULL);
+}
+
+/* Byte coverage of a type as merged [base, end) runs, nids ignored. */
+static int coverage(struct memblock_type *t, phys_addr_t *out, int max)
+{
+	unsigned long i;
+	int n = 0;
+
+	for (i = 0; i < t->cnt; i++) {
+		phys_addr_t b = t->regions[i].base, e = b + t->regions[i].size;
+
+		if (n && out[2 * n - 1] == b) {
+			out[2 * n - 1] = e;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		out[2 * n] = b;
+		out[2 * n + 1] = e;
+		n++;
+	}
+	return n;
+}
+
+static phys_addr_t cov_a[2][2048], cov_b[2][2048];
+
+/*
+ * First segment: from the first dump block to the second.  Linux sets NUMA
+ * node ids in between without logging it, so only byte coverage, flags and
+ * the totals are compared there.
+ */
+static void first_segment(int first, int second)
+{
+	struct memblock_type *types[2] = { &memblock.memory, &memblock.reserved };
+	int na[2], nb[2], k;
+	phys_addr_t tot[2];
+
+	int start = load_block_at(first);
+
+	/* x86: memblock_set_current_limit(ISA_END_ADDRESS) until the direct map exists */
+	memblock.current_limit = 0x100000;
+	replay_lines(start, second);
+	for (k = 0; k < 2; k++) {
+		na[k] = coverage(types[k], cov_a[k], 1024);
+		tot[k] = types[k]->total_size;
+	}
+	load_block_at(second);
+	for (k = 0; k < 2; k++) {
+		nb[k] = coverage(types[k], cov_b[k], 1024);
+		if (na[k] != nb[k] || memcmp(cov_a[k], cov_b[k], 2 * sizeof(phys_addr_t) * na[k]))
+			fail(k ? "reserved coverage differs from Linux's second block" :
+			     "memory coverage differs from Linux's second block", NULL);
+		if (tot[k] != types[k]->total_size)
+			fail("total size differs from Linux's second block", NULL);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int i, first_block = -1, last_block = -1;
+	char *final_text;
+	size_t final_len = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s LOG FINAL\n", argv[0]);
+		return 2;
+	}
+	read_lines(argv[1]);
+	for (i = 0; i < nlines; i++) {
+		char *t = body(lines[i]);
+
+		if (t && !strcmp(t, "MEMBLOCK configuration:")) {
+			if (first_block < 0)
+				first_block = i;
+			last_block = i;
+		}
+	}
+	if (last_block < 0) {
+		fprintf(stderr, "no MEMBLOCK configuration block in %s\n", argv[1]);
+		return 2;
+	}
+	memblock_set_print_hook(capture, NULL);
+	memblock_debug = 1;
+
+	if (first_block != last_block)
+		first_segment(first_block, last_block);
+
+	last_block = load_block_at(last_block);
+	/* x86: memblock_set_current_limit(get_max_mapped()) = end of RAM by now */
+	memblock.current_limit = memblock_end_of_DRAM();
+	replay_lines(last_block, nlines);
 
 	/* compare with Linux's final state, as text in the dump format */
 	nlines = 0;
