@@ -114,8 +114,6 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 			json_hex(j, runs[i].base);
 			json_key(j, "size");
 			json_hex(j, runs[i].end - runs[i].base);
-			json_key(j, "rows");
-			json_uint(j, map_rows_for(runs[i].end - runs[i].base));
 			json_obj_end(j);
 		}
 	}
