@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""printers.py - gdb pretty printers for struct memblock, memblock_type, memblock_region."""
+"""printers.py - gdb pretty printers for struct memblock, memblock_type,
+memblock_region and mb_evlog_record."""
 
 import gdb
 import gdb.printing
@@ -81,11 +82,32 @@ class MemblockPrinter:
                 yield f.name, self.val[f.name]
 
 
+class RecordPrinter:
+    """struct mb_evlog_record: the mb-log line of the record."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        from . import constants as C
+        from . import records
+        v = self.val
+        fields = {}
+        for f in v.type.strip_typedefs().fields():
+            try:
+                fields[f.name] = int(v[f.name])
+            except (gdb.error, TypeError, ValueError):
+                fields[f.name] = 0
+        r = C.Record(**{k: fields.get(k, 0) for k in C.Record._fields})
+        return records.line(r.seq, r)
+
+
 def build():
     pp = gdb.printing.RegexpCollectionPrettyPrinter('memblock')
     pp.add_printer('memblock', '^memblock$', MemblockPrinter)
     pp.add_printer('memblock_type', '^memblock_type$', TypePrinter)
     pp.add_printer('memblock_region', '^memblock_region$', RegionPrinter)
+    pp.add_printer('mb_evlog_record', '^mb_evlog_record$', RecordPrinter)
     return pp
 
 

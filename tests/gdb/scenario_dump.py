@@ -71,6 +71,11 @@ def scenario():
         # DONE: the same text, byte for byte, once the printk stamps are gone.
         t.check_equal(t.ex('mb-dump'), kernel_dump(q.console),
                       'done: mb-dump vs the kernel\'s own memblock_dump_all on COM1')
+        # The record pretty printer prints the mb-log line.
+        log_lines = t.ex('mb-log').splitlines()
+        last = t.header().written - 1
+        got = t.ex('print ((struct mb_evlog_area *)&mb_evlog_area)->records[%d]' % last)
+        t.check_equal(got.split(' = ', 1)[1], log_lines[-1] + '\n', 'record printer')
     elif what == 'mid-boot':
         q = boot_to_done()
         total = t.header().written

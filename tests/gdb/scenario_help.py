@@ -27,6 +27,23 @@ def scenario():
     # Every operation of the uapi list is accepted by name.
     for op in C.OPS:
         t.check(C.lookup_op(op.short) is op and C.lookup_op(op.func) is op, op.func)
+    # docs/gdb.md documents every command, option and error message.
+    from mbgdb import commands, target
+    docs = os.path.join(os.environ['MBT_HELPERS'], '..', '..', 'docs', 'gdb.md')
+    with open(docs) as f:
+        doc = f.read()
+    for cmd in ('mb-dump', 'mb-log', 'mb-at', 'mb-break', 'mb-map', 'mb-save', 'mb-cli',
+                'mb-max-numnodes'):
+        t.check(('`%s' % cmd) in doc or ('`set %s' % cmd) in doc,
+                'docs/gdb.md does not document %s' % cmd)
+    for opts in commands.OPTION_NAMES.values():
+        for o in opts:
+            t.check(o in doc, 'docs/gdb.md does not document option %s' % o)
+    msgs = [getattr(target, n) for n in dir(target) if n.startswith('ERR_')]
+    msgs.append(commands.ERR_NO_CLI)
+    for m in msgs:
+        head = m.split('%')[0].rstrip(' ("')
+        t.check(head in doc, 'docs/gdb.md lacks the message %r' % head)
     # Pretty printers, on the static image (the ELF's .data: memblock before boot).
     if t.KERNEL:
         t.ex('file ' + t.KERNEL)
