@@ -19,6 +19,7 @@ OPTION_NAMES = {
     'mb-log': ['--op', '--last', '--caller', '--top'],
     'mb-break': ['--silent', '--nested', '--function', '--list', '--clear', 'if'],
     'mb-map': ['--width'],
+    'mb-at': ['--format', '--json', '--initial'],
 }
 
 
@@ -280,9 +281,10 @@ def find_cli():
 
 
 class MbAt(gdb.Command):
-    """mb-at N
+    """mb-at N [memblock-cli dump options]
 Print the memblock arrays as they were after the first N events of the log
-(memblock_dump_all format). The live log is written to a temporary capture
+(memblock_dump_all format; other formats with e.g. "-f table", "-f debugfs"
+or "-j", passed on to memblock-cli dump). The live log is written to a temporary capture
 (as mb-save does) and replayed by "memblock-cli dump --at N": the same
 memblock.c the kernel runs, so no second implementation can drift.
 Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
@@ -292,9 +294,10 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
 
     def invoke(self, arg, from_tty):
         argv = gdb.string_to_argv(arg)
-        if len(argv) != 1:
+        if not argv or argv[0].startswith('-'):
             _usage(self)
         n = _int_arg('mb-at', argv[0])
+        extra = argv[1:]
         target.require_stopped()
         cli = find_cli()
         data, log = _capture_bytes()
@@ -306,8 +309,8 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
             with os.fdopen(fd, 'wb') as f:
                 f.write(data)
             try:
-                p = subprocess.run([cli, 'dump', '--at', str(n), path], capture_output=True,
-                                   text=True, timeout=60)
+                p = subprocess.run([cli, 'dump', '--at', str(n)] + extra + [path],
+                                   capture_output=True, text=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as e:
                 raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
         finally:
@@ -316,6 +319,11 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
             msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
             raise gdb.GdbError('mb: memblock-cli dump --at %d: %s' % (n, msg))
         gdb.write(p.stdout)
+
+    def complete(self, text, word):
+        if text.split(' ')[-2:-1] in (['-f'], ['--format']):
+            return _complete(text, word, ['linux', 'debugfs', 'table'])
+        return _complete(text, word, OPTION_NAMES['mb-at'])
 
 
 class MbMap(gdb.Command):

@@ -20,8 +20,11 @@ def compare_here(label):
     rc, cli_out, err = t.cli('dump', '--at', str(n), cap)
     t.check(rc == 0, 'memblock-cli dump --at %d failed: %s' % (n, err))
     t.check_equal(got, cli_out, '%s: mb-dump vs memblock-cli dump --at %d' % (label, n))
-    # mb-at runs the same CLI on the live log.
+    # mb-at runs the same CLI on the live log, options passed on.
     t.check_equal(t.ex('mb-at %d' % n), cli_out, '%s: mb-at %d' % (label, n))
+    rc, table, err = t.cli('dump', '--at', str(n), '-f', 'table', cap)
+    t.check(rc == 0, 'memblock-cli dump -f table: %s' % err)
+    t.check_equal(t.ex('mb-at %d -f table' % n), table, '%s: mb-at %d -f table' % (label, n))
 
 
 def kernel_dump(console):
