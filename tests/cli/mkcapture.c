@@ -10,7 +10,7 @@
 #include "mb_evlog.h"
 
 /*
- * mb-mkcapture -n EVENTS [-v VARIANT] [--dropped N] -o FILE
+ * mb-mkcapture -n EVENTS [-v VARIANT] [--dropped N] [--console LOG] -o FILE
  *
  * Runs a pseudo-random but fixed boot-like sequence of memblock calls on the
  * host build (top-down allocations from many callers, frees, reservations,
@@ -18,6 +18,7 @@
  * array) and writes what the host event log recorded plus the final arrays,
  * exactly like a capture of the kernel.  The same arguments always give the
  * same file.  VARIANT 1 changes a few sizes and callers (for diff tests).
+ * --console also writes the run as memblock=debug console text.
  */
 
 static const char *const callers[] = {
@@ -60,6 +61,29 @@ static void mark(uint64_t before, uint32_t c, uint32_t off)
 	}
 }
 
+/* --console: the same run as memblock=debug console text (for import benchmarks). */
+static FILE *console;
+static uint32_t cur_caller, cur_off;
+
+static void print_hook(const char *text, void *ctx)
+{
+	fputs(text, console);
+}
+
+static int symbolize(uint64_t addr, char *buf, size_t len, void *ctx)
+{
+	uint64_t arn = (uint64_t)(uintptr_t)memblock_alloc_range_nid;
+
+	/* memblock's own call sites; everything else is the simulated caller. */
+	if (addr >= arn && addr < arn + 0x180)
+		snprintf(buf, len, "memblock_alloc_range_nid+0x%x/0x180", (unsigned int)(addr - arn));
+	else if (addr == (uint64_t)(uintptr_t)memblock_free)
+		snprintf(buf, len, "memblock_free+0x0/0x60");
+	else
+		snprintf(buf, len, "%s+0x%x/0x400", callers[cur_caller], cur_off);
+	return 0;
+}
+
 static uint64_t written(void)
 {
 	return mb_evlog_header()->written;
@@ -67,6 +91,8 @@ static uint64_t written(void)
 
 #define CALL(c, off, expr) do {			\
 		uint64_t b_ = written();		\
+		cur_caller = (c);			\
+		cur_off = (off);			\
 		expr;					\
 		mark(b_, (c), (off));			\
 	} while (0)
@@ -98,6 +124,7 @@ int main(int argc, char **argv)
 		{ "variant", required_argument, NULL, 'v' },
 		{ "dropped", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "console", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long n = 1000, dropped = 0;
@@ -114,7 +141,7 @@ int main(int argc, char **argv)
 	int variant = 0, opt;
 	char meta[128];
 
-	while ((opt = getopt_long(argc, argv, "n:v:d:o:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:v:d:o:c:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoull(optarg, NULL, 0);
@@ -127,6 +154,13 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'c':
+			console = fopen(optarg, "w");
+			if (!console) {
+				perror(optarg);
+				return 1;
+			}
 			break;
 		default:
 			fprintf(stderr, "usage: mb-mkcapture -n EVENTS [-v VARIANT] [-d DROPPED] -o FILE\n");
@@ -150,6 +184,12 @@ int main(int argc, char **argv)
 	memblock_set_free_pages_hook(no_pages, NULL);
 	mb_evlog_init(buf, bytes);
 	h = mb_evlog_header();
+	if (console) {
+		memblock_set_print_hook(print_hook, NULL);
+		memblock_set_symbolizer(symbolize, NULL);
+		memblock_debug = 1;
+		__memblock_dump_all();
+	}
 
 	/* Firmware map and early reservations. */
 	CALL(1, 0x73, memblock_add(0x1000, 0x9e000));
@@ -233,6 +273,12 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (console) {
+		__memblock_dump_all();
+		memblock_debug = 0;
+		memblock_set_print_hook(NULL, NULL);
+		fclose(console);
+	}
 	c = mb_capture_new();
 	if (!c)
 		return 1;
