@@ -41,7 +41,10 @@ def describe(r):
         text = '%d bytes align=%#x' % (r.size, r.align)
         if r.nid != -1 or 'NID' in s or 'NODE' in s:
             text += ' nid=%d' % r.nid
-        return text + ' from=%s max_addr=%s' % (fmt.pa(r.min_addr), fmt.pa(r.max_addr))
+        text += ' from=%s max_addr=%s' % (fmt.pa(r.min_addr), fmt.pa(r.max_addr))
+        if s == 'ALLOC_RANGE_NID':
+            text += ' exact_nid=%d' % r.mflags
+        return text
     if s == 'DOUBLE_ARRAY':
         return '%s is doubled to %d at %s' % (_type_name(r.mflags), r.max_addr, _range(r))
     if s in _LIMIT:
