@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fault_reset.c - reset the guest (QEMU monitor system_reset) in the middle of a pull. */
+/* fault_reset.c - reset the guest (QEMU monitor system_reset) or kill QEMU in the middle of a pull. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -49,12 +50,13 @@ static void monitor(const char *cmd)
 	usleep(300 * 1000);
 }
 
-/* A transport that resets the guest before its read number @reset_at. */
+/* A transport that resets the guest (or kills QEMU) before read number @reset_at. */
 struct resetting {
 	struct mb_transport *inner;
 	int reads;
 	int reset_at;
 	int resets;
+	pid_t kill_pid;
 };
 
 static int rs_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
@@ -62,8 +64,16 @@ static int rs_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
 {
 	struct resetting *r = t->priv;
 
-	if (r->reads++ == r->reset_at) {
+	if (r->reads++ == r->reset_at && r->kill_pid) {
+		kill(r->kill_pid, SIGKILL);
+		usleep(100 * 1000);
+		r->resets++;
+	} else if (r->reads - 1 == r->reset_at) {
+		/* Paused from the monitor too, the guest stays stopped across the reset. */
+		monitor("stop");
 		monitor("system_reset");
+		/* A later command is answered after the main loop acted on the reset. */
+		monitor("info status");
 		r->resets++;
 	}
 	return mb_transport_read(r->inner, addr, buf, len, err);
@@ -93,8 +103,8 @@ int main(int argc, char **argv)
 	uint64_t evlog, evbytes, mbaddr;
 	int i;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: fault_reset KERNEL_ELF RESET_BEFORE_READ_N\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: fault_reset KERNEL_ELF BEFORE_READ_N [kill]\n");
 		return 2;
 	}
 	CHECK(mkdtemp(dir));
@@ -127,6 +137,8 @@ int main(int argc, char **argv)
 	CHECK(t->ops->stop(t, &err) == 0);
 
 	rs.inner = t;
+	if (argc == 4 && !strcmp(argv[3], "kill"))
+		rs.kill_pid = q->pid;
 	po.t = &wrapped;
 	po.elf = elf;
 	po.layout = &l;
@@ -144,7 +156,12 @@ int main(int argc, char **argv)
 	if (!c) {
 		/* Refusing is right; the message must say something. */
 		CHECK(err.msg[0] && !strchr(err.msg, '\n'));
-		printf("reset before read %d of the pull: error: %s\n", rs.reset_at, err.msg);
+		printf("%s before read %d of the pull: error: %s\n", rs.kill_pid ? "kill" : "reset",
+		       rs.reset_at, err.msg);
+	} else if (rs.kill_pid) {
+		fprintf(stderr, "QEMU was killed during the pull, yet it returned a capture\n");
+		mb_qemu_stop(q);
+		return 1;
 	} else {
 		struct mb_replay_report rep;
 		struct mb_state out = { 0 };

@@ -92,7 +92,7 @@ def valid_capture(path):
 def sc_qemu_killed_mid_capture():
     """SIGKILL QEMU at several points of a capture (boot wait, pull)."""
     hit = 0
-    for delay in (0.2, 0.5, 0.8, 1.1):
+    for delay in (0.05, 0.1, 0.2, 0.3, 0.5):
         d = workdir("kill")
         env = wrapper_dir(d, "(sleep %s; kill -9 $$) &\nexec @QEMU@ \"$@\"\n" % delay)
         out = os.path.join(d, "out.mbcap")
