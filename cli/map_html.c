@@ -51,12 +51,51 @@ static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
 	return map_segs_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0);
 }
 
-static void emit_frame(FILE *out, const struct map_snapshot *s, bool first)
+/* One line about the event a snapshot ends with: op, range/result, caller. */
+static void describe_event(const struct mb_capture *c, size_t at, char *buf, size_t len)
+{
+	const struct mb_event *ev;
+	const char *op, *sym;
+	char off[24] = "";
+	int n;
+
+	buf[0] = 0;
+	if (!at || at > c->nevents)
+		return;
+	ev = &c->events[at - 1];
+	op = mb_op_name(ev->op);
+	sym = mb_event_sym(c, ev);
+	if (sym && ev->caller_off)
+		snprintf(off, sizeof(off), "+0x%x", ev->caller_off);
+	if (map_is_alloc_op(ev->op))
+		n = snprintf(buf, len, "%s size 0x%" PRIx64 " -> 0x%" PRIx64, op ? op : "?",
+			     ev->size, ev->result);
+	else if (ev->size)
+		n = snprintf(buf, len, "%s [0x%" PRIx64 "-0x%" PRIx64 "]", op ? op : "?",
+			     ev->base, ev->base + ev->size - 1);
+	else
+		n = snprintf(buf, len, "%s", op ? op : "?");
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (sym)
+		snprintf(buf + n, len - n, "%s by %s%s%s", ev->rflags & MB_REC_FAILED ?
+			 " (failed)" : "", sym, off, ev->depth ? " (nested)" : "");
+	else
+		snprintf(buf + n, len - n, "%s by 0x%" PRIx64, ev->rflags & MB_REC_FAILED ?
+			 " (failed)" : "", ev->caller);
+}
+
+static void emit_frame(FILE *out, const struct mb_capture *c, const struct map_snapshot *s,
+		       bool first)
 {
 	uint64_t prev = 0;
 	size_t i, p;
+	char desc[320];
 
-	fprintf(out, "%s\n{\"at\":%zu,\"x\":%d,\"m\":[", first ? "" : ",", s->at, s->exact);
+	describe_event(c, s->at, desc, sizeof(desc));
+	fprintf(out, "%s\n{\"at\":%zu,\"x\":%d,\"e\":", first ? "" : ",", s->at, s->exact);
+	js_string(out, desc);
+	fprintf(out, ",\"m\":[");
 	for (i = 0; i < s->nmemory; i++) {
 		fprintf(out, "%s%" PRIu64 ",%" PRIu64, i ? "," : "", s->memory[i].base - prev,
 			s->memory[i].end - s->memory[i].base);
@@ -99,6 +138,7 @@ static const char page_style[] =
 ".hole{color:#888;font-style:italic;margin:2px 0}\n"
 "#legend div{margin:2px 0}\n"
 ".sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-right:6px}\n"
+"#status{white-space:pre}\n"
 "#info{min-height:3em;white-space:pre;background:#fafafa;border:1px solid #ddd;"
 "padding:4px;margin:6px 0}\n"
 "</style>\n";
@@ -174,7 +214,8 @@ static const char page_script[] =
 "legend.appendChild(r);});\n"
 "  status.textContent='after event '+f.at+' of '+NEVENTS+' (snapshot '+(k+1)+'/'"
 "+FRAMES.length+'): memory '+human(mb)+' in '+d.mem.length+' regions, reserved '"
-"+human(rb)+' in '+d.rsv.length+' regions'+(f.x?'':' (regions from coverage)');\n"
+"+human(rb)+' in '+d.rsv.length+' regions'+(f.x?'':' (regions from coverage)')"
+"+(f.e?'\\nlast event: '+f.e:'');\n"
 "  slider.value=k;document.body.setAttribute('data-at',f.at);"
 "document.body.setAttribute('data-regions',d.rsv.length);"
 "document.body.setAttribute('data-memory-regions',d.mem.length);}\n"
@@ -303,7 +344,7 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		if (map_model_seek(m, at) ||
 		    (exact ? map_snapshot_exact(m, &s) : map_model_snapshot(m, &s)))
 			goto out;
-		emit_frame(out, &s, k == 0);
+		emit_frame(out, cap, &s, k == 0);
 		map_snapshot_free(&s);
 	}
 	fprintf(out, "];\nvar RUNS=[");

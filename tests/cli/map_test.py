@@ -303,6 +303,11 @@ def t_html_renders_in_chromium():
     for caller in ("sparse_init", "alloc_low_pages", "unknown (pre-log)"):
         if caller not in dom:
             fail("rendered page lacks caller %s" % caller)
+    want = ("last event: memblock_reserve [0x13ff00000-0x13fffffff] by "
+            "reserve_crashkernel&lt;&amp;&gt;+0x33")
+    if want not in dom:
+        fail("status line lacks the last event: %r" %
+             re.findall(r'<div id="status">[^<]*', dom))
     png = os.path.join(ARGS.work, "small-%d.png" % os.getpid())
     chromium(["--screenshot=" + png, "--window-size=1100,900", "--hide-scrollbars"], url)
     if not os.path.exists(png):
