@@ -7,10 +7,17 @@
 
 #include "mbagent/linux.h"
 
+/* Guest memory for mb_linux_read_state(): all zero (empty arrays). */
+static int zero_read(void *ctx, uint64_t vaddr, void *buf, size_t len)
+{
+	memset(buf, 0, len);
+	return 0;
+}
+
 /**
  * LLVMFuzzerTestOneInput() - byte 0 picks the parser: 0 bzImage, 1 .deb,
  * 2 vmlinux ELF (then a symbol and a read), 3 Linux BTF
- * layout; the rest is the file
+ * layout (then struct memblock decoded with it); the rest is the file
  * @data: fuzz input
  * @size: its length
  *
@@ -60,7 +67,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct mb_linux_layout l;
 
 		if (btf) {
-			mb_linux_btf_layout(btf, &l, &err);
+			struct mb_state st;
+
+			/* A layout it accepts must decode without reading past struct memblock. */
+			if (mb_linux_btf_layout(btf, &l, &err) == 0 &&
+			    mb_linux_read_state(&l, 0xffffffff82000000ULL, zero_read, NULL, &st,
+						&err) == 0)
+				mb_linux_state_free(&st);
 			btf__free(btf);
 		}
 		break;
