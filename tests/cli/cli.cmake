@@ -21,7 +21,8 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  replay_to_json_golden replay_verify_names_divergence replay_reports_incomplete_log
 	  diff_linux_golden diff_synthetic_golden diff_gates_exit_codes import_golden
 	  import_tolerates_noise_and_no_timestamps diff_names_changed_callers
-	  unknown_command docs_cover_every_command)
+	  unknown_command docs_cover_every_command format_survives_valid_checksum_mutations
+	  import_survives_mutations json_escapes_hostile_symbols)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()
@@ -30,6 +31,14 @@ foreach(cmd dump log replay map diff import capture)
 	add_test(NAME cli.errors_${cmd} COMMAND ${CLI_TEST} errors ${cmd})
 	set_tests_properties(cli.errors_${cmd} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()
+
+# Our kernel under QEMU: COM1 import + replay, and a live dump through the gdbstub.
+if(TARGET kernel)
+	add_test(NAME cli.qemu_own_kernel_console_and_live_dump
+		COMMAND ${CLI_TEST} qemu_own_kernel_console_and_live_dump)
+	set_tests_properties(cli.qemu_own_kernel_console_and_live_dump PROPERTIES
+		LABELS qemu TIMEOUT 300)
+endif()
 
 # Conformance on real Linux boots: import + replay reproduce the second
 # "MEMBLOCK configuration:" block exactly and the final byte coverage.

@@ -227,6 +227,78 @@ def t_format_bounds_counts():
     check_error(run(["dump", out]), "huge count", "malformed")
 
 
+def no_crash(p, what):
+    if p.returncode < 0 or p.returncode > 5:
+        die("%s: exit %d (crash?)\n%s" % (what, p.returncode, p.stderr[-2000:]))
+    if p.returncode in (1, 2):
+        check_error(p, what)
+
+
+def t_format_survives_valid_checksum_mutations():
+    """Mutate payload bytes but fix every checksum: the parser and replay must cope."""
+    import random
+    rnd = random.Random(1234)
+    secs = cap_sections(SYNTH)
+    out = work("mut.cap")
+    for it in range(150):
+        new = []
+        for t, fl, p in secs:
+            p = bytearray(p)
+            if p and rnd.random() < 0.5:
+                for _ in range(rnd.randint(1, 8)):
+                    i = rnd.randrange(len(p))
+                    p[i] = rnd.choice([0, 0xff, rnd.randrange(256), p[i] ^ (1 << rnd.randrange(8))])
+            new.append((t, fl, bytes(p)))
+        open(out, "wb").write(cap_build(1, new))
+        for args in (["replay", "--verify", "-q", out], ["log", out], ["dump", "--at", "50", out],
+                     ["diff", "--no-events", SYNTH, out]):
+            p = run(args)
+            no_crash(p, "mutation %d: %s" % (it, " ".join(args[:2])))
+
+
+def t_import_survives_mutations():
+    import random
+    rnd = random.Random(99)
+    lines = open(LOG612, errors="replace").read().splitlines()
+    src = work("mut.log")
+    for it in range(120):
+        ls = list(lines)
+        for _ in range(rnd.randint(1, 6)):
+            i = rnd.randrange(len(ls))
+            l = ls[i]
+            k = rnd.randrange(len(l) + 1)
+            choice = rnd.randrange(4)
+            if choice == 0:
+                ls[i] = l[:k]
+            elif choice == 1:
+                ls[i] = l[:k] + rnd.choice("0123456789abcdefx-[]+/ \t\"\\") + l[k + 1:]
+            elif choice == 2:
+                del ls[i]
+            else:
+                ls.insert(i, l)
+        open(src, "w").write("\n".join(ls) + "\n")
+        for args in (["replay", "--verify", "-q", src], ["log", "-j", src], ["diff", "--no-events", LOG612, src]):
+            p = run(args)
+            no_crash(p, "log mutation %d: %s" % (it, args[0]))
+            if args[1] == "-j" and p.returncode == 0:
+                json.loads(p.stdout)
+
+
+def t_json_escapes_hostile_symbols():
+    text = open(LOG612, errors="replace").read()
+    weird = 'we"ird\\na\x01me\x7f\xc3\xa9\xff'
+    text = text.replace("sparse_init+0x403/0x440", weird + "+0x403/0x440")
+    src = work("weird.log")
+    open(src, "w", errors="surrogateescape").write(text)
+    p = run(["log", "-j", "--op", "alloc_try_nid", src], check=0)
+    j = json.loads(p.stdout)
+    syms = [e["caller_symbol"] for e in j["events"]]
+    if not any(s.startswith('we"ird\\na\x01me\x7f') for s in syms):
+        die("hostile symbol not round-tripped: %r" % syms[:3])
+    run(["diff", "-j", LOG612, src], check=0)
+    json.loads(run(["diff", "-j", LOG612, src], check=0).stdout)
+
+
 def t_dump_linux_golden():
     golden_cmd("dump_linux.txt", ["dump", SYNTH])
 
@@ -438,6 +510,52 @@ def t_diff_names_changed_callers():
         die("pcpu_fc_alloc should grow from 6.1 to 6.12")
     if j["total"]["delta"] != int(j["total"]["b_reserved_size"], 16) - int(j["total"]["a_reserved_size"], 16):
         die("per-caller totals do not add up to the reserved size change")
+
+
+def t_qemu_own_kernel_console_and_live_dump():
+    """Boot our kernel with memblock=debug and a gdbstub: its COM1 text imports and
+    replays exactly, and `dump --attach` reads the same final arrays live."""
+    import socket
+    import time
+    if not os.path.exists(A.kernel):
+        die("kernel %s not built" % A.kernel)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    com1 = work("com1.txt")
+    q = subprocess.Popen(["qemu-system-x86_64", "-kernel", A.kernel, "-append", "memblock=debug",
+                          "-m", "256M", "-display", "none", "-nic", "none", "-no-reboot",
+                          "-serial", "file:" + com1, "-gdb", "tcp:127.0.0.1:%d" % port],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if os.path.exists(com1) and "boot state DONE" in open(com1, errors="replace").read():
+                break
+            if q.poll() is not None:
+                die("QEMU exited early (%d)" % q.returncode)
+            time.sleep(0.2)
+        else:
+            die("the kernel did not finish booting")
+        live = run(["dump", "-j", "--attach", "tcp:127.0.0.1:%d" % port, "--elf", A.kernel], check=0)
+    finally:
+        q.kill()
+        q.wait()
+    p = run(["replay", "--verify", "-j", "-q", com1], check=0)
+    rep = json.loads(p.stdout)
+    if rep["checkpoints_compared"] < 1 or rep["allocation_mismatches"]:
+        die("console import of our kernel: %s" % p.stdout)
+    # The last configuration block (the kernel's final report) equals the live arrays.
+    blk = first_block("MEMBLOCK configuration:" + open(com1, errors="replace").read()
+                      .split("MEMBLOCK configuration:")[-1])
+    tmp = work("final.txt")
+    open(tmp, "w").write("\n".join(blk) + "\n")
+    want = json.loads(run(["dump", "-j", "--initial", tmp], check=0).stdout)["arrays"]
+    got = json.loads(live.stdout)["arrays"]
+    for t in ("memory", "reserved"):
+        if want[t]["regions"] != got[t]["regions"]:
+            die("live dump differs from the kernel's final report in %s" % t)
 
 
 # ---- errors ----
