@@ -74,3 +74,16 @@ add_test(NAME gdb_struct_commands_on_linux_like_target
 		--host-target $<TARGET_FILE:mbgdb_linux_like_target>
 		--scenario ${mbgdb_dir}/scenario_linux_like.py --timeout 60)
 set_tests_properties(gdb_struct_commands_on_linux_like_target PROPERTIES LABELS gdb TIMEOUT 90)
+
+# The constants generated for the scripts agree with the C compiler's view of
+# the uapi header (offsets, sizes, operations, defines).
+add_executable(mbgdb_uapi_layout ${mbgdb_dir}/uapi_layout.c)
+mb_host_target(mbgdb_uapi_layout)
+target_include_directories(mbgdb_uapi_layout PRIVATE ${CMAKE_SOURCE_DIR}/kernel/include)
+add_test(NAME gdb_constants_match_the_compiled_uapi_header
+	COMMAND ${Python3_EXECUTABLE} ${mbgdb_dir}/test_constants.py
+		${CMAKE_BINARY_DIR}/gdb-scripts/mbgdb/generated.py
+		$<TARGET_FILE:mbgdb_uapi_layout>
+		${CMAKE_SOURCE_DIR}/kernel/include/uapi/mb_evlog.h)
+set_tests_properties(gdb_constants_match_the_compiled_uapi_header PROPERTIES LABELS gdb
+	TIMEOUT 60)
