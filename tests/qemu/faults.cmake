@@ -36,7 +36,7 @@ add_dependencies(fault_reset kernel)
 # may reboot after the reset; the pull must then fail or give a capture that
 # replays to its own final arrays.  Reads 2 to 4 are disabled until mb_pull()
 # notices a target that changed under it (docs/RELIABILITY.md, finding F1).
-set(MB_FAULTS_RESET_KNOWN_BAD 2 3 4 CACHE STRING "Reset points mb_pull() does not detect yet")
+set(MB_FAULTS_RESET_KNOWN_BAD 2 3 4)	# reset points mb_pull() does not detect yet
 foreach(n 0 1 2 3 4)
 	add_test(NAME qemu_fault_guest_reset_before_pull_read_${n}
 		COMMAND fault_reset ${MB_FAULTS_KERNEL} ${n})
@@ -69,8 +69,7 @@ if(TARGET memblock-cli)
 		--work ${CMAKE_CURRENT_BINARY_DIR}/faults-work --drop-cmds ${drop_cmds})
 	# Scenarios that fail on today's code (docs/RELIABILITY.md, F3): registered,
 	# disabled; remove them from this list when fixed.
-	set(MB_FAULTS_KNOWN_BAD cli_interrupted_mid_capture CACHE STRING
-		"Fault scenarios the tools do not survive yet")
+	set(MB_FAULTS_KNOWN_BAD cli_interrupted_mid_capture)
 	foreach(sc qemu_killed_mid_capture cli_interrupted_mid_capture disk_full
 			parallel_captures sockets_are_unix_or_loopback capture_follows_umask
 			overflowed_log_reported)
