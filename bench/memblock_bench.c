@@ -131,7 +131,7 @@ static void bench_n(unsigned long n, unsigned long m, bool quick, struct result 
 	double t0;
 	phys_addr_t s, e;
 	uint64_t it;
-	unsigned long iters, cnt0, rounds, round, rand_m;
+	unsigned long iters, cnt0, rounds, round, rand_m, alloc_ops = 0;
 
 	if (m > n)
 		m = n;
@@ -161,21 +161,39 @@ static void bench_n(unsigned long n, unsigned long m, bool quick, struct result 
 	}
 	res->rsv_rand /= (double)rand_m * rounds;
 	res->free_rand /= (double)rand_m * rounds;
-	/* appended at the end */
-	t0 = now_ns();
-	for (i = 0; i < m; i++)
-		memblock_reserve(BASE + (n + i) * STRIDE, RSIZE);
-	res->rsv_append = (now_ns() - t0) / m;
-	for (i = 0; i < m; i++)
-		memblock_phys_free(BASE + (n + i) * STRIDE, RSIZE);
+	/* appended at the end, a batch at a time (then undone, untimed) */
+	res->rsv_append = 0;
+	for (round = 0; round < rounds; round++) {
+		t0 = now_ns();
+		for (i = 0; i < rand_m; i++)
+			memblock_reserve(BASE + (n + i) * STRIDE, RSIZE);
+		res->rsv_append += now_ns() - t0 - clock_cost;
+		memblock_phys_free(BASE + n * STRIDE, rand_m * STRIDE);
+	}
+	res->rsv_append /= (double)rand_m * rounds;
 
-	/* 4 KiB top-down allocations among 60 KiB holes, below a limit */
+	/*
+	 * 4 KiB top-down allocations among 60 KiB holes, below a limit; a batch
+	 * at a time, each batch freed again (untimed) so the holes never run out.
+	 */
 	memblock_set_current_limit(BASE + n * STRIDE);
-	t0 = now_ns();
-	for (i = 0; i < m; i++)
-		if (!memblock_phys_alloc(RSIZE, RSIZE))
-			fprintf(stderr, "bench: alloc failed\n");
-	res->alloc_td = (now_ns() - t0) / m;
+	res->alloc_td = 0;
+	for (round = 0; round < (quick ? 30 : 300); round++) {
+		phys_addr_t got[64];
+		unsigned long batch = rand_m < 64 ? rand_m : 64, j;
+
+		t0 = now_ns();
+		for (j = 0; j < batch; j++)
+			got[j] = memblock_phys_alloc(RSIZE, RSIZE);
+		res->alloc_td += now_ns() - t0 - clock_cost;
+		for (j = 0; j < batch; j++) {
+			if (!got[j])
+				fprintf(stderr, "bench: alloc failed\n");
+			memblock_phys_free(got[j], RSIZE);
+		}
+		alloc_ops += batch;
+	}
+	res->alloc_td /= (double)alloc_ops;
 	memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
 
 	/* one full free-range walk */
@@ -205,10 +223,15 @@ static void bench_n(unsigned long n, unsigned long m, bool quick, struct result 
 		free(perm);
 	}
 	res->add_rand /= (double)rand_m * rounds;
-	t0 = now_ns();
-	for (i = 0; i < m; i++)
-		memblock_add(BASE + (n + i) * STRIDE, RSIZE);
-	res->add_append = (now_ns() - t0) / m;
+	res->add_append = 0;
+	for (round = 0; round < rounds; round++) {
+		t0 = now_ns();
+		for (i = 0; i < rand_m; i++)
+			memblock_add(BASE + (n + i) * STRIDE, RSIZE);
+		res->add_append += now_ns() - t0 - clock_cost;
+		memblock_remove(BASE + n * STRIDE, rand_m * STRIDE);
+	}
+	res->add_append /= (double)rand_m * rounds;
 
 	res->floor = floor_memmove(n, n >= 10000 ? 2000 : 200000);
 }

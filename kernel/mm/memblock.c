@@ -250,49 +250,52 @@ static unsigned long first_end_above(const struct memblock_type *type, phys_addr
 /* Number of regions whose base is <= @addr. */
 static unsigned long count_base_le(const struct memblock_type *type, phys_addr_t addr)
 {
-	unsigned long lo = 0, hi = type->cnt;
+	const struct memblock_region *r = type->regions;
+	unsigned long base = 0, n = type->cnt;
 
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		unsigned long half = n / 2;
 
-		if (type->regions[mid].base <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = r[base + half - 1].base <= addr ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (r[base].base <= addr);
 }
 
 /* Number of regions whose base is < @addr. */
 static unsigned long count_base_lt(const struct memblock_type *type, phys_addr_t addr)
 {
-	unsigned long lo = 0, hi = type->cnt;
+	const struct memblock_region *r = type->regions;
+	unsigned long base = 0, n = type->cnt;
 
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		unsigned long half = n / 2;
 
-		if (type->regions[mid].base < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = r[base + half - 1].base < addr ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (r[base].base < addr);
 }
 
 /* Number of regions whose end is < @addr. */
 static unsigned long count_end_lt(const struct memblock_type *type, phys_addr_t addr)
 {
-	unsigned long lo = 0, hi = type->cnt;
+	const struct memblock_region *r = type->regions;
+	unsigned long base = 0, n = type->cnt;
 
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
+	if (!n)
+		return 0;
+	while (n > 1) {
+		unsigned long half = n / 2;
 
-		if (rgn_end(&type->regions[mid]) < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = rgn_end(&r[base + half - 1]) < addr ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (rgn_end(&r[base]) < addr);
 }
 
 /* Index of the region containing @addr, or -1. */
