@@ -178,7 +178,8 @@ static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct 
 			int c0 = i * smp / n, c1 = (i + 1) * smp / n - 1;
 
 			arg(a, "-object");
-			arg(a, "memory-backend-ram,id=node%d,size=%lluM", i, (unsigned long long)sz);
+			arg(a, "memory-backend-ram,id=node%d,size=%lluM", i,
+			    (unsigned long long)sz);
 			arg(a, "-numa");
 			if (c1 >= c0)
 				arg(a, "node,nodeid=%d,cpus=%d-%d,memdev=node%d", i, c0, c1, i);

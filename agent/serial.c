@@ -257,7 +257,8 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 			continue;
 		n = recv(s->fd, s->in, sizeof(s->in), 0);
 		if (n == 0)
-			return mb_error_set(err, MB_ERR_CLOSED, 0, 0, "serial peer closed the connection");
+			return mb_error_set(err, MB_ERR_CLOSED, 0, 0,
+					    "serial peer closed the connection");
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -106,7 +106,8 @@ static int sc_memblock_decode_foreign_layout(void)
 	mb.reserved.max = 4;
 	mb.reserved.regions = (void *)(uintptr_t)0x3000;
 	for (int i = 0; i < 3; i++) {
-		r = (struct memblock_region){ .flags = i, .base = 0x100000 * (i + 1), .size = 0x1000 };
+		r = (struct memblock_region){ .flags = i, .base = 0x100000 * (i + 1),
+					      .size = 0x1000 };
 		memcpy(mem + 0x2000 + i * sizeof(r), &r, sizeof(r));
 	}
 	r = (struct memblock_region){ .flags = 4, .base = 0x5000, .size = 0x42 };
