@@ -209,8 +209,23 @@ def cont_output_run():
 
 
 def finish():
-    """Run to the end of the current function (quietly)."""
-    gdb.execute('finish', to_string=True)
+    """Run to the end of the current function (quietly).
+
+    The StopAt breakpoints are disabled meanwhile: QEMU's gdbstub sometimes
+    reports the breakpoint we just stopped at a second time for the same call,
+    and "finish" would end there, before the function has run."""
+    live = [bp for bp in _stops if bp.is_valid() and bp.enabled]
+    for bp in live:
+        bp.enabled = False
+    try:
+        gdb.execute('finish', to_string=True)
+    finally:
+        for bp in live:
+            if bp.is_valid():
+                bp.enabled = True
+    frame = gdb.selected_frame()
+    check(frame.name() is None or not frame.name().startswith('mb_evlog_'),
+          'finish did not leave %s' % frame.name())
 
 
 def constants():
