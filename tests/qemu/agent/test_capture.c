@@ -401,6 +401,85 @@ static int sc_kernel_panic_reported(void)
 	return 0;
 }
 
+/* RIP from a 'g' reply: x86-64 sends 16 GPRs of 8 bytes, then rip. */
+static uint64_t read_rip(struct mb_rsp *r)
+{
+	static char rep[8192];
+	struct mb_error err = { 0 };
+	uint64_t rip = 0;
+
+	OK(mb_rsp_command(r, "g", rep, sizeof(rep), &err) >= 272, err);
+	for (int i = 7; i >= 0; i--) {
+		unsigned int b;
+
+		CHECK(sscanf(rep + 256 + 2 * i, "%2x", &b) == 1);
+		rip = rip << 8 | b;
+	}
+	return rip;
+}
+
+static uint32_t boot_state(struct mb_rsp *r, uint64_t evlog)
+{
+	struct mb_evlog_header h;
+	struct mb_error err = { 0 };
+
+	OK(mb_rsp_read_mem(r, evlog, &h, sizeof(h), &err) == 0, err);
+	return h.magic == MB_EVLOG_MAGIC ? h.boot_state : MB_BOOT_STATE_EMPTY;
+}
+
+/* A frozen guest (-S): hardware breakpoint on memblock_add, then a software
+ * one on memblock_free_all; each stops there, mid-boot; then the boot ends. */
+static int sc_breakpoints_stop_in_kernel(void)
+{
+	static const char *const frozen[] = { "-S", NULL };
+	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .extra = frozen };
+	struct mb_error err = { 0 };
+	struct mb_rsp_stop st;
+	uint64_t add, free_all, evlog, evbytes;
+	struct mb_elf *elf;
+	struct mb_qemu *q;
+	struct mb_rsp *r;
+	int polls = 0;
+
+	need_kernel();
+	OK((elf = mb_elf_open(kernel, &err)), err);
+	OK(mb_elf_symbol(elf, "memblock_add", &add, NULL, &err) == 0, err);
+	OK(mb_elf_symbol(elf, "memblock_free_all", &free_all, NULL, &err) == 0, err);
+	OK(mb_pull_locate(elf, &evlog, &evbytes, NULL, &err) == 0, err);
+	OK((q = mb_qemu_start(&qo, &err)), err);
+	OK((r = mb_rsp_connect(q->gdb_addr, 10000, &err)), err);
+	OK(mb_rsp_handshake(r, &err) == 0, err);
+	OK(mb_rsp_halt_reason(r, &st, &err) == 0, err);
+	OK(mb_rsp_set_phys_mode(r, true, &err) == 0, err);
+
+	OK(mb_rsp_breakpoint(r, true, true, add, &err) == 0, err);
+	OK(mb_rsp_continue(r, &err) == 0, err);
+	OK(mb_rsp_wait_stop(r, 60000, &st, &err) == 0, err);
+	CHECK(st.kind == 'T' && st.signal == 5);
+	CHECK(read_rip(r) == add);
+	CHECK(boot_state(r, evlog) == MB_BOOT_STATE_BOOTING);
+	OK(mb_rsp_breakpoint(r, true, false, add, &err) == 0, err);
+
+	OK(mb_rsp_breakpoint(r, false, true, free_all, &err) == 0, err);
+	OK(mb_rsp_continue(r, &err) == 0, err);
+	OK(mb_rsp_wait_stop(r, 60000, &st, &err) == 0, err);
+	CHECK(st.kind == 'T' && read_rip(r) == free_all);
+	CHECK(boot_state(r, evlog) == MB_BOOT_STATE_BOOTING);
+	OK(mb_rsp_breakpoint(r, false, false, free_all, &err) == 0, err);
+
+	/* No breakpoints left: the boot finishes. */
+	do {
+		OK(mb_rsp_continue(r, &err) == 0, err);
+		usleep(100000);
+		OK(mb_rsp_interrupt(r, &st, &err) == 0, err);
+		CHECK(++polls < 600);
+	} while (boot_state(r, evlog) != MB_BOOT_STATE_DONE);
+	mb_rsp_close(r);
+	mb_qemu_stop(q);
+	mb_elf_close(elf);
+	return 0;
+}
+
 static int sc_missing_kernel_is_an_error(void)
 {
 	struct mb_capture_opts o = { .kernel = "/nonexistent/kernel.elf", .timeout_s = 5 };
@@ -463,6 +542,7 @@ int main(int argc, char **argv)
 		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
 		{ "attach_over_tcp", sc_attach_over_tcp },
 		{ "kernel_panic_reported", sc_kernel_panic_reported },
+		{ "breakpoints_stop_in_kernel", sc_breakpoints_stop_in_kernel },
 		{ "boot_timeout_kills_qemu", sc_boot_timeout_kills_qemu },
 		{ "qemu_exit_is_reported", sc_qemu_exit_is_reported },
 	};
