@@ -139,8 +139,10 @@ static int load_array(struct memblock_type *t, const struct mb_array *a, int whi
 	return 0;
 }
 
-static int load_state(const struct mb_state *st, struct mb_error *err)
+static int load_state(const struct mb_capture *c, struct mb_error *err)
 {
+	const struct mb_state *st = &c->initial;
+
 	memblock_reset_state();
 	free_big_arrays();
 	memblock_debug = 0;
@@ -149,6 +151,13 @@ static int load_state(const struct mb_state *st, struct mb_error *err)
 	memblock_host_set_panic_handler(on_panic);
 	if (rlog_reset())
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+	/*
+	 * A console log starts after the architecture allowed resizing (x86:
+	 * e820__memblock_setup(), before the first dump), and Linux does not
+	 * log memblock_allow_resize(): let the arrays double as they did.
+	 */
+	if (c->source == MB_SRC_CONSOLE)
+		memblock_allow_resize();
 	if (!st->valid)
 		return 0;
 	memblock.bottom_up = st->bottom_up;
@@ -565,7 +574,7 @@ static int run_events(const struct mb_capture *c, size_t upto, struct mb_replay_
 		upto = c->nevents;
 	rep->events = upto;
 	rep->dropped = c->log_dropped;
-	if (load_state(&c->initial, err))
+	if (load_state(c, err))
 		return -1;
 	for (i = 0; i <= upto; i++) {
 		/* Checkpoints sit between events: compare before event i. */

@@ -299,6 +299,41 @@ def t_json_escapes_hostile_symbols():
     json.loads(run(["diff", "-j", LOG612, src], check=0).stdout)
 
 
+def block_text(mem, rsv):
+    """A 6.12-style MEMBLOCK configuration block (ranges as (base, size))."""
+    out = ["MEMBLOCK configuration:",
+           " memory size = 0x%016x reserved size = 0x%016x" % (sum(s for _, s in mem), sum(s for _, s in rsv))]
+    for name, arr in (("memory", mem), ("reserved", rsv)):
+        out.append(" %s.cnt  = 0x%x" % (name, len(arr)))
+        for i, (b, sz) in enumerate(arr):
+            out.append(" %s[0x%x]\t[0x%016x-0x%016x], 0x%016x bytes flags: 0x0" % (name, i, b, b + sz - 1, sz))
+    return out
+
+
+def t_import_large_initial_state():
+    """A first block with more than 128 regions replays on host-backed arrays,
+    and the arrays still double when they fill (resizing is allowed for logs)."""
+    mem = [(0x100000, 0x3ff00000)]
+    rsv = [(0x200000 + i * 0x4000, 0x1000) for i in range(200)]
+    more = [(0x2000000 + i * 0x4000, 0x1000) for i in range(20)]
+    lines = block_text(mem, rsv)
+    lines += ["memblock_reserve: [0x%016x-0x%016x] acpi_table_upgrade+0x4a/0x70" % (b, b + s - 1) for b, s in more]
+    lines += block_text(mem, sorted(rsv + more))
+    src = work("big.log")
+    open(src, "w").write("\n".join(lines) + "\n")
+    p = run(["replay", "--verify", "-q", src], check=0)
+    if "verify: OK (1 checkpoints match)" not in p.stdout:
+        die("large initial state: %r" % p.stdout)
+    # 60 more reservations overflow 256 entries: memblock doubles the array.
+    extra = [(0x3000000 + i * 0x4000, 0x1000) for i in range(60)]
+    lines += ["memblock_reserve: [0x%016x-0x%016x] acpi_table_upgrade+0x4a/0x70" % (b, b + s - 1) for b, s in extra]
+    open(src, "w").write("\n".join(lines) + "\n")
+    j = json.loads(run(["replay", "-j", src], check=0).stdout)
+    r = j["arrays"]["reserved"]
+    if r["max"] != 512 or r["cnt"] != 281:
+        die("expected a doubled reserved array of 512 with 280 + 1 regions, got max %d cnt %d" % (r["max"], r["cnt"]))
+
+
 def t_dump_linux_golden():
     golden_cmd("dump_linux.txt", ["dump", SYNTH])
 
