@@ -198,10 +198,11 @@ static struct mb_transport *open_ramfile(struct ctx *c, const char *path, uint64
 
 	while (path) {
 		t = mb_ramfile_open(path, ram, &why);
-		if (t || why.code != MB_ERR_NOTFOUND || mb_now_ms() > until ||
-		    check_qemu(c, &why))
+		/* QEMU creates the file, then sizes it: retry both for a while. */
+		if (t || (why.code != MB_ERR_NOTFOUND && why.code != MB_ERR_MISMATCH) ||
+		    mb_now_ms() > until || check_qemu(c, &why))
 			break;
-		usleep(20000);	/* QEMU creates the file as it starts */
+		usleep(20000);
 	}
 	if (t) {
 		c->source = MB_SRC_RAMFILE;
