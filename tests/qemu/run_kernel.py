@@ -142,8 +142,11 @@ def boot(build, qemu_args, append="", kernel="kernel", wait_for=DONE, exit_when_
     cmd += qemu_args
     full_append = append + (" mb_exit" if exit_when_done else "")
     cmd += ["-append", full_append.strip()]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+    except OSError as e:
+        raise Failure("cannot run %s: %s (QEMU is required for these tests)" % (QEMU, e))
     lines, buf = [], b""
     deadline = time.monotonic() + TIMEOUT
     reached = False
