@@ -38,6 +38,10 @@ if(TARGET kernel)
 		COMMAND ${CLI_TEST} qemu_own_kernel_console_and_live_dump)
 	set_tests_properties(cli.qemu_own_kernel_console_and_live_dump PROPERTIES
 		LABELS qemu TIMEOUT 300)
+	add_test(NAME cli.qemu_capture_options_replay_exactly
+		COMMAND ${CLI_TEST} qemu_capture_options_replay_exactly)
+	set_tests_properties(cli.qemu_capture_options_replay_exactly PROPERTIES
+		LABELS qemu TIMEOUT 300)
 endif()
 
 # Conformance on real Linux boots: import + replay reproduce the second

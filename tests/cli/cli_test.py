@@ -593,6 +593,26 @@ def t_qemu_own_kernel_console_and_live_dump():
             die("live dump differs from the kernel's final report in %s" % t)
 
 
+def t_qemu_capture_options_replay_exactly():
+    """capture with QEMU options and each transport; every capture replays exactly."""
+    if not os.path.exists(A.kernel):
+        die("kernel %s not built" % A.kernel)
+    for tr, extra in (("gdb", ["-m", "512M", "--smp", "2", "--numa", "2"]),
+                      ("serial", ["--append", "memblock=debug"])):
+        out = work("cap-%s.cap" % tr)
+        p = run(["capture", "-k", A.kernel, "-t", tr, "--timeout", "120", "-j", "-o", out] + extra,
+                check=0)
+        summary = json.loads(p.stdout)
+        if not summary["final_valid"] or not summary["events"] or summary["dropped"]:
+            die("capture via %s: %s" % (tr, p.stdout))
+        run(["replay", "--verify", "-q", out], check=0)
+        if tr == "gdb":
+            ev = json.loads(run(["log", "-j", "--op", "set_node", out], check=0).stdout)["events"]
+            if not {0, 1} <= {e["nid"] for e in ev}:
+                die("--numa 2 did not give memblock_set_node calls for nodes 0 and 1: %r" %
+                    sorted({e["nid"] for e in ev}))
+
+
 # ---- errors ----
 
 def check_error(p, what, needle=None):
