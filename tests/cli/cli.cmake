@@ -22,7 +22,8 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  diff_linux_golden diff_synthetic_golden diff_gates_exit_codes import_golden
 	  import_tolerates_noise_and_no_timestamps diff_names_changed_callers
 	  unknown_command docs_cover_every_command format_survives_valid_checksum_mutations
-	  import_survives_mutations json_escapes_hostile_symbols import_large_initial_state)
+	  import_survives_mutations json_escapes_hostile_symbols import_large_initial_state
+	  help_golden)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()

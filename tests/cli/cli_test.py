@@ -683,6 +683,12 @@ def t_errors(cmd):
         check_error(run(["import", junk, "-o", work("j.cap")]), "import of binary junk")
 
 
+def t_help_golden():
+    golden_cmd("help.txt", ["help"])
+    golden_cmd("help.json", ["help", "-j"])
+    golden_cmd("help_replay.txt", ["help", "replay"])
+
+
 def t_unknown_command():
     check_error(run(["frobnicate"]), "unknown command", "unknown command")
 
