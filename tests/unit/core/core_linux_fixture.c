@@ -117,6 +117,12 @@ static void load_block(char **lines, int n)
 static char *lines[4096];
 static int nlines;
 
+static void free_lines(void)
+{
+	while (nlines > 0)
+		free(lines[--nlines]);
+}
+
 static void read_lines(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -336,7 +342,7 @@ int main(int argc, char **argv)
 	replay_lines(last_block, nlines);
 
 	/* compare with Linux's final state, as text in the dump format */
-	nlines = 0;
+	free_lines();
 	read_lines(argv[2]);
 	final_text = calloc(1, 1 << 16);
 	for (i = 0; i < nlines; i++) {
@@ -354,6 +360,8 @@ int main(int argc, char **argv)
 		fail("final state differs from Linux's", NULL);
 	}
 	free(final_text);
+	free_lines();
+	memblock_reset_state();
 	if (failures) {
 		fprintf(stderr, "core_linux_fixture: %d failures (%s)\n", failures, argv[1]);
 		return 1;
