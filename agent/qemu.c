@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,7 +208,7 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 	const char *tmp = getenv("TMPDIR");
 	struct mb_qemu *q;
 	char tmpl[64];
-	pid_t pid;
+	pid_t pid, parent;
 	int logfd;
 
 	if (!o->kernel) {
@@ -261,6 +262,7 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: %s", q->log_path, strerror(errno));
 		goto fail;
 	}
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		mb_error_set(err, MB_ERR_IO, errno, 0, "fork: %s", strerror(errno));
@@ -274,8 +276,9 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 			dup2(nul, 0);
 		dup2(logfd, 1);
 		dup2(logfd, 2);
-		/* Die with the agent rather than linger. */
-		setpgid(0, 0);
+		/* Die with the agent (even on SIGKILL) rather than linger. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(126);
 		execvp(a.v[0], a.v);
 		dprintf(2, "exec %s: %s\n", a.v[0], strerror(errno));
 		_exit(127);
