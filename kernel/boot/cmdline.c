@@ -152,6 +152,15 @@ static bool parse_param(struct boot_params *bp, const char *name, size_t nlen,
 		bp->exit_when_done = true;
 		return true;
 	}
+	if (name_is(name, nlen, "mb_evlog_records")) {
+		const char *end;
+		uint64_t n;
+
+		if (!val || !parse_size(v, &end, &n) || *end || !n)
+			return false;
+		bp->evlog_records = n;
+		return true;
+	}
 	if (name_is(name, nlen, "mb_test_fault") && !val) {
 		bp->test_fault = true;
 		return true;

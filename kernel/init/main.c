@@ -50,6 +50,7 @@ static int node_cpus[MAX_NODES];
 static uint8_t build_id[MB_EVLOG_BUILD_ID_MAX];
 static uint32_t build_id_len;
 static char build_id_hex[2 * MB_EVLOG_BUILD_ID_MAX + 1];
+static uint64_t tsc_hz;
 extern char mb_evlog_area[];
 extern const size_t mb_evlog_area_size;
 
@@ -128,10 +129,9 @@ static __noinline void reserve_bios_regions(void)
 	MB(memblock_reserve(bios_start, ISA_END_ADDRESS - bios_start));
 }
 
-/* The early parameters: memblock=debug takes effect from here on. */
+/* The early parameters (parsed in kmain): memblock=debug takes effect from here on. */
 static __noinline void parse_early_param(void)
 {
-	cmdline_parse(boot_info.cmdline, &boot_params);
 	memblock_debug = boot_params.memblock_debug;
 	/* movable_node: allocations skip hot-pluggable memory */
 	if (boot_params.movable_node)
@@ -527,25 +527,35 @@ static void final_report(void)
 /* Early CPU, console and log state, before any memblock call. */
 static void early_init(void)
 {
-	uint64_t hz;
-
 	uart_init(COM1_PORT);
 	uart_init(COM2_PORT);
 	traps_init();
-	/* the event log lives in the image and records from the first call on */
-	mb_evlog_init(mb_evlog_area, mb_evlog_area_size);
-	mb_evlog_set_state(MB_BOOT_STATE_BOOTING);
 	read_build_id();
-	mb_evlog_set_build_id(build_id, build_id_len);
-	mb_evlog_set_memblock_addr((uint64_t)(uintptr_t)&memblock);
-	hz = tsc_calibrate_hz();
-	printk_set_tsc_hz(hz);
-	mb_evlog_set_tsc_hz(hz);
+	tsc_hz = tsc_calibrate_hz();
+	printk_set_tsc_hz(tsc_hz);
 	/* memblock=debug output goes to COM1, callers symbolised by kallsyms */
 	memblock_set_print_hook(printk_text, NULL);
 	memblock_set_symbolizer(kallsyms_symbolize, NULL);
 	/* memblock_free_all() hands free ranges to the page allocator */
 	memblock_set_free_pages_hook(page_alloc_free_range, NULL);
+}
+
+/*
+ * The event log lives in the image and records from the first memblock call
+ * on; mb_evlog_records=N shrinks it (to see a full log's drop counting).
+ */
+static void evlog_setup(void)
+{
+	size_t bytes = mb_evlog_area_size;
+	uint64_t max = (bytes - MB_EVLOG_HEADER_SIZE) / MB_EVLOG_RECORD_SIZE;
+
+	if (boot_params.evlog_records && boot_params.evlog_records < max)
+		bytes = MB_EVLOG_HEADER_SIZE + boot_params.evlog_records * MB_EVLOG_RECORD_SIZE;
+	mb_evlog_init(mb_evlog_area, bytes);
+	mb_evlog_set_state(MB_BOOT_STATE_BOOTING);
+	mb_evlog_set_build_id(build_id, build_id_len);
+	mb_evlog_set_memblock_addr((uint64_t)(uintptr_t)&memblock);
+	mb_evlog_set_tsc_hz(tsc_hz);
 }
 
 /**
@@ -559,6 +569,7 @@ void kmain(uint32_t start_info, uint32_t proto)
 	int err;
 
 	early_init();
+	evlog_setup();
 	printk("memblock-cli test kernel %s (variant %s), build-id %s\n", MB_KERNEL_NAME,
 	       MB_VARIANT, build_id_hex);
 	/* what the loader handed over: memory map, command line, modules */
@@ -573,6 +584,9 @@ void kmain(uint32_t start_info, uint32_t proto)
 	printk("Boot protocol: %s\n", boot_info.proto);
 	printk("Command line: %s\n", boot_info.cmdline);
 	e820_print_map();
+	cmdline_parse(boot_info.cmdline, &boot_params);	/* applied step by step below */
+	if (boot_params.evlog_records)
+		evlog_setup();		/* again, smaller: nothing is recorded yet */
 
 	/* setup_arch(), step by step */
 	early_reserve_memory();		/* kernel image, first 64 KiB, initrd, loader data */

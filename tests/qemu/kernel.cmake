@@ -28,7 +28,7 @@ endif()
 
 # One ctest test per boot scenario, so they run in parallel.
 foreach(sc m128 m512 m5g smp4 numa2 initrd mem256 bottomup doubling garbage_cmdline
-	   determinism record_count exception serial_protocol multiboot)
+	   determinism record_count exception serial_protocol multiboot evlog_full)
 	add_test(NAME kernel_boot_${sc}
 		COMMAND ${Python3_EXECUTABLE} ${_kdir}/run_kernel.py
 			--build-dir ${CMAKE_BINARY_DIR} ${sc})

@@ -98,6 +98,7 @@ void e820_sort_insert(struct boot_info *bi, uint64_t addr, uint64_t size, uint32
  * @exit_when_done: mb_exit: leave QEMU through isa-debug-exit after the report
  * @no_serve: mb_noserve: halt after the report instead of serving COM2
  * @test_fault: mb_test_fault: take a page fault early (tests the trap report)
+ * @evlog_records: mb_evlog_records=N: use only N record slots (0: all)
  * @nr_unknown: number of unknown parameters
  * @unknown: the unknown parameters, space separated
  */
@@ -112,6 +113,7 @@ struct boot_params {
 	bool exit_when_done;
 	bool no_serve;
 	bool test_fault;
+	uint64_t evlog_records;
 	int nr_unknown;
 	char unknown[512];
 };
