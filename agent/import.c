@@ -536,11 +536,17 @@ static int block_end(struct importer *im)
 
 /* ---- lines ---- */
 
-/* Strip "[    0.000000] " (and a "<6>" level) and return the message. */
+/*
+ * Strip what precedes the kernel's message: a syslog/journal prefix ending in
+ * "kernel: ", a "<6>" level, and a "[    0.000000] " timestamp (kept) or a
+ * "dmesg -T" style "[Tue Nov 25 ...]" one.  Returns the message.
+ */
 static const char *strip_prefix(struct importer *im, const char *p)
 {
-	const char *q = p;
+	const char *q = p, *k = strstr(p, "kernel: ");
 
+	if (k && k - p < 96)
+		q = k + 8;
 	if (q[0] == '<' && q[1] >= '0' && q[1] <= '7' && q[2] == '>')
 		q += 3;
 	if (*q == '[') {
@@ -570,8 +576,13 @@ static const char *strip_prefix(struct importer *im, const char *p)
 				q = r + 1;
 				if (*q == ' ')
 					q++;
+				return q;
 			}
 		}
+		/* A human-readable timestamp: skip it whole. */
+		r = strchr(q, ']');
+		if (r && r - q < 48 && r[1] == ' ' && r[2] != '[')
+			q = r + 2;
 	}
 	return q;
 }

@@ -118,6 +118,8 @@ void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 	json_str(j, op ? op : "unknown");
 	json_key(j, "depth");
 	json_uint(j, e->depth);
+	json_key(j, "tsc");
+	json_uint(j, e->tsc);
 	json_key(j, "failed");
 	json_bool(j, e->rflags & MB_REC_FAILED);
 	json_key(j, "base");
