@@ -8,34 +8,6 @@
 #include "cli.h"
 #include "mbagent/agent.h"
 
-/* The kernel this build made: next to the executable first, then the build dir. */
-static const char *default_kernel(char *buf, size_t len)
-{
-	static const char *const rel[] = { "/../kernel/kernel.elf",
-					   "/../share/memblock-cli/kernel.elf" };
-	char exe[PATH_MAX / 2];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t i;
-
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = 0;
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = 0;
-		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			if ((size_t)snprintf(buf, len, "%s%s", exe, rel[i]) < len &&
-			    !access(buf, R_OK))
-				return buf;
-		}
-	}
-	snprintf(buf, len, "%s/kernel/kernel.elf", MB_BINARY_DIR);
-	if (!access(buf, R_OK))
-		return buf;
-	return NULL;
-}
-
 static const char *source_name(uint32_t s)
 {
 	static const char *const n[] = { "unknown", "gdb", "serial", "ramfile", "console",
@@ -137,7 +109,7 @@ int cmd_capture(int argc, char **argv)
 		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
 				argv[optind]);
 	if (!o.attach && !o.kernel) {
-		o.kernel = default_kernel(kbuf, sizeof(kbuf));
+		o.kernel = cli_default_kernel(kbuf, sizeof(kbuf));
 		if (!o.kernel)
 			return cli_fail(MB_EXIT_FAIL,
 					"capture: no default kernel found (build the kernel target or pass --kernel)");

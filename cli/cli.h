@@ -91,6 +91,9 @@ void cli_release(struct mb_capture *c);
 struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
 				 struct mb_error *err);
 
+/* The test kernel of this build (next to the executable or in the build dir). */
+const char *cli_default_kernel(char *buf, size_t len);
+
 /* Formatting helpers. */
 void cli_human_size(uint64_t bytes, char *buf, size_t len);
 const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,

@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mbagent/agent.h"
@@ -250,6 +252,41 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err)
 	return NULL;
 }
 
+/* The kernel this build made: next to the executable first, then the build dir. */
+/**
+ * cli_default_kernel() - path of the test kernel this build made
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: @buf, or NULL when no kernel is found.
+ */
+const char *cli_default_kernel(char *buf, size_t len)
+{
+	static const char *const rel[] = { "/../kernel/kernel.elf",
+					   "/../share/memblock-cli/kernel.elf" };
+	char exe[PATH_MAX / 2];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			if ((size_t)snprintf(buf, len, "%s%s", exe, rel[i]) < len &&
+			    !access(buf, R_OK))
+				return buf;
+		}
+	}
+	snprintf(buf, len, "%s/kernel/kernel.elf", MB_BINARY_DIR);
+	if (!access(buf, R_OK))
+		return buf;
+	return NULL;
+}
+
 /**
  * cli_load_live() - capture from a running QEMU through the agent
  * @attach: address as for `capture --attach`
@@ -263,10 +300,12 @@ struct mb_capture *cli_load_live(const char *attach, const char *elf, const char
 				 struct mb_error *err)
 {
 	struct mb_capture_opts o;
+	char kbuf[PATH_MAX];
 
 	memset(&o, 0, sizeof(o));
 	o.attach = attach;
-	o.elf = elf;
+	/* Without --elf, assume the target runs this build's test kernel. */
+	o.elf = elf ? elf : cli_default_kernel(kbuf, sizeof(kbuf));
 	o.transport = transport;
 	o.timeout_s = 30;
 	return mb_agent_capture(&o, err);

@@ -581,7 +581,7 @@ def t_qemu_own_kernel_console_and_live_dump():
             time.sleep(0.2)
         else:
             die("the kernel did not finish booting")
-        live = run(["dump", "-j", "--attach", "tcp:127.0.0.1:%d" % port, "--elf", A.kernel], check=0)
+        live = run(["dump", "-j", "--attach", "tcp:127.0.0.1:%d" % port], check=0)
     finally:
         q.kill()
         q.wait()
@@ -608,7 +608,8 @@ def t_qemu_capture_options_replay_exactly():
     for tr, extra in (("gdb", ["-m", "512M", "--smp", "2", "--numa", "2"]),
                       ("serial", ["--append", "memblock=debug"])):
         out = work("cap-%s.cap" % tr)
-        p = run(["capture", "-k", A.kernel, "-t", tr, "--timeout", "120", "-j", "-o", out] + extra,
+        kern = ["-k", A.kernel] if tr == "gdb" else []  # serial: the default kernel
+        p = run(["capture"] + kern + ["-t", tr, "--timeout", "120", "-j", "-o", out] + extra,
                 check=0)
         summary = json.loads(p.stdout)
         if not summary["final_valid"] or not summary["events"] or summary["dropped"]:
