@@ -13,6 +13,7 @@
 #define NAME_DOUBLE	"memblock_double_array"
 #define MYERS_MAX_D	4000
 #define TEXT_MAX_CALLS	2000
+#define TEXT_MAX_RANGES	100
 
 /* ---- caller names, shared by both sides ---- */
 
@@ -967,6 +968,11 @@ int cmd_diff(int argc, char **argv)
 		for (i = 0; i < nrd[t]; i++) {
 			const struct rdiff *r = &rd[t][i];
 			char h1[32], h2[32];
+
+			if (i == TEXT_MAX_RANGES) {
+				printf("  ... %zu more (use -j for all)\n", nrd[t] - i);
+				break;
+			}
 
 			cli_human_size(r->old_size, h1, sizeof(h1));
 			cli_human_size(r->new_size, h2, sizeof(h2));
