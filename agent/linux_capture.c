@@ -392,19 +392,21 @@ static int read_now(struct run *run, const struct mb_linux_image *img, uint64_t 
 }
 
 /*
- * Pattern mode: stop at every write to struct memblock or its arrays. The
- * state in force when the console printed the pattern is the state read at
- * the stop before the one where the pattern first shows (the write that
- * stopped us came after the text), or the current state if the pattern
- * shows while the guest runs between two writes.
+ * Pattern mode: stop at every write to struct memblock or its arrays, and
+ * read the state at each stop. Between two stops nothing changes, so the
+ * state in force when the console printed the pattern is the one read at the
+ * last stop before the text appeared: the previous stop's if the text shows
+ * at a stop (that stop's write came after it), the last one's if it shows
+ * while the guest runs. The console is cut at the next stop (or the end), by
+ * which time the whole block after the pattern has been printed.
  */
 static int run_pattern(struct run *run, const struct mb_linux_image *img, uint64_t mb,
 		       const char *pat, const char *end_pat, int64_t deadline, struct watch *w,
 		       struct mb_error *err)
 {
 	uint64_t regions[2] = { 0 }, max[2] = { 0 };
-	struct mb_rsp_stop stop;
-	bool stopped, end = false;
+	struct mb_rsp_stop stop = { 0 };
+	bool stopped, end = false, cut_pending = false;
 	uint8_t raw[512];
 	size_t occ;
 
@@ -424,47 +426,43 @@ static int run_pattern(struct run *run, const struct mb_linux_image *img, uint64
 
 		if (wait_event(run, deadline, &stop, &stopped, err))
 			return -1;
-		occ = count_occurrences(run->con, run->con_len, pat);
-		end = end_pat && count_occurrences(run->con, run->con_len, end_pat) > 0;
-		if (!stopped && occ == w->occurrences && !end)
-			continue;
-		if (!stopped) {
-			if (mb_rsp_interrupt(run->rsp, &stop, err))
-				return -1;
-			if (poll_console(run, err))
-				return -1;
-			/*
-			 * A watchpoint that fired just before our interrupt answers
-			 * it (SIGTRAP, not SIGINT): that write came after the text,
-			 * so the state in force is the previous stop's.
-			 */
-			stopped = stop.kind == 'T' && stop.signal == 5;
-		}
-		if (stopped && stop.kind == 'T' && stop.signal != 5)
-			end = true;	/* the guest stopped by itself (shutdown) */
-		if (stopped)
-			w->stops++;
-		if (stop.kind == 'W' || stop.kind == 'X')
+		if (stopped && (stop.kind == 'W' || stop.kind == 'X'))
 			return mb_error_set(err, MB_ERR_CLOSED, 0, 0, "guest ended (%c%02x)",
 					    stop.kind, stop.signal);
-		if (read_now(run, img, mb, &cur, regions, max, err))
-			return -1;
+		/* A stop that is not a watchpoint (SIGTRAP): the guest paused itself. */
+		if (stopped && stop.signal != 5)
+			end = true;
+		occ = count_occurrences(run->con, run->con_len, pat);
+		if (end_pat && count_occurrences(run->con, run->con_len, end_pat) > 0)
+			end = true;
 		if (occ > w->occurrences) {
 			mb_state_clear(&w->at_pattern);
-			if (stopped && w->have_prev) {
-				w->at_pattern = w->prev;
-				memset(&w->prev, 0, sizeof(w->prev));
-				w->have_prev = false;
-			} else {
-				if (mb_state_copy(&w->at_pattern, &cur, err)) {
-					mb_state_clear(&cur);
+			if (w->have_prev) {
+				if (mb_state_copy(&w->at_pattern, &w->prev, err))
 					return -1;
-				}
+			} else {
+				/* No write seen yet: the state now is the one in force. */
+				if (!stopped && mb_rsp_interrupt(run->rsp, &stop, err))
+					return -1;
+				stopped = true;
+				if (read_now(run, img, mb, &w->at_pattern, regions, max, err))
+					return -1;
 			}
 			w->have_at_pattern = true;
-			w->con_at_pattern = run->con_len;
 			w->occurrences = occ;
+			cut_pending = true;
 		}
+		if (cut_pending && (stopped || end)) {
+			if (poll_console(run, err))
+				return -1;
+			w->con_at_pattern = run->con_len;
+			cut_pending = false;
+		}
+		if (!stopped)
+			continue;
+		w->stops++;
+		if (read_now(run, img, mb, &cur, regions, max, err))
+			return -1;
 		mb_state_clear(&w->prev);
 		w->prev = cur;
 		w->have_prev = true;
@@ -601,6 +599,9 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	char append[1024], mem_arg[64], smp_arg[32], chardev[160], numa[8][64];
 	char read_point[256], serial[160], *cmdline = NULL;
 	uint64_t mb = 0, sym_addr = 0, regions[2] = { 0 }, max[2] = { 0 };
+	struct mb_linux_kallsyms *ks = NULL;
+	const char *sym_from = "";
+	char kcheck[64] = "";
 	bool dynamic = false;
 	int mode, argc = 0, i, timeout_s;
 	int64_t deadline;
@@ -628,9 +629,31 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 							       &tmp) == 0) {
 		found_by = "system.map";
 	} else {
-		if (mb_linux_locate_memblock(img, &mb, err))
-			goto fail;
-		found_by = "scan";
+		if (!o->no_kallsyms)
+			ks = mb_linux_kallsyms_open(img, &tmp);
+		if (mb_linux_locate_memblock(img, &mb, err)) {
+			/* The shape scan failed: the kernel's own symbol table may know. */
+			if (mb_linux_kallsyms_lookup(ks, "memblock", &mb))
+				goto fail;
+			found_by = "kallsyms";
+		} else {
+			found_by = "scan";
+		}
+	}
+	if (!o->no_kallsyms && !ks && !img->has_symtab)
+		ks = mb_linux_kallsyms_open(img, &tmp);
+	{
+		uint64_t ka;
+
+		/* Two independent ways to the same address: say whether they agree. */
+		if (mb_linux_kallsyms_lookup(ks, "memblock", &ka) == 0) {
+			snprintf(kcheck, sizeof(kcheck), "0x%llx (%s)", (unsigned long long)ka,
+				 ka == mb ? "agrees" : "DIFFERS");
+			if (ka != mb)
+				mb_agent_log(1, "linux: kallsyms places memblock at 0x%llx, %s at 0x%llx",
+					     (unsigned long long)ka, found_by,
+					     (unsigned long long)mb);
+		}
 	}
 	if (!mb_linux_check_memblock(img, mb, image_read, img,
 				     read_point, sizeof(read_point))) {
@@ -643,15 +666,21 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	/* When to read. */
 	mode = o->read_point;
 	if (mode == MB_LINUX_AT_SYMBOL || mode == MB_LINUX_AT_AUTO) {
-		bool known = mb_linux_symbol(img, sym, &sym_addr) == 0 ||
-			     (o->system_map &&
-			      mb_linux_system_map_lookup(o->system_map, sym, &sym_addr, &tmp) == 0);
+		bool known = true;
 
+		if (mb_linux_symbol(img, sym, &sym_addr) == 0)
+			sym_from = "symtab";
+		else if (o->system_map &&
+			 mb_linux_system_map_lookup(o->system_map, sym, &sym_addr, &tmp) == 0)
+			sym_from = "System.map";
+		else if (mb_linux_kallsyms_lookup(ks, sym, &sym_addr) == 0)
+			sym_from = "kallsyms";
+		else
+			known = false;
 		if (!known && mode == MB_LINUX_AT_SYMBOL) {
 			mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
-				     "no address for %s: the image has no .symtab%s", sym,
-				     o->system_map ? " and the System.map lacks it" :
-				     " and no System.map was given");
+				     "no address for %s: not in .symtab, %s, nor kallsyms", sym,
+				     o->system_map ? "the System.map" : "no System.map given");
 			goto fail;
 		}
 		if (known)
@@ -778,8 +807,9 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		}
 		if (read_now(&run, img, mb, &final, NULL, NULL, err))
 			goto fail;
-		snprintf(read_point, sizeof(read_point), "symbol %s (hardware breakpoint at 0x%llx)",
-			 sym, (unsigned long long)sym_addr);
+		snprintf(read_point, sizeof(read_point),
+			 "symbol %s (hardware breakpoint at 0x%llx, address from %s)", sym,
+			 (unsigned long long)sym_addr, sym_from);
 		keep_len = run.con_len;
 	} else if (mode == MB_LINUX_AT_PATTERN) {
 		if (run_pattern(&run, img, mb, pat, end_pat, deadline, &w, err))
@@ -852,6 +882,8 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 				    "region arrays were allocated dynamically and may have been freed by memblock_discard() before this idle read; read at pattern:'Memory: ' instead");
 	set_meta_u64(c, "memblock_addr", mb);
 	mb_capture_set_meta(c, "memblock_found_by", found_by);
+	if (kcheck[0])
+		mb_capture_set_meta(c, "memblock_kallsyms", kcheck);
 	mb_capture_set_meta(c, "linux_version", img->version[0] ? img->version + 14 : "unknown");
 	mb_capture_set_meta(c, "image", o->image);
 	mb_capture_set_meta(c, "image_compression", img->compression);
@@ -863,6 +895,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	mb_state_clear(&w.prev);
 	mb_state_clear(&w.at_pattern);
 	run_cleanup(&run);
+	mb_linux_kallsyms_free(ks);
 	mb_linux_image_free(img);
 	return c;
 fail:
@@ -872,6 +905,7 @@ fail:
 	mb_state_clear(&w.at_pattern);
 	mb_capture_free(c);
 	run_cleanup(&run);
+	mb_linux_kallsyms_free(ks);
 	mb_linux_image_free(img);
 	return NULL;
 }

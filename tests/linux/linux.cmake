@@ -48,6 +48,21 @@ foreach(v 6_1 6_12)
 endforeach()
 mb_linux_test(linux_live_6_1_m256_end_coverage_equals_console_replay linux_kernels
 	linux_cap_6_1_256 end ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m256.cap 256M)
+# The default read point (memblock_free_all from kallsyms); where the package
+# is the fixtures' version, the arrays must equal shared/fixtures/linux/*.final.txt.
+set(MB_LINUX_FIXTURES ${CMAKE_SOURCE_DIR}/../shared/fixtures/linux)
+set(MB_FIXTURE_6_1 ${MB_LINUX_FIXTURES}/6.1-cloud-m512.final.txt "6.1.192-")
+set(MB_FIXTURE_6_12 ${MB_LINUX_FIXTURES}/6.12-cloud-m512.final.txt "6.12.117-")
+foreach(v 6_1 6_12)
+	if(EXISTS ${MB_LINUX_FIXTURES})
+		set(fx ${MB_FIXTURE_${v}})
+	else()
+		set(fx "")
+	endif()
+	mb_linux_test(linux_live_${v}_default_kallsyms_breakpoint_equals_end_of_boot
+		"linux_kernels;linux_cap_${v}_512" "" auto ${MB_DEB_${v}} ${MB_LINUX_CACHE}/${v}-m512.cap
+		${fx})
+endforeach()
 mb_linux_test(linux_live_6_1_idle_read_equals_end_of_boot "linux_kernels;linux_cap_6_1_512" ""
 	idle ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m512.cap)
 mb_linux_test(linux_diff_6_1_vs_6_12_known_changes "linux_cap_6_1_512;linux_cap_6_12_512" ""

@@ -146,6 +146,8 @@ static struct mb_capture *capture(const char *deb, const char *pattern, const ch
 	      mb_capture_get_meta(c, "memblock_found_by"));
 	CHECK(strstr(mb_capture_get_meta(c, "read_point") ?: "", "pattern"), "read point %s",
 	      mb_capture_get_meta(c, "read_point"));
+	CHECK(strstr(mb_capture_get_meta(c, "memblock_kallsyms") ?: "", "agrees"),
+	      "kallsyms and scan: %s", mb_capture_get_meta(c, "memblock_kallsyms"));
 	return c;
 }
 
@@ -157,7 +159,8 @@ static bool nid_matches(int32_t console, int32_t live)
 	return live < 0 || live >= 1024;
 }
 
-static void compare_arrays(const char *what, const struct mb_array *exp, const struct mb_array *got)
+static void compare_arrays_nid(const char *what, const struct mb_array *exp,
+			       const struct mb_array *got, bool nid)
 {
 	uint64_t i;
 
@@ -169,12 +172,17 @@ static void compare_arrays(const char *what, const struct mb_array *exp, const s
 		const struct mb_region_rec *e = &exp->regions[i], *g = &got->regions[i];
 
 		CHECK(e->base == g->base && e->size == g->size && e->flags == g->flags &&
-		      nid_matches(e->nid, g->nid),
+		      (!nid || nid_matches(e->nid, g->nid)),
 		      "%s[%llu]: console 0x%llx+0x%llx f%x n%d, live 0x%llx+0x%llx f%x n%d", what,
 		      (unsigned long long)i, (unsigned long long)e->base,
 		      (unsigned long long)e->size, e->flags, e->nid, (unsigned long long)g->base,
 		      (unsigned long long)g->size, g->flags, g->nid);
 	}
+}
+
+static void compare_arrays(const char *what, const struct mb_array *exp, const struct mb_array *got)
+{
+	compare_arrays_nid(what, exp, got, true);
 }
 
 static const struct mb_region_rec *region_at(const struct mb_array *a, uint64_t base)
@@ -235,6 +243,25 @@ static int t_locate(const char *deb)
 		}
 		CHECK(in, "struct memblock at 0x%llx is not in a data section",
 		      (unsigned long long)a);
+	}
+	/* The kernel's own kallsyms tables agree with the shape scan. */
+	{
+		struct mb_linux_kallsyms *k = mb_linux_kallsyms_open(img, &err);
+		const struct mb_linux_section *it = mb_linux_image_section(img, ".init.text");
+		uint64_t ka = 0, fa = 0;
+
+		CHECK(k, "kallsyms: %s", err.msg);
+		CHECK(mb_linux_kallsyms_count(k) > 10000, "only %u kallsyms",
+		      mb_linux_kallsyms_count(k));
+		CHECK(mb_linux_kallsyms_lookup(k, "memblock", &ka) == 0 && ka == a,
+		      "kallsyms memblock 0x%llx, scan 0x%llx", (unsigned long long)ka,
+		      (unsigned long long)a);
+		CHECK(mb_linux_kallsyms_lookup(k, "memblock_free_all", &fa) == 0 && it &&
+		      fa >= it->addr && fa < it->addr + it->size,
+		      "memblock_free_all at 0x%llx is not in .init.text", (unsigned long long)fa);
+		CHECK(mb_linux_kallsyms_lookup(k, "no_such_symbol_here", &fa) == -1,
+		      "unknown symbol found");
+		mb_linux_kallsyms_free(k);
 	}
 	mb_linux_image_free(img);
 	return failures ? 1 : 0;
@@ -336,7 +363,109 @@ static int t_end(const char *deb, const char *out, const char *mem)
 static struct mb_capture *load(const char *path);
 
 /*
- * No symbol, no pattern: read when the kernel stops making progress (here it
+ * The default read point with no System.map: memblock_free_all's address
+ * comes from the kernel's own kallsyms tables, and a hardware breakpoint there
+ * reads the same arrays as the "Memory: " line right after it.
+ */
+/* Parse a memblock_dump_all() text (the fixtures' *.final.txt) into a state. */
+static bool parse_dump(const char *path, struct mb_state *st)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	memset(st, 0, sizeof(*st));
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char type[16];
+		unsigned long long idx, b, e, sz, fl;
+		unsigned int node;
+		struct mb_array *a;
+		const char *on;
+
+		/* The sizes the kernel keeps, not the sums of the regions. */
+		if (sscanf(line, " memory size = 0x%llx reserved size = 0x%llx", &b, &e) == 2) {
+			st->memory.total_size = b;
+			st->reserved.total_size = e;
+			continue;
+		}
+		if (sscanf(line, " %15[a-z][0x%llx]\t[0x%llx-0x%llx], 0x%llx bytes", type, &idx, &b,
+			   &e, &sz) != 5)
+			continue;
+		a = !strcmp(type, "memory") ? &st->memory :
+		    !strcmp(type, "reserved") ? &st->reserved : NULL;
+		if (!a)
+			continue;
+		a->regions = realloc(a->regions, (a->cnt + 1) * sizeof(*a->regions));
+		if (!a->regions)
+			abort();
+		on = strstr(line, " on node ");
+		fl = 0;
+		sscanf(strstr(line, "flags: ") ? strstr(line, "flags: ") + 7 : "0", "0x%llx", &fl);
+		a->regions[a->cnt].base = b;
+		a->regions[a->cnt].size = sz;
+		a->regions[a->cnt].flags = (uint32_t)fl;
+		a->regions[a->cnt].nid = on && sscanf(on, " on node %u", &node) == 1 ?
+					 (int32_t)node : 1024;
+		a->cnt++;
+	}
+	fclose(f);
+	st->valid = st->memory.cnt > 0;
+	return st->valid;
+}
+
+static int t_auto(const char *deb, const char *ref_path, const char *fixture,
+		  const char *fixture_version)
+{
+	struct mb_capture *ref = load(ref_path), *c;
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+	const char *rp;
+
+	o.image = deb;
+	o.timeout_s = 240;
+	c = mb_linux_capture(&o, &err);
+	if (!c) {
+		fprintf(stderr, "capture of %s failed: %s\n", deb, err.msg);
+		return 1;
+	}
+	rp = mb_capture_get_meta(c, "read_point") ?: "";
+	CHECK(!strncmp(rp, "symbol memblock_free_all", 24) && strstr(rp, "kallsyms"),
+	      "read point %s, expected memblock_free_all from kallsyms", rp);
+	CHECK(strstr(mb_capture_get_meta(c, "memblock_kallsyms") ?: "", "agrees"),
+	      "kallsyms and scan: %s", mb_capture_get_meta(c, "memblock_kallsyms"));
+	CHECK(c->nevents == ref->nevents, "events: %zu at the breakpoint, %zu at 'Memory: '",
+	      c->nevents, ref->nevents);
+	/*
+	 * Node ids may differ: 6.12's memblock_free_all() itself gives reserved
+	 * regions their node (memmap_init_reserved_pages()), which the entry
+	 * breakpoint comes before.
+	 */
+	compare_arrays_nid("memory", &ref->final.memory, &c->final.memory, false);
+	compare_arrays_nid("reserved", &ref->final.reserved, &c->final.reserved, false);
+	/*
+	 * The fixtures' *.final.txt were read at the same breakpoint (with the
+	 * -dbg symbols) from the same package version: they must match exactly.
+	 */
+	if (fixture && strstr(mb_capture_get_meta(c, "linux_version") ?: "", fixture_version)) {
+		struct mb_state fx;
+
+		CHECK(parse_dump(fixture, &fx), "cannot read %s", fixture);
+		compare_arrays("fixture memory", &fx.memory, &c->final.memory);
+		compare_arrays("fixture reserved", &fx.reserved, &c->final.reserved);
+		free(fx.memory.regions);
+		free(fx.reserved.regions);
+	} else if (fixture) {
+		fprintf(stderr, "note: kernel is not %s: fixture %s not compared\n",
+			fixture_version, fixture);
+	}
+	mb_capture_free(c);
+	mb_capture_free(ref);
+	return failures ? 1 : 0;
+}
+
+/*
+ * Idle: read when the kernel stops making progress (here it
  * panics without a root device and, with panic=-1 and QEMU told to pause on
  * shutdown, stops). memblock lives in .data and its static arrays survive, so
  * the state equals the one read at the end of early boot.
@@ -348,7 +477,7 @@ static int t_idle(const char *deb, const char *ref_path)
 	struct mb_error err = { 0 };
 
 	o.image = deb;
-	o.read_point = MB_LINUX_AT_AUTO;
+	o.read_point = MB_LINUX_AT_IDLE;
 	o.timeout_s = 240;
 	c = mb_linux_capture(&o, &err);
 	if (!c) {
@@ -458,6 +587,8 @@ int main(int argc, char **argv)
 		r = t_block(argv[2]);
 	else if (!strcmp(cmd, "end") && argc >= 4)
 		r = t_end(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+	else if (!strcmp(cmd, "auto") && (argc == 4 || argc == 6))
+		r = t_auto(argv[2], argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(cmd, "idle") && argc == 4)
 		r = t_idle(argv[2], argv[3]);
 	else if (!strcmp(cmd, "diff-kernels") && argc == 4)
@@ -466,7 +597,7 @@ int main(int argc, char **argv)
 		r = t_diff_mem(argv[2], argv[3]);
 	else {
 		fprintf(stderr, "usage: linux_live_test locate|block DEB | end DEB OUT [MEM] | "
-			"idle DEB REF | diff-kernels A B | diff-mem A512 B256\n");
+			"auto DEB REF [FIXTURE VERSION] | idle DEB REF | diff-kernels A B | diff-mem A512 B256\n");
 		return 2;
 	}
 	if (failures)

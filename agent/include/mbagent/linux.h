@@ -216,6 +216,15 @@ int mb_linux_symbol(const struct mb_linux_image *img, const char *name, uint64_t
 int mb_linux_system_map_lookup(const char *path, const char *name, uint64_t *addr,
 			       struct mb_error *err);
 
+struct mb_linux_kallsyms;
+
+/* The kernel's own symbol table (kallsyms) decoded from a stripped vmlinux: see linux_kallsyms.c. */
+struct mb_linux_kallsyms *mb_linux_kallsyms_open(const struct mb_linux_image *img,
+						 struct mb_error *err);
+int mb_linux_kallsyms_lookup(const struct mb_linux_kallsyms *k, const char *name, uint64_t *addr);
+uint32_t mb_linux_kallsyms_count(const struct mb_linux_kallsyms *k);
+void mb_linux_kallsyms_free(struct mb_linux_kallsyms *k);
+
 /**
  * mb_linux_virt_to_phys() - translate a kernel address (nokaslr, x86-64)
  * @vaddr: a kernel image address (>= 0xffffffff80000000) or a direct-map
@@ -296,6 +305,8 @@ enum mb_linux_read_point {
  * @timeout_s: give up after this many seconds (0 = 120)
  * @console_out: if non-NULL, the serial console text is copied to this file
  * @progress: print progress on stderr
+ * @no_kallsyms: do not decode the image's kallsyms tables (symbols then come
+ *   only from .symtab or @system_map)
  */
 struct mb_linux_opts {
 	const char *image;
@@ -317,6 +328,7 @@ struct mb_linux_opts {
 	int timeout_s;
 	const char *console_out;
 	bool progress;
+	bool no_kallsyms;
 };
 
 /**
@@ -360,10 +372,16 @@ void mb_linux_state_free(struct mb_state *st);
  * -nic none, -no-reboot, panic=-1) with its gdbstub, reads struct memblock at
  * the chosen read point, and imports the console's memblock=debug lines as
  * events. The capture's source is MB_SRC_LINUX_LIVE, @final holds the arrays
- * read live, @initial the first "MEMBLOCK configuration:" block. Metadata:
- * "read_point" ("symbol memblock_free_all", "pattern ...", "idle"),
- * "memblock_addr", "memblock_found_by" ("symtab", "system.map", "scan",
- * "given"), "linux_version", "image_compression", "qemu_cmdline", "ram_size".
+ * read live, @initial the first "MEMBLOCK configuration:" block. Symbols
+ * (struct memblock, the read symbol) come from .symtab, then @system_map,
+ * then (for the read symbol, or when the shape scan fails) the kernel's own
+ * kallsyms tables. Metadata: "read_point" ("symbol memblock_free_all (...,
+ * address from kallsyms)", "pattern ...", "idle (...)"), "memblock_addr",
+ * "memblock_found_by" ("symtab", "system.map", "scan", "kallsyms", "given"),
+ * "memblock_kallsyms" (kallsyms' address and whether it agrees),
+ * "linux_version", "image", "image_compression", "ram_size",
+ * "kernel_cmdline", "qemu_cmdline", and "warning" when an idle read may have
+ * seen freed arrays.
  *
  * Return: a capture (free with mb_capture_free()), or NULL with @err set.
  */
