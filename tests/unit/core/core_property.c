@@ -13,6 +13,13 @@
  * preference, min_addr retry, current limit) and must also be aligned and
  * inside free memory.  Region arrays doubled on the way are observed
  * (their pointers change) and applied to the model in Linux's order.
+ * Operations: add, add_node (all flags), remove, reserve, phys_free,
+ * mark/clear of every flag, set_node on both types, six allocation APIs,
+ * direction, movable_node, current limit, enforce_memory_limit,
+ * cap_memory_range / mem_limit_remove_map (while no NOMAP memory exists, as
+ * Linux then leaves split NOMAP pieces unmerged), trim_memory (the model
+ * tracks the total_size Linux does not subtract) and free_all; bursts of
+ * one-cell operations make the arrays double.
  *
  * Usage: core_property [seed [ops]]   (or MB_PROPERTY_SEED / MB_PROPERTY_OPS)
  */
@@ -182,6 +189,90 @@ static void m_setnid(struct mtype *t, phys_addr_t b, phys_addr_t e, int nid)
 			t->nid[c] = (int16_t)nid;
 }
 
+/* memory.total_size above the sum of sizes: Linux's trim does not subtract what it trims. */
+static phys_addr_t m_mem_skew;
+
+static bool m_empty(const struct mtype *t)
+{
+	uint64_t c;
+
+	for (c = 0; c < NCELL; c++)
+		if (t->attr[c])
+			return false;
+	return true;
+}
+
+static bool m_has_flag(const struct mtype *t, unsigned int flag)
+{
+	uint64_t c;
+
+	for (c = 0; c < NCELL; c++)
+		if (t->attr[c] & flag)
+			return true;
+	return false;
+}
+
+static phys_addr_t m_sum(const struct mtype *t)
+{
+	phys_addr_t sum = 0;
+	uint64_t c;
+
+	for (c = 0; c < NCELL; c++)
+		if (t->attr[c])
+			sum += CELL;
+	return sum;
+}
+
+/* Linux's __find_max_addr over the model (cells are in region order). */
+static phys_addr_t m_find_max_addr(phys_addr_t limit)
+{
+	phys_addr_t acc = 0;
+	uint64_t c;
+
+	for (c = 0; c < NCELL && limit; c++) {
+		if (!m_mem.attr[c])
+			continue;
+		acc += CELL;
+		if (acc == limit)
+			return (c + 1) * CELL;
+	}
+	return PHYS_ADDR_MAX;
+}
+
+/* Linux's memblock_trim_memory over canonical regions (runs of equal cells). */
+static void m_trim(phys_addr_t align)
+{
+	uint64_t c = 0;
+
+	while (c < NCELL) {
+		uint64_t h = c, x;
+		phys_addr_t os, oe, ns, ne;
+
+		if (!m_mem.attr[c]) {
+			c++;
+			continue;
+		}
+		while (h + 1 < NCELL && m_mem.attr[h + 1] == m_mem.attr[c] &&
+		       m_mem.nid[h + 1] == m_mem.nid[c])
+			h++;
+		os = c * CELL;
+		oe = (h + 1) * CELL;
+		ns = ((os - 1) | (align - 1)) + 1;
+		ne = oe & ~(align - 1);
+		if (ns < ne) {
+			for (x = os / CELL; x < ns / CELL; x++)
+				m_mem.attr[x] = 0, m_mem.nid[x] = 0;
+			for (x = ne / CELL; x < oe / CELL; x++)
+				m_mem.attr[x] = 0, m_mem.nid[x] = 0;
+			m_mem_skew += (ns - os) + (oe - ne);
+		} else {
+			for (x = c; x <= h; x++)
+				m_mem.attr[x] = 0, m_mem.nid[x] = 0;
+		}
+		c = h + 1;
+	}
+}
+
 /* ---------------- checking ---------------- */
 
 static void check_type(struct memblock_type *type, struct mtype *m)
@@ -191,7 +282,8 @@ static void check_type(struct memblock_type *type, struct mtype *m)
 
 	if (type->cnt > type->max)
 		fail("cnt > max");
-	if (type->cnt == 0 && (type->regions[0].size || type->total_size))
+	if (type->cnt == 0 && (type->regions[0].size ||
+				type->total_size != (type == &memblock.memory ? m_mem_skew : 0)))
 		fail("empty type not zeroed");
 	memset(&chk, 0, sizeof(chk));
 	for (i = 0; i < type->cnt; i++) {
@@ -216,8 +308,8 @@ static void check_type(struct memblock_type *type, struct mtype *m)
 			chk.nid[c] = (int16_t)r->nid;
 		}
 	}
-	if (sum != type->total_size)
-		fail("total_size != sum of sizes");
+	if (sum + (type == &memblock.memory ? m_mem_skew : 0) != type->total_size)
+		fail("total_size != sum of sizes (+ what trim left, for memory)");
 	if (memcmp(chk.attr, m->attr, sizeof(chk.attr)))
 		fail(type == &memblock.memory ? "memory coverage/flags differ from model" :
 		     "reserved coverage/flags differ from model");
@@ -516,6 +608,7 @@ static void fresh_state(void)
 	m_movable = false;
 	m_bottom_up = false;
 	m_limit = MEMBLOCK_ALLOC_ANYWHERE;
+	m_mem_skew = 0;
 	memblock_allow_resize();
 	/* some memory to start with */
 	memblock_add(0, SPACE / 2);
@@ -582,12 +675,16 @@ static void one_step(void)
 			nid = NID_NONE;
 		snprintf(op_desc, sizeof(op_desc), "0x%llx+0x%llx nid %d flags %x",
 			 (unsigned long long)b, (unsigned long long)s, nid, flags);
+		if (m_empty(&m_mem))
+			m_mem_skew = 0;	/* an empty type restarts total_size */
 		ret = memblock_add_node(b, s, nid, flags);
 		apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
 		if (!ret)
 			m_add(&m_mem, b, e, nid, flags);
 	} else if (k < 20) {
 		op_name = "memblock_add";
+		if (m_empty(&m_mem))
+			m_mem_skew = 0;
 		ret = memblock_add(b, s);
 		apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
 		if (!ret)
@@ -742,8 +839,55 @@ static void one_step(void)
 	} else if (k < 99 || rnd_below(5) != 0) {
 		phys_addr_t want_pages, limit = rnd_base();
 		uint64_t c, acc = 0, max_addr = PHYS_ADDR_MAX;
+		unsigned int which = (unsigned int)rnd_below(4);
 
-		if (rnd_below(2)) {
+		/* cap_memory_range keeps split NOMAP pieces unmerged: only without NOMAP */
+		if (which == 2 && m_has_flag(&m_mem, MEMBLOCK_NOMAP))
+			which = 3;
+		if (which == 2) {
+			phys_addr_t cb = rnd_below(2) ? 0 : b, cs = rnd_below(2) ? s : SPACE - cb;
+			bool via_limit = rnd_below(2);
+
+			if (via_limit) {
+				op_name = "memblock_mem_limit_remove_map";
+				snprintf(op_desc, sizeof(op_desc), "limit 0x%llx", (unsigned long long)limit);
+				cb = 0;
+				cs = limit ? m_find_max_addr(limit) : 0;
+				if (cs == PHYS_ADDR_MAX)
+					cs = 0;
+			} else {
+				op_name = "memblock_cap_memory_range";
+				snprintf(op_desc, sizeof(op_desc), "0x%llx+0x%llx", (unsigned long long)cb,
+					 (unsigned long long)cs);
+			}
+			if (cs && m_sum(&m_mem) + m_mem_skew == 0)
+				cs = 0;	/* "No memory registered yet" */
+			if (via_limit)
+				memblock_mem_limit_remove_map(limit);
+			else
+				memblock_cap_memory_range(cb, cs);
+			apply_array_changes(old_mem, old_mem_max, old_rsv, old_rsv_max);
+			for (i = 0; i < hdr()->written; i++)
+				if (rec(i)->op == MB_OP_DOUBLE_ARRAY && (rec(i)->rflags & MB_REC_FAILED))
+					double_failed = true;
+			if (double_failed) {
+				resync_type(&memblock.memory, &m_mem);
+				resync_type(&memblock.reserved, &m_rsv);
+				resyncs++;
+			} else if (cs) {
+				m_remove(&m_mem, 0, cb);
+				m_remove(&m_mem, cb + cs, SPACE);
+				m_remove(&m_rsv, 0, cb);
+				m_remove(&m_rsv, cb + cs, SPACE);
+			}
+		} else if (which == 3) {
+			phys_addr_t ta = CELL << rnd_below(7);
+
+			op_name = "memblock_trim_memory";
+			snprintf(op_desc, sizeof(op_desc), "align 0x%llx", (unsigned long long)ta);
+			memblock_trim_memory(ta);
+			m_trim(ta);
+		} else if (which == 0) {
 			op_name = "memblock_enforce_memory_limit";
 			snprintf(op_desc, sizeof(op_desc), "limit 0x%llx", (unsigned long long)limit);
 			for (c = 0; c < NCELL && limit; c++) {
