@@ -82,7 +82,7 @@ int cmd_replay(int argc, char **argv)
 	struct mb_capture *c, *exp = NULL;
 	struct mb_state st;
 	const char *expect = NULL;
-	bool verify = false, quiet = false, have_to = false;
+	bool verify = false, quiet = false, have_to = false, nothing = false;
 	char cov[512] = "";
 	uint64_t to = 0;
 	int opt, rc = MB_EXIT_OK, vr = 0;
@@ -152,9 +152,10 @@ int cmd_replay(int argc, char **argv)
 	/* --expect: byte coverage against a dump (e.g. read from a real machine). */
 	if (exp && mb_state_compare_coverage(&exp->initial, &st, cov, sizeof(cov)))
 		rc = MB_EXIT_DIVERGE;
+	nothing = verify && !c->final.valid && !c->ncheckpoints;
 	if (verify && vr == 1)
 		rc = MB_EXIT_DIVERGE;
-	else if (verify && rep.dropped && rc == MB_EXIT_OK)
+	else if (verify && (rep.dropped || nothing) && rc == MB_EXIT_OK)
 		rc = MB_EXIT_INCOMPLETE;
 
 	if (cli_json) {
@@ -166,7 +167,7 @@ int cmd_replay(int argc, char **argv)
 		json_report(j, &rep, c);
 		if (verify) {
 			json_key(j, "verified");
-			json_bool(j, vr == 0);
+			json_bool(j, vr == 0 && !nothing);
 			json_key(j, "compared_final");
 			json_bool(j, c->final.valid);
 			json_key(j, "divergence");
@@ -192,7 +193,7 @@ int cmd_replay(int argc, char **argv)
 		if (!quiet)
 			cli_print_state(&st, fmt);
 		text_report(&rep, c);
-		if (verify && vr == 0)
+		if (verify && vr == 0 && !nothing)
 			printf("verify: OK (%s%zu checkpoints match)\n",
 			       c->final.valid ? "final arrays and " : "", rep.checkpoints);
 		if (exp && !cov[0])
@@ -202,6 +203,8 @@ int cmd_replay(int argc, char **argv)
 			fprintf(stderr, "Error: replay diverged: %s\n", rep.divergence);
 		else if (cov[0])
 			fprintf(stderr, "Error: replay differs from %s: %s\n", expect, cov);
+		else if (nothing)
+			fprintf(stderr, "Error: nothing to verify against: the capture has no final arrays and no checkpoints\n");
 		else if (rep.dropped)
 			fprintf(stderr, "%s: the log is incomplete: %llu calls were not recorded%s\n",
 				verify ? "Error" : "warning", (unsigned long long)rep.dropped,
