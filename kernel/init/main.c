@@ -8,6 +8,7 @@
 #include "kern/kallsyms.h"
 #include "kern/page_alloc.h"
 #include "kern/server.h"
+#include "kern/evlog_area.h"
 
 #ifndef MB_KERNEL_NAME
 #define MB_KERNEL_NAME "kernel"
@@ -51,8 +52,6 @@ static uint8_t build_id[MB_EVLOG_BUILD_ID_MAX];
 static uint32_t build_id_len;
 static char build_id_hex[2 * MB_EVLOG_BUILD_ID_MAX + 1];
 static uint64_t tsc_hz;
-extern char mb_evlog_area[];
-extern const size_t mb_evlog_area_size;
 
 static __noreturn void boot_panic(const char *msg)
 {
@@ -546,12 +545,12 @@ static void early_init(void)
  */
 static void evlog_setup(void)
 {
-	size_t bytes = mb_evlog_area_size;
+	size_t bytes = sizeof(mb_evlog_area);
 	uint64_t max = (bytes - MB_EVLOG_HEADER_SIZE) / MB_EVLOG_RECORD_SIZE;
 
 	if (boot_params.evlog_records && boot_params.evlog_records < max)
 		bytes = MB_EVLOG_HEADER_SIZE + boot_params.evlog_records * MB_EVLOG_RECORD_SIZE;
-	mb_evlog_init(mb_evlog_area, bytes);
+	mb_evlog_init(&mb_evlog_area, bytes);
 	mb_evlog_set_state(MB_BOOT_STATE_BOOTING);
 	mb_evlog_set_build_id(build_id, build_id_len);
 	mb_evlog_set_memblock_addr((uint64_t)(uintptr_t)&memblock);

@@ -6,8 +6,8 @@
 #include "kern/lib.h"
 #include "mb_evlog.h"
 #include "memblock.h"
+#include "kern/evlog_area.h"
 
-extern char mb_evlog_area[];
 
 static const struct boot_info *srv_bi;
 static uint64_t srv_mapped_end;
@@ -66,11 +66,10 @@ void serial_server_run(const struct boot_info *bi, uint64_t mapped_end,
 		.mem_ok = srv_mem_ok,
 		.mem_ptr = srv_mem_ptr,
 		.boot_state = srv_state,
-		.evlog_addr = (uint64_t)(uintptr_t)mb_evlog_area,
-		.evlog_bytes = MB_EVLOG_HEADER_SIZE +
-			       (uint64_t)MB_EVLOG_CAPACITY * MB_EVLOG_RECORD_SIZE,
+		.evlog_addr = (uint64_t)(uintptr_t)&mb_evlog_area,
+		.evlog_bytes = sizeof(mb_evlog_area),
 		.memblock_addr = (uint64_t)(uintptr_t)&memblock,
-		.evlog = mb_evlog_area,
+		.evlog = &mb_evlog_area,
 		.build_id = build_id,
 		.build_id_len = build_id_len,
 	};
