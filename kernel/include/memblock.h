@@ -249,10 +249,18 @@ static inline unsigned long memblock_region_reserved_end_pfn(const struct memblo
 	return PFN_UP(reg->base + reg->size);
 }
 
+/**
+ * for_each_mem_region - iterate over the memory regions
+ * @region: struct memblock_region pointer used as loop variable
+ */
 #define for_each_mem_region(region)					\
 	for (region = memblock.memory.regions;				\
 	     region < (memblock.memory.regions + memblock.memory.cnt);	\
 	     region++)
+/**
+ * for_each_reserved_mem_region - iterate over the reserved regions
+ * @region: struct memblock_region pointer used as loop variable
+ */
 #define for_each_reserved_mem_region(region)				\
 	for (region = memblock.reserved.regions;			\
 	     region < (memblock.reserved.regions + memblock.reserved.cnt); \
@@ -274,25 +282,97 @@ void __next_mem_range_rev(uint64_t *idx, int nid, enum memblock_flags flags,
 void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 			  unsigned long *out_end_pfn, int *out_nid);
 
+/**
+ * __for_each_mem_range - iterate through type_a minus type_b
+ * @i: u64 used as loop variable
+ * @type_a: the type iterated (memblock.memory filters by @nid and @flags)
+ * @type_b: the type subtracted, or NULL
+ * @nid: node selector, %NUMA_NO_NODE for all nodes
+ * @flags: pick from blocks based on memory attributes
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ * @p_nid: int pointer for the nid (may be NULL)
+ */
 #define __for_each_mem_range(i, type_a, type_b, nid, flags, p_start, p_end, p_nid) \
 	for (i = 0, __next_mem_range(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid); \
 	     i != (uint64_t)ULLONG_MAX;							 \
 	     __next_mem_range(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
+/**
+ * __for_each_mem_range_rev - reverse iterate through type_a minus type_b
+ * @i: u64 used as loop variable
+ * @type_a: the type iterated
+ * @type_b: the type subtracted, or NULL
+ * @nid: node selector, %NUMA_NO_NODE for all nodes
+ * @flags: pick from blocks based on memory attributes
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ * @p_nid: int pointer for the nid (may be NULL)
+ */
 #define __for_each_mem_range_rev(i, type_a, type_b, nid, flags, p_start, p_end, p_nid) \
 	for (i = (uint64_t)ULLONG_MAX,							 \
 	     __next_mem_range_rev(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid); \
 	     i != (uint64_t)ULLONG_MAX;							 \
 	     __next_mem_range_rev(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
+/**
+ * for_each_mem_range - iterate through memory areas
+ * @i: u64 used as loop variable
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ *
+ * Hotplug and driver-managed memory is included, NOMAP memory is not.
+ */
 #define for_each_mem_range(i, p_start, p_end) \
 	__for_each_mem_range(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
+/**
+ * for_each_mem_range_rev - reverse iterate through memory areas
+ * @i: u64 used as loop variable
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ */
 #define for_each_mem_range_rev(i, p_start, p_end) \
 	__for_each_mem_range_rev(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
+/**
+ * for_each_reserved_mem_range - iterate over all reserved ranges
+ * @i: u64 used as loop variable
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ */
 #define for_each_reserved_mem_range(i, p_start, p_end) \
 	__for_each_mem_range(i, &memblock.reserved, NULL, NUMA_NO_NODE, MEMBLOCK_NONE, p_start, p_end, NULL)
+/**
+ * for_each_free_mem_range - iterate through free memory areas
+ * @i: u64 used as loop variable
+ * @nid: node selector, %NUMA_NO_NODE for all nodes
+ * @flags: pick from blocks based on memory attributes (MIRROR restricts;
+ *         NOMAP, DRIVER_MANAGED and, with movable_node, HOTPLUG memory is
+ *         skipped unless its flag is given)
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ * @p_nid: int pointer for the nid (may be NULL)
+ *
+ * Walks memory minus reserved in ascending order.
+ */
 #define for_each_free_mem_range(i, nid, flags, p_start, p_end, p_nid) \
 	__for_each_mem_range(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
+/**
+ * for_each_free_mem_range_reverse - reverse iterate through free memory areas
+ * @i: u64 used as loop variable
+ * @nid: node selector, %NUMA_NO_NODE for all nodes
+ * @flags: pick from blocks based on memory attributes
+ * @p_start: phys_addr_t pointer for the range start (may be NULL)
+ * @p_end: phys_addr_t pointer for the range end (may be NULL)
+ * @p_nid: int pointer for the nid (may be NULL)
+ */
 #define for_each_free_mem_range_reverse(i, nid, flags, p_start, p_end, p_nid) \
 	__for_each_mem_range_rev(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
+/**
+ * for_each_mem_pfn_range - iterate through memory regions holding whole pages
+ * @i: int used as loop variable
+ * @nid: node selector, any invalid node (e.g. MAX_NUMNODES) for all nodes
+ * @p_start: unsigned long pointer for the first pfn (may be NULL)
+ * @p_end: unsigned long pointer for the end pfn (may be NULL)
+ * @p_nid: int pointer for the nid (may be NULL)
+ */
 #define for_each_mem_pfn_range(i, nid, p_start, p_end, p_nid) \
 	for (i = -1, __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid); \
 	     i >= 0; __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid))
