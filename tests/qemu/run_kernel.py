@@ -29,14 +29,28 @@ PREFIX = re.compile(r"^\[\s*\d+\.\d+\] ")
 REGION = re.compile(r"^ (memory|reserved)\[0x([0-9a-f]+)\]\t\[0x([0-9a-f]+)-0x([0-9a-f]+)\], "
                     r"0x([0-9a-f]+) bytes( on node (\d+))? flags: 0x([0-9a-f]+)$")
 
-EVLOG_MAGIC = 0x474f4c4b4c424d4d
+# Constants come from the uapi header, never hand-copied.
+UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "kernel",
+                    "include", "uapi", "mb_evlog.h")
+
+
+def uapi_constants():
+    text = open(UAPI).read()
+    ops = {m.group(1): int(m.group(2))
+           for m in re.finditer(r"X\((\w+),\s*(\d+),", text)}
+    magic = int(re.search(r"#define MB_EVLOG_MAGIC\s+(0x[0-9a-fA-F]+)", text).group(1), 16)
+    return ops, magic
+
+
+OPS, EVLOG_MAGIC = uapi_constants()
 HDR = struct.Struct("<QIIIIQQII32sQQQ24s")
 REC = struct.Struct("<QQHHiQQQQQQQIIIHH")
 REC_FIELDS = ("seq", "tsc", "op", "rflags", "nid", "base", "size", "align", "min_addr",
               "max_addr", "result", "caller", "mflags", "memory_cnt", "reserved_cnt",
               "depth", "pad")
-OP_DOUBLE_ARRAY = 17
-OP_RESERVE = 4
+OP_DOUBLE_ARRAY = OPS["DOUBLE_ARRAY"]
+OP_RESERVE = OPS["RESERVE"]
+OP_SET_MOVABLE_NODE = OPS["SET_MOVABLE_NODE"]
 
 
 class Failure(Exception):
@@ -356,6 +370,14 @@ def sc_bottomup(build):
         return int(m[0].group(1), 16)
     check(node_data(bu) < 0x1000000 < node_data(td),
           "bottom-up NODE_DATA at 0x%x, top-down at 0x%x" % (node_data(bu), node_data(td)))
+    # movable_node: bottom-up too, and the option itself is in the log
+    mv, _ = boot(build, ["-m", "256M"], "movable_node mb_hexdump_log")
+    check_done(mv)
+    check(mv.num("bottom_up") == 1, "movable_node did not switch to bottom-up")
+    _, recs = mv.evlog
+    check(any(r["op"] == OP_SET_MOVABLE_NODE and r["max_addr"] == 1 for r in recs),
+          "no memblock_set_movable_node(true) record")
+    check(node_data(mv) == node_data(bu), "movable_node layout differs from bottom-up")
 
 
 def sc_doubling(build):
