@@ -187,6 +187,7 @@ bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys
 bool memblock_addrs_overlap(phys_addr_t base1, phys_addr_t size1, phys_addr_t base2,
 			    phys_addr_t size2);
 unsigned long memblock_estimated_nr_free_pages(void);
+bool memblock_validate_numa_coverage(unsigned long threshold_bytes);
 
 /* Region attribute helpers (Linux's static inlines). */
 static inline bool memblock_is_hotpluggable(const struct memblock_region *m)

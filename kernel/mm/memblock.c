@@ -1979,6 +1979,34 @@ unsigned long memblock_estimated_nr_free_pages(void)
 }
 
 /**
+ * memblock_validate_numa_coverage - check that enough memory has a node
+ * @threshold_bytes: how much memory without a valid node is tolerated
+ *
+ * Adds up the whole pages of memory regions whose nid is not a valid node;
+ * above @threshold_bytes prints "NUMA: no nodes coverage for %luMB of %luMB
+ * RAM" (always, like Linux's pr_err).  Not recorded in the log.
+ *
+ * Return: true if the memory without a node is at most @threshold_bytes.
+ */
+bool memblock_validate_numa_coverage(unsigned long threshold_bytes)
+{
+	unsigned long nr_pages = 0, start_pfn, end_pfn;
+	int i, nid;
+
+	for_each_mem_pfn_range(i, MAX_NUMNODES, &start_pfn, &end_pfn, &nid) {
+		if (!numa_valid_node(nid))
+			nr_pages += end_pfn - start_pfn;
+	}
+	if ((nr_pages << PAGE_SHIFT) > threshold_bytes) {
+		mb_print("NUMA: no nodes coverage for %luMB of %luMB RAM\n",
+			 (nr_pages << PAGE_SHIFT) >> 20,
+			 (unsigned long)(memblock_phys_mem_size() >> 20));
+		return false;
+	}
+	return true;
+}
+
+/**
  * memblock_start_of_DRAM - lowest memory address
  *
  * Return: base of the first memory region (0 when there is none).

@@ -169,6 +169,19 @@ static void queries(void)
 	CHECK(!memblock_addrs_overlap(0, 10, 10, 10));
 }
 
+static void validate_numa_coverage(void)
+{
+	memblock_add_node(0, SZ_16M, 0, MEMBLOCK_NONE);
+	memblock_add(SZ_16M, 3 * SZ_1M);
+	t_capture(true);
+	CHECK(memblock_validate_numa_coverage(3 * SZ_1M));
+	CHECK_STR(t_output(), "");
+	CHECK(!memblock_validate_numa_coverage(SZ_1M));
+	CHECK_STR(t_output(), "NUMA: no nodes coverage for 3MB of 19MB RAM\n");
+	memblock_set_node(SZ_16M, 3 * SZ_1M, MEM, 1);
+	CHECK(memblock_validate_numa_coverage(0));
+}
+
 static void limit_and_direction(void)
 {
 	memblock_set_current_limit(SZ_1M);
@@ -254,6 +267,7 @@ static const struct t_case cases[] = {
 	{ "memblock_trim_memory_all_small", trim_memory_all_small, false },
 	{ "memblock_queries", queries, false },
 	{ "memblock_limit_and_direction", limit_and_direction, false },
+	{ "memblock_validate_numa_coverage", validate_numa_coverage, false },
 	{ "memblock_free_all_counts", free_all_counts, true },
 	{ "memblock_free_all_clears_hotplug_sets_nid", free_all_clears_hotplug_sets_nid, false },
 	{ "memblock_free_all_empty", free_all_empty, false },
