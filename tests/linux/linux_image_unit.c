@@ -120,15 +120,95 @@ static void fake_memblock(uint8_t *p, uint64_t mem_name, uint64_t res_name, uint
  * memblock, the real one, and the two static arrays), .BTF, .shstrtab.
  * @nreal: how many valid memblock structures to plant (0, 1 or 2).
  */
+#define KS_SYMS		1200u
+#define KS_BASE		0xffffffff81000000ull
+#define KS_FREE_ALL	(KS_BASE + 0x200040)
+
+/*
+ * kallsyms tables the way scripts/kallsyms lays them out (6.1 order):
+ * offsets, relative_base, num_syms, names, markers, token_table, token_index.
+ * Tokens are the characters themselves; unused slots hold "~~".
+ */
+static void make_kallsyms(struct buf *ro, bool break_index)
+{
+	static char names[KS_SYMS + 3][24];
+	uint64_t addr[KS_SYMS + 3], base = KS_BASE;
+	uint32_t num = KS_SYMS + 3, i, marker[16] = { 0 };
+	struct buf nm = { 0 }, tt = { 0 };
+	uint16_t idx[256];
+
+	for (i = 0; i < num; i++) {
+		if (i == 0) {
+			snprintf(names[i], sizeof(names[i]), "T_text");
+			addr[i] = base;
+		} else if (i <= KS_SYMS) {
+			snprintf(names[i], sizeof(names[i]), "%csym_%u", i % 3 ? 't' : 'T', i);
+			addr[i] = base + 0x100ull * i;
+		} else if (i == KS_SYMS + 1) {
+			snprintf(names[i], sizeof(names[i]), "Tmemblock_free_all");
+			addr[i] = KS_FREE_ALL;
+		} else {
+			snprintf(names[i], sizeof(names[i]), "Dmemblock");
+			addr[i] = INIT_ADDR + 0x800;
+		}
+	}
+	pad_to(ro, 8);
+	for (i = 0; i < num; i++) {
+		int32_t off = (int32_t)(int64_t)(base - 1 - addr[i]);
+
+		put(ro, &off, 4);
+	}
+	pad_to(ro, 8);
+	put(ro, &base, 8);
+	put(ro, &num, 4);
+	pad_to(ro, 8);
+	for (i = 0; i < num; i++) {
+		uint8_t len = (uint8_t)strlen(names[i]);
+
+		if (i % 256 == 0)
+			marker[i / 256] = (uint32_t)nm.len;
+		put(&nm, &len, 1);
+		put(&nm, names[i], len);
+	}
+	put(ro, nm.p, nm.len);
+	pad_to(ro, 4);
+	put(ro, marker, sizeof(marker));
+	for (i = 0; i < 256; i++) {
+		char t[3] = { (char)i, 0, 0 };
+
+		if (!((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
+		      (i >= '0' && i <= '9') || i == '_'))
+			memcpy(t, "~~", 3);
+		idx[i] = (uint16_t)tt.len;
+		put(&tt, t, strlen(t) + 1);
+	}
+	if (break_index)
+		idx[77]++;
+	put(ro, tt.p, tt.len);
+	pad_to(ro, 8);
+	put(ro, idx, sizeof(idx));
+	free(nm.p);
+	free(tt.p);
+}
+
+static struct buf make_elf_ks(int nreal, bool with_btf, int kallsyms, uint64_t *where);
+
 static struct buf make_elf(int nreal, bool with_btf, uint64_t *where)
 {
-	static const char shstr[] = "\0.rodata\0.init.data\0.BTF\0.shstrtab\0";
+	return make_elf_ks(nreal, with_btf, 0, where);
+}
+
+/* @kallsyms: 0 none, 1 valid tables, 2 tables with a broken token index. */
+static struct buf make_elf_ks(int nreal, bool with_btf, int kallsyms, uint64_t *where)
+{
+	static const char shstr[] = "\0.rodata\0.init.data\0.BTF\0.shstrtab\0.text\0";
 	const char rodata[] = "xxxxLinux version 9.9.9-test (unit)\0memory\0reserved\0mem\0";
 	uint64_t mem_name = RODATA_ADDR + 36, res_name = RODATA_ADDR + 43;
 	struct buf e = { 0 };
 	uint8_t init[0x4000] = { 0 };
 	Elf64_Ehdr eh = { 0 };
-	Elf64_Shdr sh[5];
+	Elf64_Shdr sh[6];
+	struct buf ro = { 0 };
 	size_t off_ro, off_init, off_btf, off_shstr, off_sh;
 	uint32_t btf_size = 0;
 	void *btf = make_btf(&btf_size, true);
@@ -149,7 +229,10 @@ static struct buf make_elf(int nreal, bool with_btf, uint64_t *where)
 	memset(sh, 0, sizeof(sh));
 	put(&e, &eh, sizeof(eh));
 	off_ro = e.len;
-	put(&e, rodata, sizeof(rodata));
+	put(&ro, rodata, sizeof(rodata));
+	if (kallsyms)
+		make_kallsyms(&ro, kallsyms == 2);
+	put(&e, ro.p, ro.len);
 	pad_to(&e, 8);
 	off_init = e.len;
 	put(&e, init, sizeof(init));
@@ -167,7 +250,7 @@ static struct buf make_elf(int nreal, bool with_btf, uint64_t *where)
 	sh[1].sh_flags = SHF_ALLOC;
 	sh[1].sh_addr = RODATA_ADDR;
 	sh[1].sh_offset = off_ro;
-	sh[1].sh_size = sizeof(rodata);
+	sh[1].sh_size = ro.len;
 	sh[2].sh_name = 9;
 	sh[2].sh_type = SHT_PROGBITS;
 	sh[2].sh_flags = SHF_ALLOC | SHF_WRITE;
@@ -182,6 +265,11 @@ static struct buf make_elf(int nreal, bool with_btf, uint64_t *where)
 	sh[4].sh_type = SHT_STRTAB;
 	sh[4].sh_offset = off_shstr;
 	sh[4].sh_size = sizeof(shstr);
+	sh[5].sh_name = 35;
+	sh[5].sh_type = SHT_NOBITS;
+	sh[5].sh_flags = SHF_ALLOC | SHF_EXECINSTR;
+	sh[5].sh_addr = KS_BASE;
+	sh[5].sh_size = 0x400000;
 	put(&e, sh, sizeof(sh));
 
 	memcpy(eh.e_ident, ELFMAG, SELFMAG);
@@ -193,11 +281,12 @@ static struct buf make_elf(int nreal, bool with_btf, uint64_t *where)
 	eh.e_version = EV_CURRENT;
 	eh.e_ehsize = sizeof(eh);
 	eh.e_shentsize = sizeof(Elf64_Shdr);
-	eh.e_shnum = 5;
+	eh.e_shnum = 6;
 	eh.e_shstrndx = 4;
 	eh.e_shoff = off_sh;
 	memcpy(e.p, &eh, sizeof(eh));
 	free(btf);
+	free(ro.p);
 	return e;
 }
 
@@ -545,6 +634,51 @@ static void test_layout_and_locator(void)
 	CHECK(mb_linux_virt_to_phys(0x1000, &phys) == -1, "user address translated");
 }
 
+static void test_kallsyms(void)
+{
+	struct mb_error err = { 0 };
+	struct mb_linux_image *img;
+	struct mb_linux_kallsyms *k;
+	uint64_t where = 0, a = 0;
+	struct buf e = make_elf_ks(1, true, 1, &where);
+
+	img = mb_linux_image_from_elf(e.p, e.len, &err);
+	CHECK(img, "from_elf: %s", err.msg);
+	if (!img)
+		return;
+	k = mb_linux_kallsyms_open(img, &err);
+	CHECK(k, "kallsyms: %s", err.msg);
+	CHECK(mb_linux_kallsyms_count(k) == KS_SYMS + 3, "count %u", mb_linux_kallsyms_count(k));
+	CHECK(mb_linux_kallsyms_lookup(k, "memblock", &a) == 0 && a == where,
+	      "memblock at 0x%llx", (unsigned long long)a);
+	CHECK(mb_linux_kallsyms_lookup(k, "memblock_free_all", &a) == 0 && a == KS_FREE_ALL,
+	      "memblock_free_all at 0x%llx", (unsigned long long)a);
+	CHECK(mb_linux_kallsyms_lookup(k, "sym_777", &a) == 0 && a == KS_BASE + 0x100 * 777,
+	      "sym_777 at 0x%llx", (unsigned long long)a);
+	CHECK(mb_linux_kallsyms_lookup(k, "sym_77", &a) == 0 && a == KS_BASE + 0x100 * 77,
+	      "sym_77 at 0x%llx", (unsigned long long)a);
+	CHECK(mb_linux_kallsyms_lookup(k, "nothere", &a) == -1, "missing symbol found");
+	mb_linux_kallsyms_free(k);
+	mb_linux_image_free(img);
+
+	/* A token index that does not match its table: no tables found. */
+	e = make_elf_ks(1, true, 2, &where);
+	img = mb_linux_image_from_elf(e.p, e.len, &err);
+	k = img ? mb_linux_kallsyms_open(img, &err) : NULL;
+	CHECK(img && !k && err.code == MB_ERR_NOTFOUND, "broken index accepted");
+	mb_linux_kallsyms_free(k);
+	mb_linux_image_free(img);
+
+	/* No tables at all. */
+	e = make_elf(1, true, &where);
+	img = mb_linux_image_from_elf(e.p, e.len, &err);
+	k = img ? mb_linux_kallsyms_open(img, &err) : NULL;
+	CHECK(img && !k && err.code == MB_ERR_NOTFOUND, "no tables: %s", err.msg);
+	CHECK(mb_linux_kallsyms_lookup(NULL, "memblock", &a) == -1, "NULL decoder");
+	mb_linux_kallsyms_free(k);
+	mb_linux_image_free(img);
+}
+
 static void test_btf_without_nid(void)
 {
 	uint32_t size;
@@ -626,6 +760,7 @@ int main(void)
 	test_deb(&elf);
 	test_layout_and_locator();
 	test_btf_without_nid();
+	test_kallsyms();
 	test_system_map();
 	test_read_point();
 	test_capture_bad_input();
