@@ -411,7 +411,7 @@ static int block_line(struct importer *im, const char *p)
 {
 	struct block *b = &im->blk;
 	struct mb_region_rec r;
-	uint64_t v, v2, idx, end;
+	uint64_t v = 0, v2 = 0, idx, end;
 	int64_t nid;
 	const char *q;
 	int which;

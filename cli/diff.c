@@ -806,6 +806,12 @@ int cmd_diff(int argc, char **argv)
 		json_str(j, A.path);
 		json_key(j, "b");
 		json_str(j, B.path);
+		json_key(j, "a_dropped");
+		json_uint(j, A.c->log_dropped);
+		json_key(j, "b_dropped");
+		json_uint(j, B.c->log_dropped);
+		json_key(j, "complete");
+		json_bool(j, !A.c->log_dropped && !B.c->log_dropped);
 		json_key(j, "callers");
 		json_arr_begin(j);
 		for (i = 0; i < ncr; i++) {
@@ -944,6 +950,10 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 
+	if (A.c->log_dropped || B.c->log_dropped)
+		fprintf(stderr, "warning: incomplete log: %s dropped %llu calls, %s dropped %llu; per-caller totals and calls miss them\n",
+			A.path, (unsigned long long)A.c->log_dropped, B.path,
+			(unsigned long long)B.c->log_dropped);
 	printf("reserved bytes by caller (%s -> %s):\n", A.path, B.path);
 	printf("  %-9s %16s %14s %14s  %s\n", "CHANGE", "DELTA", "A", "B", "CALLER");
 	for (i = 0; i < ncr; i++) {

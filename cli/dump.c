@@ -140,12 +140,22 @@ int cmd_dump(int argc, char **argv)
 		json_str(j, how);
 		json_key(j, "events");
 		json_uint(j, have_at ? at : initial ? 0 : c->nevents);
+		json_key(j, "dropped");
+		json_uint(j, c->log_dropped);
+		json_key(j, "complete");
+		json_bool(j, c->log_dropped == 0);
 		json_key(j, "arrays");
 		cli_json_state(j, &st);
 		json_obj_end(j);
 		json_free(j);
 	} else {
 		cli_print_state(&st, fmt);
+		if (c->log_dropped && !c->final.valid)
+			fprintf(stderr, "warning: the log is incomplete: %llu calls were not recorded; the replayed state may differ from the target's\n",
+				(unsigned long long)c->log_dropped);
+		else if (c->log_dropped)
+			fprintf(stderr, "warning: the log is incomplete: %llu calls were not recorded\n",
+				(unsigned long long)c->log_dropped);
 	}
 	mb_state_clear(&st);
 	cli_release(c);
