@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* fuzz_capture.c - libFuzzer: the capture file reader (checksums fixed up by the harness), replay, round trip. */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,18 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Field by field: struct mb_event has padding, which memcmp would compare. */
+static bool same_event(const struct mb_event *a, const struct mb_event *b)
+{
+	return a->seq == b->seq && a->tsc == b->tsc && a->op == b->op && a->rflags == b->rflags &&
+	       a->nid == b->nid && a->base == b->base && a->size == b->size &&
+	       a->align == b->align && a->min_addr == b->min_addr && a->max_addr == b->max_addr &&
+	       a->result == b->result && a->caller == b->caller && a->mflags == b->mflags &&
+	       a->memory_cnt == b->memory_cnt && a->reserved_cnt == b->reserved_cnt &&
+	       a->depth == b->depth && a->caller_sym == b->caller_sym &&
+	       a->caller_off == b->caller_off;
+}
+
 static void round_trip(const struct mb_capture *c)
 {
 	static char dir[64];
@@ -105,10 +118,24 @@ static void round_trip(const struct mb_capture *c)
 	unlink(path);
 	if (!d)
 		abort();	/* what we wrote must read back */
-	if (d->nevents != c->nevents || d->nsyms != c->nsyms || d->nmeta != c->nmeta ||
-	    d->ncheckpoints != c->ncheckpoints || d->log_dropped != c->log_dropped ||
-	    (c->nevents && memcmp(d->events, c->events, c->nevents * sizeof(*c->events))))
+	bool same = d->nevents == c->nevents;
+
+	for (size_t i = 0; same && i < c->nevents; i++)
+		same = same_event(&d->events[i], &c->events[i]);
+	if (!same || d->nsyms != c->nsyms || d->nmeta != c->nmeta ||
+	    d->ncheckpoints != c->ncheckpoints || d->log_dropped != c->log_dropped) {
+		fprintf(stderr, "round trip changed the capture: events %zu->%zu syms %zu->%zu "
+			"meta %zu->%zu checkpoints %zu->%zu dropped %llu->%llu\n", c->nevents,
+			d->nevents, c->nsyms, d->nsyms, c->nmeta, d->nmeta, c->ncheckpoints,
+			d->ncheckpoints, (unsigned long long)c->log_dropped,
+			(unsigned long long)d->log_dropped);
+		for (size_t i = 0; i < c->nevents && i < d->nevents; i++)
+			if (!same_event(&d->events[i], &c->events[i])) {
+				fprintf(stderr, "event %zu differs\n", i);
+				break;
+			}
 		abort();
+	}
 	mb_capture_free(d);
 }
 
