@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mbagent/serial.h"
@@ -49,12 +50,22 @@ struct mb_serial {
 
 	uint8_t in[16384];
 	size_t in_pos, in_len;
+	uint64_t in_ns;		/* when the bytes in @in arrived */
+	uint64_t frame_ns;	/* when the current frame's sync arrived */
 	struct mb_serial_stats stats;
 	struct mb_transport tr;
 	char why[96];
 };
 
 static uint32_t crc_table[256];
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
 
 /**
  * mb_crc32() - CRC-32/IEEE (reflected 0xEDB88320), as the COM2 protocol uses
@@ -150,6 +161,7 @@ static int srx_byte(struct mb_serial *s, uint8_t c, enum srx_event *ev, struct m
 		if (c == MB_SER_SYNC1) {
 			s->st = SRX_HDR;
 			s->got = 0;
+			s->frame_ns = s->in_ns;
 		} else if (c != MB_SER_SYNC0) {
 			s->stats.skipped_bytes += 2;
 			s->st = SRX_SYNC0;
@@ -206,6 +218,8 @@ static int srx_byte(struct mb_serial *s, uint8_t c, enum srx_event *ev, struct m
 			return 1;
 		}
 		s->stats.frames_received++;
+		s->stats.stream_bytes += MB_SER_HDR + s->len + 4;
+		s->stats.stream_ns += s->in_ns - s->frame_ns;
 		*ev = SEV_FRAME;
 		return 1;
 	}
@@ -267,6 +281,7 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 		}
 		s->in_pos = 0;
 		s->in_len = n;
+		s->in_ns = now_ns();
 	}
 }
 

@@ -56,6 +56,9 @@ struct mb_serial_hello {
  * @retries: requests sent again
  * @skipped_bytes: bytes skipped while looking for a sync
  * @stale: good frames with another tag (answers to abandoned requests)
+ * @stream_bytes: bytes of good frames, sync to CRC
+ * @stream_ns: time from each good frame's first byte arriving to its last:
+ *   @stream_bytes / @stream_ns is the link's raw rate, turnarounds excluded
  */
 struct mb_serial_stats {
 	uint64_t frames_sent;
@@ -64,6 +67,8 @@ struct mb_serial_stats {
 	uint64_t retries;
 	uint64_t skipped_bytes;
 	uint64_t stale;
+	uint64_t stream_bytes;
+	uint64_t stream_ns;
 };
 
 struct mb_serial *mb_serial_connect(const char *path, int timeout_ms, struct mb_error *err);
