@@ -23,7 +23,7 @@
 
 #define ENOMEM			12
 #define INIT_PHYSMEM_REGIONS	4
-#define MB_LINE_MAX		256
+#define MB_LINE_MAX		384	/* longest line: ~160 chars + a 128-byte symbol */
 
 /* Address of a point inside the current function (for "%pS" of nested calls). */
 #define MB_HERE() ({ __label__ __mb_here; __mb_here: (uint64_t)(uintptr_t)&&__mb_here; })
