@@ -94,6 +94,10 @@ struct mb_capture *cli_load_live(const char *attach, const char *elf, const char
 /* The test kernel of this build (next to the executable or in the build dir). */
 const char *cli_default_kernel(char *buf, size_t len);
 
+/* cli/help_gen.c: man pages and bash completion from the command table. */
+int cli_print_man(FILE *f, const char *name);
+void cli_print_completion(FILE *f);
+
 /* Formatting helpers. */
 void cli_human_size(uint64_t bytes, char *buf, size_t len);
 const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,

@@ -124,8 +124,14 @@ const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, 0,
 	  "list the commands or show one command's help",
 	  "Usage: memblock-cli help [COMMAND]\n"
-	  "List the commands, or print COMMAND's help.\n"
+	  "       memblock-cli help --man [COMMAND]\n"
+	  "       memblock-cli help --completion\n"
+	  "List the commands, or print COMMAND's help; or generate, from this\n"
+	  "command table, the man page of memblock-cli or of one COMMAND, or a bash\n"
+	  "completion script.\n"
 	  "\n"
+	  "      --man             print a man page (roff) instead of the help text\n"
+	  "      --completion      print a bash completion script\n"
 	  "  -j, --json            the command list as JSON\n"
 	  "  -h, --help            show this help\n" },
 };
@@ -196,9 +202,12 @@ int cmd_help(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "man", no_argument, NULL, 'M' },
+		{ "completion", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cli_cmd *cmd;
+	bool man = false, completion = false;
 	int c;
 	size_t i;
 
@@ -207,8 +216,25 @@ int cmd_help(int argc, char **argv)
 			return cli_usage();
 		if (c == 'j')
 			cli_json = true;
+		else if (c == 'M')
+			man = true;
+		else if (c == 'C')
+			completion = true;
 		else
 			return MB_EXIT_USAGE;
+	}
+	if (optind + 1 < argc)
+		return cli_fail(MB_EXIT_USAGE, "help: expected at most one COMMAND");
+	if (completion) {
+		if (optind < argc || man)
+			return cli_fail(MB_EXIT_USAGE, "help: --completion takes no COMMAND");
+		cli_print_completion(stdout);
+		return 0;
+	}
+	if (man) {
+		if (cli_print_man(stdout, optind < argc ? argv[optind] : NULL))
+			return cli_fail(MB_EXIT_USAGE, "unknown command '%s'", argv[optind]);
+		return 0;
 	}
 	if (optind < argc) {
 		cmd = cli_find(argv[optind]);

@@ -709,6 +709,52 @@ def t_help_golden():
     golden_cmd("help_replay.txt", ["help", "replay"])
 
 
+def complete(script, words):
+    """Run the generated bash completion for `words` (the last is being typed)."""
+    w = " ".join("'%s'" % x for x in words)
+    cmd = "source %s; COMP_WORDS=(%s); COMP_CWORD=%d; _memblock_cli; printf '%%s\\n' \"${COMPREPLY[@]}\"" % (
+        script, w, len(words) - 1)
+    p = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    if p.returncode:
+        die("completion failed: %s" % p.stderr)
+    return [l for l in p.stdout.splitlines() if l]
+
+
+def t_man_and_completion_follow_the_table():
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    script = work("memblock-cli.bash")
+    open(script, "w").write(run(["help", "--completion"], check=0).stdout)
+    p = subprocess.run(["bash", "-n", script], capture_output=True, text=True)
+    if p.returncode:
+        die("completion script does not parse: %s" % p.stderr)
+    if sorted(complete(script, ["memblock-cli", ""])) != sorted(names + ["--help", "--version"]):
+        die("completion of the command word: %r" % complete(script, ["memblock-cli", ""]))
+    if complete(script, ["memblock-cli", "di"]) != ["diff"]:
+        die("'di' does not complete to diff")
+    if sorted(complete(script, ["memblock-cli", "dump", "--format", ""])) != ["debugfs", "linux", "table"]:
+        die("dump --format values do not complete")
+    index = run(["help", "--man"], check=0).stdout
+    for n in names:
+        help_text = run([n, "--help"], check=0).stdout
+        opts = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", help_text)))
+        got = complete(script, ["memblock-cli", n, "--"])
+        for o in opts:
+            if o not in got:
+                die("completion of '%s --' lacks %s" % (n, o))
+        man = run(["help", "--man", n], check=0).stdout
+        plain = man.replace("\\-", "-")
+        for o in opts:
+            if o not in plain:
+                die("man page of %s lacks %s" % (n, o))
+        if "memblock\\-cli\\-%s" % n not in index:
+            die("memblock-cli(1) does not list %s" % n)
+        if shutil.which("groff"):
+            g = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=man,
+                               capture_output=True, text=True)
+            if g.returncode or g.stderr:
+                die("groff warns about the man page of %s: %s" % (n, g.stderr))
+
+
 def t_unknown_command():
     check_error(run(["frobnicate"]), "unknown command", "unknown command")
 
