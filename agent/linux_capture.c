@@ -20,7 +20,8 @@
 #define DEFAULT_PATTERN		"MEMBLOCK configuration:"
 #define DEFAULT_END_PATTERN	"Memory: "
 #define POLL_MS			20
-#define MAX_ARGS		96
+#define MAX_ARGS		(64 + 4 * MAX_NUMA)
+#define MAX_NUMA		64
 
 /* One boot: QEMU, its gdbstub, its console. */
 struct run {
@@ -340,6 +341,31 @@ static void state_regions(const struct mb_linux_image *img, const uint8_t *raw,
 	memcpy(&max[1], raw + l->reserved_off + l->max_off, 8);
 }
 
+/* "512M", "1G", "1048576" (bytes) as QEMU reads -m; 0 if not understood. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t mul = 1ull << 20;	/* QEMU: a bare number is MiB */
+
+	if (end == s)
+		return 0;
+	if (*end) {
+		const char *units = "KMGT";
+		const char *u = (*end & ~0x20) ? strchr(units, *end & ~0x20) : NULL;
+
+		if (!u)
+			return 0;
+		mul = 1ull << (10 * (u - units + 1));
+		end++;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v > (UINT64_MAX >> 40))
+		return 0;
+	return v * mul;
+}
+
 /* The kernel command line: ours first, then the user's words. */
 static void build_append(const struct mb_linux_opts *o, char *buf, size_t cap)
 {
@@ -596,7 +622,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	struct mb_state final = { 0 };
 	struct watch w = { 0 };
 	const char *argv[MAX_ARGS], *boot = NULL, *found_by, *sym, *pat, *end_pat;
-	char append[1024], mem_arg[64], smp_arg[32], chardev[160], numa[8][64];
+	char append[1024], mem_arg[64], smp_arg[32], chardev[160], numa[MAX_NUMA][2][96];
 	char read_point[256], serial[160], *cmdline = NULL;
 	uint64_t mb = 0, sym_addr = 0, regions[2] = { 0 }, max[2] = { 0 };
 	struct mb_linux_kallsyms *ks = NULL;
@@ -727,10 +753,35 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		argv[argc++] = "-initrd";
 		argv[argc++] = o->initrd;
 	}
-	for (i = 0; i < o->numa_nodes && i < 8; i++) {
-		snprintf(numa[i], sizeof(numa[i]), "node,nodeid=%d", i);
-		argv[argc++] = "-numa";
-		argv[argc++] = numa[i];
+	if (o->numa_nodes > MAX_NUMA) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "at most %d NUMA nodes", MAX_NUMA);
+		goto fail;
+	}
+	if (o->numa_nodes > 0) {
+		/* RAM split evenly (in MiB) over memory backends, one per node. */
+		uint64_t total = parse_size(mem_arg), per, left;
+
+		if (!total || total / (uint64_t)o->numa_nodes < (16ull << 20)) {
+			mb_error_set(err, MB_ERR_INVAL, 0, 0,
+				     "cannot split -m %s over %d NUMA nodes", mem_arg, o->numa_nodes);
+			goto fail;
+		}
+		per = total / (uint64_t)o->numa_nodes & ~((1ull << 20) - 1);
+		left = total;
+		for (i = 0; i < o->numa_nodes; i++) {
+			uint64_t sz = i == o->numa_nodes - 1 ? left : per;
+
+			left -= sz;
+			snprintf(numa[i][0], sizeof(numa[i][0]),
+				 "memory-backend-ram,id=mbnode%d,size=%lluM", i,
+				 (unsigned long long)(sz >> 20));
+			snprintf(numa[i][1], sizeof(numa[i][1]), "node,nodeid=%d,memdev=mbnode%d", i,
+				 i);
+			argv[argc++] = "-object";
+			argv[argc++] = numa[i][0];
+			argv[argc++] = "-numa";
+			argv[argc++] = numa[i][1];
+		}
 	}
 	argv[argc++] = "-display";
 	argv[argc++] = "none";

@@ -48,6 +48,11 @@ foreach(v 6_1 6_12)
 endforeach()
 mb_linux_test(linux_live_6_1_m256_end_coverage_equals_console_replay linux_kernels
 	linux_cap_6_1_256 end ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m256.cap 256M)
+# 64 NUMA nodes: memblock doubles the reserved array into the direct map.
+mb_linux_test(linux_live_6_1_numa64_doubled_reserved_array linux_kernels ""
+	numa ${MB_DEB_6_1} 2G --numa=64)
+mb_linux_test(linux_live_6_1_numa64_last_block_equals_live_arrays linux_kernels ""
+	block ${MB_DEB_6_1} 2G --numa=64)
 # The default read point (memblock_free_all from kallsyms); where the package
 # is the fixtures' version, the arrays must equal shared/fixtures/linux/*.final.txt.
 set(MB_LINUX_FIXTURES ${CMAKE_SOURCE_DIR}/../shared/fixtures/linux)

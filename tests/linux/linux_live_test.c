@@ -123,6 +123,8 @@ static bool cov_eq(const struct cov *a, const struct cov *b, char *why, size_t c
 
 /* ---- helpers ---- */
 
+static int numa_nodes;	/* --numa=N on the command line */
+
 static struct mb_capture *capture(const char *deb, const char *pattern, const char *mem)
 {
 	struct mb_linux_opts o = { 0 };
@@ -133,6 +135,7 @@ static struct mb_capture *capture(const char *deb, const char *pattern, const ch
 	o.read_point = MB_LINUX_AT_PATTERN;
 	o.pattern = pattern;
 	o.mem = mem;
+	o.numa_nodes = numa_nodes;
 	o.timeout_s = 240;
 	c = mb_linux_capture(&o, &err);
 	if (!c) {
@@ -268,9 +271,9 @@ static int t_locate(const char *deb)
 }
 
 /* Read at the last "MEMBLOCK configuration:" block: live arrays equal the block. */
-static int t_block(const char *deb)
+static int t_block(const char *deb, const char *mem)
 {
-	struct mb_capture *c = capture(deb, "MEMBLOCK configuration:", NULL);
+	struct mb_capture *c = capture(deb, "MEMBLOCK configuration:", mem);
 	const struct mb_state *blk;
 
 	CHECK(c->initial.valid, "no initial block imported");
@@ -291,12 +294,10 @@ static int t_block(const char *deb)
  * byte coverage of the live arrays equals the console events replayed on top
  * of the first block.
  */
-static int t_end(const char *deb, const char *out, const char *mem)
+/* Console events replayed on top of the first block, as byte coverage, vs the live arrays. */
+static void check_coverage(const struct mb_capture *c)
 {
-	struct mb_capture *c = capture(deb, "Memory: ", mem);
 	struct cov mem_r = { 0 }, res_r = { 0 }, mem_l = { 0 }, res_l = { 0 };
-	struct mb_error err = { 0 };
-	struct mb_state rep = { 0 };
 	char why[256] = "";
 	size_t i, applied = 0;
 
@@ -339,6 +340,20 @@ static int t_end(const char *deb, const char *out, const char *mem)
 	CHECK(cov_eq(&mem_r, &mem_l, why, sizeof(why)), "memory coverage: replay vs live: %s", why);
 	CHECK(cov_eq(&res_r, &res_l, why, sizeof(why)), "reserved coverage: replay vs live: %s",
 	      why);
+	free(mem_r.r);
+	free(res_r.r);
+	free(mem_l.r);
+	free(res_l.r);
+}
+
+static int t_end(const char *deb, const char *out, const char *mem)
+{
+	struct mb_capture *c = capture(deb, "Memory: ", mem);
+	struct mb_error err = { 0 };
+	struct mb_state rep = { 0 };
+	char why[256] = "";
+
+	check_coverage(c);
 
 	/* The same relation through the project's replay engine (host memblock). */
 	{
@@ -352,10 +367,6 @@ static int t_end(const char *deb, const char *out, const char *mem)
 	}
 	if (out)
 		CHECK(mb_capture_write(c, out, &err) == 0, "write %s: %s", out, err.msg);
-	free(mem_r.r);
-	free(res_r.r);
-	free(mem_l.r);
-	free(res_l.r);
 	mb_capture_free(c);
 	return failures ? 1 : 0;
 }
@@ -495,6 +506,40 @@ static int t_idle(const char *deb, const char *ref_path)
 	return failures ? 1 : 0;
 }
 
+/*
+ * Many NUMA nodes: enough per-node allocations that memblock doubles the
+ * reserved array into the direct map. Watchpoints follow the moved array,
+ * reads translate direct-map pointers, and the read points still agree.
+ */
+static int t_numa(const char *deb, const char *mem)
+{
+	struct mb_capture *end = capture(deb, "Memory: ", mem), *brk;
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+
+	CHECK(end->final.reserved.max > 128, "reserved array was not doubled (max %llu)",
+	      (unsigned long long)end->final.reserved.max);
+	CHECK(end->final.reserved.cnt > 128, "reserved.cnt %llu",
+	      (unsigned long long)end->final.reserved.cnt);
+	check_coverage(end);
+	o.image = deb;
+	o.mem = mem;
+	o.numa_nodes = numa_nodes;
+	o.timeout_s = 240;
+	brk = mb_linux_capture(&o, &err);
+	if (!brk) {
+		fprintf(stderr, "capture of %s failed: %s\n", deb, err.msg);
+		return 1;
+	}
+	CHECK(!strncmp(mb_capture_get_meta(brk, "read_point") ?: "", "symbol", 6),
+	      "read point %s", mb_capture_get_meta(brk, "read_point"));
+	compare_arrays_nid("memory", &end->final.memory, &brk->final.memory, false);
+	compare_arrays_nid("reserved", &end->final.reserved, &brk->final.reserved, false);
+	mb_capture_free(brk);
+	mb_capture_free(end);
+	return failures ? 1 : 0;
+}
+
 static struct mb_capture *load(const char *path)
 {
 	struct mb_error err = { 0 };
@@ -577,14 +622,21 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int r;
 
+	if (argc > 2 && !strncmp(argv[argc - 1], "--numa=", 7)) {
+		numa_nodes = atoi(argv[argc - 1] + 7);
+		argc--;
+	}
+
 	if (argc >= 3 && access(argv[2], R_OK) && !strstr(cmd, "diff")) {
 		fprintf(stderr, "%s: not available (no such package in the archive?)\n", argv[2]);
 		return SKIP;
 	}
 	if (!strcmp(cmd, "locate") && argc == 3)
 		r = t_locate(argv[2]);
-	else if (!strcmp(cmd, "block") && argc == 3)
-		r = t_block(argv[2]);
+	else if (!strcmp(cmd, "block") && (argc == 3 || argc == 4))
+		r = t_block(argv[2], argc == 4 ? argv[3] : NULL);
+	else if (!strcmp(cmd, "numa") && argc == 4)
+		r = t_numa(argv[2], argv[3]);
 	else if (!strcmp(cmd, "end") && argc >= 4)
 		r = t_end(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
 	else if (!strcmp(cmd, "auto") && (argc == 4 || argc == 6))
@@ -596,8 +648,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "diff-mem") && argc == 4)
 		r = t_diff_mem(argv[2], argv[3]);
 	else {
-		fprintf(stderr, "usage: linux_live_test locate|block DEB | end DEB OUT [MEM] | "
-			"auto DEB REF [FIXTURE VERSION] | idle DEB REF | diff-kernels A B | diff-mem A512 B256\n");
+		fprintf(stderr, "usage: linux_live_test locate DEB | block DEB [MEM] | numa DEB MEM | end DEB OUT [MEM] | "
+			"auto DEB REF [FIXTURE VERSION] | idle DEB REF | diff-kernels A B | diff-mem A512 B256 "
+			"[--numa=N]\n");
 		return 2;
 	}
 	if (failures)
