@@ -57,7 +57,7 @@ static void pre_value(struct json *j)
 		j->after_key = false;
 		return;
 	}
-	if (j->depth > 0) {
+	if (j->depth > 0 && j->depth <= JSON_MAX_DEPTH) {
 		if (j->count[j->depth - 1]++)
 			fputc(',', j->f);
 		indent(j);
@@ -145,7 +145,7 @@ void json_obj_begin(struct json *j)
 void json_obj_end(struct json *j)
 {
 	j->depth--;
-	if (j->count[j->depth])
+	if (j->depth < JSON_MAX_DEPTH && j->count[j->depth])
 		indent(j);
 	fputc('}', j->f);
 }
@@ -170,7 +170,7 @@ void json_arr_begin(struct json *j)
 void json_arr_end(struct json *j)
 {
 	j->depth--;
-	if (j->count[j->depth])
+	if (j->depth < JSON_MAX_DEPTH && j->count[j->depth])
 		indent(j);
 	fputc(']', j->f);
 }
