@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* import.c - `memblock-cli import`: console log to capture file. */
+#include <string.h>
+
 #include "cli.h"
 #include "mbagent/import.h"
 
@@ -43,7 +45,10 @@ int cmd_import(int argc, char **argv)
 	if (!out)
 		return cli_fail(MB_EXIT_USAGE, "import: -o FILE is required");
 	in = argv[optind];
-	c = mb_import_file(in, &st, &err);
+	if (!strcmp(in, "-"))
+		c = mb_import_stream(stdin, "<stdin>", &st, &err);
+	else
+		c = mb_import_file(in, &st, &err);
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	if (mb_capture_write(c, out, &err)) {

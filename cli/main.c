@@ -109,8 +109,9 @@ const struct cli_cmd cli_commands[] = {
 	  "turn a memblock=debug console log into a capture file",
 	  "Usage: memblock-cli import [options] LOG -o FILE\n"
 	  "Import a Linux (6.1, 6.12) or test-kernel console log booted with\n"
-	  "memblock=debug. The first \"MEMBLOCK configuration:\" block becomes the\n"
-	  "initial state; later blocks become checkpoints.\n"
+	  "memblock=debug (\"-\" reads standard input). The first \"MEMBLOCK\n"
+	  "configuration:\" block becomes the initial state; later blocks become\n"
+	  "checkpoints.\n"
 	  "\n"
 	  "  -o, --output FILE     capture file to write (required)\n"
 	  "  -j, --json            print a JSON summary on stdout\n"

@@ -490,6 +490,14 @@ def t_diff_gates_exit_codes():
 
 def t_import_golden():
     out = work("imp.cap")
+    with open(LOG61, "rb") as f:
+        p = subprocess.run([A.cli, "import", "-", "-o", work("stdin.cap")], stdin=f,
+                           capture_output=True, text=True)
+    if p.returncode:
+        die("import from stdin: %s" % p.stderr)
+    if json.loads(run(["log", "-j", work("stdin.cap")], check=0).stdout)["events"] != \
+       json.loads(run(["log", "-j", LOG61], check=0).stdout)["events"]:
+        die("import from stdin differs from import of the file")
     golden_cmd("import_6.1.json", ["import", "-j", LOG61, "-o", out])
     golden_cmd("import_6.12.txt", ["import", LOG612, "-o", out])
 
