@@ -67,9 +67,9 @@ if(TARGET memblock-cli)
 		--cli $<TARGET_FILE:memblock-cli> --kernel ${MB_FAULTS_KERNEL}
 		--tiny-kernel ${CMAKE_CURRENT_BINARY_DIR}/kernel-tinylog.elf
 		--work ${CMAKE_CURRENT_BINARY_DIR}/faults-work --drop-cmds ${drop_cmds})
-	# Scenarios that fail on today's code (docs/RELIABILITY.md, F3): registered,
-	# disabled; remove them from this list when fixed.
-	set(MB_FAULTS_KNOWN_BAD cli_interrupted_mid_capture)
+	# Scenarios that fail on today's code are listed here: registered but
+	# disabled (docs/RELIABILITY.md names the finding); none at the moment.
+	set(MB_FAULTS_KNOWN_BAD)
 	foreach(sc qemu_killed_mid_capture cli_interrupted_mid_capture disk_full
 			parallel_captures sockets_are_unix_or_loopback capture_follows_umask
 			overflowed_log_reported)
