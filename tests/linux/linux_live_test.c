@@ -346,25 +346,28 @@ static void check_coverage(const struct mb_capture *c)
 	free(res_l.r);
 }
 
-static int t_end(const char *deb, const char *out, const char *mem)
+/* The same relation through the project's replay engine (host memblock). */
+static void check_replay_engine(const struct mb_capture *c)
 {
-	struct mb_capture *c = capture(deb, "Memory: ", mem);
+	struct mb_replay_report r;
 	struct mb_error err = { 0 };
 	struct mb_state rep = { 0 };
 	char why[256] = "";
 
+	memset(&r, 0, sizeof(r));
+	CHECK(mb_replay_run(c, SIZE_MAX, &rep, &r, &err) == 0, "replay: %s", err.msg);
+	CHECK(mb_state_compare_coverage(&c->final, &rep, why, sizeof(why)) == 0,
+	      "replay engine coverage differs from live: %s", why);
+	mb_state_clear(&rep);
+}
+
+static int t_end(const char *deb, const char *out, const char *mem)
+{
+	struct mb_capture *c = capture(deb, "Memory: ", mem);
+	struct mb_error err = { 0 };
+
 	check_coverage(c);
-
-	/* The same relation through the project's replay engine (host memblock). */
-	{
-		struct mb_replay_report r;
-
-		memset(&r, 0, sizeof(r));
-		CHECK(mb_replay_run(c, SIZE_MAX, &rep, &r, &err) == 0, "replay: %s", err.msg);
-		CHECK(mb_state_compare_coverage(&c->final, &rep, why, sizeof(why)) == 0,
-		      "replay engine coverage differs from live: %s", why);
-		mb_state_clear(&rep);
-	}
+	check_replay_engine(c);
 	if (out)
 		CHECK(mb_capture_write(c, out, &err) == 0, "write %s: %s", out, err.msg);
 	mb_capture_free(c);
@@ -522,6 +525,7 @@ static int t_numa(const char *deb, const char *mem)
 	CHECK(end->final.reserved.cnt > 128, "reserved.cnt %llu",
 	      (unsigned long long)end->final.reserved.cnt);
 	check_coverage(end);
+	check_replay_engine(end);
 	o.image = deb;
 	o.mem = mem;
 	o.numa_nodes = numa_nodes;
