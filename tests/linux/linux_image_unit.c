@@ -661,6 +661,25 @@ static void test_kallsyms(void)
 	mb_linux_kallsyms_free(k);
 	mb_linux_image_free(img);
 
+	/* Corrupted tables: found or not, never a crash or a read out of bounds. */
+	{
+		size_t pos;
+
+		for (pos = 0; pos < 0x4000; pos += 97) {
+			struct buf c = make_elf_ks(1, true, 1, &where);
+			size_t at = 64 + 56 + pos;	/* inside .rodata's kallsyms part */
+
+			if (at < c.len)
+				c.p[at] ^= (uint8_t)(pos | 1);
+			img = mb_linux_image_from_elf(c.p, c.len, &err);
+			k = img ? mb_linux_kallsyms_open(img, &err) : NULL;
+			if (k)
+				mb_linux_kallsyms_lookup(k, "memblock", &a);
+			mb_linux_kallsyms_free(k);
+			mb_linux_image_free(img);
+		}
+	}
+
 	/* A token index that does not match its table: no tables found. */
 	e = make_elf_ks(1, true, 2, &where);
 	img = mb_linux_image_from_elf(e.p, e.len, &err);
