@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mbagent/agent.h"
+#include "mbagent/linux.h"
 
 static const char *source_name(uint32_t s)
 {
@@ -37,11 +38,15 @@ int cmd_capture(int argc, char **argv)
 		{ "elf", required_argument, NULL, 'E' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "linux", required_argument, NULL, 'L' },
+		{ "system-map", required_argument, NULL, 'M' },
+		{ "read-at", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mb_capture_opts o;
+	struct mb_linux_opts lo = { 0 };
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	const char *out = "memblock.cap";
@@ -96,6 +101,16 @@ int cmd_capture(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'L':
+			lo.image = optarg;
+			break;
+		case 'M':
+			lo.system_map = optarg;
+			break;
+		case 'R':
+			if (mb_linux_parse_read_point(optarg, &lo, &err))
+				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
+			break;
 		case 'j':
 			cli_json = true;
 			break;
@@ -108,6 +123,24 @@ int cmd_capture(int argc, char **argv)
 	if (optind != argc)
 		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
 				argv[optind]);
+	if ((lo.system_map || lo.read_point) && !lo.image)
+		return cli_fail(MB_EXIT_USAGE, "capture: --system-map and --read-at go with --linux");
+	if (lo.image) {
+		if (o.kernel || o.attach || o.transport || o.elf)
+			return cli_fail(MB_EXIT_USAGE,
+					"capture: --linux boots its own QEMU through the gdbstub; drop --kernel, --attach, --transport and --elf");
+		if (access(lo.image, R_OK))
+			return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel image", lo.image);
+		lo.mem = o.mem;
+		lo.smp = o.smp;
+		lo.append = o.append;
+		lo.initrd = o.initrd;
+		lo.numa_nodes = o.numa_nodes;
+		lo.timeout_s = o.timeout_s;
+		lo.progress = !cli_json && isatty(STDERR_FILENO);
+		c = mb_linux_capture(&lo, &err);
+		goto captured;
+	}
 	if (!o.attach && !o.kernel) {
 		o.kernel = cli_default_kernel(kbuf, sizeof(kbuf));
 		if (!o.kernel)
@@ -118,6 +151,7 @@ int cmd_capture(int argc, char **argv)
 		return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel", o.kernel);
 	o.progress = !cli_json && isatty(STDERR_FILENO);
 	c = mb_agent_capture(&o, &err);
+captured:
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	if (mb_capture_write(c, out, &err)) {

@@ -30,6 +30,11 @@ const struct cli_cmd cli_commands[] = {
 	  "      --elf FILE        ELF of the running kernel (symbols, build-id)\n"
 	  "      --timeout SEC     give up after SEC seconds (default 60)\n"
 	  "  -o, --output FILE     capture file to write (default memblock.cap)\n"
+	  "      --linux IMAGE     boot a stock Linux kernel (bzImage/vmlinuz, vmlinux or\n"
+	  "                        Debian .deb) and read its struct memblock live (BTF)\n"
+	  "      --system-map FILE with --linux: System.map giving the memblock symbol\n"
+	  "      --read-at POINT   with --linux: auto, symbol[:NAME], pattern[:TEXT] or\n"
+	  "                        idle[:MS] (when to read; default auto)\n"
 	  "  -j, --json            print a JSON summary on stdout\n"
 	  "  -h, --help            show this help\n" },
 	{ "dump", cmd_dump, CMD_INPUT | CMD_LIVE,

@@ -230,7 +230,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gencap")
     ap.add_argument("--btf-elf", action="append", default=[])
-    ap.add_argument("--fixtures", default=os.path.join(HERE, "../../../shared/fixtures/linux"))
+    ap.add_argument("--fixtures", default=os.path.join(HERE, "../data/linux"))
     a = ap.parse_args()
     evlog_seeds()
     rsp_seeds()

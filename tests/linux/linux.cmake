@@ -54,8 +54,8 @@ mb_linux_test(linux_live_6_1_numa64_doubled_reserved_array linux_kernels ""
 mb_linux_test(linux_live_6_1_numa64_last_block_equals_live_arrays linux_kernels ""
 	block ${MB_DEB_6_1} 2G --numa=64)
 # The default read point (memblock_free_all from kallsyms); where the package
-# is the fixtures' version, the arrays must equal shared/fixtures/linux/*.final.txt.
-set(MB_LINUX_FIXTURES ${CMAKE_SOURCE_DIR}/../shared/fixtures/linux)
+# is the fixtures' version, the arrays must equal tests/data/linux/*.final.txt (copies of the shared fixtures).
+set(MB_LINUX_FIXTURES ${CMAKE_SOURCE_DIR}/tests/data/linux)
 set(MB_FIXTURE_6_1 ${MB_LINUX_FIXTURES}/6.1-cloud-m512.final.txt "6.1.192-")
 set(MB_FIXTURE_6_12 ${MB_LINUX_FIXTURES}/6.12-cloud-m512.final.txt "6.12.117-")
 foreach(v 6_1 6_12)
@@ -99,4 +99,15 @@ if(TARGET memblock-cli)
 		"linux_cap_6_1_512;linux_cap_6_1_256"
 		diff --no-events --fail-if-memory-shrinks 0 ${c61} ${c61s})
 	mb_linux_cli_gate(linux_cli_dump_6_1_live_capture 0 linux_cap_6_1_512 dump ${c61})
+endif()
+
+# The whole workflow through the CLI: `capture --linux` on the Debian package
+# (no System.map), then replay the console events and verify them against the
+# arrays read live.
+if(TARGET memblock-cli)
+	add_test(NAME linux_cli_capture_linux_6_1_replays_verified COMMAND sh -c
+		"[ -r \"$1\" ] || exit 77; rm -f \"$2\"; \"$0\" capture --linux \"$1\" -m 512M -o \"$2\" >/dev/null && \"$0\" replay --verify \"$2\" | grep -q '^verify: OK'"
+		$<TARGET_FILE:memblock-cli> ${MB_DEB_6_1} ${MB_LINUX_CACHE}/cli-6_1.cap)
+	set_tests_properties(linux_cli_capture_linux_6_1_replays_verified PROPERTIES
+		LABELS linux TIMEOUT 180 SKIP_RETURN_CODE 77 FIXTURES_REQUIRED linux_kernels)
 endif()
