@@ -53,6 +53,38 @@ static int meta_u64(struct mb_capture *c, const char *key, uint64_t v, bool hex)
 	return mb_capture_set_meta(c, key, buf);
 }
 
+/*
+ * The log and the arrays are read one after the other: a target reset or
+ * rebooted in between would give events from one boot and arrays from
+ * another.  Read the header again and check that nothing moved, and that the
+ * arrays hold as many regions as the last recorded call left.
+ */
+static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_t bytes,
+			   const struct mb_evlog_header *h, const struct mb_evlog_record *recs,
+			   size_t n, const struct mb_state *final, struct mb_error *err)
+{
+	struct mb_evlog_header h2;
+
+	if (mb_evlog_read_header(o->t, evlog, bytes, &h2, err))
+		return mb_error_prefix(err, "target changed during the pull");
+	if (h2.written != h->written || h2.dropped != h->dropped ||
+	    h2.boot_state != h->boot_state || h2.build_id_len != h->build_id_len ||
+	    memcmp(h2.build_id, h->build_id, sizeof(h2.build_id)))
+		return mb_error_set(err, MB_ERR_MISMATCH, 0, evlog,
+				    "target changed during the pull (log header: %llu -> %llu records, state %u -> %u); pull again",
+				    (unsigned long long)h->written, (unsigned long long)h2.written,
+				    h->boot_state, h2.boot_state);
+	/* A complete log's last call left exactly the arrays that were read. */
+	if (n && !h->dropped && (recs[n - 1].memory_cnt != final->memory.cnt ||
+				 recs[n - 1].reserved_cnt != final->reserved.cnt))
+		return mb_error_set(err, MB_ERR_MISMATCH, 0, evlog,
+				    "target changed during the pull: the last logged call left %u memory and %u reserved regions, the arrays hold %llu and %llu; pull again",
+				    recs[n - 1].memory_cnt, recs[n - 1].reserved_cnt,
+				    (unsigned long long)final->memory.cnt,
+				    (unsigned long long)final->reserved.cnt);
+	return 0;
+}
+
 /**
  * mb_pull() - read everything a capture needs from a target
  * @o: transport, ELF, layout and addresses
@@ -95,6 +127,8 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		goto fail;
 	}
 	if (mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+		goto fail;
+	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;
 	c->source = o->source;
 	memcpy(c->build_id, h.build_id, sizeof(c->build_id));
