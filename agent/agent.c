@@ -359,6 +359,8 @@ struct mb_capture *mb_agent_capture(const struct mb_capture_opts *o, struct mb_e
 	po.qemu_cmdline = c.q ? c.q->cmdline : NULL;
 	po.ram_size = c.q ? c.q->ram_bytes : 0;
 	cap = mb_pull(&po, err);
+	if (!cap)
+		check_qemu(&c, err);	/* "QEMU was killed" says more than "connection closed" */
 out:
 	progress_end(&c);
 	ctx_release(&c);
