@@ -34,8 +34,8 @@ add_dependencies(fault_reset kernel)
 # Reset before the 1st (log header), 2nd (records), 3rd (struct memblock),
 # 4th (memory regions) and 5th (reserved regions) read of the pull.  The guest
 # may reboot after the reset; the pull must then fail or give a capture that
-# replays to its own final arrays.  Reads 2 to 4 are disabled until mb_pull()
-# notices a target that changed under it (docs/RELIABILITY.md, finding F1).
+# replays to its own final arrays (docs/RELIABILITY.md, finding F1).  Reset
+# points listed in MB_FAULTS_RESET_KNOWN_BAD are registered but disabled.
 set(MB_FAULTS_RESET_KNOWN_BAD)	# reset points mb_pull() does not detect (none since F1 was fixed)
 foreach(n 0 1 2 3 4)
 	add_test(NAME qemu_fault_guest_reset_before_pull_read_${n}
