@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import struct
+import shlex
 import subprocess
 import sys
 import zlib
@@ -19,9 +20,14 @@ def die(msg):
     sys.exit(1)
 
 
+def cli_cmd():
+    # scripts/check sets MB_CLI_WRAPPER to run every CLI call under valgrind.
+    return shlex.split(os.environ.get("MB_CLI_WRAPPER", "")) + [A.cli]
+
+
 def run(args, check=None, cwd=None):
-    p = subprocess.run([A.cli] + args, capture_output=True, text=True, cwd=cwd,
-                       errors="replace", timeout=300)
+    p = subprocess.run(cli_cmd() + args, capture_output=True, text=True, cwd=cwd,
+                       errors="replace", timeout=900)
     if check is not None and p.returncode != check:
         die("%s: exit %d, expected %d\nstdout:\n%s\nstderr:\n%s" %
             (" ".join(args), p.returncode, check, p.stdout[-3000:], p.stderr[-3000:]))
@@ -491,7 +497,7 @@ def t_diff_gates_exit_codes():
 def t_import_golden():
     out = work("imp.cap")
     with open(LOG61, "rb") as f:
-        p = subprocess.run([A.cli, "import", "-", "-o", work("stdin.cap")], stdin=f,
+        p = subprocess.run(cli_cmd() + ["import", "-", "-o", work("stdin.cap")], stdin=f,
                            capture_output=True, text=True)
     if p.returncode:
         die("import from stdin: %s" % p.stderr)

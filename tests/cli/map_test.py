@@ -11,6 +11,7 @@ import os
 import pty
 import re
 import shutil
+import shlex
 import struct
 import subprocess
 import sys
@@ -47,7 +48,9 @@ def run(args, env=None, check=True):
     e.pop("COLUMNS", None)
     if env:
         e.update(env)
-    p = subprocess.run([ARGS.cli] + args, capture_output=True, env=e, timeout=60)
+    # scripts/check sets MB_CLI_WRAPPER to run every CLI call under valgrind.
+    wrapper = shlex.split(os.environ.get("MB_CLI_WRAPPER", ""))
+    p = subprocess.run(wrapper + [ARGS.cli] + args, capture_output=True, env=e, timeout=900)
     if check and p.returncode != 0:
         fail("%s exited %d: %s" % (args, p.returncode, p.stderr.decode(errors="replace")))
     return p
