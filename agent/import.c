@@ -52,15 +52,13 @@ static bool lit(const char **pp, const char *s)
 	return true;
 }
 
-static bool hexnum(const char **pp, uint64_t *out)
+/* Up to 16 hex digits at *pp (upper case too if @upper); advances *pp. */
+static bool hexdigits(const char **pp, uint64_t *out, bool upper)
 {
 	const char *p = *pp;
 	uint64_t v = 0;
 	int digits = 0;
 
-	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
-		return false;
-	p += 2;
 	for (;; p++, digits++) {
 		int d;
 
@@ -68,7 +66,7 @@ static bool hexnum(const char **pp, uint64_t *out)
 			d = *p - '0';
 		else if (*p >= 'a' && *p <= 'f')
 			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
+		else if (upper && *p >= 'A' && *p <= 'F')
 			d = *p - 'A' + 10;
 		else
 			break;
@@ -83,31 +81,24 @@ static bool hexnum(const char **pp, uint64_t *out)
 	return true;
 }
 
+/* "0x" followed by hex digits (%pa, %#x) */
+static bool hexnum(const char **pp, uint64_t *out)
+{
+	const char *p = *pp;
+
+	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
+		return false;
+	p += 2;
+	if (!hexdigits(&p, out, true))
+		return false;
+	*pp = p;
+	return true;
+}
+
 /* kernel "%x" (no 0x prefix) */
 static bool barehex(const char **pp, uint64_t *out)
 {
-	const char *p = *pp;
-	uint64_t v = 0;
-	int digits = 0;
-
-	for (;; p++, digits++) {
-		int d;
-
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else
-			break;
-		if (digits >= 16)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (!digits)
-		return false;
-	*out = v;
-	*pp = p;
-	return true;
+	return hexdigits(pp, out, false);
 }
 
 static bool decnum(const char **pp, int64_t *out)
