@@ -34,11 +34,6 @@ for n in "$@"; do
 	measure "import (console log)" "$events" "$CLI" import "$W/a-$n.log" -o "$W/imp-$n.cap"
 	measure "replay --verify" "$events" "$CLI" replay --verify -q "$W/a-$n.cap"
 	measure "diff (two captures)" "$events" "$CLI" diff --no-events "$W/a-$n.cap" "$W/b-$n.cap"
-	if "$CLI" map --help >/dev/null 2>&1 && ! "$CLI" map --format html -o "$W/probe.html" \
-		"$W/a-$n.cap" 2>&1 | grep -q "not yet implemented"; then
-		measure "map --format html" "$events" "$CLI" map --format html -o "$W/map-$n.html" "$W/a-$n.cap"
-	else
-		echo "map --format html: not available in this build"
-	fi
-	rm -f "$W/a-$n.log" "$W/imp-$n.cap" "$W/map-$n.html" "$W/probe.html"
+	measure "map --format html" "$events" "$CLI" map --format html -o "$W/map-$n.html" "$W/a-$n.cap"
+	rm -f "$W/a-$n.log" "$W/imp-$n.cap" "$W/map-$n.html"
 done
