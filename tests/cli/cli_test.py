@@ -488,6 +488,18 @@ def t_diff_gates_exit_codes():
     j = json.loads(p.stdout)
     if (p.returncode == 4) != bool(j["gates"]["tripped"]):
         die("exit code and JSON gates disagree")
+    # Same log with one caller renamed: the gate must trip on exactly that.
+    with open(LOG612, errors="replace") as f:
+        text = f.read()
+    if text.count("sparse_init+0x403/0x440") != 1:
+        die("new-callers gate: fixture line not found")
+    newc = work("newcaller.log")
+    with open(newc, "w") as f:
+        f.write(text.replace("sparse_init+0x403/0x440", "brand_new_caller+0x403/0x440"))
+    run(["diff", "--no-events", "--fail-if-new-callers", LOG612, LOG612], check=0)
+    p = run(["diff", "--no-events", "--fail-if-new-callers", LOG612, newc], check=4)
+    if "[NEW]" not in p.stdout or "brand_new_caller" not in p.stdout:
+        die("new-callers gate: the new caller is not named:\n" + p.stdout)
     run(["diff", "--fail-if-memory-shrinks", "0", LOG61, LOG612], check=0)
     p = run(["diff", "--fail-if-memory-shrinks", "0", SYNTH_V1, SYNTH])
     if p.returncode != 4:

@@ -235,13 +235,19 @@ int main(int argc, char **argv)
 		{ "evlog_validation", sc_evlog_validation },
 		{ "parse_sizes", sc_parse_sizes },
 	};
+	int found = 0;
 
 	if (argc < 2)
 		return 2;
 	fixture = argv[1];
-	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++)
-		if (argc < 3 || !strcmp(argv[2], sc[i].name))
-			if (sc[i].fn())
-				return 1;
-	return 0;
+	for (size_t i = 0; i < sizeof(sc) / sizeof(sc[0]); i++) {
+		if (argc >= 3 && strcmp(argv[2], sc[i].name))
+			continue;
+		found = 1;
+		if (sc[i].fn())
+			return 1;
+	}
+	if (!found)
+		fprintf(stderr, "no scenario named %s\n", argv[2]);
+	return found ? 0 : 2;
 }

@@ -403,9 +403,16 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
-		if (argc < 2 || !strcmp(argv[1], scenarios[i].name))
-			if (scenarios[i].fn())
-				return 1;
-	return 0;
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if (argc >= 2 && strcmp(argv[1], scenarios[i].name))
+			continue;
+		found = 1;
+		if (scenarios[i].fn())
+			return 1;
+	}
+	if (!found)
+		fprintf(stderr, "no scenario named %s\n", argv[1]);
+	return found ? 0 : 2;
 }

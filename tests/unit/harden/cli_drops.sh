@@ -14,10 +14,14 @@ diff) args="$cap $cap" ;;
 esac
 for mode in text json; do
 	if [ $mode = json ]; then
-		out=$($cli $cmd -j $args 2>&1)
+		out=$($cli $cmd -j $args 2>&1 | sed "s|$cap|CAP|g")
 	else
-		out=$($cli $cmd $args 2>&1)
+		out=$($cli $cmd $args 2>&1 | sed "s|$cap|CAP|g")
 	fi
+	# The capture's own path says "drop": match on the rest only.
+	case $out in *"Error: CAP"*|*'"error"'*)
+		echo "'memblock-cli $cmd' ($mode) cannot read the capture: $out"; exit 1 ;;
+	esac
 	case $out in
 	*[Dd]rop*|*"not recorded"*|*ncomplete*) ;;
 	*)
