@@ -41,6 +41,7 @@ int cmd_capture(int argc, char **argv)
 		{ "linux", required_argument, NULL, 'L' },
 		{ "system-map", required_argument, NULL, 'M' },
 		{ "read-at", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -55,7 +56,7 @@ int cmd_capture(int argc, char **argv)
 	int opt;
 
 	memset(&o, 0, sizeof(o));
-	while ((opt = cli_getopt(argc, argv, "k:m:t:o:jh", opts)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "k:m:t:o:vjh", opts)) != -1) {
 		switch (opt) {
 		case 'k':
 			o.kernel = optarg;
@@ -110,6 +111,9 @@ int cmd_capture(int argc, char **argv)
 		case 'R':
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
+			break;
+		case 'v':
+			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
 		case 'j':
 			cli_json = true;
