@@ -46,7 +46,7 @@ if(MB_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang" AND TARGET mbagent AND TARGET
 		# the checked-in corpus is never modified by a test.
 		add_test(NAME fuzz.${t}
 			COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
-				sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && exec \"$0\" -runs=${MB_FUZZ_RUNS} -seed=1 -timeout=10 -rss_limit_mb=2048 -max_len=${maxlen} \"$1\" \"$2\" 2>\"$1.log\" || { tail -60 \"$1.log\"; exit 1; }"
+				sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" -runs=${MB_FUZZ_RUNS} -seed=1 -timeout=10 -rss_limit_mb=2048 -max_len=${maxlen} \"$1\" \"$2\" 2>\"$1.log\" || { tail -60 \"$1.log\"; exit 1; }"
 				$<TARGET_FILE:fuzz_${t}> ${CMAKE_CURRENT_BINARY_DIR}/fuzz-work/${t}
 				${MB_FUZZ_DIR}/corpus/${t})
 		set_tests_properties(fuzz.${t} PROPERTIES LABELS fuzz TIMEOUT 600)
