@@ -66,7 +66,7 @@ set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 add_executable(test_agent_chain ${MB_AGENT_UNIT_DIR}/test_chain.c)
 target_link_libraries(test_agent_chain PRIVATE mbagent z)
 mb_host_target(test_agent_chain)
-foreach(sc round_trip no_chains_no_section newer_and_malformed)
+foreach(sc round_trip no_chains_no_section newer_and_malformed evlog_chains)
 	add_test(NAME agent_chain_${sc} COMMAND test_agent_chain ${sc})
 	set_tests_properties(agent_chain_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
