@@ -11,7 +11,7 @@ endif()
 
 # Synthetic images: bzImage (gzip, xz, lz4, zstd), .deb, BTF layout, locator.
 add_executable(test_linux_image_unit ${MB_LINUX_TEST_DIR}/linux_image_unit.c)
-target_link_libraries(test_linux_image_unit PRIVATE mbagent)
+target_link_libraries(test_linux_image_unit PRIVATE mblinux)
 mb_host_target(test_linux_image_unit)
 add_test(NAME linux_image_synthetic_extract_deb_btf_locator COMMAND test_linux_image_unit)
 set_tests_properties(linux_image_synthetic_extract_deb_btf_locator PROPERTIES
@@ -20,7 +20,7 @@ set_tests_properties(linux_image_synthetic_extract_deb_btf_locator PROPERTIES
 # ORC unwinder: layouts and refusals, the frame-pointer walker (unit); known
 # call paths unwound through the real 6.1 and 6.12 images' ORC tables (linux).
 add_executable(test_orc ${MB_LINUX_TEST_DIR}/orc_test.c)
-target_link_libraries(test_orc PRIVATE mbagent)
+target_link_libraries(test_orc PRIVATE mblinux)
 mb_host_target(test_orc)
 foreach(sc formats synthetic_unwind frame_pointers)
 	add_test(NAME orc_${sc} COMMAND test_orc ${sc})
@@ -28,7 +28,7 @@ foreach(sc formats synthetic_unwind frame_pointers)
 endforeach()
 
 add_executable(test_linux_live ${MB_LINUX_TEST_DIR}/linux_live_test.c)
-target_link_libraries(test_linux_live PRIVATE mbagent)
+target_link_libraries(test_linux_live PRIVATE mblinux)
 mb_host_target(test_linux_live)
 
 add_test(NAME linux_get_kernels
