@@ -50,6 +50,10 @@ foreach(tr gdb serial ramfile)
 	set_tests_properties(qemu_chains_${tr}_match_elf_symbols_and_calls PROPERTIES
 		LABELS qemu TIMEOUT 300)
 endforeach()
+add_test(NAME qemu_chains_absent_from_log_header_read_as_before
+	COMMAND ${MB_CHAINS_TEST} nochains)
+set_tests_properties(qemu_chains_absent_from_log_header_read_as_before PROPERTIES
+	LABELS qemu TIMEOUT 300)
 add_test(NAME cli.pre_chains_capture_reads_with_log_stack
 	COMMAND ${MB_CHAINS_TEST} old ${CMAKE_SOURCE_DIR}/tests/data/chains/pre-chains-gdb.cap)
 set_tests_properties(cli.pre_chains_capture_reads_with_log_stack PROPERTIES LABELS cli
