@@ -108,10 +108,14 @@ class Event(collections.namedtuple('Event', ['index'] + _EVENT_FIELDS
 
     @property
     def caller_text(self):
-        """The caller as the CLI prints it: "symbol+0xoff", or the address."""
+        """The caller as the CLI prints it: "symbol+0xoff" ("symbol" at offset
+        0), else the address, else "?"."""
         if self.caller_sym is not None:
-            return '%s+%#x' % (self.caller_sym, self.caller_off)
-        return '%#x' % self.caller if self.caller else None
+            if self.caller_off:
+                return '%s+%#x' % (self.caller_sym, self.caller_off)
+            return self.caller_sym
+        return '%#x' % self.caller if self.caller else '?'
+
 
 
 def _array_from_c(a):
@@ -253,6 +257,13 @@ class Capture:
     def final(self):
         """The state read from the target at the end."""
         return _state_from_c(self._c.final)
+
+    @property
+    def end_state(self):
+        """The final state if captured, else the replay of every event (as
+        "memblock-cli dump" shows it)."""
+        st = self.final
+        return st if st.valid else self.state_at(self._c.nevents)
 
     @property
     def checkpoints(self):
@@ -465,14 +476,14 @@ CallerTotal = collections.namedtuple('CallerTotal', 'caller status a_bytes b_byt
 
 
 class Diff:
-    """What changed from capture @a to capture @b (final states and callers).
+    """What changed from capture @a to capture @b (end states and callers).
 
     regions: {'memory'|'reserved': {'added': [Region], 'removed': [Region]}}
     callers: [CallerTotal] for every caller whose reserved bytes differ,
              largest change first; totals: reserved/memory sizes of both."""
 
     def __init__(self, a, b):
-        fa, fb = a.final, b.final
+        fa, fb = a.end_state, b.end_state
         self.regions = {}
         for name in ('memory', 'reserved'):
             ra, rb = set(getattr(fa, name).regions), set(getattr(fb, name).regions)
