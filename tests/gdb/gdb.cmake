@@ -7,7 +7,7 @@ find_program(MB_QEMU_PROGRAM qemu-system-x86_64)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 set(mbgdb_dir ${CMAKE_SOURCE_DIR}/tests/gdb)
-set(mbgdb_loader ${CMAKE_BINARY_DIR}/gdb-scripts/memblock.py)
+set(mbgdb_loader ${CMAKE_BINARY_DIR}/gdb-scripts/memblock-gdb.py)
 set(mbgdb_kernel ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set(mbgdb_kernel_doubling ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf)
 set(mbgdb_cli ${CMAKE_BINARY_DIR}/cli/memblock-cli)
@@ -82,8 +82,6 @@ mb_host_target(mbgdb_uapi_layout)
 target_include_directories(mbgdb_uapi_layout PRIVATE ${CMAKE_SOURCE_DIR}/kernel/include)
 add_test(NAME gdb_constants_match_the_compiled_uapi_header
 	COMMAND ${Python3_EXECUTABLE} ${mbgdb_dir}/test_constants.py
-		${CMAKE_BINARY_DIR}/gdb-scripts/mbgdb/generated.py
-		$<TARGET_FILE:mbgdb_uapi_layout>
-		${CMAKE_SOURCE_DIR}/kernel/include/uapi/mb_evlog.h)
+		${CMAKE_BINARY_DIR}/gdb-scripts $<TARGET_FILE:mbgdb_uapi_layout>)
 set_tests_properties(gdb_constants_match_the_compiled_uapi_header PROPERTIES LABELS gdb
 	TIMEOUT 60)
