@@ -230,9 +230,17 @@ def _build_capture():
     meta.append(('memblock_addr', '%#x' % int(mb.address)))
     if bid:
         meta.append(('build_id', bid.hex()))
+    mid_call = pending is not None and pending.depth > 0
     if pending is not None:
         meta.append(('pending_record', 'seq %d, taken from %s\'s argument at the stop'
                      % (pending.seq, APPEND)))
+    if mid_call:
+        # memblock's own record (depth > 0): the public call that caused it
+        # is still running, so the arrays are half-way through it and no
+        # prefix of the log describes them. They are not saved as the final
+        # state; replay --verify then says there is nothing to verify against.
+        meta.append(('final_state', 'omitted: stopped inside memblock (%s, depth %d), '
+                     'the arrays were mid-call' % (C.op_name(pending.op), pending.depth)))
     for k, v in meta:
         cap.set_meta(k, v)
 
@@ -249,7 +257,7 @@ def _build_capture():
     try:
         cap.add_events(event(r) for r in records)
         cap.set_state('initial', _to_state(mbm, _empty_initial(final)))
-        cap.set_state('final', _to_state(mbm, final))
+        cap.set_state('final', _to_state(mbm, final, valid=not mid_call))
     except mbm.CaptureError as e:
         raise gdb.GdbError('mb: %s' % e)
     return cap, len(records), pending
@@ -306,6 +314,9 @@ so the log and the arrays agree."""
         gdb.write('mb-save: %d events%s, %d bytes -> %s\n'
                   % (n, ' (the pending call included)' if pending is not None else '',
                      os.path.getsize(path), argv[0]))
+        if pending is not None and pending.depth > 0:
+            gdb.write('mb-save: stopped inside memblock (%s): the arrays are mid-call, '
+                      'so they are not saved as the final state\n' % C.op_name(pending.op))
 
 
 class CliParam(gdb.Parameter):

@@ -50,6 +50,7 @@ mbgdb_test(gdb_break_condition_filters_stops scenario_break.py ARG cond)
 mbgdb_test(gdb_break_function_stops_once_per_reserve_call scenario_break.py ARG function)
 mbgdb_test(gdb_save_reads_back_in_cli scenario_save.py ARG cli)
 mbgdb_test(gdb_save_equals_agent_capture scenario_save.py ARG agent)
+mbgdb_test(gdb_save_at_break_stop_passes_verify scenario_save_at_break.py ARG reserve)
 # The doubling kernel: >128 reservations double the reserved array (nested
 # DOUBLE_ARRAY record, regions outside the static array).
 mbgdb_test(gdb_dump_matches_cli_at_done_doubling_kernel scenario_dump.py ARG done
@@ -61,6 +62,8 @@ mbgdb_test(gdb_break_nested_double_array_stops_once scenario_break.py ARG nested
 mbgdb_test(gdb_break_reserve_count_doubling_kernel scenario_break.py ARG stop
 	KERNEL ${mbgdb_kernel_doubling})
 mbgdb_test(gdb_save_equals_agent_capture_doubling_kernel scenario_save.py ARG agent
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_save_at_nested_break_stop_is_marked_mid_call scenario_save_at_break.py ARG nested
 	KERNEL ${mbgdb_kernel_doubling})
 
 # A host process shaped like Linux without CONFIG_NUMA and without the event
