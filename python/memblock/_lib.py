@@ -88,10 +88,17 @@ ReplayReport = STRUCTS['mb_replay_report']
 
 
 def _find_library():
+    """$MEMBLOCK_LIBMBCAPTURE, else the installed library (memblock/_where.py
+    names it relative to this folder), else the build tree's, next to this file."""
     env = os.environ.get('MEMBLOCK_LIBMBCAPTURE')
     if env:
         return env
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), 'libmbcapture.so')
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        from . import _where
+        return os.path.normpath(os.path.join(here, _where.LIBRARY))
+    except ImportError:
+        return os.path.join(here, 'libmbcapture.so')
 
 
 def _load():
