@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -39,7 +40,85 @@ struct run {
 	size_t con_cap;
 	int64_t last_growth;	/* mb_now_ms() of the last console growth */
 	const struct mb_linux_opts *o;
+	/* Progress line (o->progress): kernel name, phase, seconds since the start. */
+	char name[48];
+	const char *phase;
+	int64_t t0;
+	int64_t drawn_ms;	/* when the line was last drawn (0: never) */
+	size_t memblock_scan;	/* console offset searched for the first memblock line */
 };
+
+/* Columns of the terminal on stderr (80 if unknown). */
+static int term_cols(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/*
+ * Draw the progress line in place: "NAME: PHASE, Ns", cut to one column less
+ * than the terminal so that it never wraps, then erase the rest of the row.
+ */
+static void progress_draw(struct run *run)
+{
+	char tail[64], line[160];
+	int cols = term_cols() - 1, room;
+
+	if (!run->o->progress)
+		return;
+	run->drawn_ms = mb_now_ms();
+	snprintf(tail, sizeof(tail), ": %s, %llds", run->phase ? run->phase : "starting",
+		 (long long)(run->drawn_ms - run->t0) / 1000);
+	/* The name gives way first, then the phase and the seconds. */
+	room = cols - (int)strlen(tail);
+	snprintf(line, sizeof(line), "%.*s%s", room > 0 ? room : 0, run->name, tail);
+	if (cols < (int)strlen(line))
+		line[cols > 0 ? cols : 0] = '\0';
+	fprintf(stderr, "\r%s\033[K", line);
+	fflush(stderr);
+}
+
+/* Enter @phase (unpacking, booting, tracing, reading) and redraw. */
+static void progress_phase(struct run *run, const char *phase)
+{
+	run->phase = phase;
+	progress_draw(run);
+}
+
+/* Redraw when the seconds tick. */
+static void progress_tick(struct run *run)
+{
+	if (run->o->progress && run->phase &&
+	    (mb_now_ms() - run->t0) / 1000 != (run->drawn_ms - run->t0) / 1000)
+		progress_draw(run);
+}
+
+/* Erase the progress line (before the result or an error message). */
+static void progress_clear(struct run *run)
+{
+	if (run->o->progress && run->drawn_ms) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+}
+
+/* Booting turns to tracing at the console's first memblock=debug line. */
+static void progress_console(struct run *run)
+{
+	size_t from = run->memblock_scan;
+
+	if (!run->o->progress || strcmp(run->phase ? run->phase : "", "booting") || !run->con)
+		return;
+	if (run->con_len < from)
+		return;
+	run->con[run->con_len] = '\0';
+	if (strstr(run->con + from, "memblock_") || strstr(run->con + from, "MEMBLOCK"))
+		progress_phase(run, "tracing");
+	run->memblock_scan = run->con_len > 16 ? run->con_len - 16 : 0;
+}
 
 static int live_read(void *ctx, uint64_t vaddr, void *buf, size_t len)
 {
@@ -388,6 +467,8 @@ static int wait_event(struct run *run, int64_t deadline, struct mb_rsp_stop *sto
 	}
 	if (poll_console(run, err))
 		return -1;
+	progress_console(run);
+	progress_tick(run);
 	if (!*stopped && !qemu_alive(run)) {
 		char tail[400];
 
@@ -639,11 +720,27 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		return NULL;
 	}
 	timeout_s = o->timeout_s > 0 ? o->timeout_s : 120;
-	deadline = mb_now_ms() + timeout_s * 1000LL;
+	run.t0 = mb_now_ms();
+	deadline = run.t0 + timeout_s * 1000LL;
 	sym = o->read_symbol ? o->read_symbol : "memblock_free_all";
+	{
+		const char *base = strrchr(o->image, '/') ? strrchr(o->image, '/') + 1 : o->image;
+
+		/* Until the image tells its release: the file name up to a .deb's version. */
+		snprintf(run.name, sizeof(run.name), "%.*s", (int)strcspn(base, "_"), base);
+	}
+	progress_phase(&run, "unpacking");
 	img = mb_linux_image_open(o->image, err);
-	if (!img)
+	if (!img) {
+		progress_clear(&run);
 		return NULL;
+	}
+	if (img->version[0]) {
+		/* "Linux version 6.12.117+deb12-cloud-amd64 (...)": the release only. */
+		snprintf(run.name, sizeof(run.name), "%.*s",
+			 (int)strcspn(img->version + 14, " "), img->version + 14);
+		progress_draw(&run);
+	}
 
 	/* Where struct memblock is. */
 	if (o->memblock_addr) {
@@ -806,6 +903,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	argv[argc] = NULL;
 	cmdline = join_args(argv);
 	mb_agent_log(1, "linux: %s", cmdline ? cmdline : "(qemu)");
+	progress_phase(&run, "booting");
 	if (spawn_qemu(&run, argv, err))
 		goto fail;
 	{
@@ -837,10 +935,9 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		goto fail;
 	}
 	run.phys = mb_rsp_set_phys_mode(run.rsp, true, &tmp) == 0;
-	if (o->progress)
-		fprintf(stderr, "booting %s (%s)...\n", img->version[0] ? img->version + 14 :
-			o->image, mode == MB_LINUX_AT_SYMBOL ? sym :
-			mode == MB_LINUX_AT_PATTERN ? pat : "idle");
+	mb_agent_log(1, "linux: booting %s, reading at %s", img->version[0] ? img->version + 14 :
+		     o->image, mode == MB_LINUX_AT_SYMBOL ? sym :
+		     mode == MB_LINUX_AT_PATTERN ? pat : "idle");
 
 	if (mode == MB_LINUX_AT_SYMBOL) {
 		struct mb_rsp_stop stop;
@@ -856,6 +953,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			mb_error_set(err, MB_ERR_CLOSED, 0, 0, "guest ended before %s", sym);
 			goto fail;
 		}
+		progress_phase(&run, "reading");
 		if (read_now(&run, img, mb, &final, NULL, NULL, err))
 			goto fail;
 		snprintf(read_point, sizeof(read_point),
@@ -884,6 +982,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 				goto fail;
 		if (!stopped && mb_rsp_interrupt(run.rsp, &stop, err))
 			goto fail;
+		progress_phase(&run, "reading");
 		if (read_now(&run, img, mb, &final, regions, max, err))
 			goto fail;
 		/* Arrays memblock had to grow live in the direct map: freed at memblock_discard(). */
@@ -897,8 +996,8 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		goto fail;
 	if (o->console_out && write_file(o->console_out, run.con, run.con_len, err))
 		goto fail;
-	if (o->progress)
-		fprintf(stderr, "read at %s\n", read_point);
+	progress_phase(&run, "reading");
+	mb_agent_log(1, "linux: read at %s", read_point);
 
 	/* Events from the console (up to the read point), state read live. */
 	{
@@ -948,6 +1047,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	run_cleanup(&run);
 	mb_linux_kallsyms_free(ks);
 	mb_linux_image_free(img);
+	progress_clear(&run);
 	return c;
 fail:
 	free(cmdline);
@@ -958,5 +1058,6 @@ fail:
 	run_cleanup(&run);
 	mb_linux_kallsyms_free(ks);
 	mb_linux_image_free(img);
+	progress_clear(&run);
 	return NULL;
 }

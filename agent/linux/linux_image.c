@@ -18,6 +18,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "mbagent/btf.h"
 #include "mbagent/linux.h"
 
 /* Boot protocol header fields (Documentation/arch/x86/boot.rst offsets). */
@@ -798,9 +799,13 @@ struct mb_linux_image *mb_linux_image_from_elf(uint8_t *elf_buf, size_t len, str
 			goto fail;
 		}
 		if (!strcmp(name, ".BTF") && sh.sh_type != SHT_NOBITS && !img->btf) {
+			mb_libbpf_quiet();
 			img->btf = btf__new(elf_buf + sh.sh_offset, (uint32_t)sh.sh_size);
 			if (!img->btf) {
-				mb_error_set(err, MB_ERR_FORMAT, errno, 0, "ELF: .BTF is not valid BTF");
+				const char *why = mb_libbpf_last();
+
+				mb_error_set(err, MB_ERR_FORMAT, errno, 0, "ELF: .BTF is not valid BTF%s%s%s",
+					     why[0] ? " (libbpf: " : "", why, why[0] ? ")" : "");
 				goto fail;
 			}
 		}

@@ -1,11 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* btf.c - sizes and offsets of struct memblock, memblock_type, memblock_region from BTF. */
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mbagent/btf.h"
+#include "mbagent/elf.h"
+#include "../base/agent_internal.h"
+
+/* libbpf's last message, kept for our own error text instead of its stderr line. */
+static __thread char libbpf_last[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[256];
+	const char *msg = line;
+	size_t n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	if (!strncmp(msg, "libbpf: ", 8))
+		msg += 8;
+	if (level != LIBBPF_DEBUG)
+		snprintf(libbpf_last, sizeof(libbpf_last), "%s", msg);
+	mb_agent_log(level == LIBBPF_DEBUG ? 2 : 1, "libbpf: %s", msg);
+	return (int)n;
+}
+
+/**
+ * mb_libbpf_quiet() - route libbpf's messages through the agent's -v logging
+ *
+ * libbpf prints on stderr by default; after this call its lines appear only
+ * with verbose output ("info: libbpf: ..."), and the last one is kept for
+ * mb_libbpf_last(). Idempotent; called before every libbpf parse.
+ */
+void mb_libbpf_quiet(void)
+{
+	libbpf_set_print(libbpf_print);
+	libbpf_last[0] = '\0';
+}
+
+/**
+ * mb_libbpf_last() - libbpf's last warning or error since mb_libbpf_quiet()
+ *
+ * Return: the message without its "libbpf: " prefix, or "" if none.
+ */
+const char *mb_libbpf_last(void)
+{
+	return libbpf_last;
+}
 
 static const struct btf_type *find_struct(const struct btf *btf, const char *name,
 					  int32_t *id, struct mb_error *err)
@@ -148,18 +196,29 @@ int mb_btf_layout_from_file(const char *path, struct mb_layout *l, struct mb_err
 	got = fread(magic, 1, sizeof(magic), f);
 	fclose(f);
 	/* Decide the format ourselves: libbpf would print noise for others. */
+	mb_libbpf_quiet();
 	if (got == 4 && !memcmp(magic, "\x7f" "ELF", 4))
 		btf = btf__parse_elf(path, NULL);
 	else if (got >= 2 && magic[0] == 0x9f && magic[1] == 0xeb)
 		btf = btf__parse_raw(path);
+	else if (mb_is_bzimage(path))
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+				    "%s is a Linux bzImage, not an ELF file: capture a stock kernel with --linux %s",
+				    path, path);
 	else
 		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 				    "%s is neither an ELF file nor raw BTF", path);
 	if (!btf) {
 		int e = errno;
 
+		if (strstr(libbpf_last, "failed to find '.BTF'"))
+			return mb_error_set(err, MB_ERR_NOTFOUND, e, 0,
+					    "%s: no .BTF section (a kernel built with CONFIG_DEBUG_INFO_BTF=y is needed; -v shows libbpf's messages)",
+					    path);
 		return mb_error_set(err, e == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_FORMAT, e, 0,
-				    "%s: no usable BTF (%s)", path, strerror(e));
+				    "%s: no usable BTF (%s%s)", path,
+				    libbpf_last[0] ? "libbpf: " : "",
+				    libbpf_last[0] ? libbpf_last : strerror(e));
 	}
 	rc = mb_btf_layout(btf, l, err);
 	btf__free(btf);

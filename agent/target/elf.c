@@ -137,6 +137,28 @@ static void load_build_id(struct mb_elf *e)
 }
 
 /**
+ * mb_is_bzimage() - does @path hold an x86 boot image (bzImage, vmlinuz)?
+ * @path: file to look at
+ *
+ * Checks the boot protocol's "HdrS" signature at offset 0x202.
+ *
+ * Return: true for a bzImage, false otherwise (or if unreadable).
+ */
+bool mb_is_bzimage(const char *path)
+{
+	unsigned char hdr[4];
+	bool yes = false;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, hdr, sizeof(hdr), 0x202) == (ssize_t)sizeof(hdr))
+		yes = !memcmp(hdr, "HdrS", 4);
+	close(fd);
+	return yes;
+}
+
+/**
  * mb_elf_open() - open an ELF file and index its symbols and build-id
  * @path: file
  * @err: filled on failure
@@ -165,7 +187,12 @@ struct mb_elf *mb_elf_open(const char *path, struct mb_error *err)
 	}
 	e->elf = elf_begin(e->fd, ELF_C_READ, NULL);
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF) {
-		mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s is not an ELF file", path);
+		if (mb_is_bzimage(path))
+			mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+				     "%s is a Linux bzImage, not an ELF file: capture a stock kernel with --linux %s",
+				     path, path);
+		else
+			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s is not an ELF file", path);
 		goto fail;
 	}
 	if (load_symbols(e, err))

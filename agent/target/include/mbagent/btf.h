@@ -39,6 +39,9 @@ struct mb_layout {
 
 struct btf;
 
+void mb_libbpf_quiet(void);
+const char *mb_libbpf_last(void);
+
 int mb_btf_layout(const struct btf *btf, struct mb_layout *l, struct mb_error *err);
 int mb_btf_layout_from_file(const char *path, struct mb_layout *l, struct mb_error *err);
 uint64_t mb_field_get(const void *buf, const struct mb_field *f);

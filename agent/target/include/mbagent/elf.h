@@ -3,12 +3,14 @@
 #ifndef MBAGENT_ELF_H
 #define MBAGENT_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "mbagent/error.h"
 
 struct mb_elf;
 
+bool mb_is_bzimage(const char *path);
 struct mb_elf *mb_elf_open(const char *path, struct mb_error *err);
 void mb_elf_close(struct mb_elf *e);
 const char *mb_elf_path(const struct mb_elf *e);
