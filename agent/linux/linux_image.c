@@ -589,89 +589,6 @@ int mb_linux_deb_find_kernel(const uint8_t *buf, size_t len, uint8_t **out, size
 
 /* ---- BTF layout ---- */
 
-static int member_of(const struct btf *btf, const struct btf_type *t, const char *sname,
-		     const char *mname, uint32_t want_size, uint32_t *off, uint32_t *size,
-		     struct mb_error *err)
-{
-	const struct btf_member *m = btf_members(t);
-	int i, n = btf_vlen(t);
-
-	for (i = 0; i < n; i++, m++) {
-		const char *nm = btf__name_by_offset(btf, m->name_off);
-		long long sz;
-		uint32_t bit;
-
-		if (!nm || strcmp(nm, mname))
-			continue;
-		bit = btf_member_bit_offset(t, i);
-		if (bit % 8 || btf_member_bitfield_size(t, i))
-			return mb_error_set(err, MB_ERR_MISMATCH, 0, 0,
-					    "BTF: %s.%s is a bit-field", sname, mname);
-		sz = btf__resolve_size(btf, m->type);
-		if (sz <= 0 || (want_size && sz != want_size))
-			return mb_error_set(err, MB_ERR_MISMATCH, 0, 0,
-					    "BTF: %s.%s has size %lld, expected %u", sname, mname,
-					    sz, want_size);
-		*off = bit / 8;
-		if (size)
-			*size = (uint32_t)sz;
-		return 0;
-	}
-	return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "BTF: struct %s has no member %s",
-			    sname, mname);
-}
-
-static const struct btf_type *struct_of(const struct btf *btf, const char *name,
-					uint32_t *size, struct mb_error *err)
-{
-	int id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
-	const struct btf_type *t;
-
-	if (id < 0) {
-		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "BTF: no struct %s", name);
-		return NULL;
-	}
-	t = btf__type_by_id(btf, id);
-	*size = t->size;
-	return t;
-}
-
-int mb_linux_btf_layout(const struct btf *btf, struct mb_linux_layout *l, struct mb_error *err)
-{
-	const struct btf_type *mb, *ty, *rg;
-	struct mb_error tmp;
-	uint32_t sz;
-
-	memset(l, 0, sizeof(*l));
-	mb = struct_of(btf, "memblock", &l->memblock_size, err);
-	ty = mb ? struct_of(btf, "memblock_type", &l->type_size, err) : NULL;
-	rg = ty ? struct_of(btf, "memblock_region", &l->region_size, err) : NULL;
-	if (!rg)
-		return -1;
-	if (member_of(btf, mb, "memblock", "bottom_up", 0, &l->bottom_up_off,
-		      &l->bottom_up_size, err) ||
-	    member_of(btf, mb, "memblock", "current_limit", 8, &l->current_limit_off, NULL, err) ||
-	    member_of(btf, mb, "memblock", "memory", l->type_size, &l->memory_off, NULL, err) ||
-	    member_of(btf, mb, "memblock", "reserved", l->type_size, &l->reserved_off, NULL,
-		      err) ||
-	    member_of(btf, ty, "memblock_type", "cnt", 8, &l->cnt_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "max", 8, &l->max_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "total_size", 8, &l->total_size_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "regions", 8, &l->regions_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "name", 8, &l->name_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "base", 8, &l->base_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "size", 8, &l->size_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "flags", 0, &l->flags_off, &l->flags_size, err))
-		return -1;
-	if (l->bottom_up_size > 8 || l->flags_size > 8)
-		return mb_error_set(err, MB_ERR_MISMATCH, 0, 0, "BTF: unexpected field sizes");
-	if (member_of(btf, rg, "memblock_region", "nid", 4, &sz, NULL, &tmp))
-		l->nid_off = -1;
-	else
-		l->nid_off = (int32_t)sz;
-	return 0;
-}
-
 /* ---- the image ---- */
 
 static int load_file(const char *path, uint8_t **out, size_t *out_len, struct mb_error *err)
@@ -826,7 +743,7 @@ struct mb_linux_image *mb_linux_image_from_elf(uint8_t *elf_buf, size_t len, str
 			     "vmlinux has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF)");
 		goto fail;
 	}
-	if (mb_linux_btf_layout(img->btf, &img->layout, err))
+	if (mb_btf_layout(img->btf, &img->layout, err))
 		goto fail;
 	find_banner(img);
 	return img;

@@ -584,9 +584,10 @@ static void test_layout_and_locator(void)
 	CHECK(img->layout.memblock_size == 96 && img->layout.type_size == 40 &&
 	      img->layout.region_size == 24, "sizes %u %u %u", img->layout.memblock_size,
 	      img->layout.type_size, img->layout.region_size);
-	CHECK(img->layout.memory_off == 16 && img->layout.reserved_off == 56 &&
-	      img->layout.regions_off == 24 && img->layout.name_off == 32 &&
-	      img->layout.nid_off == 20 && img->layout.flags_size == 4, "offsets");
+	CHECK(img->layout.memory.off == 16 && img->layout.reserved.off == 56 &&
+	      img->layout.regions.off == 24 && img->layout.name.off == 32 &&
+	      img->layout.nid.present && img->layout.nid.off == 20 &&
+	      img->layout.flags.size == 4, "offsets");
 	CHECK(!img->has_symtab, "symtab");
 	CHECK(mb_linux_symbol(img, "memblock", &got) == -1, "symbol without symtab");
 	CHECK(mb_linux_locate_memblock(img, &got, &err) == 0 && got == where,
@@ -605,7 +606,7 @@ static void test_layout_and_locator(void)
 		CHECK(st.valid && st.memory.cnt == 1 && st.memory.max == 128 &&
 		      st.reserved.cnt == 1 && st.current_limit == ~0ull && !st.bottom_up,
 		      "state fields");
-		mb_linux_state_free(&st);
+		mb_state_clear(&st);
 	}
 	mb_linux_image_free(img);
 
@@ -703,10 +704,10 @@ static void test_btf_without_nid(void)
 	uint32_t size;
 	void *raw = make_btf(&size, false);
 	struct btf *btf = btf__new(raw, size);
-	struct mb_linux_layout l;
+	struct mb_layout l;
 	struct mb_error err = { 0 };
 
-	CHECK(btf && mb_linux_btf_layout(btf, &l, &err) == 0 && l.nid_off == -1,
+	CHECK(btf && mb_btf_layout(btf, &l, &err) == 0 && !l.nid.present,
 	      "layout without nid: %s", err.msg);
 	btf__free(btf);
 	free(raw);

@@ -114,7 +114,7 @@ static int sc_memblock_decode_foreign_layout(void)
 	memcpy(mem + 0x3000, &r, sizeof(r));
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
 	memtr_init(&m, 0, mem, sizeof(mem));
-	if (mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err)) {
+	if (mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
@@ -129,13 +129,13 @@ static int sc_memblock_decode_foreign_layout(void)
 	/* cnt > max is corrupt, not a long read. */
 	mb.memory.cnt = 9;
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
-	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err) == -1);
+	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err) == -1);
 	CHECK(err.code == MB_ERR_FORMAT && !st.valid);
 	/* Regions pointer outside memory: an error, no crash. */
 	mb.memory.cnt = 2;
 	mb.memory.regions = (void *)(uintptr_t)0x3ff0;
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
-	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err) == -1);
+	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err) == -1);
 	CHECK(err.code == MB_ERR_REMOTE);
 	return 0;
 }
