@@ -261,7 +261,7 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 		left = deadline - mb_now_ms();
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
-					    "serial peer did not answer within %d ms",
+					    "serial peer timeout: no answer within %d ms",
 					    s->timeout_ms);
 		rc = poll(&pfd, 1, (int)left);
 		if (rc < 0 && errno != EINTR)
