@@ -798,6 +798,10 @@ struct mb_linux_image *mb_linux_image_open(const char *path, struct mb_error *er
 	return img;
 }
 
+/**
+ * mb_linux_image_free() - free an image and everything it owns
+ * @img: the image, may be NULL
+ */
 void mb_linux_image_free(struct mb_linux_image *img)
 {
 	if (!img)

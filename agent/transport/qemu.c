@@ -127,6 +127,21 @@ static const char *qemu_binary(const struct mb_qemu_opts *o)
 	return env && *env ? env : "qemu-system-x86_64";
 }
 
+/* What to boot: -kernel, and -append and -initrd when given. */
+static void kernel_args(struct argv_buf *a, const struct mb_qemu_opts *o)
+{
+	arg(a, "-kernel");
+	arg(a, "%s", o->kernel);
+	if (o->append) {
+		arg(a, "-append");
+		arg(a, "%s", o->append);
+	}
+	if (o->initrd) {
+		arg(a, "-initrd");
+		arg(a, "%s", o->initrd);
+	}
+}
+
 /*
  * Memory backends, one per node, RAM split evenly in MiB (the last node takes
  * the rest), and the CPUs spread in order: node i gets CPUs
@@ -172,16 +187,7 @@ static void test_kernel_argv(struct argv_buf *a, const struct mb_qemu_opts *o, s
 	arg(a, "-nic");
 	arg(a, "none");
 	arg(a, "-no-reboot");
-	arg(a, "-kernel");
-	arg(a, "%s", o->kernel);
-	if (o->append) {
-		arg(a, "-append");
-		arg(a, "%s", o->append);
-	}
-	if (o->initrd) {
-		arg(a, "-initrd");
-		arg(a, "%s", o->initrd);
-	}
+	kernel_args(a, o);
 	arg(a, "-serial");
 	arg(a, "file:%s", q->console_path);
 	if (o->serial) {
@@ -222,16 +228,7 @@ static void stock_linux_argv(struct argv_buf *a, const struct mb_qemu_opts *o, s
 	arg(a, "%lluM", (unsigned long long)mib);
 	arg(a, "-smp");
 	arg(a, "%d", smp);
-	arg(a, "-kernel");
-	arg(a, "%s", o->kernel);
-	if (o->append) {
-		arg(a, "-append");
-		arg(a, "%s", o->append);
-	}
-	if (o->initrd) {
-		arg(a, "-initrd");
-		arg(a, "%s", o->initrd);
-	}
+	kernel_args(a, o);
 	if (o->numa_nodes > 0)
 		numa_args(a, o->numa_nodes, smp, mib);
 	arg(a, "-display");
@@ -265,6 +262,17 @@ static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct 
 		arg(a, "%s", o->extra[i]);
 }
 
+/* Option combinations QEMU would refuse, or run without the agent's sockets. */
+static int check_counts(const struct mb_qemu_opts *o, struct mb_error *err)
+{
+	if (o->numa_nodes < 0 || o->numa_nodes > 64 || o->smp < 0 || o->smp > 255)
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad NUMA node or CPU count");
+	if (o->serial && o->stock_linux)
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
+				    "a stock Linux kernel has no serial transport");
+	return 0;
+}
+
 /**
  * mb_qemu_start() - start QEMU with the agent's sockets in a private directory
  * @o: options (@o->kernel required)
@@ -293,14 +301,8 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 			     strerror(errno));
 		return NULL;
 	}
-	if (o->numa_nodes < 0 || o->numa_nodes > 64 || o->smp < 0 || o->smp > 255) {
-		mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad NUMA node or CPU count");
+	if (check_counts(o, err))
 		return NULL;
-	}
-	if (o->serial && o->stock_linux) {
-		mb_error_set(err, MB_ERR_INVAL, 0, 0, "a stock Linux kernel has no serial transport");
-		return NULL;
-	}
 	q = calloc(1, sizeof(*q));
 	if (!q) {
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
