@@ -509,7 +509,11 @@ static int read_at_symbol(struct run *run, struct mb_error *err)
 	return 0;
 }
 
-/* Let the guest run until its console is silent (or it stops itself), then read. */
+/*
+ * Let the guest run until its console, once it has started, is silent (or
+ * the guest stops itself), then read. The silence before the first line is
+ * firmware and decompression, longer on a loaded host: it does not count.
+ */
 static int read_when_idle(struct run *run, struct mb_error *err)
 {
 	uint64_t regions[2] = { 0 }, max[2] = { 0 };
@@ -520,7 +524,7 @@ static int read_when_idle(struct run *run, struct mb_error *err)
 	if (mb_rsp_continue(run->rsp, err))
 		return -1;
 	run->last_growth = mb_now_ms();
-	while (!stopped && mb_now_ms() - run->last_growth < idle)
+	while (!stopped && (!run->con_len || mb_now_ms() - run->last_growth < idle))
 		if (wait_event(run, &stop, &stopped, err))
 			return -1;
 	if (!stopped && mb_rsp_interrupt(run->rsp, &stop, err))

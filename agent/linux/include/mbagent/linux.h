@@ -225,7 +225,7 @@ enum mb_linux_read_point {
 	MB_LINUX_AT_AUTO = 0,	/* symbol if known, else pattern if given, else idle */
 	MB_LINUX_AT_SYMBOL,	/* hardware breakpoint at @read_symbol */
 	MB_LINUX_AT_PATTERN,	/* state at the last console occurrence of @pattern */
-	MB_LINUX_AT_IDLE,	/* console silent for @idle_ms */
+	MB_LINUX_AT_IDLE,	/* console silent for @idle_ms after its first output */
 };
 
 /**
