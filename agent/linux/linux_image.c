@@ -106,127 +106,152 @@ static enum packing sniff(const uint8_t *p, size_t n)
 
 #define CHUNK (256u << 10)
 
-static int unpack_gzip(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
-		       struct mb_error *err)
+/*
+ * One step of a streaming decompressor: fill @out (@cap bytes), say how much
+ * came out, whether the stream ended, and whether it is stuck (input used up
+ * short of the end). 0, or -1 with @err set.
+ */
+typedef int (*step_fn)(void *st, uint8_t *out, size_t cap, size_t *got, bool *end,
+		       bool *stuck, struct mb_error *err);
+
+/* Run @step until the stream ends or the sink has enough; -1 on any error. */
+static int drain(const char *name, step_fn step, void *st, sink_fn sink, void *ctx,
+		 struct mb_error *err)
 {
-	z_stream zs;
 	uint8_t *out = malloc(CHUNK);
-	int ret = -1, zr, sr;
+	int ret = -1;
 
 	if (!out)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 15 + 32) != Z_OK) {
-		free(out);
-		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "zlib: cannot initialise");
-	}
-	zs.next_in = (Bytef *)in;
-	while (1) {
-		size_t feed = n - (size_t)((const uint8_t *)zs.next_in - in);
+	for (;;) {
+		bool end = false, stuck = false;
+		size_t got = 0;
+		int sr;
 
-		zs.avail_in = feed > (1u << 30) ? (1u << 30) : (uInt)feed;
-		zs.next_out = out;
-		zs.avail_out = CHUNK;
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: %s",
-				     zs.msg ? zs.msg : "corrupt or truncated data");
+		if (step(st, out, CHUNK, &got, &end, &stuck, err))
 			break;
-		}
-		sr = sink(ctx, out, CHUNK - zs.avail_out, err);
+		sr = sink(ctx, out, got, err);
 		if (sr < 0)
 			break;
-		if (sr > 0 || zr == Z_STREAM_END) {
+		if (sr > 0 || end) {
 			ret = 0;
 			break;
 		}
-		if (zs.avail_in == 0 && zs.avail_out == CHUNK) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: truncated data");
+		if (stuck) {
+			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s: truncated data", name);
 			break;
 		}
 	}
-	inflateEnd(&zs);
 	free(out);
 	return ret;
+}
+
+struct gzip_in {
+	z_stream zs;
+	const uint8_t *in;
+	size_t n;
+};
+
+static int gzip_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		     struct mb_error *err)
+{
+	struct gzip_in *g = st;
+	size_t feed = g->n - (size_t)((const uint8_t *)g->zs.next_in - g->in);
+	int zr;
+
+	g->zs.avail_in = feed > (1u << 30) ? (1u << 30) : (uInt)feed;
+	g->zs.next_out = out;
+	g->zs.avail_out = (uInt)cap;
+	zr = inflate(&g->zs, Z_NO_FLUSH);
+	if (zr != Z_OK && zr != Z_STREAM_END)
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: %s",
+				    g->zs.msg ? g->zs.msg : "corrupt or truncated data");
+	*got = cap - g->zs.avail_out;
+	*end = zr == Z_STREAM_END;
+	*stuck = g->zs.avail_in == 0 && *got == 0;
+	return 0;
+}
+
+static int unpack_gzip(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
+		       struct mb_error *err)
+{
+	struct gzip_in g = { .in = in, .n = n };
+	int ret;
+
+	if (inflateInit2(&g.zs, 15 + 32) != Z_OK)
+		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "zlib: cannot initialise");
+	g.zs.next_in = (Bytef *)in;
+	ret = drain("gzip", gzip_step, &g, sink, ctx, err);
+	inflateEnd(&g.zs);
+	return ret;
+}
+
+static int xz_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		   struct mb_error *err)
+{
+	lzma_stream *ls = st;
+	lzma_ret lr;
+
+	ls->next_out = out;
+	ls->avail_out = cap;
+	lr = lzma_code(ls, ls->avail_in ? LZMA_RUN : LZMA_FINISH);
+	if (lr != LZMA_OK && lr != LZMA_STREAM_END)
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "xz: %s",
+				    lr == LZMA_BUF_ERROR ? "truncated data" :
+				    lr == LZMA_MEM_ERROR ? "out of memory" : "corrupt data");
+	*got = cap - ls->avail_out;
+	*end = lr == LZMA_STREAM_END;
+	*stuck = false;		/* liblzma says LZMA_BUF_ERROR itself */
+	return 0;
 }
 
 static int unpack_xz(const uint8_t *in, size_t n, sink_fn sink, void *ctx, struct mb_error *err)
 {
 	lzma_stream ls = LZMA_STREAM_INIT;
-	uint8_t *out = malloc(CHUNK);
-	lzma_ret lr;
-	int ret = -1, sr;
+	int ret;
 
-	if (!out)
-		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK) {
-		free(out);
+	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK)
 		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "xz: cannot initialise");
-	}
 	ls.next_in = in;
 	ls.avail_in = n;
-	while (1) {
-		ls.next_out = out;
-		ls.avail_out = CHUNK;
-		lr = lzma_code(&ls, ls.avail_in ? LZMA_RUN : LZMA_FINISH);
-		if (lr != LZMA_OK && lr != LZMA_STREAM_END) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "xz: %s",
-				     lr == LZMA_BUF_ERROR ? "truncated data" :
-				     lr == LZMA_MEM_ERROR ? "out of memory" : "corrupt data");
-			break;
-		}
-		sr = sink(ctx, out, CHUNK - ls.avail_out, err);
-		if (sr < 0)
-			break;
-		if (sr > 0 || lr == LZMA_STREAM_END) {
-			ret = 0;
-			break;
-		}
-	}
+	ret = drain("xz", xz_step, &ls, sink, ctx, err);
 	lzma_end(&ls);
-	free(out);
 	return ret;
+}
+
+struct zstd_in {
+	ZSTD_DStream *zd;
+	ZSTD_inBuffer ib;
+};
+
+static int zstd_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		     struct mb_error *err)
+{
+	struct zstd_in *z = st;
+	ZSTD_outBuffer ob = { out, cap, 0 };
+	size_t zr = ZSTD_decompressStream(z->zd, &ob, &z->ib);
+
+	if (ZSTD_isError(zr))
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: %s", ZSTD_getErrorName(zr));
+	*got = ob.pos;
+	*end = zr == 0;
+	*stuck = z->ib.pos == z->ib.size && ob.pos < ob.size;
+	return 0;
 }
 
 static int unpack_zstd(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
 		       struct mb_error *err)
 {
-	ZSTD_DStream *zd = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, n, 0 };
-	uint8_t *out = malloc(CHUNK);
-	int ret = -1, sr;
-	size_t zr;
+	struct zstd_in z = { .zd = ZSTD_createDStream(), .ib = { in, n, 0 } };
+	int ret;
 
-	if (!zd || !out) {
-		ZSTD_freeDStream(zd);
-		free(out);
+	if (!z.zd)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	}
-	ZSTD_initDStream(zd);
+	ZSTD_initDStream(z.zd);
 	/* Kernel images use windows up to 2^27 (zstd -22 --ultra); allow more. */
-	ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax, 31);
-	while (1) {
-		ZSTD_outBuffer ob = { out, CHUNK, 0 };
-
-		zr = ZSTD_decompressStream(zd, &ob, &ib);
-		if (ZSTD_isError(zr)) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: %s", ZSTD_getErrorName(zr));
-			break;
-		}
-		sr = sink(ctx, out, ob.pos, err);
-		if (sr < 0)
-			break;
-		if (sr > 0 || zr == 0) {
-			ret = 0;
-			break;
-		}
-		if (ib.pos == ib.size && ob.pos < ob.size) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: truncated data");
-			break;
-		}
-	}
-	ZSTD_freeDStream(zd);
-	free(out);
+	ZSTD_DCtx_setParameter(z.zd, ZSTD_d_windowLogMax, 31);
+	ret = drain("zstd", zstd_step, &z, sink, ctx, err);
+	ZSTD_freeDStream(z.zd);
 	return ret;
 }
 
