@@ -65,13 +65,19 @@ int cmd_capture(int argc, char **argv)
 			o.mem = optarg;
 			break;
 		case 'S':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 256)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --smp '%s'", optarg);
+			if (cli_arg_u64("--smp", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (!v || v > 256)
+				return cli_fail(MB_EXIT_USAGE, "capture: --smp '%s' is not in 1..256",
+						optarg);
 			o.smp = (int)v;
 			break;
 		case 'N':
-			if (!cli_parse_u64(optarg, &v) || v > 64)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --numa '%s'", optarg);
+			if (cli_arg_u64("--numa", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (v > 64)
+				return cli_fail(MB_EXIT_USAGE, "capture: --numa '%s' is not in 0..64",
+						optarg);
 			o.numa_nodes = (int)v;
 			break;
 		case 'I':
@@ -95,8 +101,11 @@ int cmd_capture(int argc, char **argv)
 			o.elf = optarg;
 			break;
 		case 'T':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 3600)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --timeout '%s'", optarg);
+			if (cli_arg_u64("--timeout", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (!v || v > 3600)
+				return cli_fail(MB_EXIT_USAGE, "capture: --timeout '%s' is not in 1..3600",
+						optarg);
 			o.timeout_s = (int)v;
 			break;
 		case 'o':
@@ -189,8 +198,9 @@ captured:
 
 		cli_human_size(c->final.memory.total_size, m, sizeof(m));
 		cli_human_size(c->final.reserved.total_size, r, sizeof(r));
-		printf("%s: %zu events%s, memory %s in %llu regions, reserved %s in %llu regions (%s)\n",
-		       out, c->nevents, c->log_dropped ? " (log incomplete: some dropped)" : "",
+		cli_fputs_esc(stdout, out);
+		printf(": %zu events%s, memory %s in %llu regions, reserved %s in %llu regions (%s)\n",
+		       c->nevents, c->log_dropped ? " (log incomplete: some dropped)" : "",
 		       m, (unsigned long long)c->final.memory.cnt, r,
 		       (unsigned long long)c->final.reserved.cnt, source_name(c->source));
 	}

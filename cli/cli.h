@@ -75,8 +75,36 @@ int cli_usage(void);
  * '?' after printing the error (the caller returns MB_EXIT_USAGE).
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/*
+ * The one number parser of the CLI: decimal (a leading zero is still
+ * decimal) or 0x-hex, optionally one K/M/G suffix (2^10/2^20/2^30), every
+ * step checked for 64-bit overflow.  cli_arg_u64()/cli_arg_range() print
+ * the house error line ("Error: CMD: OPT 'S' does not fit in 64 bits") and
+ * return MB_EXIT_USAGE; cli_parse_u64() is the quiet form.
+ */
+enum { CLI_NUM_OK, CLI_NUM_BAD, CLI_NUM_OVERFLOW };
+int cli_parse_num(const char *s, uint64_t *out);
+const char *cli_num_error(const char *s);
 bool cli_parse_u64(const char *s, uint64_t *out);
+int cli_arg_u64(const char *opt, const char *s, uint64_t *out);
+int cli_arg_range(const char *opt, const char *s, uint64_t *a, uint64_t *b);
 bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b);
+
+/*
+ * Terminal safety: every text (not JSON) output of untrusted strings --
+ * symbol names, file names, a peer's error text -- goes through these.
+ * Control characters, invalid UTF-8 and the backslash become \xHH and \\.
+ */
+char *cli_escape(const char *s, char *buf, size_t len);
+void cli_fputs_esc(FILE *f, const char *s);
+
+/*
+ * Check that stdout took everything (fflush + ferror): on "> /dev/full"
+ * print one "Error: CMD: cannot write standard output: ..." line and turn
+ * a 0 @rc into MB_EXIT_FAIL.  cli_dispatch() calls it after every command.
+ */
+int cli_finish_stdout(int rc);
 
 /*
  * Inputs: a capture file, a memblock=debug console log (imported on the
@@ -99,7 +127,7 @@ int cli_print_man(FILE *f, const char *name);
 void cli_print_completion(FILE *f);
 
 /* Formatting helpers. */
-void cli_human_size(uint64_t bytes, char *buf, size_t len);
+const char *cli_human_size(uint64_t bytes, char *buf, size_t len);
 const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,
 		    size_t len);
 const char *cli_flag_names(uint32_t flags, char *buf, size_t len);

@@ -83,9 +83,8 @@ int cmd_dump(int argc, char **argv)
 						optarg);
 			break;
 		case 'a':
-			if (!cli_parse_u64(optarg, &at))
-				return cli_fail(MB_EXIT_USAGE, "dump: --at needs a number, not '%s'",
-						optarg);
+			if (cli_arg_u64("--at", optarg, &at))
+				return MB_EXIT_USAGE;
 			have_at = true;
 			break;
 		case 'i':
@@ -120,9 +119,11 @@ int cmd_dump(int argc, char **argv)
 			goto fail;
 	} else if (have_at) {
 		if (at > c->nevents) {
+			size_t n = c->nevents;
+
 			cli_release(c);
 			return cli_fail(MB_EXIT_USAGE, "dump: --at %llu is beyond the last event (%zu)",
-					(unsigned long long)at, c->nevents);
+					(unsigned long long)at, n);
 		}
 		how = "replayed";
 		if (mb_replay_run(c, (size_t)at, &st, NULL, &err))

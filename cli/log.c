@@ -272,15 +272,13 @@ int cmd_log(int argc, char **argv)
 			f.caller = optarg;
 			break;
 		case 'r':
-			if (!cli_parse_range(optarg, &f.ra, &f.rb))
-				return cli_fail(MB_EXIT_USAGE, "log: --range needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--range", optarg, &f.ra, &f.rb))
+				return MB_EXIT_USAGE;
 			f.have_range = true;
 			break;
 		case 's':
-			if (!cli_parse_range(optarg, &f.sa, &f.sb))
-				return cli_fail(MB_EXIT_USAGE, "log: --seq needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--seq", optarg, &f.sa, &f.sb))
+				return MB_EXIT_USAGE;
 			f.have_seq = true;
 			break;
 		case 'n':
@@ -314,7 +312,7 @@ int cmd_log(int argc, char **argv)
 	}
 	for (i = 0; i < c->nevents; i++) {
 		const struct mb_event *e = &c->events[i];
-		char args[320], sym[320];
+		char args[320], sym[320], esc[1300];
 		const char *op;
 
 		if (!keep(&f, c, e))
@@ -327,7 +325,8 @@ int cmd_log(int argc, char **argv)
 		op = mb_op_name(e->op);
 		cli_event_args(e, args, sizeof(args));
 		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->seq, e->depth > 8 ? 16 : e->depth * 2,
-		       "", op ? op : "unknown", args, cli_sym(c, e, sym, sizeof(sym)));
+		       "", op ? op : "unknown", args,
+		       cli_escape(cli_sym(c, e, sym, sizeof(sym)), esc, sizeof(esc)));
 	}
 	if (j) {
 		json_arr_end(j);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* main.c - memblock-cli entry point and the command table. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -195,8 +196,7 @@ int cli_dispatch(int argc, char **argv)
 				argv[0]);
 	}
 	rc = cmd->handler(argc, argv);
-	fflush(stdout);
-	return rc;
+	return cli_finish_stdout(rc);
 }
 
 /**
@@ -272,6 +272,22 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* Exit status after a last check that stdout was written and closed. */
+static int finish(int rc)
+{
+	int e;
+
+	rc = cli_finish_stdout(rc);
+	if (fclose(stdout) != 0) {
+		e = errno;
+		if (rc == MB_EXIT_OK) {
+			fprintf(stderr, "Error: cannot close standard output: %s\n", strerror(e));
+			rc = MB_EXIT_FAIL;
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -280,11 +296,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_commands(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("memblock-cli %s\n", MB_VERSION);
-		return 0;
+		return finish(0);
 	}
-	return cli_dispatch(argc - 1, argv + 1);
+	return finish(cli_dispatch(argc - 1, argv + 1));
 }

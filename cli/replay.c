@@ -90,9 +90,8 @@ int cmd_replay(int argc, char **argv)
 	while ((opt = cli_getopt(argc, argv, "f:qjh", opts)) != -1) {
 		switch (opt) {
 		case 't':
-			if (!cli_parse_u64(optarg, &to))
-				return cli_fail(MB_EXIT_USAGE, "replay: --to needs a number, not '%s'",
-						optarg);
+			if (cli_arg_u64("--to", optarg, &to))
+				return MB_EXIT_USAGE;
 			have_to = true;
 			break;
 		case 'v':
@@ -127,9 +126,11 @@ int cmd_replay(int argc, char **argv)
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	if (have_to && to > c->nevents) {
+		size_t n = c->nevents;
+
 		cli_release(c);
 		return cli_fail(MB_EXIT_USAGE, "replay: --to %llu is beyond the last event (%zu)",
-				(unsigned long long)to, c->nevents);
+				(unsigned long long)to, n);
 	}
 	if (expect) {
 		exp = mb_import_file(expect, NULL, &err);
@@ -196,13 +197,16 @@ int cmd_replay(int argc, char **argv)
 		if (verify && vr == 0 && !nothing)
 			printf("verify: OK (%s%zu checkpoints match)\n",
 			       c->final.valid ? "final arrays and " : "", rep.checkpoints);
-		if (exp && !cov[0])
-			printf("expect: OK (memory and reserved byte coverage match %s)\n", expect);
+		if (exp && !cov[0]) {
+			printf("expect: OK (memory and reserved byte coverage match ");
+			cli_fputs_esc(stdout, expect);
+			printf(")\n");
+		}
 		fflush(stdout);
 		if (verify && vr == 1)
-			fprintf(stderr, "Error: replay diverged: %s\n", rep.divergence);
+			cli_fail(MB_EXIT_DIVERGE, "replay diverged: %s", rep.divergence);
 		else if (cov[0])
-			fprintf(stderr, "Error: replay differs from %s: %s\n", expect, cov);
+			cli_fail(MB_EXIT_DIVERGE, "replay differs from %s: %s", expect, cov);
 		else if (nothing)
 			fprintf(stderr, "Error: nothing to verify against: the capture has no final arrays and no checkpoints\n");
 		else if (rep.dropped)

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,9 @@ static int load_into(int s, const char *path)
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	slot_set(s, path, c);
-	printf("%s: %s (%zu events, %zu callers)\n", slot_names[s], path, c->nevents, c->nsyms);
+	printf("%s: ", slot_names[s]);
+	cli_fputs_esc(stdout, path);
+	printf(" (%zu events, %zu callers)\n", c->nevents, c->nsyms);
 	return 0;
 }
 
@@ -294,10 +297,11 @@ static void print_info(void)
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		if (slots[s].cap)
-			printf("%c %s  %s  %zu events\n", s == cur_slot ? '*' : ' ', slot_names[s],
-			       slots[s].name, slots[s].cap->nevents);
-		else
+		if (slots[s].cap) {
+			printf("%c %s  ", s == cur_slot ? '*' : ' ', slot_names[s]);
+			cli_fputs_esc(stdout, slots[s].name);
+			printf("  %zu events\n", slots[s].cap->nevents);
+		} else
 			printf("%c %s  (empty)\n", s == cur_slot ? '*' : ' ', slot_names[s]);
 	}
 }
@@ -377,14 +381,15 @@ static int shell_exec(const char *line, int *exit_code)
 	cli_json = false;
 	cli_cmd_name = NULL;
 	if (!strcmp(argv[0], "quit") || !strcmp(argv[0], "exit")) {
-		*exit_code = interactive ? 0 : last_status;
-		if (argc > 1) {
-			if (!cli_parse_u64(argv[1], &v) || v > 255)
-				last_status = cli_fail(MB_EXIT_USAGE, "exit: status 0..255 expected");
-			else
-				*exit_code = (int)v;
+		/* A bad status is an error like any other: the shell stays. */
+		if (argc > 2 || (argc == 2 && (!cli_parse_u64(argv[1], &v) || v > 255))) {
+			last_status = cli_fail(MB_EXIT_USAGE, "%s: one status 0..255 expected%s%s%s",
+					       argv[0], argc == 2 ? ", not '" : "",
+					       argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		} else {
+			*exit_code = argc == 2 ? (int)v : interactive ? 0 : last_status;
+			ret = 1;
 		}
-		ret = 1;
 	} else if (!strcmp(argv[0], "help") || !strcmp(argv[0], "?")) {
 		if (argc > 1) {
 			last_status = cli_dispatch(argc, argv);
@@ -436,7 +441,9 @@ static int shell_exec(const char *line, int *exit_code)
 
 				snprintf(name, sizeof(name), "live:%s", argv[1]);
 				slot_set(cur_slot, name, c);
-				printf("%s: %s (%zu events)\n", slot_names[cur_slot], name, c->nevents);
+				printf("%s: ", slot_names[cur_slot]);
+				cli_fputs_esc(stdout, name);
+				printf(" (%zu events)\n", c->nevents);
 				last_status = 0;
 			}
 		}
@@ -446,7 +453,7 @@ static int shell_exec(const char *line, int *exit_code)
 		last_status = cli_fail(MB_EXIT_USAGE,
 				       "unknown command '%s' (type help for the list)", argv[0]);
 	}
-	fflush(stdout);
+	last_status = cli_finish_stdout(last_status);
 	fflush(stderr);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
@@ -472,7 +479,12 @@ static void match_add(const char *text, const char *cand)
 {
 	size_t i;
 
+	char esc[512];
+
 	if (strncmp(cand, text, strlen(text)) || nmatches >= SHELL_MAX_MATCHES)
+		return;
+	/* readline lists candidates raw: offer none that would need escaping */
+	if (strcmp(cli_escape(cand, esc, sizeof(esc)), cand))
 		return;
 	for (i = 0; i < nmatches; i++)
 		if (!strcmp(matches[i], cand))
@@ -658,23 +670,72 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
-static int sigint_hook(void)
+static char *cb_line;
+static bool cb_got_line;
+
+static void on_line(char *line)
 {
-	if (got_sigint) {
-		got_sigint = 0;
-		rl_replace_line("", 0);
-		rl_done = 1;
+	cb_line = line;
+	cb_got_line = true;
+	rl_callback_handler_remove();
+}
+
+/*
+ * One line from readline, or NULL at end of input.  readline's callback
+ * interface, fed from pselect() with SIGINT blocked elsewhere, so that
+ * Ctrl-C is seen between keystrokes: it drops the line being typed and
+ * gives a fresh prompt.  (A hook inside readline's blocking read cannot end
+ * the line: the next keystroke would complete it and run as a command.)
+ */
+static char *read_line(const char *prompt)
+{
+	int fd = fileno(rl_instream ? rl_instream : stdin);
+	sigset_t block, orig;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	got_sigint = 0;
+	cb_got_line = false;
+	cb_line = NULL;
+	rl_callback_handler_install(prompt, on_line);
+	while (!cb_got_line) {
+		fd_set fds;
+		int r;
+
+		FD_ZERO(&fds);
+		FD_SET(fd, &fds);
+		r = pselect(fd + 1, &fds, NULL, NULL, NULL, &orig);
+		if (got_sigint) {
+			got_sigint = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rl_callback_handler_remove();
+			break;
+		}
+		rl_callback_read_char();
 	}
-	return 0;
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return cb_line;
 }
 
 static char *prompt_text(char *buf, size_t len)
 {
 	const char *n = slots[cur_slot].name;
 	const char *base = n ? strrchr(n, '/') : NULL;
+	char esc[61];
 
-	snprintf(buf, len, "memblock(%s%s%.60s)> ", slot_names[cur_slot] + 1, n ? ":" : "",
-		 n ? (base ? base + 1 : n) : "");
+	cli_escape(n ? (base ? base + 1 : n) : "", esc, sizeof(esc));
+	snprintf(buf, len, "memblock(%s%s%s)> ", slot_names[cur_slot] + 1, n ? ":" : "", esc);
 	return buf;
 }
 
@@ -726,7 +787,6 @@ int cmd_shell(int argc, char **argv)
 		rl_readline_name = "memblock-cli";
 		rl_attempted_completion_function = shell_complete;
 		rl_completer_word_break_characters = " \t\n\"'";
-		rl_signal_event_hook = sigint_hook;
 		rl_catch_signals = 0;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_sigint;
@@ -739,7 +799,7 @@ int cmd_shell(int argc, char **argv)
 		if (slots[0].cap)
 			print_info();
 		for (;;) {
-			char *line = readline(prompt_text(pbuf, sizeof(pbuf)));
+			char *line = read_line(prompt_text(pbuf, sizeof(pbuf)));
 			size_t len;
 			bool done;
 

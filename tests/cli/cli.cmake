@@ -23,7 +23,9 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  import_tolerates_noise_and_no_timestamps diff_names_changed_callers
 	  unknown_command docs_cover_every_command format_survives_valid_checksum_mutations
 	  import_survives_mutations json_escapes_hostile_symbols import_large_initial_state
-	  help_golden man_and_completion_follow_the_table)
+	  help_golden man_and_completion_follow_the_table numbers_one_parser
+	  beyond_last_event_names_the_count stdout_write_errors
+	  text_output_escapes_control_characters)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()

@@ -340,6 +340,117 @@ def t_import_large_initial_state():
         die("expected a doubled reserved array of 512 with 280 + 1 regions, got max %d cnt %d" % (r["max"], r["cnt"]))
 
 
+def one_error(p, what, needle=None, code=None):
+    """Exactly one 'Error: ...' line on stderr and a non-zero (or @code) exit."""
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    if p.returncode == 0 or (code is not None and p.returncode != code):
+        die("%s: exit %d, expected %s\nstderr: %r" % (what, p.returncode, code or "non-zero",
+                                                      p.stderr[-500:]))
+    if len(lines) != 1 or not lines[0].startswith("Error: "):
+        die("%s: expected one 'Error: ...' line, got %r" % (what, p.stderr[-1000:]))
+    if needle and needle not in lines[0]:
+        die("%s: %r not in %r" % (what, needle, lines[0]))
+
+
+def t_numbers_one_parser():
+    """One number parser: decimal (a leading zero too) or 0x-hex, K/M/G with
+    overflow checked; bad numbers exit 2 with one clear line."""
+    seqs = lambda args: [e["seq"] for e in json.loads(run(["log", "-j"] + args + [SYNTH],
+                                                          check=0).stdout)["events"]]
+    for spec in ("010-012", "0x0a-0x0C", "10-12", "0010-0x0c"):
+        if seqs(["--seq", spec]) != [10, 11, 12]:
+            die("--seq %s selected %r, expected 10, 11, 12" % (spec, seqs(["--seq", spec])))
+    if run(["dump", "--at", "0100", SYNTH], check=0).stdout != \
+            run(["dump", "--at", "100", SYNTH], check=0).stdout:
+        die("dump --at 0100 is not the state after 100 events")
+    for args, needle in ((["dump", "--at", "17179869184G", SYNTH], "does not fit in 64 bits"),
+                         (["replay", "--to", "18446744073709551616", SYNTH], "does not fit"),
+                         (["replay", "--to", "0x10000000000000000", SYNTH], "does not fit"),
+                         (["dump", "--at", "1x", SYNTH], "not a number"),
+                         (["dump", "--at", "-1", SYNTH], "not a number"),
+                         (["dump", "--at", " 1", SYNTH], "not a number"),
+                         (["dump", "--at", "0x", SYNTH], "not a number"),
+                         (["dump", "--at", "1KB", SYNTH], "not a number"),
+                         (["log", "--seq", "1-17179869184G", SYNTH], "does not fit in 64 bits"),
+                         (["log", "--range", "0x1000-zz", SYNTH], "not a number"),
+                         (["log", "--seq", "12-10", SYNTH], "above"),
+                         (["capture", "--smp", "0x1ffffffffffffffffff"], "does not fit"),
+                         (["diff", "--fail-if-reserved-grows", "17179869184G", SYNTH, SYNTH],
+                          None)):
+        one_error(run(args), " ".join(args[:3]), needle, code=2)
+    # The largest values that fit are accepted (and beyond the last event: 2).
+    one_error(run(["dump", "--at", "17179869183G", SYNTH]), "(2^34-1)G",
+              "beyond the last event", code=2)
+    one_error(run(["dump", "--at", "0xffffffffffffffff", SYNTH]), "2^64-1",
+              "beyond the last event", code=2)
+    # --at 1K is 1024 events, not 1000.
+    one_error(run(["dump", "--at", "1K", SYNTH]), "1K", "--at 1024 is beyond", code=2)
+
+
+def t_beyond_last_event_names_the_count():
+    """dump --at / replay --to past the end: exit 2, naming the event count
+    (read before the capture is released: valgrind_cli.sh runs these too)."""
+    for args in (["dump", "--at", "100000", SYNTH], ["replay", "--to", "100000", SYNTH]):
+        one_error(run(args), args[0], "beyond the last event (400)", code=2)
+
+
+def t_stdout_write_errors():
+    """> /dev/full: every command exits non-zero with one Error line."""
+    if not os.path.exists("/dev/full"):
+        die("/dev/full is missing: the write-error check cannot run")
+    cases = (["dump", SYNTH], ["dump", "-j", SYNTH], ["dump", "--at", "50", SYNTH],
+             ["log", SYNTH], ["log", "-j", SYNTH], ["replay", SYNTH], ["replay", "-j", SYNTH],
+             ["replay", "--verify", "-q", SYNTH], ["help"], ["help", "replay"],
+             ["help", "--man", "dump"], ["help", "--completion"], ["--version"],
+             ["map", SYNTH], ["diff", SYNTH, SYNTH_V1])
+    for args in cases:
+        with open("/dev/full", "w") as full:
+            p = subprocess.run(cli_cmd() + args, stdout=full, stderr=subprocess.PIPE,
+                               text=True, timeout=300)
+        one_error(p, "%s > /dev/full" % " ".join(args), "standard output")
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(cli_cmd() + ["shell", SYNTH], input="info\ndump\n", stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=300)
+    if p.returncode == 0 or "Error: " not in p.stderr or "standard output" not in p.stderr:
+        die("shell > /dev/full: exit %d, %r" % (p.returncode, p.stderr))
+
+
+HOSTILE = "evil\x1b]0;owned\x07\x1b[2J\udc9b31m\x9b1m"  # raw 0x9b, then U+009B
+
+
+def no_raw_controls(text, what):
+    bad = [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f]
+    if bad:
+        die("%s: raw control characters %r reach the terminal" % (what, sorted(set(bad))))
+
+
+def t_text_output_escapes_control_characters():
+    """Symbol names, file names and error text are escaped in text output."""
+    text = open(LOG612, errors="replace").read()
+    src = work("hostile.log")
+    with open(src, "w", errors="surrogateescape") as f:
+        f.write(text.replace("sparse_init+0x403/0x440", HOSTILE + "+0x403/0x440"))
+    p = run(["log", "--op", "alloc_try_nid", src], check=0)
+    no_raw_controls(p.stdout, "log")
+    if "evil\\x1b]0;owned\\x07\\x1b[2J" not in p.stdout:
+        die("log does not show the escaped symbol: %r" % p.stdout[-600:])
+    # JSON keeps the exact bytes (json_escapes_hostile_symbols checks that).
+    sh = subprocess.run(cli_cmd() + ["shell", src], input="log --op alloc_try_nid\ninfo\n",
+                        capture_output=True, text=True, errors="replace", timeout=300)
+    no_raw_controls(sh.stdout + sh.stderr, "shell")
+    if "\\x1b" not in sh.stdout:
+        die("shell log does not show the escaped symbol")
+    # A file name with controls: in the shell's info and in error lines.
+    named = work("cap\x1b[31mred.cap")
+    shutil.copy(SYNTH, named)
+    sh = subprocess.run(cli_cmd() + ["shell", named], input="info\n", capture_output=True,
+                        text=True, errors="replace", timeout=300)
+    no_raw_controls(sh.stdout + sh.stderr, "shell info")
+    p = run(["dump", work("missing\x1b[2J.cap")])
+    one_error(p, "missing file with controls", "missing\\x1b[2J")
+    no_raw_controls(p.stderr, "error line")
+
+
 def t_dump_linux_golden():
     golden_cmd("dump_linux.txt", ["dump", SYNTH])
 
