@@ -25,7 +25,8 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  import_survives_mutations json_escapes_hostile_symbols import_large_initial_state
 	  help_golden man_and_completion_follow_the_table numbers_one_parser
 	  beyond_last_event_names_the_count stdout_write_errors
-	  text_output_escapes_control_characters)
+	  text_output_escapes_control_characters replay_verify_counts_unparsable_lines
+	  replay_verify_compares_capacities)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()

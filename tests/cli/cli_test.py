@@ -576,6 +576,66 @@ def t_replay_reports_incomplete_log():
         die("no final arrays: exit %d, %r" % (p.returncode, p.stderr))
 
 
+def garble_every_memblock_line(text):
+    """Every memblock line and configuration block line made unparsable."""
+    out = []
+    for l in text.splitlines():
+        l = re.sub(r"(memblock_\w+:).*$", r"\1 [garbled]", l)
+        l = re.sub(r"^((\[\s*[\d.]+\]\s+)? (memory|reserved)(\[0x[0-9a-f]+\]|\.cnt)).*$",
+                   r"\1 garbled", l)
+        l = re.sub(r"(memory size = ).*$", r"\1garbled", l)
+        out.append(l)
+    return "\n".join(out) + "\n"
+
+
+def t_replay_verify_counts_unparsable_lines():
+    """A log whose memblock lines do not parse cannot verify OK."""
+    src = work("garbled.log")
+    open(src, "w").write(garble_every_memblock_line(open(LOG612, errors="replace").read()))
+    p = run(["replay", "--verify", "-q", src])
+    if p.returncode != 5 or "verify: OK" in p.stdout or \
+            not re.search(r"^Error: \d+ memblock lines of the log did not parse", p.stderr, re.M):
+        die("all lines garbled: exit %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+    j = json.loads(run(["replay", "--verify", "-q", "-j", src]).stdout)
+    if j["verified"] or j["exit"] != 5 or j["unparsed_lines"] < 100:
+        die("all lines garbled (JSON): %r" % {k: j.get(k) for k in ("verified", "exit",
+                                                                     "unparsed_lines")})
+    # One bad line among good ones is still counted, through import -o too.
+    text = open(LOG612, errors="replace").read().splitlines()
+    i = next(k for k, l in enumerate(text) if "memblock_reserve:" in l)
+    text.insert(i + 1, "memblock_reserve: [0x1000-nonsense]")
+    one = work("onebad.log")
+    open(one, "w").write("\n".join(text) + "\n")
+    cap = work("onebad.cap")
+    run(["import", one, "-o", cap], check=0)
+    for src in (one, cap):
+        p = run(["replay", "--verify", "-q", src])
+        if p.returncode != 5 or "Error: 1 memblock line of the log did not parse" not in p.stderr:
+            die("%s: one unparsable line: exit %d %r" % (src, p.returncode, p.stderr))
+    # The untouched log still verifies.
+    run(["replay", "--verify", "-q", LOG612], check=0)
+
+
+def t_replay_verify_compares_capacities():
+    """docs/cli.md: --verify compares the captured capacities (max) too."""
+    secs = cap_sections(SYNTH)
+    new = []
+    for t, fl, p in secs:
+        if t == 4 and struct.unpack_from("<I", p, 0)[0] == 1:
+            p = bytearray(p)
+            mcnt = struct.unpack_from("<Q", p, 24)[0]
+            off = 24 + 24 + mcnt * 24 + 8          # reserved.max
+            struct.pack_into("<Q", p, off, struct.unpack_from("<Q", p, off)[0] * 2)
+            p = bytes(p)
+        new.append((t, fl, p))
+    out = work("bigmax.cap")
+    open(out, "wb").write(cap_build(1, new))
+    p = run(["replay", "--verify", "-q", out])
+    if p.returncode != 3 or "reserved.max: expected" not in p.stderr:
+        die("doubled reserved.max: exit %d %r" % (p.returncode, p.stderr))
+    run(["replay", "--verify", "-q", SYNTH], check=0)
+
+
 def t_diff_linux_golden():
     golden_cmd("diff_linux.txt", ["diff", LOG61, LOG612])
     golden_cmd("diff_linux.json", ["diff", "-j", LOG61, LOG612])
@@ -643,7 +703,13 @@ def t_import_tolerates_noise_and_no_timestamps():
     strip = lambda evs: [{k: v for k, v in e.items() if k not in ("index", "tsc")} for e in evs]
     if strip(a) != strip(b):
         die("timestamps/noise changed the imported events")
-    run(["replay", "--verify", "-q", src], check=0)
+    # The noise holds one memblock line that does not parse: verify says so.
+    p = run(["replay", "--verify", "-q", src])
+    if p.returncode != 5 or "Error: 1 memblock line of the log did not parse" not in p.stderr:
+        die("noisy log: verify must count its unparsable line: %d %r" % (p.returncode, p.stderr))
+    clean = work("clean.log")
+    open(clean, "w").write(noisy.replace("memblock_add: nonsense\n", ""))
+    run(["replay", "--verify", "-q", clean], check=0)
     # journalctl -k and dmesg -T prefixes.
     for name, repl in (("journal", "Nov 25 00:00:00 host kernel: "),
                        ("dmesg-T", "[Tue Nov 25 00:00:00 2026] ")):
