@@ -138,6 +138,8 @@ int cmd_capture(int argc, char **argv)
 				argv[optind]);
 	if ((lo.system_map || lo.read_point) && !lo.image)
 		return cli_fail(MB_EXIT_USAGE, "capture: --system-map and --read-at go with --linux");
+	if (cli_check_output(out))
+		return MB_EXIT_FAIL;
 	if (lo.image) {
 		if (o.kernel || o.attach || o.transport || o.elf)
 			return cli_fail(MB_EXIT_USAGE,
@@ -167,6 +169,10 @@ int cmd_capture(int argc, char **argv)
 captured:
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_output(out)) {
+		mb_capture_free(c);
+		return MB_EXIT_FAIL;
+	}
 	if (mb_capture_write(c, out, &err)) {
 		mb_capture_free(c);
 		return cli_fail_err(MB_EXIT_FAIL, &err);

@@ -119,6 +119,9 @@ void cli_release(struct mb_capture *c);
 struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
 				 struct mb_error *err);
 
+/* -o of capture/import: 0, or MB_EXIT_FAIL (printed) for a device, FIFO, dir. */
+int cli_check_output(const char *path);
+
 /* The test kernel of this build (next to the executable or in the build dir). */
 const char *cli_default_kernel(char *buf, size_t len);
 

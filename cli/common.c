@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -393,6 +394,37 @@ bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b)
 		return false;
 	*dash = 0;
 	return cli_parse_u64(buf, a) && cli_parse_u64(dash + 1, b) && *a <= *b;
+}
+
+/**
+ * cli_check_output() - refuse an output path that is not a regular file
+ * @path: -o argument
+ *
+ * Capture files are written to a temporary file and renamed over @path:
+ * right for a regular file, wrong for a device node or a FIFO, which the
+ * rename would replace with a regular file (as root, -o /dev/full would
+ * destroy the device).  Such targets, and directories, are refused; a path
+ * that does not exist yet is fine.  Checked before the work starts and
+ * again just before the write.
+ *
+ * Return: 0, or MB_EXIT_FAIL after one "Error: ..." line.
+ */
+int cli_check_output(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return cli_fail(MB_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	return cli_fail(MB_EXIT_FAIL,
+			"%s: is a %s, not a regular file: refusing to replace it with a capture",
+			path, S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ? "FIFO" :
+			S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ?
+			"block device" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
 }
 
 /* ---- inputs ---- */

@@ -45,12 +45,18 @@ int cmd_import(int argc, char **argv)
 	if (!out)
 		return cli_fail(MB_EXIT_USAGE, "import: -o FILE is required");
 	in = argv[optind];
+	if (cli_check_output(out))
+		return MB_EXIT_FAIL;
 	if (!strcmp(in, "-"))
 		c = mb_import_stream(stdin, "<stdin>", &st, &err);
 	else
 		c = mb_import_file(in, &st, &err);
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_output(out)) {
+		mb_capture_free(c);
+		return MB_EXIT_FAIL;
+	}
 	if (mb_capture_write(c, out, &err)) {
 		mb_capture_free(c);
 		return cli_fail_err(MB_EXIT_FAIL, &err);

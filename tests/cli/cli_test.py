@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import shlex
+import stat as stat_mod
 import subprocess
 import sys
 import zlib
@@ -169,6 +170,30 @@ def t_capture_write_failure_leaves_nothing():
     check_error(p, "import into a missing directory")
     if os.listdir(d):
         die("files left behind: %s" % os.listdir(d))
+
+
+def t_output_never_replaces_special_files():
+    """import -o / capture -o onto a FIFO or a directory: one error, the node
+    stays what it was, nothing hangs (a FIFO without a reader would block)."""
+    fifo = work("out.fifo")
+    os.mkfifo(fifo)
+    d = work("outdir")
+    os.makedirs(d)
+    for target, kind in ((fifo, "FIFO"), (d, "directory")):
+        for args in (["import", LOG612, "-o", target],
+                     ["capture", "--attach", "tcp:127.0.0.1:9", "--timeout", "5", "-o", target]):
+            p = run(args)
+            one_error(p, " ".join(args[:1]) + " -o " + kind, "is a %s, not a regular file" % kind)
+    if not stat_mod.S_ISFIFO(os.stat(fifo).st_mode):
+        die("the FIFO was replaced")
+    if os.listdir(d) or [f for f in os.listdir(A.work) if ".tmp" in f]:
+        die("files left behind: %s" % os.listdir(A.work))
+    # A regular file is replaced as before.
+    reg = work("reg.cap")
+    open(reg, "w").write("old")
+    run(["import", LOG612, "-o", reg], check=0)
+    if open(reg, "rb").read(8) != b"MBCAPTUR":
+        die("a regular -o file was not replaced")
 
 
 def t_format_skips_unknown_optional_section():
