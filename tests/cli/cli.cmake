@@ -26,7 +26,8 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  help_golden man_and_completion_follow_the_table numbers_one_parser
 	  beyond_last_event_names_the_count stdout_write_errors
 	  text_output_escapes_control_characters replay_verify_counts_unparsable_lines
-	  replay_verify_compares_capacities output_never_replaces_special_files)
+	  replay_verify_compares_capacities output_never_replaces_special_files
+	  goldens_match_independent_reader human_sizes_one_formatter)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()
