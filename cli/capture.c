@@ -26,26 +26,6 @@ static const char *source_name(uint32_t s)
  */
 int cmd_capture(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "smp", required_argument, NULL, 'S' },
-		{ "numa", required_argument, NULL, 'N' },
-		{ "initrd", required_argument, NULL, 'I' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "transport", required_argument, NULL, 't' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "elf", required_argument, NULL, 'E' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "linux", required_argument, NULL, 'L' },
-		{ "system-map", required_argument, NULL, 'M' },
-		{ "read-at", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct mb_capture_opts o;
 	struct mb_linux_opts lo = { 0 };
 	struct mb_error err = { 0 };
@@ -56,7 +36,7 @@ int cmd_capture(int argc, char **argv)
 	int opt;
 
 	memset(&o, 0, sizeof(o));
-	while ((opt = cli_getopt(argc, argv, "k:m:t:o:vjh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'k':
 			o.kernel = optarg;
@@ -124,11 +104,6 @@ int cmd_capture(int argc, char **argv)
 		case 'v':
 			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}

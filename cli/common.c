@@ -199,8 +199,115 @@ int cli_usage(void)
 	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
 
 	if (cmd)
-		fputs(cmd->help, stdout);
+		cli_print_help(stdout, cmd);
 	return 0;
+}
+
+/* getopt tables built from a command's table entry (cached per command). */
+struct opt_spec {
+	const struct cli_cmd *cmd;
+	char shortopts[96];
+	struct option longopts[48];
+};
+
+static const struct opt_spec *opt_spec(const struct cli_cmd *cmd)
+{
+	static struct opt_spec cache[16];
+	struct opt_spec *sp = NULL;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		if (cache[i].cmd == cmd)
+			return &cache[i];
+		if (!cache[i].cmd && !sp)
+			sp = &cache[i];
+	}
+	if (!sp)
+		sp = &cache[0];
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; cmd->opts[i].name && n < sizeof(sp->longopts) / sizeof(sp->longopts[0]) - 3;
+	     i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+
+		sp->longopts[n].name = o->name;
+		sp->longopts[n].has_arg = o->arg ? required_argument : no_argument;
+		sp->longopts[n].val = o->key;
+		n++;
+		if (o->shortname && k + 3 < sizeof(sp->shortopts)) {
+			sp->shortopts[k++] = o->shortname;
+			if (o->arg)
+				sp->shortopts[k++] = ':';
+		}
+	}
+	if (cmd->json_help) {
+		sp->longopts[n++] = (struct option){ "json", no_argument, NULL, 'j' };
+		sp->shortopts[k++] = 'j';
+	}
+	sp->longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	sp->shortopts[k++] = 'h';
+	sp->cmd = cmd;
+	return sp;
+}
+
+/**
+ * cli_parse_common() - the one pass over a command line for -j and -h
+ * @cmd: command
+ * @argc: argument count
+ * @argv: arguments (argv[0] = command word)
+ *
+ * Parses the whole line with the getopt table built from @cmd's entry, so
+ * option arguments are told from options: -j/--json sets JSON mode,
+ * -h/--help prints the help; an unknown option or a missing argument is
+ * reported here, once, for every command.  Leaves getopt reset for the
+ * handler.
+ *
+ * Return: -1 to run the command, or the exit status to return without it.
+ */
+int cli_parse_common(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const struct opt_spec *sp = opt_spec(cmd);
+	bool help = false;
+	int c;
+
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, sp->shortopts, sp->longopts)) != -1) {
+		if (c == '?') {
+			optind = 0;
+			return MB_EXIT_USAGE;
+		}
+		if (c == 'j' && cmd->json_help)
+			cli_json = true;
+		else if (c == 'h')
+			help = true;
+	}
+	optind = 0;
+	if (help) {
+		cli_json = false;
+		return cli_usage();
+	}
+	return -1;
+}
+
+/**
+ * cli_next_opt() - the running command's next option, from its table entry
+ * @argc: argument count
+ * @argv: arguments
+ *
+ * Return: the option's key, -1 at the end, or '?' after an error line.
+ */
+int cli_next_opt(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
+	const struct opt_spec *sp;
+	int c;
+
+	if (!cmd)
+		return -1;
+	sp = opt_spec(cmd);
+	do
+		c = cli_getopt(argc, argv, sp->shortopts, sp->longopts);
+	while (c == 'j' || c == 'h');
+	return c;
 }
 
 /**

@@ -55,16 +55,6 @@ int cli_end_state(const struct mb_capture *c, struct mb_state *out, const char *
  */
 int cmd_dump(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "initial", no_argument, NULL, 'i' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "elf", required_argument, NULL, 'E' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum dump_format fmt = DUMP_LINUX;
 	const char *attach = NULL, *elf = NULL, *how = "final", *input;
 	struct mb_error err = { 0 };
@@ -74,7 +64,7 @@ int cmd_dump(int argc, char **argv)
 	uint64_t at = 0;
 	int opt;
 
-	while ((opt = cli_getopt(argc, argv, "f:jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!cli_parse_format(optarg, &fmt))
@@ -96,11 +86,6 @@ int cmd_dump(int argc, char **argv)
 		case 'E':
 			elf = optarg;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}

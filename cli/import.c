@@ -14,28 +14,17 @@
  */
 int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct mb_import_stats st;
 	struct mb_capture *c;
 	struct mb_error err = { 0 };
 	const char *out = NULL, *in;
 	int opt;
 
-	while ((opt = cli_getopt(argc, argv, "o:jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}

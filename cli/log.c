@@ -244,16 +244,6 @@ static int parse_ops(struct log_filter *f, const char *arg)
  */
 int cmd_log(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "op", required_argument, NULL, 'o' },
-		{ "caller", required_argument, NULL, 'c' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "seq", required_argument, NULL, 's' },
-		{ "no-internal", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct log_filter f;
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
@@ -262,7 +252,7 @@ int cmd_log(int argc, char **argv)
 	int opt;
 
 	memset(&f, 0, sizeof(f));
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (parse_ops(&f, optarg))
@@ -284,11 +274,6 @@ int cmd_log(int argc, char **argv)
 		case 'n':
 			f.no_internal = true;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}

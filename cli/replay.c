@@ -96,16 +96,6 @@ static void text_report(const struct mb_replay_report *rep, const struct mb_capt
  */
 int cmd_replay(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "verify", no_argument, NULL, 'v' },
-		{ "expect", required_argument, NULL, 'e' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum dump_format fmt = DUMP_LINUX;
 	struct mb_replay_report rep;
 	struct mb_error err = { 0 };
@@ -118,7 +108,7 @@ int cmd_replay(int argc, char **argv)
 	uint64_t to = 0;
 	int opt, rc = MB_EXIT_OK, vr = 0;
 
-	while ((opt = cli_getopt(argc, argv, "f:qjh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 't':
 			if (cli_arg_u64("--to", optarg, &to))
@@ -140,11 +130,6 @@ int cmd_replay(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}

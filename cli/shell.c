@@ -110,81 +110,39 @@ fail:
 	return -1;
 }
 
-/* Add the entries of a getopt table that the help text did not list. */
-static size_t merge_getopt(struct shell_opt *out, size_t n, size_t max,
-			   const struct option *lo, const char *so)
+static void add_opt(struct shell_opt *out, size_t *n, size_t max, const char *name, char sn,
+		    bool has_arg)
 {
-	size_t i;
-
-	for (; lo->name && n < max; lo++) {
-		struct shell_opt o = { 0 };
-		const char *p;
-
-		p = lo->val > 0 && lo->val < 128 ? strchr(so, lo->val) : NULL;
-		for (i = 0; i < n; i++)
-			if (!strcmp(out[i].long_name, lo->name))
-				break;
-		if (i < n) {	/* listed: the getopt table knows the short form */
-			if (!out[i].short_name && p && *p != ':')
-				out[i].short_name = (char)lo->val;
-			out[i].has_arg |= lo->has_arg != no_argument;
-			continue;
-		}
-		if (strlen(lo->name) >= sizeof(o.long_name))
-			continue;
-		strcpy(o.long_name, lo->name);
-		o.has_arg = lo->has_arg != no_argument;
-		if (p && *p != ':')
-			o.short_name = (char)lo->val;
-		out[n++] = o;
-	}
-	return n;
+	if (*n >= max || strlen(name) >= sizeof(out[0].long_name))
+		return;
+	memset(&out[*n], 0, sizeof(out[*n]));
+	strcpy(out[*n].long_name, name);
+	out[*n].short_name = sn;
+	out[*n].has_arg = has_arg;
+	(*n)++;
 }
 
 /**
- * shell_cmd_options() - the options of a table command, from its help text
+ * shell_cmd_options() - the options of a table command
  * @cmd: table entry
  * @out: receives up to @max options
  * @max: capacity
  *
- * Lines of the form "  -x, --name ARG  text" or "      --name  text" in
- * cmd->help name the options; an upper-case placeholder means an argument.
+ * Straight from the command table: the command's own options, then
+ * -j/--json (if it has a JSON mode) and -h/--help.
  *
- * Return: number of options found.
+ * Return: number of options.
  */
 size_t shell_cmd_options(const struct cli_cmd *cmd, struct shell_opt *out, size_t max)
 {
-	const char *l = cmd->help;
+	const struct cli_opt *o;
 	size_t n = 0;
 
-	while (l && *l && n < max) {
-		const char *p = l, *nl = strchr(l, '\n');
-		struct shell_opt o = { 0 };
-		size_t len = 0;
-
-		while (*p == ' ')
-			p++;
-		if (p[0] == '-' && p[1] && p[1] != '-' && p[2] == ',') {
-			o.short_name = p[1];
-			p += 3;
-			while (*p == ' ')
-				p++;
-		}
-		if (p[0] == '-' && p[1] == '-' && p > l) {
-			p += 2;
-			while ((p[len] >= 'a' && p[len] <= 'z') || (p[len] >= '0' && p[len] <= '9') ||
-			       p[len] == '-')
-				len++;
-			if (len && len < sizeof(o.long_name)) {
-				memcpy(o.long_name, p, len);
-				o.has_arg = p[len] == ' ' && p[len + 1] >= 'A' && p[len + 1] <= 'Z';
-				out[n++] = o;
-			}
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	if (!strcmp(cmd->name, "map"))
-		n = merge_getopt(out, n, max, map_longopts, map_shortopts);
+	for (o = cmd->opts; o->name; o++)
+		add_opt(out, &n, max, o->name, o->shortname, o->arg != NULL);
+	if (cmd->json_help)
+		add_opt(out, &n, max, "json", 'j', false);
+	add_opt(out, &n, max, "help", 'h', false);
 	return n;
 }
 
@@ -514,28 +472,28 @@ static char *match_next(const char *text, int state)
 static bool complete_option_value(const char *cmd, const char *opt, const char *text)
 {
 	const struct mb_capture *c = slots[cur_slot].cap;
+	const struct cli_cmd *cc = cli_find(cmd);
+	const struct cli_opt *o;
 	char buf[32];
 	size_t i;
 
-	if (!strcmp(opt, "--format") || !strcmp(opt, "-f")) {
-		static const char *const map_fmts[] = { "text", "svg", "html" };
-		static const char *const dump_fmts[] = { "linux", "debugfs", "table" };
-		const char *const *f = !strcmp(cmd, "map") ? map_fmts : dump_fmts;
+	/* words from the command table (--format, --color, --transport ...) */
+	for (o = cc ? cc->opts : NULL; o && o->name; o++) {
+		const char *w, *e;
+		bool is_long = opt[1] == '-' && !strcmp(opt + 2, o->name);
+		bool is_short = o->shortname && opt[1] == o->shortname && !opt[2];
 
-		for (i = 0; i < 3; i++)
-			match_add(text, f[i]);
-		return true;
-	}
-	if (!strcmp(opt, "--color")) {
-		match_add(text, "auto");
-		match_add(text, "always");
-		match_add(text, "never");
-		return true;
-	}
-	if (!strcmp(opt, "--transport") || !strcmp(opt, "-t")) {
-		match_add(text, "gdb");
-		match_add(text, "serial");
-		match_add(text, "ramfile");
+		if (!o->values || !(is_long || is_short))
+			continue;
+		for (w = o->values; *w; w = *e ? e + 1 : e) {
+			char word[64];
+
+			e = strchr(w, ' ');
+			if (!e)
+				e = w + strlen(w);
+			snprintf(word, sizeof(word), "%.*s", (int)(e - w), w);
+			match_add(text, word);
+		}
 		return true;
 	}
 	if (!strcmp(opt, "--op")) {
@@ -739,11 +697,6 @@ static char *prompt_text(char *buf, size_t len)
 	return buf;
 }
 
-static const struct option shell_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 /**
  * cmd_shell() - the interactive shell
  * @argc: argument count
@@ -761,11 +714,8 @@ int cmd_shell(int argc, char **argv)
 	int opt, exit_code = 0, i, s;
 	struct sigaction sa, old;
 
-	while ((opt = cli_getopt(argc, argv, "h", shell_longopts)) != -1) {
-		if (opt == 'h')
-			return cli_usage();
+	while ((opt = cli_next_opt(argc, argv)) != -1)
 		return MB_EXIT_USAGE;
-	}
 	if (argc - optind > 2)
 		return cli_fail(MB_EXIT_USAGE, "shell: at most two inputs");
 	for (i = optind, s = 0; i < argc; i++, s++) {

@@ -1229,6 +1229,75 @@ def t_man_and_completion_follow_the_table():
                 die("groff warns about the man page of %s: %s" % (n, g.stderr))
 
 
+def t_exit_status_table_is_one():
+    """One exit-status table: docs/cli.md's copy, the man pages and cli.h agree."""
+    table = run(["help", "--exit-status"], check=0).stdout
+    doc = open(A.docs).read()
+    m = re.search(r"^## Exit status\n(.*?)(?=^## )", doc, re.M | re.S)
+    if not m:
+        die("docs/cli.md has no '## Exit status' section")
+    rows = [l for l in m.group(1).splitlines() if l.startswith("|")]
+    if "\n".join(rows) + "\n" != table:
+        die("docs/cli.md's exit status table differs from 'help --exit-status':\n%s\nvs\n%s" %
+            ("\n".join(rows), table))
+    codes = [int(l.split("|")[1]) for l in table.splitlines()[2:]]
+    hdr = open(os.path.join(os.path.dirname(A.docs), "..", "cli", "cli.h")).read()
+    defined = sorted(int(v) for v in re.findall(r"#define MB_EXIT_\w+\s+(\d+)", hdr))
+    if codes != defined:
+        die("exit statuses in the table %r, in cli.h %r" % (codes, defined))
+    for page in [None] + [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]:
+        man = run(["help", "--man"] + ([page] if page else []), check=0).stdout
+        sect = man.split(".SH EXIT STATUS\n")[1].split(".SH")[0]
+        if re.findall(r"^\.B (\d+)$", sect, re.M) != [str(c) for c in codes]:
+            die("man page %s: EXIT STATUS lists %r" % (page, sect))
+    # Exits the tools really give match their rows.
+    if run(["frobnicate"]).returncode != 2 or run(["dump", work("nope.cap")]).returncode != 1:
+        die("usage/runtime exit statuses differ from the table")
+
+
+def t_options_come_from_the_table():
+    """Every option a command's table entry lists is accepted by the command,
+    has a man page entry, and each man page has the table's EXAMPLES."""
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    for n in names:
+        help_text = run([n, "--help"], check=0).stdout
+        man = run(["help", "--man", n], check=0).stdout
+        if ".SH EXAMPLES" not in man:
+            die("man page of %s has no EXAMPLES" % n)
+        ex = re.findall(r"^memblock\\-cli (.*)$", man.split(".SH EXAMPLES")[1], re.M)
+        if not ex:
+            die("man page of %s: no example commands" % n)
+        doc = open(A.docs).read()
+        for e in ex:
+            e = e.replace("\\-", "-")
+            if not e.startswith(n + " "):
+                die("example of %s runs another command: %r" % (n, e))
+            if ("memblock-cli " + e.split(" >")[0]) not in doc:
+                die("docs/cli.md does not show the example %r" % e)
+        for opt, arg in re.findall(r"^(?:  -\w, |      )(--[a-z-]+)(?: ([A-Z][A-Z\[\],.]*))?", help_text,
+                                   re.M):
+            if opt == "--help":
+                continue
+            args = [n, opt] + (["1"] if arg else [])
+            if n == "shell":
+                continue
+            p = run(args)
+            if "unknown option" in p.stderr or "needs an argument" in p.stderr or \
+                    (p.returncode == 2 and not (p.stderr + p.stdout).strip()):
+                die("'%s' listed in the table but refused: %r" % (" ".join(args), p.stderr))
+    # -j and -h are parsed before the command: '-h' wins wherever it is, and
+    # an option's argument that looks like -h is an argument.
+    p = run(["dump", SYNTH, "-h"], check=0)
+    if not p.stdout.startswith("Usage: memblock-cli dump"):
+        die("dump INPUT -h did not print the help")
+    p = run(["log", "--caller", "-h", SYNTH], check=0)
+    if p.stdout.startswith("Usage:"):
+        die("log --caller -h took -h as an option")
+    p = run(["shell", "-j"])
+    if p.returncode != 2 or "unknown option" not in p.stderr + p.stdout:
+        die("shell -j: %d %r" % (p.returncode, p.stderr + p.stdout))
+
+
 def t_unknown_command():
     check_error(run(["frobnicate"]), "unknown command", "unknown command")
 
