@@ -740,6 +740,11 @@ def t_dump_at_replays_prefix():
                     import difflib
                     die("%s: dump --at %d differs from the kernel's block %d:\n%s" % (
                         src, at, k + 1, "\n".join(difflib.unified_diff(blk, got, lineterm=""))))
+        # JSON names the point it shows.
+        for at in (0, ats[-1]):
+            j = json.loads(run(["dump", "-j", "--at", str(at), cap], check=0).stdout)
+            if j["events"] != at or j["state"] != "replayed":
+                die("dump -j --at %d says events %r, state %r" % (at, j["events"], j["state"]))
         # The check above compares states that differ: the log changed the arrays.
         if blocks[0] == blocks[-1]:
             die("%s: the first and last blocks are equal: not a test of --at" % log)
@@ -878,7 +883,12 @@ def t_replay_verify_counts_unparsable_lines():
     one = work("onebad.log")
     open(one, "w").write("\n".join(text) + "\n")
     cap = work("onebad.cap")
-    run(["import", one, "-o", cap], check=0)
+    j = json.loads(run(["import", "-j", one, "-o", cap], check=0).stdout)
+    if j["bad_lines"] != 1 or j["failed_allocs"] != 0:
+        die("import -j of a log with one bad line: bad_lines %d, failed_allocs %d" %
+            (j["bad_lines"], j["failed_allocs"]))
+    if "1 unparsable lines" not in run(["import", one, "-o", cap], check=0).stdout:
+        die("import does not report the unparsable line")
     for src in (one, cap):
         p = run(["replay", "--verify", "-q", src])
         if p.returncode != 5 or "Error: 1 memblock line of the log did not parse" not in p.stderr:
