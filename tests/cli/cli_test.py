@@ -917,6 +917,52 @@ def t_replay_verify_compares_capacities():
     run(["replay", "--verify", "-q", SYNTH], check=0)
 
 
+def t_replay_verify_compares_flags_and_nodes():
+    """A final state differing only in one region's flags or node id is a divergence."""
+    for field, off_in_region, fmt, change, needle in (
+            ("flags", 16, "<I", lambda v: v ^ 0x4, r"\]\.flags: expected"),
+            ("nid", 20, "<i", lambda v: v + 1, r"\]\.nid: expected")):
+        new = []
+        for t, fl, p in cap_sections(SYNTH):
+            if t == 4 and struct.unpack_from("<I", p, 0)[0] == 1:
+                p = bytearray(p)
+                mcnt = struct.unpack_from("<Q", p, 24)[0]
+                rsv = 24 + 24 + mcnt * 24          # reserved array header
+                off = rsv + 24 + 3 * 24 + off_in_region   # reserved[3].field
+                struct.pack_into(fmt, p, off, change(struct.unpack_from(fmt, p, off)[0]))
+                p = bytes(p)
+            new.append((t, fl, p))
+        out = work("tampered-%s.cap" % field)
+        open(out, "wb").write(cap_build(1, new))
+        p = run(["replay", "--verify", "-q", out])
+        if p.returncode != 3 or not re.search(r"reserved\[3" + needle, p.stderr):
+            die("final reserved[3].%s changed: exit %d %r" % (field, p.returncode, p.stderr))
+
+
+def t_import_keeps_node_and_flags():
+    """memblock_add_node's nid and flags (Linux prints flags as bare hex) reach
+    the replay: the hand-written second block is reproduced exactly."""
+    first = block_text([(0x100000, 0x3ff00000)], [(0x0, 0x10000)])
+    line = ("memblock_add_node: [0x0000000100000000-0x000000013fffffff] nid=1 flags=1 "
+            "acpi_numa_memory_affinity_init+0x8f/0x1a0")
+    second = ["MEMBLOCK configuration:",
+              " memory size = 0x000000007ff00000 reserved size = 0x0000000000010000",
+              " memory.cnt  = 0x2",
+              " memory[0x0]\t[0x0000000000100000-0x000000003fffffff], 0x000000003ff00000 bytes flags: 0x0",
+              " memory[0x1]\t[0x0000000100000000-0x000000013fffffff], 0x0000000040000000 bytes on node 1 flags: 0x1",
+              " reserved.cnt  = 0x1",
+              " reserved[0x0]\t[0x0000000000000000-0x000000000000ffff], 0x0000000000010000 bytes flags: 0x0"]
+    src = work("add_node.log")
+    open(src, "w").write("\n".join(first + [line] + second) + "\n")
+    p = run(["replay", "--verify", "-q", src])
+    if p.returncode != 0 or "verify: OK (1 checkpoints match)" not in p.stdout:
+        die("memblock_add_node with nid=1 flags=1: exit %d %r %r" % (p.returncode, p.stdout,
+                                                                      p.stderr))
+    ev = json.loads(run(["log", "-j", "--op", "add_node", src], check=0).stdout)["events"]
+    if len(ev) != 1 or ev[0]["nid"] != 1 or int(ev[0]["flags"], 16) != 1:
+        die("memblock_add_node event: %r" % ev)
+
+
 def t_diff_linux_golden():
     golden_cmd("diff_linux.txt", ["diff", LOG61, LOG612])
     golden_cmd("diff_linux.json", ["diff", "-j", LOG61, LOG612])
