@@ -58,7 +58,7 @@ static const struct cli_opt dump_opts[] = {
 
 static const struct cli_example dump_examples[] = {
 	{ "dump boot.cap", "the final arrays, as memblock_dump_all() prints them" },
-	{ "dump -f debugfs --at 120 boot.cap", "the state after 120 events, debugfs style" },
+	{ "dump -f debugfs --at 40 boot.cap", "the state after 40 events, debugfs style" },
 	{ "dump -j linux-6.12.log", "a console log's end state as JSON" },
 	{ NULL },
 };
@@ -90,7 +90,7 @@ static const struct cli_opt replay_opts[] = {
 };
 
 static const struct cli_example replay_examples[] = {
-	{ "replay --to 200 -f table boot.cap", "the state after 200 events, as a table" },
+	{ "replay --to 40 -f table boot.cap", "the state after 40 events, as a table" },
 	{ "replay --verify boot.cap", "check that the replay reproduces the captured arrays" },
 	{ "replay --verify --expect 6.12.final.txt 6.12.log",
 	  "a Linux log against the arrays read from the same boot" },
@@ -126,8 +126,8 @@ static const struct cli_opt diff_opts[] = {
 
 static const struct cli_example diff_examples[] = {
 	{ "diff base.cap new.cap", "what changed, by caller, range and call" },
-	{ "diff -j --fail-if-reserved-grows 64K base.cap new.cap",
-	  "a CI gate: exit 4 if reservations grew by more than 64 KiB" },
+	{ "diff -j --fail-if-reserved-grows 1M base.cap new.cap",
+	  "a CI gate: exit 4 if reservations grew by more than 1 MiB" },
 	{ NULL },
 };
 
