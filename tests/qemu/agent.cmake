@@ -10,7 +10,8 @@ foreach(sc three_transports_identical capture_gdb_replays_exactly
 		capture_serial_replays_exactly capture_ramfile_replays_exactly
 		capture_ramfile_falls_back_with_numa attach_mismatched_elf_refused
 		missing_kernel_is_an_error boot_timeout_kills_qemu qemu_exit_is_reported
-		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel)
+		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel
+		corrupt_arrays_refused_by_every_transport)
 	add_test(NAME agent_qemu_${sc}
 		COMMAND test_agent_capture ${MB_AGENT_TEST_KERNEL} ${sc})
 	set_tests_properties(agent_qemu_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
