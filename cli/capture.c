@@ -32,6 +32,7 @@ int cmd_capture(int argc, char **argv)
 	struct mb_capture *c;
 	const char *out = "memblock.cap";
 	char kbuf[PATH_MAX];
+	bool quiet = false;
 	uint64_t v;
 	int opt;
 
@@ -107,6 +108,9 @@ int cmd_capture(int argc, char **argv)
 		case 'v':
 			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
+		case 'q':
+			quiet = true;
+			break;
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -131,7 +135,7 @@ int cmd_capture(int argc, char **argv)
 		lo.numa_nodes = o.numa_nodes;
 		lo.qemu = o.qemu;
 		lo.timeout_s = o.timeout_s;
-		lo.progress = !cli_json && isatty(STDERR_FILENO);
+		lo.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 		c = mb_linux_capture(&lo, &err);
 		goto captured;
 	}
@@ -143,7 +147,7 @@ int cmd_capture(int argc, char **argv)
 	}
 	if (o.kernel && access(o.kernel, R_OK))
 		return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel", o.kernel);
-	o.progress = !cli_json && isatty(STDERR_FILENO);
+	o.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 	c = mb_agent_capture(&o, &err);
 captured:
 	if (!c)
@@ -159,17 +163,19 @@ captured:
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 
-		json_obj_begin(j);
+		cli_json_open(j);
 		json_key(j, "output");
 		json_str(j, out);
 		json_key(j, "source");
 		json_str(j, source_name(c->source));
-		json_key(j, "events");
+		json_key(j, "total_events");
 		json_uint(j, c->nevents);
 		json_key(j, "dropped");
 		json_uint(j, c->log_dropped);
+		json_key(j, "complete");
+		json_bool(j, c->log_dropped == 0);
 		json_key(j, "boot_state");
-		json_uint(j, c->boot_state);
+		json_str(j, cli_json_boot_state(c->boot_state));
 		json_key(j, "final_valid");
 		json_bool(j, c->final.valid);
 		json_key(j, "memory_size");

@@ -226,6 +226,15 @@ void json_write_string(FILE *f, const char *s);
 enum dump_format { DUMP_LINUX, DUMP_DEBUGFS, DUMP_TABLE };
 void cli_print_state(const struct mb_state *st, enum dump_format fmt);
 void cli_json_state(struct json *j, const struct mb_state *st);
+/*
+ * The JSON schema version every -j document carries ("schema_version"):
+ * fields may be added within a version; renaming, removing or retyping one
+ * bumps it (docs/cli.md "JSON output").
+ */
+#define CLI_JSON_SCHEMA_VERSION 1
+void cli_json_open(struct json *j);
+void cli_json_flags(struct json *j, uint32_t flags);
+const char *cli_json_boot_state(uint32_t s);
 void cli_json_array(struct json *j, const struct mb_array *a);
 
 /* cli/dump.c helpers shared with replay, diff and the shell. */

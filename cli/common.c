@@ -37,9 +37,11 @@ int cli_fail(int code, const char *fmt, ...)
 	va_end(ap);
 	fflush(stdout);
 	if (cli_json) {
-		fputs("{\"error\": ", stdout);
+		fprintf(stdout, "{\"schema_version\": %d, \"command\": ", CLI_JSON_SCHEMA_VERSION);
+		json_write_string(stdout, cli_cmd_name ? cli_cmd_name : "memblock-cli");
+		fputs(", \"error\": ", stdout);
 		json_write_string(stdout, msg);
-		fputs("}\n", stdout);
+		fprintf(stdout, ", \"exit\": %d}\n", code);
 		fflush(stdout);
 	} else {
 		fputs("Error: ", stderr);
@@ -872,13 +874,71 @@ void cli_print_state(const struct mb_state *st, enum dump_format fmt)
 }
 
 /**
+ * cli_json_open() - open a -j document: the object and its envelope
+ * @j: writer
+ *
+ * Every command's JSON document is an object that starts with
+ * "schema_version" (CLI_JSON_SCHEMA_VERSION) and "command" (the running
+ * command's name); docs/schema/COMMAND.schema.json describes the rest.
+ */
+void cli_json_open(struct json *j)
+{
+	json_obj_begin(j);
+	json_key(j, "schema_version");
+	json_uint(j, CLI_JSON_SCHEMA_VERSION);
+	json_key(j, "command");
+	json_str(j, cli_cmd_name ? cli_cmd_name : "memblock-cli");
+}
+
+/**
+ * cli_json_flags() - memblock region flags as an array of names
+ * @j: writer
+ * @flags: enum memblock_flags bits
+ *
+ * [] for none, e.g. ["HOTPLUG", "NOMAP"]; a bit without a name is written
+ * as its value ("0x40").
+ */
+void cli_json_flags(struct json *j, uint32_t flags)
+{
+	static const char *const names[] = { "HOTPLUG", "MIRROR", "NOMAP", "DRV_MNG",
+					     "RSV_NIT" };
+	char v[16];
+	int bit;
+
+	json_arr_begin(j);
+	for (bit = 0; bit < 32; bit++) {
+		if (!(flags & (1u << bit)))
+			continue;
+		if (bit < 5) {
+			json_str(j, names[bit]);
+		} else {
+			snprintf(v, sizeof(v), "0x%x", 1u << bit);
+			json_str(j, v);
+		}
+	}
+	json_arr_end(j);
+}
+
+/**
+ * cli_json_boot_state() - the log header's boot state as a name
+ * @s: MB_BOOT_STATE_* value
+ *
+ * Return: "empty", "booting", "done", "panic" or "unknown".
+ */
+const char *cli_json_boot_state(uint32_t s)
+{
+	static const char *const n[] = { "empty", "booting", "done", "panic" };
+
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
+}
+
+/**
  * cli_json_array() - one memblock_type as a JSON object
  * @j: writer
  * @a: array
  */
 void cli_json_array(struct json *j, const struct mb_array *a)
 {
-	char fl[128];
 	uint64_t i;
 
 	json_obj_begin(j);
@@ -903,7 +963,7 @@ void cli_json_array(struct json *j, const struct mb_array *a)
 		json_key(j, "nid");
 		json_int(j, r->nid);
 		json_key(j, "flags");
-		json_str(j, cli_flag_names(r->flags, fl, sizeof(fl)));
+		cli_json_flags(j, r->flags);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

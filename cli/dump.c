@@ -119,13 +119,15 @@ int cmd_dump(int argc, char **argv)
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 
-		json_obj_begin(j);
+		cli_json_open(j);
 		json_key(j, "input");
 		json_str(j, input);
 		json_key(j, "state");
 		json_str(j, how);
-		json_key(j, "events");
+		json_key(j, "at_event");
 		json_uint(j, have_at ? at : initial ? 0 : c->nevents);
+		json_key(j, "total_events");
+		json_uint(j, c->nevents);
 		json_key(j, "dropped");
 		json_uint(j, c->log_dropped);
 		json_key(j, "complete");

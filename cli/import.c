@@ -53,7 +53,7 @@ int cmd_import(int argc, char **argv)
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 
-		json_obj_begin(j);
+		cli_json_open(j);
 		json_key(j, "input");
 		json_str(j, in);
 		json_key(j, "output");
@@ -62,13 +62,13 @@ int cmd_import(int argc, char **argv)
 		json_uint(j, st.lines);
 		json_key(j, "memblock_lines");
 		json_uint(j, st.memblock_lines);
-		json_key(j, "events");
+		json_key(j, "total_events");
 		json_uint(j, c->nevents);
 		json_key(j, "configuration_blocks");
 		json_uint(j, st.blocks);
 		json_key(j, "skipped_before_initial");
 		json_uint(j, st.skipped_before_initial);
-		json_key(j, "failed_allocs");
+		json_key(j, "failed_allocations");
 		json_uint(j, st.failed_allocs);
 		json_key(j, "bad_lines");
 		json_uint(j, st.bad_lines);

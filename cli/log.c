@@ -120,7 +120,7 @@ static void json_chain(struct json *j, const struct mb_capture *c, size_t idx)
 		json_obj_begin(j);
 		json_key(j, "address");
 		json_hex(j, f[k].addr);
-		json_key(j, "frame");
+		json_key(j, "text");
 		mb_frame_format(c, &f[k], buf, sizeof(buf));
 		json_str(j, buf);
 		json_key(j, "symbol");
@@ -189,15 +189,24 @@ void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 	json_key(j, "nid");
 	json_int(j, e->nid);
 	json_key(j, "flags");
-	json_hex(j, e->mflags);
+	cli_json_flags(j, e->mflags);
 	json_key(j, "result");
 	json_hex(j, e->result);
+	/* Imported console logs name the caller as symbol+offset: no address. */
 	json_key(j, "caller");
+	json_obj_begin(j);
+	json_key(j, "text");
 	json_str(j, cli_sym(c, e, buf, sizeof(buf)));
-	json_key(j, "caller_symbol");
+	json_key(j, "symbol");
 	json_str(j, sym);
-	json_key(j, "caller_address");
-	json_hex(j, e->caller);
+	json_key(j, "offset");
+	json_hex(j, e->caller_off);
+	json_key(j, "address");
+	if (c->source == MB_SRC_CONSOLE || c->source == MB_SRC_LINUX_LIVE || !e->caller)
+		json_null(j);
+	else
+		json_hex(j, e->caller);
+	json_obj_end(j);
 	json_key(j, "memory_cnt");
 	json_uint(j, e->memory_cnt);
 	json_key(j, "reserved_cnt");
@@ -344,13 +353,15 @@ int cmd_log(int argc, char **argv)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	if (cli_json) {
 		j = json_new(stdout);
-		json_obj_begin(j);
+		cli_json_open(j);
 		json_key(j, "input");
 		json_str(j, argv[optind]);
 		json_key(j, "total_events");
 		json_uint(j, c->nevents);
 		json_key(j, "dropped");
 		json_uint(j, c->log_dropped);
+		json_key(j, "complete");
+		json_bool(j, c->log_dropped == 0);
 		json_key(j, "events");
 		json_arr_begin(j);
 	}

@@ -33,6 +33,7 @@ static const struct cli_opt capture_opts[] = {
 	{ "read-at", 0, 'R', "POINT", "with --linux: auto, symbol[:NAME], pattern[:TEXT] or\nidle[:MS] (when to read; default auto)" },
 	{ "qemu", 0, 'Q', "PATH", "QEMU binary (default: $MB_QEMU, else\nqemu-system-x86_64 from PATH)" },
 	{ "verbose", 'v', 'v', NULL, "print the agent's debug lines on stderr (e.g. why the\nRAM file transport fell back to gdb)" },
+	{ "quiet", 'q', 'q', NULL, "no progress line on stderr (it is shown only on a\nterminal)" },
 	{ NULL },
 };
 
@@ -343,6 +344,8 @@ int cmd_help(int argc, char **argv)
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 
+		cli_json_open(j);
+		json_key(j, "commands");
 		json_arr_begin(j);
 		for (i = 0; i < cli_ncommands; i++) {
 			json_obj_begin(j);
@@ -353,6 +356,7 @@ int cmd_help(int argc, char **argv)
 			json_obj_end(j);
 		}
 		json_arr_end(j);
+		json_obj_end(j);
 		json_free(j);
 		return 0;
 	}

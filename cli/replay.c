@@ -40,7 +40,7 @@ static bool compare_capacities(const struct mb_capture *c, const struct mb_state
 static void json_report(struct json *j, const struct mb_replay_report *rep,
 			const struct mb_capture *c)
 {
-	json_key(j, "events");
+	json_key(j, "replayed_events");
 	json_uint(j, rep->events);
 	json_key(j, "total_events");
 	json_uint(j, c->nevents);
@@ -181,7 +181,7 @@ int cmd_replay(int argc, char **argv)
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 
-		json_obj_begin(j);
+		cli_json_open(j);
 		json_key(j, "input");
 		json_str(j, argv[optind]);
 		json_report(j, &rep, c);

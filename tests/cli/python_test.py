@@ -47,6 +47,14 @@ def num(v):
     return int(v, 0) if isinstance(v, str) else v
 
 
+FLAG_BITS = {'HOTPLUG': 1, 'MIRROR': 2, 'NOMAP': 4, 'DRV_MNG': 8, 'RSV_NIT': 16}
+
+
+def flag_bits(names):
+    """A -j flags array (["HOTPLUG", "0x40"]) as its bits."""
+    return sum(FLAG_BITS[n] if n in FLAG_BITS else int(n, 16) for n in names)
+
+
 def same_array(tag, arr, js):
     if (arr.cnt, arr.max, arr.total_size) != (js['cnt'], js['max'], num(js['total_size'])):
         die('%s: cnt/max/total %r vs CLI %r' % (tag, (arr.cnt, arr.max, arr.total_size),
@@ -55,7 +63,9 @@ def same_array(tag, arr, js):
         die('%s: %d regions vs CLI %d' % (tag, len(arr.regions), len(js['regions'])))
     import memblock
     for i, (r, j) in enumerate(zip(arr.regions, js['regions'])):
-        flags = '|'.join(memblock.region_flag_names(r.flags))
+        flags = list(memblock.region_flag_names(r.flags))
+        if flags == ['NONE']:
+            flags = []
         got = (r.base, r.size, r.nid, flags)
         want = (num(j['base']), num(j['size']), j['nid'], j['flags'])
         if got != want:
@@ -86,7 +96,8 @@ def check_events(path, cap):
                e.memory_cnt, e.reserved_cnt)
         want = (j['index'], j['seq'], j['op'], j['depth'], j['failed'], num(j['base']),
                 num(j['size']), num(j['align']), num(j['min_addr']), num(j['max_addr']),
-                j['nid'], num(j['flags']), num(j['result']), j['caller'], j['memory_cnt'],
+                j['nid'], flag_bits(j['flags']), num(j['result']), j['caller']['text'],
+                j['memory_cnt'],
                 j['reserved_cnt'])
         if got != want:
             die('%s: event %d:\n python %r\n CLI    %r' % (path, e.index, got, want))
@@ -95,7 +106,7 @@ def check_events(path, cap):
         ch = cap.chain(e.index)
         got = ch and (ch.method, [(f.address, memblock.frame_text(f)) for f in ch.frames])
         want = 'chain' in j and (j['chain_method'].replace('-', '_'),
-                                 [(num(f['address']), f['frame']) for f in j['chain']])
+                                 [(num(f['address']), f['text']) for f in j['chain']])
         if bool(got) != bool(want) or (got and got != want):
             die('%s: event %d chain:\n python %r\n CLI    %r' % (path, e.index, got, want))
 

@@ -121,11 +121,11 @@ def t_transport(transport):
         if len(chain) < 2:
             die("%s: chain of %d frame(s)" % (where, len(chain)))
         addrs = [int(f["address"], 16) for f in chain]
-        if addrs[0] != int(ev["caller_address"], 16):
+        if addrs[0] != int(ev["caller"]["address"], 16):
             die("%s: frame 0 %#x is not the caller %s" % (where, addrs[0],
-                                                          ev["caller_address"]))
+                                                          ev["caller"]["address"]))
         want = [syms.text(a) for a in addrs]
-        got = [f["frame"] for f in chain]
+        got = [f["text"] for f in chain]
         if got != want or st != want:
             die("%s: chain %s / --stack %s, nm says %s" % (where, got, st, want))
         # Frame 0 returns from the logged operation itself (depth 0 calls).
@@ -143,8 +143,8 @@ def t_transport(transport):
                 die("%s: frame %d (%s) does not call %s" % (where, k, want[k],
                                                              inner and inner[2]))
             calls_checked += 1
-        if not chain[-1]["frame"].startswith("long_mode_entry+"):
-            die("%s: chain ends in %s, not the boot entry" % (where, chain[-1]["frame"]))
+        if not chain[-1]["text"].startswith("long_mode_entry+"):
+            die("%s: chain ends in %s, not the boot entry" % (where, chain[-1]["text"]))
     print("%s: %d events, every one with a chain; %d call instructions checked"
           % (transport, len(events), calls_checked))
 
