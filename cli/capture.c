@@ -17,6 +17,21 @@ static const char *source_name(uint32_t s)
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
 }
 
+/* QEMU's -m SIZE: digits, then at most one unit letter; not zero. */
+static bool mem_ok(const char *s)
+{
+	const char *p = s;
+	bool nonzero = false;
+
+	while (*p >= '0' && *p <= '9')
+		nonzero |= *p++ != '0';
+	if (p == s || !nonzero || p - s > 12)
+		return false;
+	if (*p && strchr("kKmMgGtT", *p))
+		p++;
+	return *p == '\0';
+}
+
 /**
  * cmd_capture() - boot or attach and write a capture
  * @argc: argument count
@@ -43,6 +58,10 @@ int cmd_capture(int argc, char **argv)
 			o.kernel = optarg;
 			break;
 		case 'm':
+			if (!mem_ok(optarg))
+				return cli_fail(MB_EXIT_USAGE,
+						"capture: bad --mem '%s' (QEMU -m syntax: a number of MiB, or with a K, M, G or T suffix, e.g. 512M)",
+						optarg);
 			o.mem = optarg;
 			break;
 		case 'S':

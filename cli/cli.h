@@ -233,6 +233,9 @@ void cli_json_state(struct json *j, const struct mb_state *st);
  */
 #define CLI_JSON_SCHEMA_VERSION 1
 void cli_json_open(struct json *j);
+/* Errors that say what to do: a directory as input, a near command or option. */
+bool cli_is_directory(const char *path, struct mb_error *err);
+const char *cli_did_you_mean(const char *word, const char *const *names, size_t n);
 void cli_json_flags(struct json *j, uint32_t flags);
 const char *cli_json_boot_state(uint32_t s);
 void cli_json_array(struct json *j, const struct mb_array *a);

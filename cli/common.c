@@ -205,6 +205,113 @@ int cli_usage(void)
 	return 0;
 }
 
+/**
+ * cli_is_directory() - refuse a directory given where a file is read
+ * @path: the input
+ * @err: set to "PATH: is a directory (...)" when it is one
+ *
+ * Return: true if @path is a directory.
+ */
+bool cli_is_directory(const char *path, struct mb_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return false;
+	mb_error_set(err, MB_ERR_INVAL, EISDIR, 0,
+		     "%s: is a directory (give a capture file or a memblock=debug console log)",
+		     path);
+	return true;
+}
+
+/* Edit distance (insert, delete, substitute, swap two neighbours) of short words. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[33][33];
+
+	if (la > 32 || lb > 32)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/**
+ * cli_did_you_mean() - the nearest of @names to a mistyped @word
+ * @word: what the user typed
+ * @names: candidates
+ * @n: number of candidates
+ *
+ * Near means at most two edits, and fewer than half of @word's letters;
+ * a word that starts one name alone also counts ("rep" -> "replay").
+ *
+ * Return: the one nearest name, or NULL if none is near or two tie.
+ */
+const char *cli_did_you_mean(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t i, bd = 99, ties = 0, prefixed = 0, wl = strlen(word);
+	const char *pre = NULL;
+
+	for (i = 0; i < n; i++) {
+		size_t dd = edit_distance(word, names[i]);
+
+		if (wl >= 2 && !strncmp(names[i], word, wl)) {
+			prefixed++;
+			pre = names[i];
+		}
+		if (dd < bd) {
+			bd = dd;
+			best = names[i];
+			ties = 0;
+		} else if (dd == bd) {
+			ties++;
+		}
+	}
+	if (bd && bd <= 2 && bd * 2 < wl && !ties)
+		return best;
+	return prefixed == 1 ? pre : NULL;
+}
+
+/* "; did you mean '--json'?" for a mistyped long option of @cmd, or "". */
+static const char *option_hint(const struct cli_cmd *cmd, const char *arg, char *buf,
+			       size_t len)
+{
+	const char *names[64], *near;
+	char word[64];
+	size_t n = 0, i;
+
+	buf[0] = '\0';
+	if (!cmd || strncmp(arg, "--", 2))
+		return buf;
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	for (i = 0; cmd->opts[i].name && n < 62; i++)
+		names[n++] = cmd->opts[i].name;
+	if (cmd->json_help)
+		names[n++] = "json";
+	names[n++] = "help";
+	near = cli_did_you_mean(word, names, n);
+	if (near)
+		snprintf(buf, len, "did you mean '--%s'? ", near);
+	return buf;
+}
+
 /* getopt tables built from a command's table entry (cached per command). */
 struct opt_spec {
 	const struct cli_cmd *cmd;
@@ -342,9 +449,13 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 		else if (optopt && optopt != '?')
 			cli_fail(MB_EXIT_USAGE, "%s: unknown option '-%c' (see '%s --help')",
 				 argv[0], optopt, argv[0]);
-		else
-			cli_fail(MB_EXIT_USAGE, "%s: unknown option '%s' (see '%s --help')",
-				 argv[0], arg, argv[0]);
+		else {
+			char hint[96];
+
+			cli_fail(MB_EXIT_USAGE, "%s: unknown option '%s' (%ssee '%s --help')",
+				 argv[0], arg, option_hint(cli_find(argv[0]), arg, hint,
+							   sizeof(hint)), argv[0]);
+		}
 		return '?';
 	}
 	return c;
@@ -604,6 +715,8 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "%s: no such loaded capture", path);
 		return NULL;
 	}
+	if (cli_is_directory(path, err))
+		return NULL;
 	f = fopen(path, "rb");
 	if (!f) {
 		mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,

@@ -36,6 +36,8 @@ int cmd_import(int argc, char **argv)
 	in = argv[optind];
 	if (cli_check_output(out))
 		return MB_EXIT_FAIL;
+	if (strcmp(in, "-") && cli_is_directory(in, &err))
+		return cli_fail_err(MB_EXIT_FAIL, &err);
 	if (!strcmp(in, "-"))
 		c = mb_import_stream(stdin, "<stdin>", &st, &err);
 	else

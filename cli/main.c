@@ -281,7 +281,17 @@ int cli_dispatch(int argc, char **argv)
 	optind = 0;	/* full getopt reset (glibc) for the shell */
 	cmd = cli_find(argv[0]);
 	if (!cmd) {
+		const char *names[16], *near;
+		size_t i;
+
 		cli_cmd_name = NULL;
+		for (i = 0; i < cli_ncommands && i < 16; i++)
+			names[i] = cli_commands[i].name;
+		near = cli_did_you_mean(argv[0], names, i);
+		if (near)
+			return cli_fail(MB_EXIT_USAGE,
+					"unknown command '%s' (did you mean '%s'? try 'memblock-cli help')",
+					argv[0], near);
 		return cli_fail(MB_EXIT_USAGE, "unknown command '%s' (try 'memblock-cli help')",
 				argv[0]);
 	}
