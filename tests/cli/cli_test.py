@@ -1251,7 +1251,7 @@ def complete(script, words):
 
 
 def t_man_and_completion_follow_the_table():
-    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)["commands"]]
     script = work("memblock-cli.bash")
     open(script, "w").write(run(["help", "--completion"], check=0).stdout)
     p = subprocess.run(["bash", "-n", script], capture_output=True, text=True)
@@ -1301,7 +1301,7 @@ def t_exit_status_table_is_one():
     defined = sorted(int(v) for v in re.findall(r"#define MB_EXIT_\w+\s+(\d+)", hdr))
     if codes != defined:
         die("exit statuses in the table %r, in cli.h %r" % (codes, defined))
-    for page in [None] + [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]:
+    for page in [None] + [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)["commands"]]:
         man = run(["help", "--man"] + ([page] if page else []), check=0).stdout
         sect = man.split(".SH EXIT STATUS\n")[1].split(".SH")[0]
         if re.findall(r"^\.B (\d+)$", sect, re.M) != [str(c) for c in codes]:
@@ -1314,7 +1314,7 @@ def t_exit_status_table_is_one():
 def t_options_come_from_the_table():
     """Every option a command's table entry lists is accepted by the command,
     has a man page entry, and each man page has the table's EXAMPLES."""
-    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)["commands"]]
     for n in names:
         help_text = run([n, "--help"], check=0).stdout
         man = run(["help", "--man", n], check=0).stdout
@@ -1359,7 +1359,7 @@ def t_unknown_command():
 
 
 def t_docs_cover_every_command():
-    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)]
+    names = [c["name"] for c in json.loads(run(["help", "-j"], check=0).stdout)["commands"]]
     doc = open(A.docs).read()
     for n in names:
         p = run([n, "--help"], check=0)
