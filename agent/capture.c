@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "mbagent/capture.h"
+#include "mbagent/outfile.h"
 #include "uapi/mb_evlog.h"
 
 /* On-disk layout: see docs/capture-format.md. */
@@ -488,6 +489,8 @@ struct writer {
 	size_t nsects;
 	struct wsect *cur;
 	int failed_errno;
+	bool direct;		/* not seekable: keep everything in @buf */
+	size_t cap;		/* size of @buf when @direct */
 };
 
 static int w_flush(struct writer *w)
@@ -519,6 +522,25 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 	if (w->cur)
 		w->cur->crc = crc32(w->cur->crc, p, len);
 	w->pos += len;
+	if (w->direct && w->used + len > w->cap) {
+		size_t ncap = w->cap ? w->cap : IOBUF_SIZE;
+		uint8_t *nb;
+
+		while (ncap < w->used + len)
+			ncap *= 2;
+		nb = realloc(w->buf, ncap);
+		if (!nb) {
+			w->failed_errno = ENOMEM;
+			return -1;
+		}
+		w->buf = nb;
+		w->cap = ncap;
+	}
+	while (len && w->direct) {
+		memcpy(w->buf + w->used, p, len);
+		w->used += len;
+		len = 0;
+	}
 	while (len) {
 		size_t n = IOBUF_SIZE - w->used;
 
@@ -528,7 +550,7 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 		w->used += n;
 		p += n;
 		len -= n;
-		if (w->used == IOBUF_SIZE && w_flush(w))
+		if (w->used == IOBUF_SIZE && !w->direct && w_flush(w))
 			return -1;
 	}
 	return 0;
@@ -705,55 +727,42 @@ static void w_body(struct writer *w, const struct mb_capture *c)
 	w_end(w);
 }
 
-static mode_t current_umask(void)
-{
-	mode_t m = umask(0);
-
-	umask(m);
-	return m;
-}
-
 /**
  * mb_capture_write() - write a capture file atomically
  * @c: capture
- * @path: destination; written as a temporary file in the same directory,
- *   fsync'ed, then renamed over @path (mode 0666 minus the umask)
- * @err: filled on failure (the temporary file is removed)
+ * @path: destination (see mb_outfile_open()): a regular file is replaced
+ *   by rename once the new one is complete and fsync'ed (mode 0666 minus the
+ *   umask); a FIFO or character device is written in place, never replaced
+ * @err: filled on failure (no temporary file is left behind)
  *
  * Return: 0, or -1 with @err set.
  */
 int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_error *err)
 {
 	struct writer w = { .fd = -1 };
+	struct mb_outfile out;
 	uint8_t hdr[CAP_HEADER_SIZE];
 	uint64_t table_off;
-	size_t plen = strlen(path), i;
-	char *tmp;
+	size_t i;
 	int rc = -1;
 
-	tmp = malloc(plen + 16);
 	w.buf = malloc(IOBUF_SIZE);
-	if (!tmp || !w.buf) {
-		free(tmp);
-		free(w.buf);
+	if (!w.buf)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	w.fd = mkstemp(tmp);
-	if (w.fd < 0) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: cannot create: %s", path,
-			     strerror(errno));
-		free(tmp);
+	if (mb_outfile_open(&out, path, err)) {
 		free(w.buf);
 		return -1;
 	}
-	if (fchmod(w.fd, 0666 & ~current_umask())) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: chmod: %s", tmp, strerror(errno));
-		goto out;
-	}
+	w.fd = out.fd;
 	w.file_crc = crc32(0L, Z_NULL, 0);
 	memset(hdr, 0, sizeof(hdr));
-	/* Placeholder header, excluded from file_crc. */
+	/*
+	 * The header comes last (it holds the table offset and CRCs): a
+	 * seekable file gets a placeholder, patched at the end; a FIFO or
+	 * device gets the whole file assembled in memory first.
+	 */
+	w.direct = out.direct;
+	w.cap = IOBUF_SIZE;
 	memcpy(w.buf, hdr, sizeof(hdr));
 	w.used = sizeof(hdr);
 	w.pos = sizeof(hdr);
@@ -768,12 +777,6 @@ int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_err
 		w_u32(&w, w.sects[i].crc);
 		w_u32(&w, 0);
 	}
-	if (w.failed_errno || w_flush(&w)) {
-		mb_error_set(err, w.failed_errno == ENOMEM ? MB_ERR_NOMEM : MB_ERR_IO,
-			     w.failed_errno, 0, "%s: write: %s", path, strerror(w.failed_errno));
-		goto out;
-	}
-
 	memcpy(hdr, CAP_MAGIC, 8);
 	put32(hdr + 8, CAP_VERSION);
 	put32(hdr + 12, CAP_HEADER_SIZE);
@@ -784,31 +787,21 @@ int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_err
 	put32(hdr + 40, w.file_crc);
 	put32(hdr + 44, 0);
 	put32(hdr + 60, crc32(crc32(0L, Z_NULL, 0), hdr, 60));
-	if (pwrite(w.fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
+	if (w.direct && !w.failed_errno)
+		memcpy(w.buf, hdr, sizeof(hdr));
+	if (w.failed_errno || w_flush(&w)) {
+		mb_error_set(err, w.failed_errno == ENOMEM ? MB_ERR_NOMEM : MB_ERR_IO,
+			     w.failed_errno, 0, "%s: write: %s", path, strerror(w.failed_errno));
+		goto out;
+	}
+	if (!w.direct && pwrite(w.fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
 		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: write: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fsync(w.fd)) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: fsync: %s", path, strerror(errno));
-		goto out;
-	}
-	if (close(w.fd)) {
-		w.fd = -1;
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: close: %s", path, strerror(errno));
-		goto out;
-	}
-	w.fd = -1;
-	if (rename(tmp, path)) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: rename: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = mb_outfile_commit(&out, err);
 out:
-	if (w.fd >= 0)
-		close(w.fd);
 	if (rc)
-		unlink(tmp);
-	free(tmp);
+		mb_outfile_abort(&out);
 	free(w.buf);
 	free(w.sects);
 	return rc;

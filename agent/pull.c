@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* pull.c - transport + ELF + BTF layout -> struct mb_capture (events, arrays, metadata). */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,8 +66,13 @@ static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_
 {
 	struct mb_evlog_header h2;
 
-	if (mb_evlog_read_header(o->t, evlog, bytes, &h2, err))
+	if (mb_evlog_read_header(o->t, evlog, bytes, &h2, err)) {
+		/* A lost connection or the deadline is not the target changing. */
+		if (err && (err->code == MB_ERR_TIMEOUT || err->code == MB_ERR_CLOSED ||
+			    err->code == MB_ERR_IO))
+			return -1;
 		return mb_error_prefix(err, "target changed during the pull");
+	}
 	if (h2.written != h->written || h2.dropped != h->dropped ||
 	    h2.boot_state != h->boot_state || h2.build_id_len != h->build_id_len ||
 	    memcmp(h2.build_id, h->build_id, sizeof(h2.build_id)))
@@ -82,6 +88,61 @@ static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_
 				    recs[n - 1].memory_cnt, recs[n - 1].reserved_cnt,
 				    (unsigned long long)final->memory.cnt,
 				    (unsigned long long)final->reserved.cnt);
+	return 0;
+}
+
+/* Whether @max is a capacity memblock can reach: the initial one, doubled k times. */
+static bool reachable_max(uint64_t max, uint64_t init)
+{
+	while (max > init && !(max & 1))
+		max >>= 1;
+	return max == init;
+}
+
+/*
+ * Look at the two array headers before reading any region: a count the log
+ * contradicts, a capacity memblock cannot reach or arrays bigger than RAM
+ * would otherwise cost a read of up to MB_MAX_REGIONS regions (24 MiB, minutes
+ * through the serial transport) before the pull could say it was wrong.
+ */
+static int precheck_arrays(const struct mb_pull_opts *o, uint64_t mbaddr,
+			   const struct mb_evlog_header *h, const struct mb_evlog_record *recs,
+			   size_t n, struct mb_error *err)
+{
+	const struct mb_layout *l = o->layout;
+	static const char *const names[2] = { "memory", "reserved" };
+	const struct mb_field *types[2] = { &l->memory, &l->reserved };
+	const uint64_t init[2] = { INIT_MEMBLOCK_MEMORY_REGIONS, INIT_MEMBLOCK_RESERVED_REGIONS };
+	uint8_t mb[4096];
+
+	if (!l->memblock_size || l->memblock_size > sizeof(mb))
+		return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr, "struct memblock of %u bytes",
+				    l->memblock_size);
+	if (mb_transport_read(o->t, mbaddr, mb, l->memblock_size, err))
+		return mb_error_prefix(err, "reading struct memblock at %#llx",
+				       (unsigned long long)mbaddr);
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *ty = mb + types[i]->off;
+		uint64_t cnt = mb_field_get(ty, &l->cnt), max = mb_field_get(ty, &l->max);
+		uint64_t logged = !n ? 0 : i ? recs[n - 1].reserved_cnt : recs[n - 1].memory_cnt;
+
+		if (cnt > max || max > MB_MAX_REGIONS || !reachable_max(max, init[i]))
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu of %llu regions: memblock starts at %llu and only doubles (limit %u); not reading them",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)max, (unsigned long long)init[i],
+					    MB_MAX_REGIONS);
+		if (!h->dropped && cnt != logged)
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu regions, the log's last call left %llu; not reading them",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)logged);
+		if (o->ram_size && cnt * l->region_size > o->ram_size)
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu regions, more than %llu bytes of RAM hold",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)o->ram_size);
+	}
 	return 0;
 }
 
@@ -126,7 +187,8 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+	if (precheck_arrays(o, mbaddr, &h, recs, n, err) ||
+	    mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;

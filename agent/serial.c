@@ -17,6 +17,10 @@
 #include "agent_internal.h"
 
 #define SER_ATTEMPTS	3
+/* However much keeps arriving, one attempt ends after this long. */
+#define SER_ATTEMPT_CAP_MS	120000
+/* HELLO is sent again this often until the kernel answers. */
+#define SER_HELLO_POLL_MS	150
 
 /* Receiver states, one per field of a frame. */
 enum srx_state {
@@ -243,12 +247,21 @@ static void srx_bulk(struct mb_serial *s)
 	}
 }
 
-static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
-		    struct mb_error *err)
+/*
+ * Next frame event.  @deadline moves: every byte that carries a frame
+ * forward pushes it to now + @idle_ms, so a long reply arriving slowly
+ * (a loaded host, a 64 KiB frame at UART speed) never times out while it
+ * still flows; only silence does.  @cap (and the transport's deadline)
+ * bound the wait whatever arrives.
+ */
+static int srx_next(struct mb_serial *s, int64_t *deadline, int idle_ms, int64_t cap,
+		    enum srx_event *ev, struct mb_error *err)
 {
+	if (s->tr.deadline && s->tr.deadline < cap)
+		cap = s->tr.deadline;
 	for (;;) {
 		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-		int64_t left;
+		int64_t left, now;
 		ssize_t n;
 		int rc;
 
@@ -258,11 +271,16 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 			if (rc)
 				return rc < 0 ? -1 : 0;
 		}
-		left = deadline - mb_now_ms();
+		now = mb_now_ms();
+		if (*deadline > cap)
+			*deadline = cap;
+		left = *deadline - now;
+		if (left <= 0 && s->tr.deadline && now >= s->tr.deadline)
+			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
+					    "time limit of the capture reached while waiting for the serial peer");
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
-					    "serial peer did not answer within %d ms",
-					    s->timeout_ms);
+					    "serial peer silent for %d ms", idle_ms);
 		rc = poll(&pfd, 1, (int)left);
 		if (rc < 0 && errno != EINTR)
 			return mb_error_set(err, MB_ERR_IO, errno, 0, "serial: poll: %s",
@@ -282,6 +300,9 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 		s->in_pos = 0;
 		s->in_len = n;
 		s->in_ns = now_ns();
+		/* Progress: bytes inside a frame, or a sync that may start one. */
+		if (s->st != SRX_SYNC0 || memchr(s->in, MB_SER_SYNC0, n))
+			*deadline = mb_now_ms() + idle_ms;
 	}
 }
 
@@ -323,13 +344,18 @@ static const char *ser_errname(uint32_t code)
 }
 
 /*
- * One request/reply with retries. On success the reply payload is in
- * s->payload / s->len (type checked). @attempt_ms bounds each attempt.
+ * One request/reply with retries.  On success the reply payload is in
+ * s->payload / s->len (type checked).  @attempt_ms is how long the peer may
+ * stay silent before the request is sent again; the peer's answer to any of
+ * the copies sent by this call is accepted, since every copy asks the same
+ * thing (a late answer to the first is as good as one to the last).
  */
 static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t len,
 		   int attempts, int attempt_ms, uint64_t addr, struct mb_error *err)
 {
 	uint8_t frame[MB_SER_HDR + MB_SER_MAX_REQ + 4];
+	uint16_t first = s->tag + 1;
+	int64_t cap = mb_now_ms() + (int64_t)attempts * SER_ATTEMPT_CAP_MS;
 	int a;
 
 	for (a = 0; a < attempts; a++) {
@@ -337,7 +363,9 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 		int64_t deadline = mb_now_ms() + attempt_ms;
 		size_t n = mb_serial_frame(frame, type, tag, req, len);
 
-		if (a)
+		if (a && type == MB_SER_HELLO)
+			s->stats.polls++;
+		else if (a)
 			s->stats.retries++;
 		s->stats.frames_sent++;
 		if (send_all(s, frame, n, err))
@@ -345,8 +373,10 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 		for (;;) {
 			enum srx_event ev = SEV_BAD;
 
-			if (srx_next(s, deadline, &ev, err)) {
-				if (err && err->code == MB_ERR_TIMEOUT) {
+			if (srx_next(s, &deadline, attempt_ms, cap, &ev, err)) {
+				if (err && err->code == MB_ERR_TIMEOUT &&
+				    !(s->tr.deadline && mb_now_ms() >= s->tr.deadline) &&
+				    mb_now_ms() < cap) {
 					/* A short frame never completes: drop it. */
 					s->st = SRX_SYNC0;
 					break;
@@ -357,7 +387,7 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 				mb_agent_log(2, "serial: %s; retrying", s->why);
 				break;
 			}
-			if (s->rtag != tag) {
+			if ((uint16_t)(s->rtag - first) > (uint16_t)a) {
 				s->stats.stale++;
 				continue;
 			}
@@ -373,6 +403,8 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 				}
 				if (code == 1) {	/* our request arrived corrupt */
 					mb_agent_log(2, "serial: kernel saw a bad CRC; retrying");
+					if (s->rtag != tag)
+						continue;	/* an older copy: wait for this one */
 					break;
 				}
 				return mb_error_set(err, MB_ERR_REMOTE, 0, addr,
@@ -499,10 +531,12 @@ const struct mb_serial_stats *mb_serial_stats(const struct mb_serial *s)
 }
 
 /**
- * mb_serial_hello() - HELLO, retried once a second until @timeout_ms
+ * mb_serial_hello() - HELLO, sent again every 150 ms until @timeout_ms
  * @s: client
  * @h: decoded reply
- * @timeout_ms: total wait (the kernel answers only once it has booted)
+ * @timeout_ms: total wait (the kernel answers only once it has booted; a
+ *   HELLO sent before it listens is lost, so it is repeated promptly, and
+ *   the answer to any copy counts)
  * @err: filled on failure
  *
  * Return: 0 or -1.
@@ -510,8 +544,9 @@ const struct mb_serial_stats *mb_serial_stats(const struct mb_serial *s)
 int mb_serial_hello(struct mb_serial *s, struct mb_serial_hello *h, int timeout_ms,
 		    struct mb_error *err)
 {
-	int attempts = timeout_ms > 1000 ? (timeout_ms + 999) / 1000 : 1;
-	int each = timeout_ms > 1000 ? 1000 : (timeout_ms > 0 ? timeout_ms : s->timeout_ms);
+	int total = timeout_ms > 0 ? timeout_ms : s->timeout_ms;
+	int each = total > SER_HELLO_POLL_MS ? SER_HELLO_POLL_MS : total;
+	int attempts = (total + each - 1) / each;
 	const uint8_t *p;
 
 	if (request(s, MB_SER_HELLO, NULL, 0, attempts, each, 0, err))

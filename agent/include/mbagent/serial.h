@@ -53,7 +53,8 @@ struct mb_serial_hello {
  * @frames_sent: requests written (retries included)
  * @frames_received: frames with a good CRC
  * @bad_crc: frames dropped for a CRC mismatch
- * @retries: requests sent again
+ * @retries: requests sent again (HELLO polls not included)
+ * @polls: HELLOs sent again while waiting for the kernel to listen
  * @skipped_bytes: bytes skipped while looking for a sync
  * @stale: good frames with another tag (answers to abandoned requests)
  * @stream_bytes: bytes of good frames, sync to CRC
@@ -65,6 +66,7 @@ struct mb_serial_stats {
 	uint64_t frames_received;
 	uint64_t bad_crc;
 	uint64_t retries;
+	uint64_t polls;
 	uint64_t skipped_bytes;
 	uint64_t stale;
 	uint64_t stream_bytes;
