@@ -196,7 +196,7 @@ static void run_cleanup(struct run *run)
 		unlink(run->gdb_path);
 		unlink(run->qemu_log);
 		unlink(run->kernel_path);
-		rmdir(run->dir);
+		mb_tmpdir_remove(run->dir);
 	}
 }
 
@@ -719,7 +719,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 
 	/* The run directory and QEMU. */
 	snprintf(run.dir, sizeof(run.dir), "/tmp/mb-linux-XXXXXX");
-	if (!mkdtemp(run.dir)) {
+	if (mb_tmpdir_make(run.dir)) {	/* removed on signals, swept after SIGKILL */
 		mb_error_set(err, MB_ERR_IO, errno, 0, "mkdtemp: %s", strerror(errno));
 		run.dir[0] = 0;
 		goto fail;

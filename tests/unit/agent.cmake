@@ -60,3 +60,26 @@ add_test(NAME agent_kernel_elf_symbols_buildid_btf
 	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 	SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# Faults found by attacking the agent (issue 12): each scenario failed on the
+# code before its fix (see the commit messages and docs/RELIABILITY.md).
+add_executable(test_agent_robust ${MB_AGENT_UNIT_DIR}/test_robust.c)
+target_link_libraries(test_agent_robust PRIVATE mbagent Threads::Threads)
+mb_host_target(test_agent_robust)
+add_dependencies(test_agent_robust agent_elf_fixture_btf)
+foreach(sc ramfile_shrinks fifo_inputs output_special_files btf_misaligned rsp_deadline
+		rsp_unsolicited_stop serial_deadline serial_slow_stream serial_hello_prompt
+		tmpdir_cleanup)
+	add_test(NAME agent_robust_${sc}
+		COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
+	set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+# These read the test kernel's ELF (symbols, BTF, build-id).
+if(TARGET kernel)
+	add_dependencies(test_agent_robust kernel)
+	foreach(sc pull_impossible_array boot_state_impossible)
+		add_test(NAME agent_robust_${sc}
+			COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
+		set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+	endforeach()
+endif()
