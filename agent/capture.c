@@ -57,6 +57,39 @@ static uint64_t str_hash(const char *s)
 }
 
 /*
+ * Capacity of one of the capture's arrays.  @ptr is the array it was
+ * measured for: an array allocated elsewhere (the reader sizes syms exactly)
+ * counts as full.
+ */
+struct grow {
+	const void *ptr;
+	size_t cap;
+};
+
+/* Make room for element @n of *@arr, doubling the capacity when full. */
+static int grow_array(struct grow *g, void **arr, size_t n, size_t elsz)
+{
+	size_t cap = g && *arr && g->ptr == *arr ? g->cap : n;
+	void *p;
+
+	if (n < cap)
+		return 0;
+	cap = cap < 8 ? 8 : cap;
+	if (cap > SIZE_MAX / 2 / elsz)
+		return -1;
+	cap *= 2;
+	p = realloc(*arr, cap * elsz);
+	if (!p)
+		return -1;
+	*arr = p;
+	if (g) {
+		g->ptr = p;
+		g->cap = cap;
+	}
+	return 0;
+}
+
+/*
  * The index is kept in a side table keyed by the capture pointer so that the
  * public struct stays as the contract defines it.  One table entry per live
  * capture; a handful at most.
@@ -65,6 +98,7 @@ struct sym_owner {
 	const struct mb_capture *c;
 	struct sym_index idx;
 	size_t ev_cap;		/* allocated length of c->events */
+	struct grow syms, meta, checkpoints;
 	struct sym_owner *next;
 };
 
@@ -241,8 +275,8 @@ uint32_t mb_capture_intern_sym(struct mb_capture *c, const char *name)
 	}
 	if (c->nsyms >= UINT32_MAX - 1)
 		return MB_NO_SYM;
-	ns = realloc(c->syms, (c->nsyms + 1) * sizeof(*ns));
-	if (!ns)
+	ns = c->syms;
+	if (grow_array(&owner_of(c)->syms, (void **)&ns, c->nsyms, sizeof(*ns)))
 		return MB_NO_SYM;
 	c->syms = ns;
 	dup = strdup(name);
@@ -278,12 +312,11 @@ int mb_capture_set_meta(struct mb_capture *c, const char *key, const char *value
 		}
 	}
 	k = strdup(key);
-	nm = realloc(c->meta, (c->nmeta + 1) * sizeof(*nm));
-	if (!k || !nm) {
+	nm = c->meta;
+	if (!k || !owner_of(c) ||
+	    grow_array(&owner_of(c)->meta, (void **)&nm, c->nmeta, sizeof(*nm))) {
 		free(k);
 		free(v);
-		if (nm)
-			c->meta = nm;
 		return -1;
 	}
 	c->meta = nm;
@@ -371,10 +404,10 @@ int mb_capture_add_event(struct mb_capture *c, const struct mb_event *ev, struct
 int mb_capture_add_checkpoint(struct mb_capture *c, uint64_t at, const struct mb_state *st,
 			      struct mb_error *err)
 {
-	struct mb_checkpoint *n;
+	struct sym_owner *o = owner_of(c);
+	struct mb_checkpoint *n = c->checkpoints;
 
-	n = realloc(c->checkpoints, (c->ncheckpoints + 1) * sizeof(*n));
-	if (!n)
+	if (!o || grow_array(&o->checkpoints, (void **)&n, c->ncheckpoints, sizeof(*n)))
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 	c->checkpoints = n;
 	n[c->ncheckpoints].at = at;
@@ -489,6 +522,7 @@ struct writer {
 	size_t nsects;
 	struct wsect *cur;
 	int failed_errno;
+	struct grow sects_cap;
 	bool direct;		/* not seekable: keep everything in @buf */
 	size_t cap;		/* size of @buf when @direct */
 };
@@ -584,9 +618,9 @@ static int w_str(struct writer *w, const char *s)
 
 static int w_begin(struct writer *w, uint32_t type, uint32_t flags)
 {
-	struct wsect *n = realloc(w->sects, (w->nsects + 1) * sizeof(*n));
+	struct wsect *n = w->sects;
 
-	if (!n) {
+	if (grow_array(&w->sects_cap, (void **)&n, w->nsects, sizeof(*n))) {
 		w->failed_errno = ENOMEM;
 		return -1;
 	}
@@ -948,10 +982,11 @@ static int parse_state(struct mb_capture *c, struct cursor *cu, const char *path
 		c->final = st;
 		return 0;
 	case STATE_CHECKPOINT: {
-		struct mb_checkpoint *n = realloc(c->checkpoints,
-						  (c->ncheckpoints + 1) * sizeof(*n));
+		struct sym_owner *o = owner_of(c);
+		struct mb_checkpoint *n = c->checkpoints;
 
-		if (!n) {
+		if (!o || grow_array(&o->checkpoints, (void **)&n, c->ncheckpoints,
+				     sizeof(*n))) {
 			mb_state_clear(&st);
 			return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		}

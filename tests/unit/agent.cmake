@@ -83,3 +83,11 @@ if(TARGET kernel)
 		set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 	endforeach()
 endif()
+
+# Geometric growth of the capture's arrays: realloc counted through --wrap.
+add_executable(test_agent_growth ${MB_AGENT_UNIT_DIR}/test_growth.c)
+target_link_libraries(test_agent_growth PRIVATE mbagent)
+target_link_options(test_agent_growth PRIVATE -Wl,--wrap=realloc)
+mb_host_target(test_agent_growth)
+add_test(NAME agent_capture_growth_geometric COMMAND test_agent_growth)
+set_tests_properties(agent_capture_growth_geometric PROPERTIES LABELS unit TIMEOUT 120)
