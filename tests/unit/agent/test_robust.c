@@ -2,6 +2,7 @@
 /* test_robust.c - faults found by attacking the agent: shrinking RAM files, FIFOs, deadlines, slow peers. */
 #define _GNU_SOURCE
 #include <bpf/btf.h>
+#include <lz4.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "mbagent/btf.h"
 #include "mbagent/capture.h"
 #include "mbagent/elf.h"
+#include "mbagent/linux.h"
 #include "mbagent/outfile.h"
 #include "mbagent/pull.h"
 #include "mbagent/qemu.h"
@@ -761,6 +763,103 @@ static int sc_boot_state_impossible(void)
 	return 0;
 }
 
+/* ---- stock Linux images ---- */
+
+/*
+ * A bzImage whose LZ4 payload (legacy format: magic, sized blocks, size
+ * trailer) is two blocks: 8 MiB starting with an ELF magic, then 4 KiB.
+ * @corrupt: make the second block's size run past the end.
+ */
+static uint8_t *lz4_bzimage(bool corrupt, size_t *len)
+{
+	const size_t b1 = 8u << 20, b2 = 4096, setup = 5 * 512;
+	uint8_t *raw = calloc(1, b1 + b2), *img;
+	size_t cap = setup + 16 + 2 * LZ4_compressBound(b1 + b2), pos;
+	uint32_t v;
+	int n;
+
+	CHECK(raw);
+	memcpy(raw, "\x7f" "ELF", 4);
+	for (size_t i = 64; i < b1 + b2; i++)
+		raw[i] = pattern(i / 7);
+	img = calloc(1, cap);
+	CHECK(img);
+	img[0x1f1] = 4;
+	memcpy(img + 0x202, "HdrS", 4);
+	img[0x206] = 0x0f;
+	img[0x207] = 0x02;
+	pos = setup;
+	v = 0x184c2102u;
+	memcpy(img + pos, &v, 4);
+	pos += 4;
+	n = LZ4_compress_default((char *)raw, (char *)img + pos + 4, b1, cap - pos - 4);
+	CHECK(n > 0);
+	v = n;
+	memcpy(img + pos, &v, 4);
+	pos += 4 + n;
+	n = LZ4_compress_default((char *)raw + b1, (char *)img + pos + 4, b2, cap - pos - 4);
+	CHECK(n > 0);
+	v = (uint32_t)n + (corrupt ? 100 : 0);
+	memcpy(img + pos, &v, 4);
+	pos += 4 + n;
+	v = b1 + b2;
+	memcpy(img + pos, &v, 4);
+	pos += 4;
+	v = 0;
+	memcpy(img + 0x248, &v, 4);
+	v = pos - setup;
+	memcpy(img + 0x24c, &v, 4);
+	free(raw);
+	*len = pos;
+	return img;
+}
+
+/* A corrupt LZ4 payload is reported as such, not as a vmlinux without .BTF. */
+static int sc_linux_lz4_corrupt(void)
+{
+	struct mb_error err = { 0 };
+	const char *kind;
+	uint8_t *img, *out;
+	size_t len, olen;
+
+	img = lz4_bzimage(false, &len);
+	CHECKE(mb_linux_extract_vmlinux(img, len, &out, &olen, &kind, &err) == 0, err);
+	CHECK(olen == (8u << 20) + 4096 && !strcmp(kind, "lz4"));
+	free(out);
+	free(img);
+	img = lz4_bzimage(true, &len);
+	CHECK(mb_linux_extract_vmlinux(img, len, &out, &olen, &kind, &err) == -1);
+	fprintf(stderr, "corrupt: %s\n", err.msg);
+	CHECK(strstr(err.msg, "lz4: corrupt"));
+	free(img);
+	return 0;
+}
+
+/* .deb errors name the member without ar's padding; --linux FIFO does not hang. */
+static int sc_linux_deb_names_and_fifo(void)
+{
+	static const char junk[] = "this is not xz data at all";
+	struct mb_error err = { 0 };
+	char deb[256], path[300];
+	uint8_t *out;
+	size_t olen, n;
+
+	alarm(20);
+	n = snprintf(deb, sizeof(deb), "!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10zu`\n%s",
+		     "data.tar.xz/", "0", "0", "0", "100644", sizeof(junk) - 1, junk);
+	CHECK(mb_linux_deb_find_kernel((uint8_t *)deb, n, &out, &olen, NULL, 0, &err) == -1);
+	fprintf(stderr, "deb: %s\n", err.msg);
+	CHECK(strstr(err.msg, "Debian package data.tar.xz: "));
+	mkwork();
+	snprintf(path, sizeof(path), "%s/fifo", workdir);
+	CHECK(mkfifo(path, 0600) == 0);
+	CHECK(mb_linux_image_open(path, &err) == NULL);
+	CHECK(strstr(err.msg, "not a regular file"));
+	rmwork();
+	alarm(0);
+	return 0;
+}
+
 /* ---- temporary directories: signals and SIGKILL ---- */
 
 static pid_t child_tmpdir(const char *tmpl, char *made, size_t cap, bool term)
@@ -848,6 +947,8 @@ int main(int argc, char **argv)
 		{ "pull_impossible_array", sc_pull_impossible_array, 2 },
 		{ "boot_state_impossible", sc_boot_state_impossible, 2 },
 		{ "tmpdir_cleanup", sc_tmpdir_cleanup, 0 },
+		{ "linux_lz4_corrupt", sc_linux_lz4_corrupt, 0 },
+		{ "linux_deb_names_and_fifo", sc_linux_deb_names_and_fifo, 0 },
 	};
 
 	if (argc < 4) {
