@@ -66,10 +66,11 @@ set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 add_executable(test_agent_robust ${MB_AGENT_UNIT_DIR}/test_robust.c)
 target_link_libraries(test_agent_robust PRIVATE mbagent Threads::Threads)
 mb_host_target(test_agent_robust)
+target_compile_definitions(test_agent_robust PRIVATE MB_TEST_SRC="${CMAKE_SOURCE_DIR}")
 add_dependencies(test_agent_robust agent_elf_fixture_btf)
 foreach(sc ramfile_shrinks fifo_inputs output_special_files btf_misaligned rsp_deadline
 		rsp_unsolicited_stop serial_deadline serial_slow_stream serial_hello_prompt
-		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo)
+		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo import_long_line_bounded)
 	add_test(NAME agent_robust_${sc}
 		COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
 	set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)

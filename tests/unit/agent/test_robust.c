@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -24,6 +25,7 @@
 #include "mbagent/btf.h"
 #include "mbagent/capture.h"
 #include "mbagent/elf.h"
+#include "mbagent/import.h"
 #include "mbagent/linux.h"
 #include "mbagent/outfile.h"
 #include "mbagent/pull.h"
@@ -860,6 +862,87 @@ static int sc_linux_deb_names_and_fifo(void)
 	return 0;
 }
 
+/* ---- console import ---- */
+
+struct feeder {
+	int fd;
+	const char *log;
+	size_t long_bytes;
+};
+
+/* Writes the log with one line of @long_bytes 'x' inserted after its first line. */
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	FILE *in = fopen(f->log, "r");
+	static char chunk[1 << 16];
+	char line[8192];
+	bool first = true;
+
+	CHECK(in);
+	memset(chunk, 'x', sizeof(chunk));
+	while (fgets(line, sizeof(line), in)) {
+		if (write(f->fd, line, strlen(line)) < 0)
+			break;
+		if (!first)
+			continue;
+		first = false;
+		for (size_t left = f->long_bytes; left;) {
+			size_t k = left < sizeof(chunk) ? left : sizeof(chunk);
+
+			if (write(f->fd, chunk, k) != (ssize_t)k)
+				break;
+			left -= k;
+		}
+		if (write(f->fd, "\n", 1) < 0)
+			break;
+	}
+	fclose(in);
+	close(f->fd);
+	return NULL;
+}
+
+static long maxrss_kib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* A 64 MiB line is skipped (over 4 KiB) without being held in memory. */
+static int sc_import_long_line_bounded(void)
+{
+	struct feeder f = { .log = MB_TEST_SRC "/tests/fuzz/corpus/import/6.1-cloud-m512.log.short",
+			    .long_bytes = 64u << 20 };
+	struct mb_import_stats st, ref;
+	struct mb_error err = { 0 };
+	struct mb_capture *c, *want;
+	pthread_t th;
+	long before;
+	int pfd[2];
+	FILE *in;
+
+	want = mb_import_file(f.log, &ref, &err);
+	CHECKE(want, err);
+	before = maxrss_kib();
+	CHECK(pipe(pfd) == 0);
+	f.fd = pfd[1];
+	CHECK(pthread_create(&th, NULL, feed, &f) == 0);
+	in = fdopen(pfd[0], "r");
+	c = mb_import_stream(in, "pipe", &st, &err);
+	pthread_join(th, NULL);
+	fclose(in);
+	CHECKE(c, err);
+	fprintf(stderr, "max RSS grew by %ld KiB for a %zu MiB line\n", maxrss_kib() - before,
+		f.long_bytes >> 20);
+	CHECK(maxrss_kib() - before < 16 * 1024);
+	CHECK(st.lines == ref.lines + 1 && c->nevents == want->nevents);
+	mb_capture_free(c);
+	mb_capture_free(want);
+	return 0;
+}
+
 /* ---- temporary directories: signals and SIGKILL ---- */
 
 static pid_t child_tmpdir(const char *tmpl, char *made, size_t cap, bool term)
@@ -948,6 +1031,7 @@ int main(int argc, char **argv)
 		{ "boot_state_impossible", sc_boot_state_impossible, 2 },
 		{ "tmpdir_cleanup", sc_tmpdir_cleanup, 0 },
 		{ "linux_lz4_corrupt", sc_linux_lz4_corrupt, 0 },
+		{ "import_long_line_bounded", sc_import_long_line_bounded, 0 },
 		{ "linux_deb_names_and_fifo", sc_linux_deb_names_and_fifo, 0 },
 	};
 
