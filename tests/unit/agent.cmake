@@ -24,7 +24,7 @@ add_executable(test_agent_serial ${MB_AGENT_UNIT_DIR}/test_serial.c)
 target_link_libraries(test_agent_serial PRIVATE mbagent Threads::Threads)
 mb_host_target(test_agent_serial)
 foreach(sc clean bad_crc error_frames short_frame huge_length peer_never_answers
-		peer_closes_mid_frame inconsistent_log_reply)
+		peer_closes_mid_frame inconsistent_log_reply log_reply_over_max)
 	add_test(NAME agent_serial_${sc} COMMAND test_agent_serial ${sc})
 	set_tests_properties(agent_serial_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
@@ -70,7 +70,8 @@ target_compile_definitions(test_agent_robust PRIVATE MB_TEST_SRC="${CMAKE_SOURCE
 add_dependencies(test_agent_robust agent_elf_fixture_btf)
 foreach(sc ramfile_shrinks fifo_inputs output_special_files btf_misaligned rsp_deadline
 		rsp_unsolicited_stop serial_deadline serial_slow_stream serial_hello_prompt
-		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo import_long_line_bounded)
+		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo import_long_line_bounded
+		rsp_reply_too_long capture_roundtrip capture_file_crc)
 	add_test(NAME agent_robust_${sc}
 		COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
 	set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)

@@ -247,6 +247,119 @@ static int sc_output_special_files(void)
 	return 0;
 }
 
+/* ---- capture files ---- */
+
+/* Every field of every record survives a write and a read (distinct values per field). */
+static int sc_capture_roundtrip(void)
+{
+	struct mb_capture *c = mb_capture_new(), *b;
+	struct mb_region_rec regs[3] = {
+		{ 0x1000, 0x2000, 1, 0 }, { 0x10000, 0x3000, 4, 1 }, { 0x100000, 0x7000, 8, -1 },
+	};
+	struct mb_state st = { .valid = true, .bottom_up = true, .current_limit = 0x7fff0000,
+			       .memory = { 3, 128, 0xc000, regs },
+			       .reserved = { 2, 256, 0x5000, regs + 1 } };
+	struct mb_error err = { 0 };
+	char path[300];
+
+	mkwork();
+	snprintf(path, sizeof(path), "%s/rt.cap", workdir);
+	CHECK(c);
+	for (uint64_t i = 0; i < 50; i++) {
+		uint64_t k = i * 0x100;
+		struct mb_event e = {
+			.seq = i, .tsc = k + 1, .op = 2 + i % 30, .rflags = 3 + i, .nid = -1 + (int)i,
+			.base = k + 5, .size = k + 6, .align = k + 7, .min_addr = k + 8,
+			.max_addr = k + 9, .result = k + 10, .caller = k + 11, .mflags = 12 + i,
+			.memory_cnt = 13 + i, .reserved_cnt = 14 + i, .depth = 15 + i,
+			.caller_sym = MB_NO_SYM, .caller_off = 17 + i,
+		};
+
+		if (i % 3 == 0)
+			e.caller_sym = mb_capture_intern_sym(c, i % 2 ? "odd_fn" : "even_fn");
+		CHECKE(mb_capture_add_event(c, &e, &err) == 0, err);
+	}
+	c->source = MB_SRC_SERIAL;
+	c->build_id_len = 20;
+	memset(c->build_id, 0xab, 20);
+	c->log_capacity = 1000;
+	c->log_written = 50;
+	c->log_dropped = 3;
+	c->boot_state = MB_BOOT_STATE_DONE;
+	CHECKE(mb_state_copy(&c->final, &st, &err) == 0, err);
+	st.bottom_up = false;
+	CHECKE(mb_state_copy(&c->initial, &st, &err) == 0, err);
+	CHECKE(mb_capture_add_checkpoint(c, 20, &st, &err) == 0, err);
+	CHECK(mb_capture_set_meta(c, "transport", "serial") == 0);
+	CHECKE(mb_capture_write(c, path, &err) == 0, err);
+	b = mb_capture_read(path, &err);
+	CHECKE(b, err);
+	CHECK(b->nevents == c->nevents && b->nsyms == c->nsyms && b->ncheckpoints == 1);
+	for (size_t i = 0; i < c->nevents; i++) {
+		const struct mb_event *x = &c->events[i], *y = &b->events[i];
+
+		CHECK(x->seq == y->seq && x->tsc == y->tsc && x->op == y->op);
+		CHECK(x->rflags == y->rflags && x->nid == y->nid && x->base == y->base);
+		CHECK(x->size == y->size && x->align == y->align && x->min_addr == y->min_addr);
+		CHECK(x->max_addr == y->max_addr && x->result == y->result);
+		CHECK(x->caller == y->caller && x->mflags == y->mflags);
+		CHECK(x->memory_cnt == y->memory_cnt && x->reserved_cnt == y->reserved_cnt);
+		CHECK(x->depth == y->depth && x->caller_sym == y->caller_sym);
+		CHECK(x->caller_off == y->caller_off);
+	}
+	for (size_t i = 0; i < c->nsyms; i++)
+		CHECK(!strcmp(c->syms[i], b->syms[i]));
+	CHECK(b->source == MB_SRC_SERIAL && b->build_id_len == 20 && b->build_id[19] == 0xab);
+	CHECK(b->log_capacity == 1000 && b->log_written == 50 && b->log_dropped == 3);
+	CHECK(b->boot_state == MB_BOOT_STATE_DONE);
+	CHECK(b->final.valid && b->final.bottom_up && !b->initial.bottom_up);
+	CHECK(b->final.current_limit == 0x7fff0000 && b->checkpoints[0].at == 20);
+	CHECK(b->final.memory.cnt == 3 && b->final.memory.max == 128);
+	CHECK(b->final.memory.total_size == 0xc000 && b->final.reserved.cnt == 2);
+	CHECK(b->final.reserved.max == 256 && b->final.reserved.total_size == 0x5000);
+	for (int i = 0; i < 3; i++) {
+		const struct mb_region_rec *x = &regs[i], *y = &b->final.memory.regions[i];
+
+		CHECK(x->base == y->base && x->size == y->size && x->flags == y->flags &&
+		      x->nid == y->nid);
+	}
+	CHECK(b->checkpoints[0].state.reserved.regions[1].nid == -1);
+	CHECK(!strcmp(mb_capture_get_meta(b, "transport"), "serial"));
+	mb_capture_free(b);
+	mb_capture_free(c);
+	rmwork();
+	return 0;
+}
+
+/*
+ * The file checksum covers bytes no section checksum does (the padding of
+ * the section table): a flipped bit there is still corruption.
+ */
+static int sc_capture_file_crc(void)
+{
+	struct mb_capture *c = small_capture();
+	struct mb_error err = { 0 };
+	char path[300];
+	struct stat st;
+	uint8_t b;
+	int fd;
+
+	mkwork();
+	snprintf(path, sizeof(path), "%s/crc.cap", workdir);
+	CHECKE(mb_capture_write(c, path, &err) == 0, err);
+	mb_capture_free(c);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0);
+	CHECK(pread(fd, &b, 1, st.st_size - 1) == 1);
+	b ^= 0x40;
+	CHECK(pwrite(fd, &b, 1, st.st_size - 1) == 1);
+	close(fd);
+	c = mb_capture_read(path, &err);
+	CHECK(!c && err.code == MB_ERR_CORRUPT);
+	rmwork();
+	return 0;
+}
+
 /* ---- BTF with a 25-byte header ---- */
 
 static int sc_btf_misaligned(void)
@@ -288,6 +401,7 @@ struct stub {
 	int fd;
 	int m_delay_ms;		/* before each m reply */
 	bool stop_before_m;	/* an unsolicited T05 before the first m reply */
+	int m_extra;		/* bytes sent beyond what each m asked for */
 	int nm;
 };
 
@@ -344,6 +458,7 @@ static void *stub_main(void *arg)
 			if (s->stop_before_m && s->nm == 0)
 				stub_send(s, "T05thread:01;");
 			s->nm++;
+			len += s->m_extra;
 			hex = malloc(2 * len + 1);
 			for (unsigned int i = 0; i < len; i++)
 				sprintf(hex + 2 * i, "%02x", pattern(a + i));
@@ -419,6 +534,32 @@ static int sc_rsp_unsolicited_stop(void)
 		for (size_t i = 0; i < sizeof(buf); i++)
 			CHECK(buf[i] == pattern(0x10000 + i));
 		stub_done(&s, t, th);
+	}
+	return 0;
+}
+
+/* An m reply longer than asked for is refused, never copied past the buffer. */
+static int sc_rsp_reply_too_long(void)
+{
+	struct stub s = { .m_extra = 16 };
+	struct mb_error err = { 0 };
+	struct mb_transport *t;
+	uint8_t *buf;
+	pthread_t th;
+
+	for (int window = 0; window < 2; window++) {
+		buf = malloc(16384 + 64);
+		CHECK(buf);
+		memset(buf, 0x5a, 16384 + 64);
+		t = stub_transport(&s, &th);
+		if (!window)
+			mb_rsp_set_window(t->priv, 1);
+		CHECK(mb_transport_read(t, 0x10000, buf, 16384, &err) == -1);
+		CHECK(err.code == MB_ERR_PROTO && strstr(err.msg, "malformed"));
+		for (int i = 0; i < 64; i++)
+			CHECK(buf[16384 + i] == 0x5a);
+		stub_done(&s, t, th);
+		free(buf);
 	}
 	return 0;
 }
@@ -1024,6 +1165,9 @@ int main(int argc, char **argv)
 		{ "btf_misaligned", sc_btf_misaligned, 1 },
 		{ "rsp_deadline", sc_rsp_deadline, 0 },
 		{ "rsp_unsolicited_stop", sc_rsp_unsolicited_stop, 0 },
+		{ "rsp_reply_too_long", sc_rsp_reply_too_long, 0 },
+		{ "capture_roundtrip", sc_capture_roundtrip, 0 },
+		{ "capture_file_crc", sc_capture_file_crc, 0 },
 		{ "serial_deadline", sc_serial_deadline, 0 },
 		{ "serial_slow_stream", sc_serial_slow_stream, 0 },
 		{ "serial_hello_prompt", sc_serial_hello_prompt, 0 },
