@@ -15,6 +15,8 @@
 #include "agent_internal.h"
 
 #define POLL_MS		100
+/* How long a COM2 peer may stay silent before a request is sent again. */
+#define SERIAL_SILENCE_MS	10000
 
 /* Everything one capture holds open; released by ctx_release(). */
 struct ctx {
@@ -269,6 +271,7 @@ static int attach(struct ctx *c, struct mb_error *err)
 
 		if (!s)
 			return -1;
+		mb_serial_set_timeout(s, SERIAL_SILENCE_MS);
 		c->t = mb_serial_transport(s);
 		c->source = MB_SRC_SERIAL;
 		return 0;
@@ -323,6 +326,13 @@ static int boot(struct ctx *c, struct mb_error *err)
 
 		if (!s)
 			return check_qemu(c, err) ? -1 : mb_error_prefix(err, "COM2 socket");
+		/*
+		 * The timeout is for silence, not for a whole reply: on a
+		 * loaded host QEMU can go quiet for seconds without anything
+		 * being lost, and a resent request only queues behind the
+		 * first.  QEMU's death closes the socket; --timeout bounds all.
+		 */
+		mb_serial_set_timeout(s, SERIAL_SILENCE_MS);
 		c->t = mb_serial_transport(s);
 		c->source = MB_SRC_SERIAL;
 	} else if (qo.ramfile) {

@@ -91,6 +91,35 @@ static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_
 	return 0;
 }
 
+/*
+ * A transport that answers one remembered read from memory: the pre-check
+ * reads struct memblock, and mb_memblock_read() reads the same bytes again
+ * right after (a round trip saved on the serial link).
+ */
+struct once {
+	struct mb_transport t;
+	struct mb_transport *inner;
+	uint64_t addr;
+	uint32_t len;
+	bool used;
+	uint8_t buf[4096];
+};
+
+static int once_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
+		     struct mb_error *err)
+{
+	struct once *o = t->priv;
+
+	if (!o->used && addr == o->addr && len == o->len) {
+		o->used = true;
+		memcpy(buf, o->buf, len);
+		return 0;
+	}
+	return mb_transport_read(o->inner, addr, buf, len, err);
+}
+
+static const struct mb_transport_ops once_ops = { .name = "cached", .read = once_read };
+
 /* Whether @max is a capacity memblock can reach: the initial one, doubled k times. */
 static bool reachable_max(uint64_t max, uint64_t init)
 {
@@ -107,20 +136,25 @@ static bool reachable_max(uint64_t max, uint64_t init)
  */
 static int precheck_arrays(const struct mb_pull_opts *o, uint64_t mbaddr,
 			   const struct mb_evlog_header *h, const struct mb_evlog_record *recs,
-			   size_t n, struct mb_error *err)
+			   size_t n, struct once *cache, struct mb_error *err)
 {
 	const struct mb_layout *l = o->layout;
 	static const char *const names[2] = { "memory", "reserved" };
 	const struct mb_field *types[2] = { &l->memory, &l->reserved };
 	const uint64_t init[2] = { INIT_MEMBLOCK_MEMORY_REGIONS, INIT_MEMBLOCK_RESERVED_REGIONS };
-	uint8_t mb[4096];
+	uint8_t *mb = cache->buf;
 
-	if (!l->memblock_size || l->memblock_size > sizeof(mb))
+	if (!l->memblock_size || l->memblock_size > sizeof(cache->buf))
 		return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr, "struct memblock of %u bytes",
 				    l->memblock_size);
 	if (mb_transport_read(o->t, mbaddr, mb, l->memblock_size, err))
 		return mb_error_prefix(err, "reading struct memblock at %#llx",
 				       (unsigned long long)mbaddr);
+	cache->t.ops = &once_ops;
+	cache->t.priv = cache;
+	cache->inner = o->t;
+	cache->addr = mbaddr;
+	cache->len = l->memblock_size;
 	for (int i = 0; i < 2; i++) {
 		const uint8_t *ty = mb + types[i]->off;
 		uint64_t cnt = mb_field_get(ty, &l->cnt), max = mb_field_get(ty, &l->max);
@@ -160,6 +194,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	struct mb_evlog_record *recs = NULL;
 	struct mb_evlog_header h;
 	struct mb_capture *c = NULL;
+	struct once *cache = NULL;
 	const uint8_t *bid;
 	size_t n = 0, bidlen;
 	char hex[80];
@@ -183,12 +218,13 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	if (mb_evlog_read_records(o->t, evlog, &h, &recs, &n, err))
 		return NULL;
 	c = mb_capture_new();
-	if (!c) {
+	cache = calloc(1, sizeof(*cache));
+	if (!c || !cache) {
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (precheck_arrays(o, mbaddr, &h, recs, n, err) ||
-	    mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+	if (precheck_arrays(o, mbaddr, &h, recs, n, cache, err) ||
+	    mb_memblock_read(&cache->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;
@@ -222,6 +258,8 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	}
 	free(recs);
 	recs = NULL;
+	free(cache);
+	cache = NULL;
 	hex[0] = '\0';
 	for (uint32_t i = 0; i < h.build_id_len && i < 32; i++)
 		sprintf(hex + 2 * i, "%02x", h.build_id[i]);
@@ -244,6 +282,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	return c;
 fail:
 	free(recs);
+	free(cache);
 	mb_capture_free(c);
 	return NULL;
 }

@@ -20,7 +20,7 @@
 /* However much keeps arriving, one attempt ends after this long. */
 #define SER_ATTEMPT_CAP_MS	120000
 /* HELLO is sent again this often until the kernel answers. */
-#define SER_HELLO_POLL_MS	150
+#define SER_HELLO_POLL_MS	50
 
 /* Receiver states, one per field of a frame. */
 enum srx_state {
@@ -531,7 +531,7 @@ const struct mb_serial_stats *mb_serial_stats(const struct mb_serial *s)
 }
 
 /**
- * mb_serial_hello() - HELLO, sent again every 150 ms until @timeout_ms
+ * mb_serial_hello() - HELLO, sent again every 50 ms until @timeout_ms
  * @s: client
  * @h: decoded reply
  * @timeout_ms: total wait (the kernel answers only once it has booted; a
