@@ -33,7 +33,7 @@
 #include "mbagent/rsp.h"
 #include "mbagent/serial.h"
 #include "uapi/mb_evlog.h"
-#include "../../../agent/agent_internal.h"
+#include "agent_internal.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
 	__FILE__, __LINE__, #c); exit(1); } } while (0)
