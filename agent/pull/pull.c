@@ -103,7 +103,14 @@ struct once {
 	uint32_t len;
 	bool used;
 	uint8_t buf[4096];
+	/* Both region arrays, when they lie close together: one read for two. */
+	uint64_t span_addr;
+	size_t span_len;
+	uint8_t *span;
 };
+
+/* Nearby arrays are read in one piece when the gap between them is this small. */
+#define SPAN_MAX	(64u << 10)
 
 static int once_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
 		     struct mb_error *err)
@@ -115,7 +122,39 @@ static int once_read(struct mb_transport *t, uint64_t addr, void *buf, size_t le
 		memcpy(buf, o->buf, len);
 		return 0;
 	}
+	if (o->span && addr >= o->span_addr && len <= o->span_len &&
+	    addr - o->span_addr <= o->span_len - len) {
+		memcpy(buf, o->span + (addr - o->span_addr), len);
+		return 0;
+	}
 	return mb_transport_read(o->inner, addr, buf, len, err);
+}
+
+/* Read both region arrays at once if they sit within SPAN_MAX of each other. */
+static void prefetch_span(struct once *o, const struct mb_layout *l)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	struct mb_error ignored;
+
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *ty = o->buf + (i ? l->reserved.off : l->memory.off);
+		uint64_t cnt = mb_field_get(ty, &l->cnt), p = mb_field_get(ty, &l->regions);
+
+		if (!cnt || p + cnt * l->region_size < p)
+			return;
+		lo = p < lo ? p : lo;
+		hi = p + cnt * l->region_size > hi ? p + cnt * l->region_size : hi;
+	}
+	if (hi - lo > SPAN_MAX)
+		return;
+	o->span = malloc(hi - lo);
+	/* Any failure (a hole between them): read them one by one as usual. */
+	if (o->span && mb_transport_read(o->inner, lo, o->span, hi - lo, &ignored)) {
+		free(o->span);
+		o->span = NULL;
+	}
+	o->span_addr = lo;
+	o->span_len = hi - lo;
 }
 
 static const struct mb_transport_ops once_ops = { .name = "cached", .read = once_read };
@@ -155,6 +194,7 @@ static int precheck_arrays(const struct mb_pull_opts *o, uint64_t mbaddr,
 	cache->inner = o->t;
 	cache->addr = mbaddr;
 	cache->len = l->memblock_size;
+	cache->span = NULL;
 	for (int i = 0; i < 2; i++) {
 		const uint8_t *ty = mb + types[i]->off;
 		uint64_t cnt = mb_field_get(ty, &l->cnt), max = mb_field_get(ty, &l->max);
@@ -223,8 +263,10 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (precheck_arrays(o, mbaddr, &h, recs, n, cache, err) ||
-	    mb_memblock_read(&cache->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+	if (precheck_arrays(o, mbaddr, &h, recs, n, cache, err))
+		goto fail;
+	prefetch_span(cache, o->layout);
+	if (mb_memblock_read(&cache->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;
@@ -258,6 +300,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	}
 	free(recs);
 	recs = NULL;
+	free(cache->span);
 	free(cache);
 	cache = NULL;
 	hex[0] = '\0';
@@ -282,6 +325,8 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	return c;
 fail:
 	free(recs);
+	if (cache)
+		free(cache->span);
 	free(cache);
 	mb_capture_free(c);
 	return NULL;
