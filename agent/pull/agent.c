@@ -104,6 +104,23 @@ static bool console_says_panic(struct ctx *c)
 }
 
 /*
+ * The pull's first reads over COM2, asked for all at once: log header,
+ * records and struct memblock (the HELLO said where and how many).  Saves
+ * two round trips; what did not arrive is read the normal way.
+ */
+static void prefetch_serial(struct ctx *c, const struct mb_serial_hello *h)
+{
+	uint64_t hdr = sizeof(struct mb_evlog_header);
+	uint64_t addr[3] = { c->evlog, c->evlog + hdr, c->mbaddr };
+	uint32_t len[3] = { hdr, 0, c->layout.memblock_size };
+
+	if (h->evlog_addr != c->evlog || h->records_written > MB_SER_MAX_REPLY / MB_EVLOG_RECORD_SIZE)
+		return;
+	len[1] = (uint32_t)h->records_written * MB_EVLOG_RECORD_SIZE;
+	mb_serial_prefetch(c->t->priv, addr, len, 3);
+}
+
+/*
  * Poll the log header until the boot is done. Through the gdbstub each poll
  * stops the guest, reads 128 bytes and lets it run again; the serial
  * transport's HELLO is only answered after boot; the RAM file is simply read.
@@ -134,8 +151,10 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 							    hello.boot_state, MB_BOOT_STATE_PANIC);
 				if (hello.boot_state == MB_BOOT_STATE_PANIC)
 					return panicked(c, err);
-				if (hello.boot_state == MB_BOOT_STATE_DONE)
+				if (hello.boot_state == MB_BOOT_STATE_DONE) {
+					prefetch_serial(c, &hello);
 					return 0;
+				}
 			} else if (e.code != MB_ERR_TIMEOUT) {
 				*err = e;
 				return -1;

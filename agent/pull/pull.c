@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mbagent/pull.h"
+#include "mbagent/serial.h"
 #include "memblock.h"
 #include "agent_internal.h"
 
@@ -131,7 +132,7 @@ static int once_read(struct mb_transport *t, uint64_t addr, void *buf, size_t le
 }
 
 /* Read both region arrays at once if they sit within SPAN_MAX of each other. */
-static void prefetch_span(struct once *o, const struct mb_layout *l)
+static void prefetch_span(struct once *o, const struct mb_layout *l, uint64_t evlog)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 	struct mb_error ignored;
@@ -148,6 +149,17 @@ static void prefetch_span(struct once *o, const struct mb_layout *l)
 	if (hi - lo > SPAN_MAX)
 		return;
 	o->span = malloc(hi - lo);
+	/*
+	 * Over COM2 the log header that check_unchanged() reads after the
+	 * arrays goes in the same burst (the kernel answers in order, so it
+	 * is still read after them): one round trip for both.
+	 */
+	if (o->span && !strcmp(o->inner->ops->name, "serial")) {
+		uint64_t a[2] = { lo, evlog };
+		uint32_t n[2] = { (uint32_t)(hi - lo), sizeof(struct mb_evlog_header) };
+
+		mb_serial_prefetch(o->inner->priv, a, n, 2);
+	}
 	/* Any failure (a hole between them): read them one by one as usual. */
 	if (o->span && mb_transport_read(o->inner, lo, o->span, hi - lo, &ignored)) {
 		free(o->span);
@@ -265,7 +277,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	}
 	if (precheck_arrays(o, mbaddr, &h, recs, n, cache, err))
 		goto fail;
-	prefetch_span(cache, o->layout);
+	prefetch_span(cache, o->layout, evlog);
 	if (mb_memblock_read(&cache->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))

@@ -22,6 +22,16 @@
 /* HELLO is sent again this often until the kernel answers. */
 #define SER_HELLO_POLL_MS	50
 
+/* Ranges fetched ahead by mb_serial_prefetch(); each is handed out once. */
+#define SER_CACHE	8
+
+struct ser_cached {
+	uint64_t addr;
+	uint32_t len;
+	uint32_t got;		/* bytes arrived so far */
+	uint8_t *buf;		/* NULL: slot free */
+};
+
 /* Receiver states, one per field of a frame. */
 enum srx_state {
 	SRX_SYNC0,
@@ -59,7 +69,10 @@ struct mb_serial {
 	struct mb_serial_stats stats;
 	struct mb_transport tr;
 	char why[96];
+	struct ser_cached cache[SER_CACHE];
 };
+
+static void cache_drop(struct mb_serial *s, int i);
 
 static uint32_t crc_table[256];
 
@@ -503,6 +516,8 @@ void mb_serial_close(struct mb_serial *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < SER_CACHE; i++)
+		cache_drop(s, i);
 	close(s->fd);
 	free(s->payload);
 	free(s);
@@ -649,9 +664,128 @@ int mb_serial_read_log(struct mb_serial *s, uint64_t from_seq, uint32_t max_reco
 	return 0;
 }
 
+static void cache_drop(struct mb_serial *s, int i)
+{
+	free(s->cache[i].buf);
+	memset(&s->cache[i], 0, sizeof(s->cache[i]));
+}
+
+/**
+ * mb_serial_take_cached() - hand out a prefetched range (once)
+ * @s: client
+ * @addr: guest-physical address
+ * @buf: destination
+ * @len: bytes
+ *
+ * Return: true if [@addr, @addr + @len) was prefetched whole (the slot is
+ * then freed: a second read of the same bytes goes to the kernel again).
+ */
+bool mb_serial_take_cached(struct mb_serial *s, uint64_t addr, void *buf, size_t len)
+{
+	for (int i = 0; i < SER_CACHE; i++) {
+		struct ser_cached *c = &s->cache[i];
+
+		if (c->buf && c->got == c->len && addr == c->addr && len == c->len) {
+			memcpy(buf, c->buf, len);
+			cache_drop(s, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * mb_serial_prefetch() - READ_MEM several ranges with all requests sent at once
+ * @s: client
+ * @addr: start addresses, @n of them (at most 8)
+ * @len: their lengths (each at most 1 MiB)
+ * @n: number of ranges
+ *
+ * One round trip instead of one per range and per max_payload piece: the
+ * kernel answers in order, the replies are matched by tag.  What arrives is
+ * kept for mb_serial_take_cached(); anything that goes wrong (an error
+ * frame, a timeout, a bad CRC) just leaves that range to be read normally.
+ *
+ * Return: the number of ranges fetched whole.
+ */
+int mb_serial_prefetch(struct mb_serial *s, const uint64_t *addr, const uint32_t *len, int n)
+{
+	uint8_t frame[MB_SER_HDR + MB_SER_MAX_REQ + 4];
+	uint16_t first = s->tag + 1, ntags = 0;
+	int whole = 0;
+	uint32_t piece_off[256];
+	uint8_t piece_slot[256];
+	struct mb_error err;
+	int64_t deadline;
+
+	if (n > SER_CACHE)
+		n = SER_CACHE;
+	for (int i = 0; i < SER_CACHE; i++)
+		cache_drop(s, i);
+	for (int i = 0; i < n; i++) {
+		if (!len[i] || len[i] > MB_SER_MAX_REPLY)
+			continue;
+		s->cache[i].buf = malloc(len[i]);
+		if (!s->cache[i].buf)
+			continue;
+		s->cache[i].addr = addr[i];
+		s->cache[i].len = len[i];
+		for (uint32_t off = 0; off < len[i] && ntags < 256; off += s->max_payload) {
+			uint32_t k = len[i] - off < s->max_payload ? len[i] - off : s->max_payload;
+			uint8_t req[12];
+
+			put_le64(req, addr[i] + off);
+			put_le32(req + 8, k);
+			piece_off[ntags] = off;
+			piece_slot[ntags] = (uint8_t)i;
+			if (send_all(s, frame, mb_serial_frame(frame, MB_SER_READ_MEM, ++s->tag, req,
+								 sizeof(req)), &err))
+				return 0;
+			s->stats.frames_sent++;
+			ntags++;
+		}
+	}
+	deadline = mb_now_ms() + s->timeout_ms;
+	for (uint16_t left = ntags; left;) {
+		enum srx_event ev = SEV_BAD;
+		uint16_t k;
+
+		if (srx_next(s, &deadline, s->timeout_ms, mb_now_ms() + SER_ATTEMPT_CAP_MS, &ev,
+			     &err)) {
+			s->st = SRX_SYNC0;
+			break;
+		}
+		if (ev == SEV_BAD)
+			break;	/* a lost reply: the rest is read the normal way */
+		k = (uint16_t)(s->rtag - first);
+		if (k >= ntags) {
+			s->stats.stale++;
+			continue;
+		}
+		left--;
+		if (s->type == (MB_SER_READ_MEM | MB_SER_REPLY)) {
+			struct ser_cached *c = &s->cache[piece_slot[k]];
+
+			if (c->buf && piece_off[k] + s->len <= c->len) {
+				memcpy(c->buf + piece_off[k], s->payload, s->len);
+				c->got += s->len;
+			}
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (s->cache[i].buf && s->cache[i].got == s->cache[i].len)
+			whole++;
+		else
+			cache_drop(s, i);
+	}
+	return whole;
+}
+
 static int str_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
 		    struct mb_error *err)
 {
+	if (mb_serial_take_cached(t->priv, addr, buf, len))
+		return 0;
 	return mb_serial_read_mem(t->priv, addr, buf, len, err);
 }
 

@@ -74,7 +74,7 @@ add_dependencies(test_agent_robust agent_elf_fixture_btf)
 foreach(sc ramfile_shrinks fifo_inputs output_special_files btf_misaligned rsp_deadline
 		rsp_unsolicited_stop serial_deadline serial_slow_stream serial_hello_prompt
 		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo import_long_line_bounded
-		rsp_reply_too_long capture_roundtrip capture_file_crc)
+		rsp_reply_too_long capture_roundtrip capture_file_crc serial_prefetch)
 	add_test(NAME agent_robust_${sc}
 		COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
 	set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)

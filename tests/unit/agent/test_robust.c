@@ -739,6 +739,45 @@ static int sc_serial_hello_prompt(void)
 	return 0;
 }
 
+/*
+ * Three ranges (one of 150 KiB: three READ_MEM pieces) asked for at once:
+ * each is handed out whole and once, then read from the peer again.
+ */
+static int sc_serial_prefetch(void)
+{
+	struct speer p = { 0 };
+	static uint8_t buf[150 << 10];
+	uint64_t addr[4] = { 0x1000, 0x200000, 0x7000, 0x9000 };
+	uint32_t len[4] = { 128, 150 << 10, 24, 4096 };
+	struct mb_error err = { 0 };
+	struct mb_serial *s;
+	pthread_t th;
+	uint64_t sent;
+
+	p.boot_state = MB_BOOT_STATE_DONE;
+	s = speer_start(&p, &th, 2000);
+	sent = mb_serial_stats(s)->frames_sent;
+	CHECK(mb_serial_prefetch(s, addr, len, 3) == 3);
+	CHECK(mb_serial_stats(s)->frames_sent - sent == 5);
+	for (int i = 2; i >= 0; i--) {
+		memset(buf, 0, sizeof(buf));
+		CHECK(mb_serial_take_cached(s, addr[i], buf, len[i]));
+		for (uint32_t k = 0; k < len[i]; k++)
+			CHECK(buf[k] == pattern(addr[i] + k));
+		CHECK(!mb_serial_take_cached(s, addr[i], buf, len[i]));
+	}
+	/* Not prefetched, or a different length: not from the cache. */
+	CHECK(mb_serial_prefetch(s, addr + 3, len + 3, 1) == 1);
+	CHECK(!mb_serial_take_cached(s, addr[3], buf, 100));
+	CHECK(!mb_serial_take_cached(s, 0x5000, buf, 4096));
+	/* The transport reads through the cache, and then from the peer. */
+	CHECKE(mb_transport_read(mb_serial_transport(s), addr[3], buf, 4096, &err) == 0, err);
+	CHECK(buf[4095] == pattern(addr[3] + 4095));
+	speer_done(&p, s, th);
+	(void)err;
+	return 0;
+}
+
 /* ---- pulls from hostile memory (the test kernel's ELF and BTF) ---- */
 
 struct hostile {
@@ -1171,6 +1210,7 @@ int main(int argc, char **argv)
 		{ "serial_deadline", sc_serial_deadline, 0 },
 		{ "serial_slow_stream", sc_serial_slow_stream, 0 },
 		{ "serial_hello_prompt", sc_serial_hello_prompt, 0 },
+		{ "serial_prefetch", sc_serial_prefetch, 0 },
 		{ "pull_impossible_array", sc_pull_impossible_array, 2 },
 		{ "boot_state_impossible", sc_boot_state_impossible, 2 },
 		{ "tmpdir_cleanup", sc_tmpdir_cleanup, 0 },

@@ -3,6 +3,7 @@
 #ifndef MBAGENT_SERIAL_H
 #define MBAGENT_SERIAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "mbagent/error.h"
@@ -88,5 +89,7 @@ uint32_t mb_crc32(uint32_t crc, const void *buf, size_t len);
 size_t mb_serial_frame(uint8_t *out, uint8_t type, uint16_t tag, const void *payload,
 		       uint32_t len);
 struct mb_transport *mb_serial_transport(struct mb_serial *s);
+int mb_serial_prefetch(struct mb_serial *s, const uint64_t *addr, const uint32_t *len, int n);
+bool mb_serial_take_cached(struct mb_serial *s, uint64_t addr, void *buf, size_t len);
 
 #endif /* MBAGENT_SERIAL_H */
