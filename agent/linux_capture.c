@@ -15,6 +15,7 @@
 #include "agent_internal.h"
 #include "mbagent/import.h"
 #include "mbagent/linux.h"
+#include "mbagent/linux_trace.h"
 #include "mbagent/rsp.h"
 
 #define DEFAULT_PATTERN		"MEMBLOCK configuration:"
@@ -403,6 +404,23 @@ static int wait_event(struct run *run, int64_t deadline, struct mb_rsp_stop *sto
 	return 0;
 }
 
+/* The tracer's wait: until the guest stops, watching QEMU, the console and the deadline. */
+struct trace_wait {
+	struct run *run;
+	int64_t deadline;
+};
+
+static int trace_wait_fn(void *ctx, struct mb_rsp_stop *stop, struct mb_error *err)
+{
+	struct trace_wait *tw = ctx;
+	bool stopped = false;
+
+	while (!stopped)
+		if (wait_event(tw->run, tw->deadline, stop, &stopped, err))
+			return -1;
+	return 0;
+}
+
 /* Read the state now (target stopped); also returns the raw struct for arming. */
 static int read_now(struct run *run, const struct mb_linux_image *img, uint64_t mb,
 		    struct mb_state *st, uint64_t regions[2], uint64_t max[2], struct mb_error *err)
@@ -618,7 +636,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 {
 	struct run run = { .pid = -1, .console_fd = -1, .o = o };
 	struct mb_linux_image *img = NULL;
-	struct mb_capture *c = NULL;
+	struct mb_capture *c = NULL, *traced = NULL;
 	struct mb_state final = { 0 };
 	struct watch w = { 0 };
 	const char *argv[MAX_ARGS], *boot = NULL, *found_by, *sym, *pat, *end_pat;
@@ -666,8 +684,17 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			found_by = "scan";
 		}
 	}
-	if (!o->no_kallsyms && !ks && !img->has_symtab)
+	if (!o->no_kallsyms && !ks && (!img->has_symtab || o->trace))
 		ks = mb_linux_kallsyms_open(img, &tmp);
+	if (o->trace && !ks) {
+		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "--trace needs the image's kallsyms tables%s%s",
+			     o->no_kallsyms ? "" : ": ", o->no_kallsyms ? " (disabled)" : tmp.msg);
+		goto fail;
+	}
+	if (o->trace && !img->btf) {
+		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "--trace needs the image's BTF");
+		goto fail;
+	}
 	{
 		uint64_t ka;
 
@@ -703,6 +730,11 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			sym_from = "kallsyms";
 		else
 			known = false;
+		if (!known && o->trace) {
+			mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
+				     "--trace reads at a symbol, and %s has no address", sym);
+			goto fail;
+		}
 		if (!known && mode == MB_LINUX_AT_SYMBOL) {
 			mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
 				     "no address for %s: not in .symtab, %s, nor kallsyms", sym,
@@ -713,6 +745,11 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			mode = MB_LINUX_AT_SYMBOL;
 		else
 			mode = o->pattern ? MB_LINUX_AT_PATTERN : MB_LINUX_AT_IDLE;
+	}
+	if (o->trace && mode != MB_LINUX_AT_SYMBOL) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0,
+			     "--trace reads at a symbol (read point symbol[:NAME]), not at a pattern or idle");
+		goto fail;
 	}
 	pat = o->pattern ? o->pattern : DEFAULT_PATTERN;
 	end_pat = o->end_pattern ? o->end_pattern : DEFAULT_END_PATTERN;
@@ -842,7 +879,26 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			o->image, mode == MB_LINUX_AT_SYMBOL ? sym :
 			mode == MB_LINUX_AT_PATTERN ? pat : "idle");
 
-	if (mode == MB_LINUX_AT_SYMBOL) {
+	if (mode == MB_LINUX_AT_SYMBOL && o->trace) {
+		struct trace_wait tw = { .run = &run, .deadline = deadline };
+		struct mb_linux_trace_io io = { .rsp = run.rsp, .phys = run.phys,
+						.wait = trace_wait_fn, .ctx = &tw };
+		struct mb_linux_trace_opts to = { .max_hits = o->trace_max_hits,
+						  .max_events = o->trace_max_events };
+		int64_t t0 = mb_now_ms();
+
+		traced = mb_capture_new();
+		if (!traced) {
+			mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+			goto fail;
+		}
+		if (mb_linux_trace(&io, img, ks, mb, sym_addr, &to, traced, &final, NULL, err))
+			goto fail;
+		snprintf(read_point, sizeof(read_point),
+			 "symbol %s (breakpoint at 0x%llx, address from %s; traced in %lld ms)", sym,
+			 (unsigned long long)sym_addr, sym_from, (long long)(mb_now_ms() - t0));
+		keep_len = run.con_len;
+	} else if (mode == MB_LINUX_AT_SYMBOL) {
 		struct mb_rsp_stop stop;
 		bool stopped = false;
 
@@ -900,8 +956,12 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	if (o->progress)
 		fprintf(stderr, "read at %s\n", read_point);
 
-	/* Events from the console (up to the read point), state read live. */
-	{
+	/* Events from the trace, or from the console (up to the read point); state read live. */
+	if (traced) {
+		c = traced;
+		traced = NULL;
+		c->source = MB_SRC_LINUX_TRACE;
+	} else {
 		FILE *f = fmemopen(run.con, keep_len ? keep_len : 1, "r");
 
 		if (!f) {
@@ -921,7 +981,8 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		}
 		mb_capture_set_meta(c, "console_events", "none");
 	}
-	c->source = MB_SRC_LINUX_LIVE;
+	if (c->source != MB_SRC_LINUX_TRACE)
+		c->source = MB_SRC_LINUX_LIVE;
 	mb_state_clear(&c->final);
 	c->final = final;
 	memset(&final, 0, sizeof(final));
@@ -951,6 +1012,7 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 	return c;
 fail:
 	free(cmdline);
+	mb_capture_free(traced);
 	mb_state_clear(&final);
 	mb_state_clear(&w.prev);
 	mb_state_clear(&w.at_pattern);

@@ -12,6 +12,7 @@
 #include "agent_internal.h"
 #include "mb_evlog.h"
 #include "mbagent/linux_trace.h"
+#include "mbagent/orc.h"
 
 /*
  * How it works. QEMU's TCG gdbstub keeps its breakpoints in a list checked
@@ -155,7 +156,11 @@ struct tracer {
 	uint64_t (*frames)[MB_TRACE_MAX_FRAMES];
 	size_t chains_cap;
 	const char *unwinder;
-	char fp_why[160];
+	char unwinder_buf[256];
+	struct mb_orc *orc;
+	uint64_t extra_reads;	/* stack reads beyond the window, for the unwinder */
+	uint64_t why_counts[8];
+	const char *whys[8];
 };
 
 static uint64_t rd64(const void *p)
@@ -262,7 +267,7 @@ static void btf_scalar(const struct btf *btf, uint32_t id, uint8_t *size, bool *
 	}
 }
 
-static bool btf_params(const struct btf *btf, struct entry *e)
+static bool proto_params(const struct btf *btf, struct entry *e)
 {
 	const struct btf_type *fn, *proto;
 	const struct btf_param *bp;
@@ -447,6 +452,62 @@ static unsigned int unwind_fp(struct tracer *t, uint64_t rsp, uint64_t rbp, cons
 			break;
 		rbp = next;
 	}
+	return k;
+}
+
+/* The unwinder's reads: the stack window read at the stop, then (rarely) the guest. */
+struct stackwin {
+	struct tracer *t;
+	uint64_t base;
+	const uint8_t *buf;
+	size_t n;
+	unsigned int extra;
+};
+
+static int win_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct stackwin *w = ctx;
+
+	if (addr >= w->base && len <= w->n && addr - w->base <= w->n - len) {
+		memcpy(buf, w->buf + (addr - w->base), len);
+		return 0;
+	}
+	if (w->extra >= 2)
+		return -1;
+	w->extra++;
+	w->t->extra_reads++;
+	return live_read(w->t, addr, buf, len);
+}
+
+static void count_why(struct tracer *t, const char *why)
+{
+	int i;
+
+	if (!why)
+		return;
+	for (i = 0; i < 8 && t->whys[i]; i++)
+		if (!strcmp(t->whys[i], why))
+			break;
+	if (i == 8)
+		return;
+	t->whys[i] = why;
+	t->why_counts[i]++;
+}
+
+static unsigned int unwind(struct tracer *t, uint64_t rip, uint64_t rsp, const uint8_t *stk,
+			   size_t n, uint64_t *frames)
+{
+	struct stackwin w = { .t = t, .base = rsp, .buf = stk, .n = n };
+	const char *why = NULL;
+	unsigned int k;
+
+	if (!t->orc)
+		return unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, frames, t->o.max_frames);
+	k = mb_orc_unwind(t->orc, rip, rsp, t->regs[REG_RBP], win_read, &w, frames,
+			  t->o.max_frames, &why);
+	count_why(t, why);
+	if (!k)
+		k = unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, frames, 1);
 	return k;
 }
 
@@ -660,7 +721,7 @@ static int on_entry(struct tracer *t, struct entry *e, struct mb_error *err)
 		p->ev.rflags |= MB_REC_INTERNAL;
 	fill_args(t, p);
 	set_caller(t, &p->ev, p->ret);
-	p->nframes = unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, p->frames, t->o.max_frames);
+	p->nframes = unwind(t, e->addr, rsp, stk, n, p->frames);
 	if (e->def->op == MB_OP_DOUBLE_ARRAY) {
 		uint32_t id = p->ev.mflags;
 
@@ -810,7 +871,7 @@ static int find_entries(struct tracer *t, struct mb_error *err)
 					"no symbol: inline or not built");
 			continue;
 		}
-		e->from_btf = btf_params(t->img->btf, e);
+		e->from_btf = proto_params(t->img->btf, e);
 		if (!e->from_btf)
 			builtin_params(e);
 		fprintf(ft, "%s%s@0x%" PRIx64, ftell(ft) ? ", " : "", defs[d].name, e->addr);
@@ -836,6 +897,24 @@ static int find_entries(struct tracer *t, struct mb_error *err)
 		if (defs[d].op == MB_OP_RESERVE && !t->ent[d].found)
 			return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
 					    "memblock_reserve is not a symbol of this image: nothing to trace");
+	return 0;
+}
+
+/*
+ * Resuming at a breakpoint's address would stop there again: one single
+ * step first (QEMU ignores breakpoints for a single step), then continue.
+ */
+static int step_over(struct tracer *t, struct mb_error *err)
+{
+	char reply[256];
+
+	if (mb_rsp_command(t->io->rsp, "vCont;s", reply, sizeof(reply), err) < 0)
+		return mb_error_prefix(err, "single step");
+	if ((reply[0] != 'T' && reply[0] != 'S') || strncmp(reply + 1, "05", 2)) {
+		return mb_error_set(err, reply[0] == 'W' || reply[0] == 'X' ? MB_ERR_CLOSED :
+				    MB_ERR_PROTO, 0, 0,
+				    "single step over a breakpoint: unexpected reply '%.40s'", reply);
+	}
 	return 0;
 }
 
@@ -875,7 +954,22 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		t->o.stack_bytes = maxr;
 	if (t->o.stack_bytes < 64)
 		t->o.stack_bytes = 64;
-	t->unwinder = "frame pointers (no ORC unwinder in this build)";
+	{
+		struct mb_error oe = { 0 };
+
+		if (mb_orc_load_image(img, &t->orc, &oe) == 0) {
+			snprintf(t->unwinder_buf, sizeof(t->unwinder_buf), "ORC %s, %zu entries",
+				 mb_orc_format_name(mb_orc_format(t->orc)), mb_orc_count(t->orc));
+			if (!to || !to->stack_bytes)
+				t->o.stack_bytes = 2048;
+		} else {
+			t->orc = NULL;
+			snprintf(t->unwinder_buf, sizeof(t->unwinder_buf),
+				 "frame pointers where plausible, else one frame (no ORC: %.150s)",
+				 oe.msg);
+		}
+		t->unwinder = t->unwinder_buf;
+	}
 	t->reply[0] = malloc(REPLY_CAP);
 	t->reply[1] = malloc(REPLY_CAP);
 	if (!t->reply[0] || !t->reply[1]) {
@@ -909,6 +1003,8 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		struct entry *e;
 		uint64_t rip;
 
+		if (t->st.stops && step_over(t, err))
+			goto out;
 		if (mb_rsp_continue(io->rsp, err) || io->wait(io->ctx, &stop, err))
 			goto out;
 		t->st.stops++;
@@ -930,6 +1026,9 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		if (!t->have_initial && read_initial(t, err))
 			goto out;
 		e = entry_at(t, rip);
+		if (getenv("MB_TRACE_DEBUG"))
+			fprintf(stderr, "stop %" PRIu64 ": rip %#" PRIx64 " rsp %#" PRIx64 " %s pend %d\n",
+				t->st.stops, rip, t->regs[REG_RSP], e ? e->def->name : "-", t->npend);
 		if (rip == stop_addr) {
 			if (mb_linux_read_state(t->l, mb, live_read, t, final, err)) {
 				mb_error_prefix(err, "at the read point");
@@ -960,6 +1059,21 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		 t->st.return_sites, t->st.synthesized);
 	mb_capture_set_meta(c, "trace_stats", buf);
 	mb_capture_set_meta(c, "trace_unwinder", t->unwinder);
+	{
+		char why[512];
+		size_t wl = 0;
+
+		why[0] = 0;
+		for (int i = 0; i < 8 && t->whys[i]; i++)
+			wl += (size_t)snprintf(why + wl, wl < sizeof(why) ? sizeof(why) - wl : 0,
+					       "%s%s: %" PRIu64, i ? "; " : "", t->whys[i],
+					       t->why_counts[i]);
+		snprintf(buf, sizeof(buf), "%" PRIu64 " of %zu events have 2+ frames; %" PRIu64
+			 " extra stack reads", t->st.chains_multi, c->nevents, t->extra_reads);
+		mb_capture_set_meta(c, "trace_chains", buf);
+		if (why[0])
+			mb_capture_set_meta(c, "trace_unwind_stops", why);
+	}
 	rc = 0;
 out:
 	if (stats)
@@ -969,6 +1083,7 @@ out:
 	free(t->sites);
 	free(t->nframes);
 	free(t->frames);
+	mb_orc_free(t->orc);
 	free(t);
 	return rc;
 }

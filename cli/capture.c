@@ -12,7 +12,7 @@
 static const char *source_name(uint32_t s)
 {
 	static const char *const n[] = { "unknown", "gdb", "serial", "ramfile", "console",
-					  "linux-live", "gdb-script" };
+					  "linux-live", "gdb-script", "linux-trace" };
 
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
 }
@@ -41,6 +41,7 @@ int cmd_capture(int argc, char **argv)
 		{ "linux", required_argument, NULL, 'L' },
 		{ "system-map", required_argument, NULL, 'M' },
 		{ "read-at", required_argument, NULL, 'R' },
+		{ "trace", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -112,6 +113,9 @@ int cmd_capture(int argc, char **argv)
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
 			break;
+		case 'X':
+			lo.trace = true;
+			break;
 		case 'v':
 			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
@@ -127,8 +131,9 @@ int cmd_capture(int argc, char **argv)
 	if (optind != argc)
 		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
 				argv[optind]);
-	if ((lo.system_map || lo.read_point) && !lo.image)
-		return cli_fail(MB_EXIT_USAGE, "capture: --system-map and --read-at go with --linux");
+	if ((lo.system_map || lo.read_point || lo.trace) && !lo.image)
+		return cli_fail(MB_EXIT_USAGE,
+				"capture: --system-map, --read-at and --trace go with --linux");
 	if (lo.image) {
 		if (o.kernel || o.attach || o.transport || o.elf)
 			return cli_fail(MB_EXIT_USAGE,
