@@ -60,3 +60,19 @@ add_test(NAME agent_kernel_elf_symbols_buildid_btf
 	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 	SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# Caller chains in captures: the CHAINS section, old captures (written by the
+# tree before chains existed, tests/data/chains/pre-chains-gdb.cap), newer layouts.
+add_executable(test_agent_chain ${MB_AGENT_UNIT_DIR}/test_chain.c)
+target_link_libraries(test_agent_chain PRIVATE mbagent z)
+mb_host_target(test_agent_chain)
+foreach(sc round_trip no_chains_no_section newer_and_malformed)
+	add_test(NAME agent_chain_${sc} COMMAND test_agent_chain ${sc})
+	set_tests_properties(agent_chain_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+foreach(old chains/pre-chains-gdb.cap cli/synth-v1.cap)
+	string(REGEX REPLACE "[/.-]" "_" tn ${old})
+	add_test(NAME agent_chain_old_capture_${tn} COMMAND test_agent_chain old_capture
+		${CMAKE_SOURCE_DIR}/tests/data/${old})
+	set_tests_properties(agent_chain_old_capture_${tn} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
