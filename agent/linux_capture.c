@@ -31,6 +31,7 @@ struct run {
 	char gdb_path[96];
 	char qemu_log[96];
 	char kernel_path[96];
+	char cached_kernel[4096];	/* the package's kernel in the cache, or "" */
 	pid_t pid;
 	struct mb_rsp *rsp;
 	bool phys;		/* gdbstub reads physical memory */
@@ -266,10 +267,26 @@ static int prepare_kernel(struct run *run, const char *path, const char **boot,
 		free(file);
 		return mb_error_set(err, MB_ERR_IO, errno, 0, "%s: short read", path);
 	}
+	/* The package's kernel, unpacked by an earlier capture: boot the cached copy. */
+	if (mb_linux_cache_name(file, flen, "bzimage", run->cached_kernel,
+				sizeof(run->cached_kernel)) == 0 &&
+	    access(run->cached_kernel, R_OK) == 0) {
+		free(file);
+		*boot = run->cached_kernel;
+		return 0;
+	}
 	ret = mb_linux_deb_find_kernel(file, flen, &kern, &klen, NULL, 0, err);
 	free(file);
 	if (ret)
 		return mb_error_prefix(err, "%s", path);
+	if (run->cached_kernel[0]) {
+		mb_linux_cache_store(run->cached_kernel, kern, klen);
+		if (access(run->cached_kernel, R_OK) == 0) {
+			free(kern);
+			*boot = run->cached_kernel;
+			return 0;
+		}
+	}
 	ret = write_file(run->kernel_path, kern, klen, err);
 	free(kern);
 	*boot = run->kernel_path;

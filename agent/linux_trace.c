@@ -124,6 +124,7 @@ struct pending {
 	uint64_t rsp;		/* rsp at entry */
 	uint64_t type_ptr;	/* DOUBLE_ARRAY: the memblock_type argument */
 	unsigned int nframes;
+	unsigned int method;	/* enum mb_chain_method */
 	uint64_t frames[MB_TRACE_MAX_FRAMES];
 };
 
@@ -495,19 +496,23 @@ static void count_why(struct tracer *t, const char *why)
 }
 
 static unsigned int unwind(struct tracer *t, uint64_t rip, uint64_t rsp, const uint8_t *stk,
-			   size_t n, uint64_t *frames)
+			   size_t n, uint64_t *frames, unsigned int *method)
 {
 	struct stackwin w = { .t = t, .base = rsp, .buf = stk, .n = n };
 	const char *why = NULL;
 	unsigned int k;
 
-	if (!t->orc)
-		return unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, frames, t->o.max_frames);
-	k = mb_orc_unwind(t->orc, rip, rsp, t->regs[REG_RBP], win_read, &w, frames,
-			  t->o.max_frames, &why);
-	count_why(t, why);
-	if (!k)
-		k = unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, frames, 1);
+	if (t->orc) {
+		k = mb_orc_unwind(t->orc, rip, rsp, t->regs[REG_RBP], win_read, &w, frames,
+				  t->o.max_frames, &why);
+		count_why(t, why);
+		if (k) {
+			*method = MB_CHAIN_ORC;
+			return k;
+		}
+	}
+	k = unwind_fp(t, rsp, t->regs[REG_RBP], stk, n, frames, t->o.max_frames);
+	*method = k > 1 ? MB_CHAIN_FP : MB_CHAIN_ONE;
 	return k;
 }
 
@@ -557,9 +562,12 @@ static int append(struct tracer *t, struct mb_event *ev, const struct pending *p
 		return mb_error_set(err, MB_ERR_NOMEM, 0, 0,
 				    "the trace exceeds %zu events (limit): not written", t->o.max_events);
 	ev->seq = t->c->nevents;
-	if (keep_chain(t, t->c->nevents, p, err))
+	if (keep_chain(t, t->c->nevents, p, err) || mb_capture_add_event(t->c, ev, err))
 		return -1;
-	return mb_capture_add_event(t->c, ev, err);
+	if (p->nframes)
+		return mb_capture_set_chain(t->c, t->c->nevents - 1, p->frames, p->nframes,
+					    p->method, err);
+	return 0;
 }
 
 /* Direct writes to memblock.bottom_up/current_limit between calls (inline helpers). */
@@ -721,7 +729,7 @@ static int on_entry(struct tracer *t, struct entry *e, struct mb_error *err)
 		p->ev.rflags |= MB_REC_INTERNAL;
 	fill_args(t, p);
 	set_caller(t, &p->ev, p->ret);
-	p->nframes = unwind(t, e->addr, rsp, stk, n, p->frames);
+	p->nframes = unwind(t, e->addr, rsp, stk, n, p->frames, &p->method);
 	if (e->def->op == MB_OP_DOUBLE_ARRAY) {
 		uint32_t id = p->ev.mflags;
 
@@ -918,6 +926,23 @@ static int step_over(struct tracer *t, struct mb_error *err)
 	return 0;
 }
 
+struct symctx {
+	const struct mb_linux_kallsyms *ks;
+	char name[256];
+};
+
+static int sym_fn(void *ctx, uint64_t addr, const char **name, uint64_t *start, uint64_t *len)
+{
+	struct symctx *sc = ctx;
+	uint64_t off;
+
+	if (mb_linux_symbolize(sc->ks, addr, sc->name, sizeof(sc->name), &off, len))
+		return -1;
+	*name = sc->name;
+	*start = addr - off;
+	return 0;
+}
+
 int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_image *img,
 		   const struct mb_linux_kallsyms *ks, uint64_t mb, uint64_t stop_addr,
 		   const struct mb_linux_trace_opts *to, struct mb_capture *c,
@@ -1059,6 +1084,12 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		 t->st.return_sites, t->st.synthesized);
 	mb_capture_set_meta(c, "trace_stats", buf);
 	mb_capture_set_meta(c, "trace_unwinder", t->unwinder);
+	{
+		struct symctx sc = { .ks = ks };
+
+		if (mb_capture_symbolize_chains(c, sym_fn, &sc, err))
+			goto out;
+	}
 	{
 		char why[512];
 		size_t wl = 0;
