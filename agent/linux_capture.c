@@ -909,8 +909,27 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 			mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 			goto fail;
 		}
-		if (mb_linux_trace(&io, img, ks, mb, sym_addr, &to, traced, &final, NULL, err))
+		if (mb_linux_trace(&io, img, ks, mb, sym_addr, &to, traced, &final, NULL, err)) {
+			/* A lost connection is the symptom: say when QEMU itself is gone. */
+			bool gone = false;
+
+			/* The socket closes a moment before the process can be reaped. */
+			for (i = 0; i < 50 && run.pid > 0 && !gone; i++) {
+				gone = !qemu_alive(&run);
+				if (!gone)
+					usleep(10000);
+			}
+			if (gone && !strstr(err->msg, "QEMU exited")) {
+				char tail[400], msg[sizeof(err->msg)];
+
+				qemu_tail(&run, tail, sizeof(tail));
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				mb_error_set(err, MB_ERR_CLOSED, 0, 0,
+					     "QEMU exited mid-trace after %zu events%s%s (%s)",
+					     traced->nevents, tail[0] ? ": " : "", tail, msg);
+			}
 			goto fail;
+		}
 		snprintf(read_point, sizeof(read_point),
 			 "symbol %s (breakpoint at 0x%llx, address from %s; traced in %lld ms)", sym,
 			 (unsigned long long)sym_addr, sym_from, (long long)(mb_now_ms() - t0));

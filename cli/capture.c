@@ -42,6 +42,8 @@ int cmd_capture(int argc, char **argv)
 		{ "system-map", required_argument, NULL, 'M' },
 		{ "read-at", required_argument, NULL, 'R' },
 		{ "trace", no_argument, NULL, 'X' },
+		{ "trace-max-hits", required_argument, NULL, 'H' },
+		{ "trace-max-events", required_argument, NULL, 'V' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -114,6 +116,19 @@ int cmd_capture(int argc, char **argv)
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
 			break;
 		case 'X':
+			lo.trace = true;
+			break;
+		case 'H':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-hits '%s'", optarg);
+			lo.trace_max_hits = (unsigned long)v;
+			lo.trace = true;
+			break;
+		case 'V':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-events '%s'",
+						optarg);
+			lo.trace_max_events = (size_t)v;
 			lo.trace = true;
 			break;
 		case 'v':

@@ -144,3 +144,10 @@ foreach(v 6_1 6_12)
 	mb_linux_trace_case(${v}_cloud_numa2 ${MB_DEB_${v}} 2G 2)
 	mb_linux_trace_case(${v}_generic_m512 ${MB_DEB_GENERIC_${v}} 512M 0)
 endforeach()
+if(TARGET memblock-cli)
+	add_test(NAME linux_trace_faults_6_12 COMMAND ${MB_LINUX_TEST_DIR}/trace_faults.sh
+		$<TARGET_FILE:memblock-cli> $<TARGET_FILE:test_linux_trace> ${MB_DEB_6_12}
+		${CMAKE_CURRENT_BINARY_DIR}/trace-faults)
+	set_tests_properties(linux_trace_faults_6_12 PROPERTIES LABELS linux TIMEOUT 900
+		FIXTURES_REQUIRED linux_kernels)
+endif()

@@ -290,6 +290,42 @@ static int t_chains(const char *path)
 	return failures ? 1 : 0;
 }
 
+/* vmlinux DEB OUT: the package's unpacked kernel ELF (for the fault tests to edit). */
+static int t_vmlinux(const char *deb, const char *out)
+{
+	struct mb_error err = { 0 };
+	struct mb_linux_image *img = mb_linux_image_open(deb, &err);
+	FILE *f;
+	int rc = 0;
+
+	if (!img) {
+		fprintf(stderr, "%s: %s\n", deb, err.msg);
+		return 1;
+	}
+	f = fopen(out, "wb");
+	if (!f || fwrite(img->vmlinux, 1, img->vmlinux_len, f) != img->vmlinux_len)
+		rc = 1;
+	if (f && fclose(f))
+		rc = 1;
+	mb_linux_image_free(img);
+	return rc;
+}
+
+/* meta CAP KEY: print one metadata value (exit 1 if absent). */
+static int t_meta(const char *path, const char *key)
+{
+	struct mb_error err = { 0 };
+	struct mb_capture *c = mb_capture_read(path, &err);
+	const char *v = c ? mb_capture_get_meta(c, key) : NULL;
+
+	if (v)
+		printf("%s\n", v);
+	else
+		fprintf(stderr, "%s: no %s\n", path, c ? key : err.msg);
+	mb_capture_free(c);
+	return v ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -303,7 +339,11 @@ int main(int argc, char **argv)
 		return t_attrib(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "chains"))
 		return t_chains(argv[2]);
-	fprintf(stderr, "usage: %s capture DEB OUT MEM [NUMA] | replay|console|attrib|chains CAP\n",
+	if (argc == 4 && !strcmp(argv[1], "vmlinux"))
+		return t_vmlinux(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "meta"))
+		return t_meta(argv[2], argv[3]);
+	fprintf(stderr, "usage: %s capture DEB OUT MEM [NUMA] | replay|console|attrib|chains CAP | vmlinux DEB OUT | meta CAP KEY\n",
 		argv[0]);
 	return 2;
 }
