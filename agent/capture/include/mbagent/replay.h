@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "capture.h"
-#include "error.h"
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
 
 /* Comparison options for mb_state_compare(). */
 #define MB_CMP_MAX	0x1	/* compare array capacities (max) */

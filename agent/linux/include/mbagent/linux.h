@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "capture.h"
-#include "error.h"
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
 
 struct btf;
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
+#include "mbagent/error.h"
 
 struct mb_elf;
 

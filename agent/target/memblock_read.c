@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mbagent/pull.h"
+#include "mbagent/target.h"
 
 static int read_type(struct mb_transport *t, const uint8_t *mb, const struct mb_field *tf,
 		     const char *name, const struct mb_layout *l, mb_v2p_fn v2p, void *ctx,

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "mbagent/agent.h"
 #include "mbagent/error.h"
 #include "agent_internal.h"
 

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "error.h"
-#include "transport.h"
+#include "mbagent/error.h"
+#include "mbagent/transport.h"
 
 /**
  * struct mb_qemu_opts - how to start QEMU

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
+#include "mbagent/error.h"
 
 #define MB_NO_SYM UINT32_MAX
 

@@ -4,8 +4,8 @@
 #define MBAGENT_IMPORT_H
 
 #include <stdio.h>
-#include "capture.h"
-#include "error.h"
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
 
 /* Name given to the synthetic memblock_set_node events (see import.c). */
 #define MB_IMPORT_NUMA_SYM "<import:numa>"

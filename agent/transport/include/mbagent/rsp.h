@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
-#include "transport.h"
+#include "mbagent/error.h"
+#include "mbagent/transport.h"
 
 /* Largest packet payload we accept from a stub; longer is a protocol error. */
 #define MB_RSP_MAX_PACKET	(1u << 20)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mbagent/pull.h"
+#include "mbagent/target.h"
 #include "mbagent/serial.h"
 
 /**

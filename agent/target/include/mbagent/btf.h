@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "error.h"
+#include "mbagent/error.h"
 
 /**
  * struct mb_field - one member of a target struct

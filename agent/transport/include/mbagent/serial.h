@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
-#include "transport.h"
+#include "mbagent/error.h"
+#include "mbagent/transport.h"
 
 #define MB_SER_SYNC0		0xA5
 #define MB_SER_SYNC1		0x5A

@@ -4,8 +4,8 @@
 #define MBAGENT_AGENT_H
 
 #include <stdbool.h>
-#include "capture.h"
-#include "error.h"
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
 
 /**
  * struct mb_capture_opts - what to capture and how
@@ -56,8 +56,5 @@ struct mb_capture_opts {
  * Return: a new capture (free with mb_capture_free()) or NULL with @err set.
  */
 struct mb_capture *mb_agent_capture(const struct mb_capture_opts *o, struct mb_error *err);
-
-/* Verbosity of the agent's diagnostics on stderr: 0 quiet, 1 info, 2 debug. */
-extern int mb_agent_verbose;
 
 #endif /* MBAGENT_AGENT_H */

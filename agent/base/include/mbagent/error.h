@@ -43,4 +43,7 @@ int mb_error_prefix(struct mb_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *mb_errcode_name(int code);
 
+/* Verbosity of the agent's diagnostics on stderr: 0 quiet, 1 info, 2 debug. */
+extern int mb_agent_verbose;
+
 #endif /* MBAGENT_ERROR_H */
