@@ -951,8 +951,9 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 {
 	struct tracer *t = calloc(1, sizeof(*t));
 	size_t maxr = mb_rsp_max_read(io->rsp);
+	int64_t ms_step = 0, ms_run = 0, ms_start = mb_now_ms();
 	int rc = -1;
-	char buf[256];
+	char buf[400];
 
 	if (!t)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
@@ -1027,11 +1028,17 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		struct mb_rsp_stop stop = { 0 };
 		struct entry *e;
 		uint64_t rip;
+		int64_t tm0, tm1, tm2;
 
+		tm0 = mb_now_ms();
 		if (t->st.stops && step_over(t, err))
 			goto out;
+		tm1 = mb_now_ms();
 		if (mb_rsp_continue(io->rsp, err) || io->wait(io->ctx, &stop, err))
 			goto out;
+		tm2 = mb_now_ms();
+		ms_step += tm1 - tm0;
+		ms_run += tm2 - tm1;
 		t->st.stops++;
 		if (stop.kind == 'W' || stop.kind == 'X') {
 			mb_error_set(err, MB_ERR_CLOSED, 0, 0,
@@ -1079,9 +1086,11 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		mb_agent_log(1, "linux: %d memblock calls still pending at the read point", t->npend);
 	snprintf(buf, sizeof(buf),
 		 "%" PRIu64 " stops: %" PRIu64 " entries, %" PRIu64 " returns, %" PRIu64
-		 " passes; %u entry points, %u return sites; %" PRIu64 " synthesized",
+		 " passes; %u entry points, %u return sites; %" PRIu64 " synthesized; %lld ms: %lld running, %lld stepping, %lld at stops",
 		 t->st.stops, t->st.entries, t->st.returns, t->st.passes, t->st.traced,
-		 t->st.return_sites, t->st.synthesized);
+		 t->st.return_sites, t->st.synthesized, (long long)(mb_now_ms() - ms_start),
+		 (long long)ms_run, (long long)ms_step,
+		 (long long)(mb_now_ms() - ms_start - ms_run - ms_step));
 	mb_capture_set_meta(c, "trace_stats", buf);
 	mb_capture_set_meta(c, "trace_unwinder", t->unwinder);
 	{

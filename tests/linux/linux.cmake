@@ -123,7 +123,7 @@ endif()
 # (memblock=debug lines each one traced event), attrib (no reserved byte
 # without a named caller), chains (>= 90% with 2+ frames).
 add_executable(test_linux_trace ${MB_LINUX_TEST_DIR}/linux_trace_test.c)
-target_link_libraries(test_linux_trace PRIVATE mbagent)
+target_link_libraries(test_linux_trace PRIVATE mblinux)
 mb_host_target(test_linux_trace)
 # mb_linux_trace_case(tag deb mem numa)
 function(mb_linux_trace_case tag deb mem numa)

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "capture.h"
-#include "error.h"
-#include "linux.h"
-#include "rsp.h"
+#include "mbagent/capture.h"
+#include "mbagent/error.h"
+#include "mbagent/linux.h"
+#include "mbagent/rsp.h"
 
 /* Defaults of struct mb_linux_trace_opts. */
 #define MB_TRACE_DEFAULT_MAX_HITS	200000u		/* per entry point */
