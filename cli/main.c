@@ -71,7 +71,9 @@ const struct cli_cmd cli_commands[] = {
 	  "      --range A-B       only calls touching the addresses [A, B)\n"
 	  "      --seq A-B         only sequence numbers A to B (inclusive)\n"
 	  "      --no-internal     hide memblock's own nested calls (depth > 0)\n"
-	  "  -j, --json            JSON on stdout\n"
+	  "      --stack           print each call's caller chain under it\n"
+	  "                        (func+0xoff/0xlen, caller first)\n"
+	  "  -j, --json            JSON on stdout (with \"chain\" where known)\n"
 	  "  -h, --help            show this help\n" },
 	{ "replay", cmd_replay, CMD_INPUT,
 	  "run the events through the host memblock",

@@ -555,6 +555,8 @@ static void evlog_setup(void)
 	mb_evlog_set_build_id(build_id, build_id_len);
 	mb_evlog_set_memblock_addr((uint64_t)(uintptr_t)&memblock);
 	mb_evlog_set_tsc_hz(tsc_hz);
+	mb_evlog_set_chain_area(mb_evlog_chains, sizeof(mb_evlog_chains),
+				(uint64_t)(uintptr_t)mb_evlog_chains);
 }
 
 /**

@@ -223,6 +223,9 @@ struct mb_linux_kallsyms *mb_linux_kallsyms_open(const struct mb_linux_image *im
 						 struct mb_error *err);
 int mb_linux_kallsyms_lookup(const struct mb_linux_kallsyms *k, const char *name, uint64_t *addr);
 uint32_t mb_linux_kallsyms_count(const struct mb_linux_kallsyms *k);
+int mb_linux_kallsyms_foreach(const struct mb_linux_kallsyms *k,
+			      int (*fn)(void *ctx, char type, const char *name, uint64_t addr),
+			      void *ctx);
 void mb_linux_kallsyms_free(struct mb_linux_kallsyms *k);
 
 /**

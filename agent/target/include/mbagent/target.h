@@ -24,6 +24,8 @@ int mb_evlog_read_header(struct mb_transport *t, uint64_t addr, uint64_t area_by
 int mb_evlog_read_records(struct mb_transport *t, uint64_t addr,
 			  const struct mb_evlog_header *h, struct mb_evlog_record **recs,
 			  size_t *n, struct mb_error *err);
+int mb_evlog_read_chains(struct mb_transport *t, const struct mb_evlog_header *h,
+			 struct mb_evlog_chain **chains, size_t *n, struct mb_error *err);
 
 int mb_memblock_read(struct mb_transport *t, uint64_t addr, const struct mb_layout *l,
 		     mb_v2p_fn v2p, void *ctx, struct mb_state *out, struct mb_error *err);
