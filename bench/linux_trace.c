@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "mbagent/capture.h"
@@ -15,9 +16,11 @@
  *             read struct memblock once;
  *   untraced  the default capture: memblock=debug, console imported;
  *   traced    --trace: a stop at every memblock call and return.
- * Each configuration's image is opened once first, so the unpacked-image
- * cache is warm for every timed run. Prints per-run times, then medians and
- * the ratios (traced - untraced) / untraced and traced / bare.
+ * Each configuration is opened and booted once, untimed, first, so the
+ * unpacked-image cache is warm for every timed run. Prints per-run times, then medians and
+ * the ratios (traced - untraced) / untraced and traced / bare, for wall time
+ * and for the CPU time of QEMU plus the agent, which other load on the
+ * machine disturbs much less.
  */
 
 #define MAX_ROUNDS	15
@@ -47,11 +50,22 @@ static double median(double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-static double run(const char *deb, const char *mem, int mode, size_t *events)
+static double cpu_s(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Wall seconds; *cpu gets the CPU seconds of QEMU (a reaped child) plus the agent. */
+static double run(const char *deb, const char *mem, int mode, size_t *events, double *cpu)
 {
 	struct mb_linux_opts o = { 0 };
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
+	double c0 = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF);
 	double t0 = now_s(), t;
 
 	o.image = deb;
@@ -62,6 +76,7 @@ static double run(const char *deb, const char *mem, int mode, size_t *events)
 	o.trace = mode == 2;
 	c = mb_linux_capture(&o, &err);
 	t = now_s() - t0;
+	*cpu = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF) - c0;
 	if (!c) {
 		fprintf(stderr, "%s %s mode %d: %s\n", deb, mem, mode, err.msg);
 		exit(1);
@@ -74,7 +89,7 @@ static double run(const char *deb, const char *mem, int mode, size_t *events)
 int main(int argc, char **argv)
 {
 	static const char *const names[] = { "bare", "untraced", "traced" };
-	double t[MAX_CONF][3][MAX_ROUNDS];
+	double t[MAX_CONF][3][MAX_ROUNDS], cp[MAX_CONF][3][MAX_ROUNDS];
 	size_t ev[MAX_CONF][3];
 	int rounds = 3, a = 1, nconf, r, k, m;
 
@@ -98,16 +113,23 @@ int main(int argc, char **argv)
 		}
 		mb_linux_image_free(img);
 	}
+	/* One untimed boot each, so the package's bzImage is in the cache too. */
+	for (k = 0; k < nconf; k++) {
+		double cpu;
+		size_t n;
+
+		run(argv[a + 2 * k], argv[a + 2 * k + 1], 0, &n, &cpu);
+	}
 	for (r = 0; r < rounds; r++)
 		for (k = 0; k < nconf; k++)
 			for (m = 0; m < 3; m++) {
 				int mode = (m + r) % 3;	/* rotate the order each round */
 
 				t[k][mode][r] = run(argv[a + 2 * k], argv[a + 2 * k + 1], mode,
-						    &ev[k][mode]);
-				printf("round %d %s %s %s: %.2f s (%zu events)\n", r + 1,
-				       argv[a + 2 * k], argv[a + 2 * k + 1], names[mode],
-				       t[k][mode][r], ev[k][mode]);
+						    &ev[k][mode], &cp[k][mode][r]);
+				printf("round %d %s %s %s: %.2f s wall, %.2f s CPU (%zu events)\n",
+				       r + 1, argv[a + 2 * k], argv[a + 2 * k + 1], names[mode],
+				       t[k][mode][r], cp[k][mode][r], ev[k][mode]);
 				fflush(stdout);
 			}
 	printf("\n| kernel | -m | bare (s) | untraced (s) | traced (s) | events | trace adds (x untraced) | traced / bare |\n");
@@ -121,6 +143,18 @@ int main(int argc, char **argv)
 		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr, ev[k][2],
 		       (tr - u) / u, tr / b);
 	}
-	printf("(medians of %d interleaved rounds)\n", rounds);
+	printf("(wall seconds, medians of %d interleaved rounds)\n\n", rounds);
+	printf("| kernel | -m | bare CPU (s) | untraced CPU (s) | traced CPU (s) | trace adds (x untraced) | traced / bare |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	for (k = 0; k < nconf; k++) {
+		double b = median(cp[k][0], rounds), u = median(cp[k][1], rounds);
+		double tr = median(cp[k][2], rounds);
+		const char *name = strrchr(argv[a + 2 * k], '/');
+
+		printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr,
+		       (tr - u) / u, tr / b);
+	}
+	printf("(CPU seconds of QEMU plus the agent, medians of %d rounds)\n", rounds);
 	return 0;
 }
