@@ -997,6 +997,23 @@ struct mb_capture *mb_linux_capture(const struct mb_linux_opts *o, struct mb_err
 		c = traced;
 		traced = NULL;
 		c->source = MB_SRC_LINUX_TRACE;
+		/* The same boot's memblock=debug lines, each checked against the trace. */
+		if (!o->no_memblock_debug && keep_len) {
+			FILE *f = fmemopen(run.con, keep_len, "r");
+			struct mb_capture *con = f ? mb_import_stream(f, "console", NULL, &tmp) : NULL;
+			char sum[512];
+
+			if (f)
+				fclose(f);
+			if (con) {
+				if (mb_linux_trace_check_console(c, con, sum, sizeof(sum)))
+					mb_agent_log(0, "linux: %s", sum);
+				mb_capture_set_meta(c, "console_check", sum);
+			} else {
+				mb_capture_set_meta(c, "console_check", "no memblock=debug lines");
+			}
+			mb_capture_free(con);
+		}
 	} else {
 		FILE *f = fmemopen(run.con, keep_len ? keep_len : 1, "r");
 

@@ -12,6 +12,7 @@
 #include "agent_internal.h"
 #include "mb_evlog.h"
 #include "mbagent/linux_trace.h"
+#include "mbagent/import.h"
 #include "mbagent/orc.h"
 
 /*
@@ -1126,4 +1127,57 @@ out:
 	mb_orc_free(t->orc);
 	free(t);
 	return rc;
+}
+
+/**
+ * mb_linux_trace_check_console() - match memblock=debug lines to traced events
+ * @trace: the traced capture
+ * @con: the same boot's console, imported
+ * @out: receives a summary ("N of M console lines match a traced event"),
+ *   naming the first line without one
+ * @cap: size of @out
+ *
+ * Each console event must equal one traced event, each used once, in
+ * operation, base, size and caller symbol+offset.
+ *
+ * Return: the number of console events without a traced event.
+ */
+size_t mb_linux_trace_check_console(const struct mb_capture *trace, const struct mb_capture *con,
+				    char *out, size_t cap)
+{
+	bool *used = calloc(trace->nevents + 1, sizeof(*used));
+	size_t i, j, lines = 0, bad = 0;
+	char first[256] = "";
+
+	if (!used) {
+		snprintf(out, cap, "not checked: out of memory");
+		return 0;
+	}
+	for (i = 0; i < con->nevents; i++) {
+		const struct mb_event *ce = &con->events[i];
+		const char *cs = mb_event_sym(con, ce);
+		bool found = false;
+
+		if (ce->op == MB_OP_NONE || (cs && !strcmp(cs, MB_IMPORT_NUMA_SYM)))
+			continue;
+		lines++;
+		for (j = 0; j < trace->nevents && !found; j++) {
+			const struct mb_event *te = &trace->events[j];
+			const char *ts = mb_event_sym(trace, te);
+
+			if (used[j] || te->op != ce->op || te->base != ce->base ||
+			    te->size != ce->size || te->caller_off != ce->caller_off ||
+			    !ts != !cs || (ts && strcmp(ts, cs)))
+				continue;
+			used[j] = found = true;
+		}
+		if (!found && !bad++)
+			snprintf(first, sizeof(first), "; first without: %s [0x%" PRIx64 "+0x%" PRIx64
+				 "] %s+0x%x", mb_op_name(ce->op) ?: "?", ce->base, ce->size,
+				 cs ?: "?", ce->caller_off);
+	}
+	snprintf(out, cap, "%zu of %zu console lines match a traced event%s", lines - bad, lines,
+		 first);
+	free(used);
+	return bad;
 }

@@ -106,6 +106,9 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 int mb_linux_symbolize(const struct mb_linux_kallsyms *ks, uint64_t addr, char *name,
 		       size_t name_cap, uint64_t *off, uint64_t *len);
 
+size_t mb_linux_trace_check_console(const struct mb_capture *trace, const struct mb_capture *con,
+				    char *out, size_t cap);
+
 /* Text symbols of the kallsyms tables in address order: see linux_kallsyms.c. */
 uint32_t mb_linux_kallsyms_text(const struct mb_linux_kallsyms *k, uint32_t i, const char **name,
 				uint64_t *addr);
