@@ -164,6 +164,8 @@ foreach(v 6_1 6_12)
 	mb_linux_trace_case(${v}_cloud_numa2 ${MB_DEB_${v}} 2G 2)
 	mb_linux_trace_case(${v}_generic_m512 ${MB_DEB_GENERIC_${v}} 512M 0)
 endforeach()
+# 64 nodes: memblock doubles the reserved array (traced memblock_double_array).
+mb_linux_trace_case(6_1_cloud_numa64 ${MB_DEB_6_1} 2G 64)
 if(TARGET memblock-cli)
 	add_test(NAME linux_trace_faults_6_12 COMMAND ${MB_LINUX_TEST_DIR}/trace_faults.sh
 		$<TARGET_FILE:memblock-cli> $<TARGET_FILE:test_linux_trace> ${MB_DEB_6_12}
