@@ -643,7 +643,35 @@ static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 	memmove(t->sites + lo + 1, t->sites + lo, (t->nsites - lo) * sizeof(*t->sites));
 	t->sites[lo] = ret;
 	t->nsites++;
-	t->st.return_sites = (unsigned int)t->nsites;
+	t->st.return_sites++;
+	return 0;
+}
+
+/* Take a return site's breakpoint out again (no pending call returns there). */
+static int drop_site(struct tracer *t, uint64_t ret, struct mb_error *err)
+{
+	size_t lo = 0, hi = t->nsites;
+
+	for (int i = 0; i < t->npend; i++)
+		if (t->pend[i].ret == ret)
+			return 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->sites[mid] == ret) {
+			if (mb_rsp_breakpoint(t->io->rsp, false, false, ret, err))
+				return mb_error_prefix(err, "removing the return breakpoint at 0x%llx",
+						       (unsigned long long)ret);
+			memmove(t->sites + mid, t->sites + mid + 1,
+				(t->nsites - mid - 1) * sizeof(*t->sites));
+			t->nsites--;
+			return 0;
+		}
+		if (t->sites[mid] < ret)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
 }
 
@@ -818,6 +846,13 @@ static int on_return(struct tracer *t, struct mb_error *err)
 		t->npend--;
 		any = true;
 	}
+	/*
+	 * Fewer breakpoints run faster (QEMU checks the list at every block
+	 * lookup and single-steps pages holding one): only pending calls keep
+	 * their return breakpoint.
+	 */
+	if (any && drop_site(t, rip, err))
+		return -1;
 	if (any)
 		t->st.returns++;
 	else
@@ -1059,7 +1094,7 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		if (!t->have_initial && read_initial(t, err))
 			goto out;
 		e = entry_at(t, rip);
-		if (getenv("MB_TRACE_DEBUG"))
+		if (mb_agent_verbose >= 3)
 			fprintf(stderr, "stop %" PRIu64 ": rip %#" PRIx64 " rsp %#" PRIx64 " %s pend %d\n",
 				t->st.stops, rip, t->regs[REG_RSP], e ? e->def->name : "-", t->npend);
 		if (rip == stop_addr) {
@@ -1087,7 +1122,7 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		mb_agent_log(1, "linux: %d memblock calls still pending at the read point", t->npend);
 	snprintf(buf, sizeof(buf),
 		 "%" PRIu64 " stops: %" PRIu64 " entries, %" PRIu64 " returns, %" PRIu64
-		 " passes; %u entry points, %u return sites; %" PRIu64 " synthesized; %lld ms: %lld running, %lld stepping, %lld at stops",
+		 " passes; %u entry points, %u return breakpoints; %" PRIu64 " synthesized; %lld ms: %lld running, %lld stepping, %lld at stops",
 		 t->st.stops, t->st.entries, t->st.returns, t->st.passes, t->st.traced,
 		 t->st.return_sites, t->st.synthesized, (long long)(mb_now_ms() - ms_start),
 		 (long long)ms_run, (long long)ms_step,

@@ -52,7 +52,7 @@ struct mb_linux_trace_io {
  * @returns: return stops matched to a call
  * @passes: return-site stops that matched no pending call
  * @traced: entry points with a breakpoint
- * @return_sites: distinct return addresses given a breakpoint
+ * @return_sites: return breakpoints inserted (each removed when its call returns)
  * @synthesized: events made from direct writes to struct memblock
  * @chains_multi: events whose caller chain has two frames or more
  */
