@@ -44,6 +44,7 @@ int cmd_capture(int argc, char **argv)
 		{ "trace", no_argument, NULL, 'X' },
 		{ "trace-max-hits", required_argument, NULL, 'H' },
 		{ "trace-max-events", required_argument, NULL, 'V' },
+		{ "qemu", required_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -111,6 +112,9 @@ int cmd_capture(int argc, char **argv)
 		case 'M':
 			lo.system_map = optarg;
 			break;
+		case 'Q':
+			o.qemu = optarg;
+			break;
 		case 'R':
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
@@ -160,6 +164,7 @@ int cmd_capture(int argc, char **argv)
 		lo.append = o.append;
 		lo.initrd = o.initrd;
 		lo.numa_nodes = o.numa_nodes;
+		lo.qemu = o.qemu;
 		lo.timeout_s = o.timeout_s;
 		lo.progress = !cli_json && isatty(STDERR_FILENO);
 		c = mb_linux_capture(&lo, &err);

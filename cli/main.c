@@ -25,6 +25,8 @@ const struct cli_cmd cli_commands[] = {
 	  "      --numa N          number of NUMA nodes (default: no NUMA)\n"
 	  "      --initrd FILE     initrd to pass to the kernel\n"
 	  "      --append TEXT     kernel command line\n"
+	  "      --qemu PATH       QEMU binary (default: $MB_QEMU, else\n"
+	  "                        qemu-system-x86_64 from PATH)\n"
 	  "  -t, --transport T     gdb, serial or ramfile (default gdb)\n"
 	  "      --attach ADDR     attach to a running QEMU: tcp:HOST:PORT, HOST:PORT,\n"
 	  "                        unix:PATH (gdbstub) or serial:PATH (COM2 socket)\n"

@@ -349,6 +349,14 @@ static uint64_t get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+/**
+ * mb_chain_section_encode() - the CHAINS section payload of a capture
+ * @c: capture
+ * @out: set to a malloc'd payload, or NULL when no event has a chain
+ * @out_len: set to its length
+ *
+ * Return: 0, or -1 when out of memory.
+ */
 int mb_chain_section_encode(const struct mb_capture *c, uint8_t **out, size_t *out_len)
 {
 	const struct mb_frame *f;
@@ -395,6 +403,19 @@ int mb_chain_section_encode(const struct mb_capture *c, uint8_t **out, size_t *o
 	return 0;
 }
 
+/**
+ * mb_chain_section_decode() - read a CHAINS section payload into a capture
+ * @c: capture whose events and symbols are already read
+ * @data: the payload
+ * @len: its length
+ * @path: file name for messages
+ * @err: filled on failure
+ *
+ * Every record is checked against the payload, the events and the symbols
+ * before anything is allocated. A chain_version other than 1 is ignored.
+ *
+ * Return: 0, or -1 with @err set (MB_ERR_FORMAT, MB_ERR_NOMEM).
+ */
 int mb_chain_section_decode(struct mb_capture *c, const uint8_t *data, size_t len,
 			    const char *path, struct mb_error *err)
 {
@@ -480,6 +501,10 @@ bad:
 			    path, (unsigned long long)i);
 }
 
+/**
+ * mb_chain_free() - free a capture's chains and frames
+ * @c: capture (its chain fields are left empty)
+ */
 void mb_chain_free(struct mb_capture *c)
 {
 	free(c->chains);

@@ -133,7 +133,7 @@ struct tracer {
 	const struct mb_linux_trace_io *io;
 	const struct mb_linux_image *img;
 	const struct mb_linux_kallsyms *ks;
-	const struct mb_linux_layout *l;
+	const struct mb_layout *l;
 	uint64_t mb;
 	uint64_t stop_addr;
 	struct mb_linux_trace_opts o;
@@ -335,27 +335,27 @@ static uint64_t mb_u64(const struct tracer *t, uint32_t off)
 
 static uint32_t type_id(const struct tracer *t, uint64_t ptr)
 {
-	if (ptr == t->mb + t->l->memory_off)
+	if (ptr == t->mb + t->l->memory.off)
 		return MB_TYPE_MEMORY;
-	if (ptr == t->mb + t->l->reserved_off)
+	if (ptr == t->mb + t->l->reserved.off)
 		return MB_TYPE_RESERVED;
 	return MB_TYPE_UNKNOWN;
 }
 
 static bool cur_bottom_up(const struct tracer *t)
 {
-	return t->mbraw[t->l->bottom_up_off] != 0;
+	return t->mbraw[t->l->bottom_up.off] != 0;
 }
 
 static uint64_t cur_limit(const struct tracer *t)
 {
-	return mb_u64(t, t->l->current_limit_off);
+	return mb_u64(t, t->l->current_limit.off);
 }
 
 static void cur_counts(const struct tracer *t, struct mb_event *ev)
 {
-	ev->memory_cnt = (uint32_t)mb_u64(t, t->l->memory_off + t->l->cnt_off);
-	ev->reserved_cnt = (uint32_t)mb_u64(t, t->l->reserved_off + t->l->cnt_off);
+	ev->memory_cnt = (uint32_t)mb_u64(t, t->l->memory.off + t->l->cnt.off);
+	ev->reserved_cnt = (uint32_t)mb_u64(t, t->l->reserved.off + t->l->cnt.off);
 }
 
 /* One batch: the registers and struct memblock. */
@@ -763,10 +763,10 @@ static int on_entry(struct tracer *t, struct entry *e, struct mb_error *err)
 		uint32_t id = p->ev.mflags;
 
 		if (id == MB_TYPE_MEMORY || id == MB_TYPE_RESERVED) {
-			uint32_t off = id == MB_TYPE_MEMORY ? t->l->memory_off : t->l->reserved_off;
+			uint32_t off = id == MB_TYPE_MEMORY ? t->l->memory.off : t->l->reserved.off;
 
-			p->ev.min_addr = kptr_phys(mb_u64(t, off + t->l->regions_off));
-			p->ev.align = page_align(mb_u64(t, off + t->l->max_off) * t->l->region_size);
+			p->ev.min_addr = kptr_phys(mb_u64(t, off + t->l->regions.off));
+			p->ev.align = page_align(mb_u64(t, off + t->l->max.off) * t->l->region_size);
 		}
 		/* Credited to the public call that caused it, as our kernel does. */
 		if (t->npend)
@@ -811,14 +811,14 @@ static void set_result(struct tracer *t, struct pending *p)
 	}
 	if (ev->op == MB_OP_DOUBLE_ARRAY && (ev->mflags == MB_TYPE_MEMORY ||
 					     ev->mflags == MB_TYPE_RESERVED)) {
-		uint32_t off = ev->mflags == MB_TYPE_MEMORY ? t->l->memory_off : t->l->reserved_off;
-		uint64_t max = mb_u64(t, off + t->l->max_off);
+		uint32_t off = ev->mflags == MB_TYPE_MEMORY ? t->l->memory.off : t->l->reserved.off;
+		uint64_t max = mb_u64(t, off + t->l->max.off);
 
 		ev->max_addr = max;
 		if (ev->rflags & MB_REC_FAILED) {
 			ev->result = (uint64_t)(int64_t)-ENOMEM;
 		} else {
-			ev->base = kptr_phys(mb_u64(t, off + t->l->regions_off));
+			ev->base = kptr_phys(mb_u64(t, off + t->l->regions.off));
 			ev->size = page_align(max * t->l->region_size);
 		}
 	}

@@ -157,6 +157,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	uint64_t evlog = o->evlog_addr, bytes = o->evlog_bytes, mbaddr = o->memblock_addr;
 	struct mb_evlog_record *recs = NULL;
 	struct mb_evlog_header h;
+	struct mb_read_opts ro = { .ram_bytes = o->ram_size };
 	struct mb_capture *c = NULL;
 	const uint8_t *bid;
 	size_t n = 0, bidlen;
@@ -185,7 +186,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+	if (mb_memblock_read(o->t, mbaddr, o->layout, &ro, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;

@@ -99,7 +99,8 @@ void mb_evlog_set_memblock_addr(uint64_t phys)
 /**
  * mb_evlog_set_chain_area - give the log room for caller chains
  * @buf: @bytes of chain slots (8-byte aligned), one per record from seq 0
- * @bytes: their size; slots beyond it (and records past them) get no chain
+ * @bytes: their size; records past the slots it holds (or past the log's
+ *   capacity) get no chain
  * @phys: physical address of @buf, published in the header for the host
  *
  * Call after mb_evlog_init().  From then on every appended record whose
@@ -112,8 +113,9 @@ void mb_evlog_set_chain_area(void *buf, size_t bytes, uint64_t phys)
 
 	if (!h || !buf || !cap)
 		return;
-	if (cap > 0xffffffffu)
-		cap = 0xffffffffu;
+	/* No slot without a record slot to go with it. */
+	if (cap > h->capacity)
+		cap = h->capacity;
 	evlog_chains = buf;
 	h->chain_addr = phys;
 	h->chain_slot_size = sizeof(struct mb_evlog_chain);

@@ -27,6 +27,17 @@ foreach(sc formats synthetic_unwind frame_pointers)
 	set_tests_properties(orc_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
 
+# A wedged gdbstub (this test binary playing QEMU through --qemu) during a
+# Linux capture: the CLI's one Error line says "timeout" without -v, and no
+# capture file is left.
+if(TARGET memblock-cli)
+	add_test(NAME cli.linux_capture_gdbstub_timeout_says_timeout COMMAND sh -c
+		"rm -rf \"$2\" && mkdir -p \"$2\" && \"$1\" --write-image \"$2/synth.elf\" || exit 1; \"$0\" capture --linux \"$2/synth.elf\" --qemu \"$1\" --read-at idle:100 -o \"$2/x.cap\" 2>\"$2/err\"; s=$?; cat \"$2/err\"; [ $s -eq 1 ] && [ $(wc -l <\"$2/err\") -eq 1 ] && grep -q '^Error: .*timeout' \"$2/err\" && [ ! -e \"$2/x.cap\" ]"
+		$<TARGET_FILE:memblock-cli> $<TARGET_FILE:test_linux_image_unit>
+		${CMAKE_CURRENT_BINARY_DIR}/linux-timeout)
+	set_tests_properties(cli.linux_capture_gdbstub_timeout_says_timeout PROPERTIES
+		LABELS cli TIMEOUT 120)
+endif()
 add_executable(test_linux_live ${MB_LINUX_TEST_DIR}/linux_live_test.c)
 target_link_libraries(test_linux_live PRIVATE mblinux)
 mb_host_target(test_linux_live)

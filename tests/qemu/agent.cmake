@@ -10,7 +10,8 @@ foreach(sc three_transports_identical capture_gdb_replays_exactly
 		capture_serial_replays_exactly capture_ramfile_replays_exactly
 		capture_ramfile_falls_back_with_numa attach_mismatched_elf_refused
 		missing_kernel_is_an_error boot_timeout_kills_qemu qemu_exit_is_reported
-		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel)
+		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel
+		corrupt_arrays_refused_by_every_transport)
 	add_test(NAME agent_qemu_${sc}
 		COMMAND test_agent_capture ${MB_AGENT_TEST_KERNEL} ${sc})
 	set_tests_properties(agent_qemu_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
@@ -50,6 +51,10 @@ foreach(tr gdb serial ramfile)
 	set_tests_properties(qemu_chains_${tr}_match_elf_symbols_and_calls PROPERTIES
 		LABELS qemu TIMEOUT 300)
 endforeach()
+add_test(NAME qemu_chains_absent_from_log_header_read_as_before
+	COMMAND ${MB_CHAINS_TEST} nochains)
+set_tests_properties(qemu_chains_absent_from_log_header_read_as_before PROPERTIES
+	LABELS qemu TIMEOUT 300)
 add_test(NAME cli.pre_chains_capture_reads_with_log_stack
 	COMMAND ${MB_CHAINS_TEST} old ${CMAKE_SOURCE_DIR}/tests/data/chains/pre-chains-gdb.cap)
 set_tests_properties(cli.pre_chains_capture_reads_with_log_stack PROPERTIES LABELS cli

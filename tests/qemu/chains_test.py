@@ -10,6 +10,10 @@
                 each outer frame's call instruction targets the function of
                 the frame inside it (read with objdump); chains end in the
                 boot entry code.
+  nochains      our kernel booted with mb_evlog_nochains writes the log
+                header kernels before chains wrote (no feature bit, chain
+                fields 0): the capture reads, has no chains, says so in its
+                metadata, and replays exactly.
   old CAPTURE   a capture written before chains existed reads: `log`,
                 `log --stack` (a note on stderr, no frames) and `log -j`
                 (no chain keys).
@@ -145,6 +149,35 @@ def t_transport(transport):
           % (transport, len(events), calls_checked))
 
 
+def t_nochains():
+    cap = os.path.join(A.work, "nochains.cap")
+    os.makedirs(A.work, exist_ok=True)
+    out = run([A.cli, "capture", "-k", A.kernel, "--append", "mb_evlog_nochains", "-o", cap,
+               "-j"]).stdout
+    doc = json.loads(run([A.cli, "log", "-j", cap]).stdout)
+    if not doc["events"] or any("chain" in e for e in doc["events"]):
+        die("a log without chains gave chain keys (or no events)")
+    with open(cap, "rb") as f:
+        raw = f.read()
+    if b"none (the kernel logs no chains)" not in raw:
+        die("metadata 'chains' does not say the kernel logged none")
+    p = run([A.cli, "log", "--stack", cap])
+    if "no caller chains" not in p.stderr or re.search(r"^\s+#\d+ ", p.stdout, re.M):
+        die("log --stack of a capture without chains: %r" % p.stderr)
+    run([A.cli, "replay", "--verify", cap])
+    # The same boot with chains: the same events (chains add, never change).
+    # An ignored parameter of the same length keeps the reserved command line
+    # the same size.
+    full = os.path.join(A.work, "withchains.cap")
+    run([A.cli, "capture", "-k", A.kernel, "--append", "loglevel=12345678", "-o", full])
+    doc2 = json.loads(run([A.cli, "log", "-j", full]).stdout)
+    strip = lambda e: {k: v for k, v in e.items() if k not in ("chain", "chain_method", "tsc")}
+    if [strip(e) for e in doc["events"]] != [strip(e) for e in doc2["events"]]:
+        die("events differ with and without chains")
+    print("nochains: %d events, none with a chain; same events as a boot with chains (%s)"
+          % (len(doc["events"]), out.strip()[:80]))
+
+
 def t_old(capture):
     run([A.cli, "log", capture])
     p = run([A.cli, "log", "--stack", capture])
@@ -168,10 +201,12 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--work", default="chains-work")
     ap.add_argument("scenario")
-    ap.add_argument("arg")
+    ap.add_argument("arg", nargs="?")
     A = ap.parse_args()
     if A.scenario == "transport":
         t_transport(A.arg)
+    elif A.scenario == "nochains":
+        t_nochains()
     elif A.scenario == "old":
         t_old(A.arg)
     else:

@@ -6,7 +6,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "memtr.h"
 #include "mbagent/capture.h"
+#include "mbagent/pull.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
 	__FILE__, __LINE__, #c); exit(1); } } while (0)
@@ -257,6 +259,61 @@ static int sc_newer_and_malformed(void)
 	return 0;
 }
 
+/* The kernel's chain slots through a transport: present, absent, malformed. */
+static int sc_evlog_chains(void)
+{
+	static struct mb_evlog_chain slots[8];
+	struct mb_evlog_header h;
+	struct mb_evlog_chain *ch;
+	struct mb_error err = { 0 };
+	struct memtr m;
+	size_t n;
+
+	memset(&h, 0, sizeof(h));
+	memset(slots, 0, sizeof(slots));
+	h.capacity = 8;
+	h.written = 5;
+	memtr_init(&m, 0x100000, slots, sizeof(slots));
+	/* Without the feature bit the chain fields mean nothing: no reads. */
+	h.chain_addr = 0x100000;
+	h.chain_slot_size = sizeof(struct mb_evlog_chain);
+	h.chain_capacity = 3;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == 0 && !ch && n == 0 &&
+	      m.reads == 0);
+	h.features = MB_EVLOG_FEAT_CHAINS;
+	slots[0].nframes = 2;
+	slots[0].ret[0] = 0x1234;
+	slots[0].ret[1] = 0x5678;
+	slots[2].nframes = 16;
+	slots[3].nframes = 99;	/* beyond chain_capacity: never read */
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == 0 && ch && n == 3);
+	CHECK(ch[0].nframes == 2 && ch[0].ret[1] == 0x5678 && ch[1].nframes == 0 &&
+	      ch[2].nframes == 16);
+	free(ch);
+	/* Fewer records than slots: only the written ones. */
+	h.written = 1;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == 0 && n == 1);
+	free(ch);
+	h.written = 5;
+	h.chain_capacity = 4;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == -1 && err.code == MB_ERR_FORMAT &&
+	      strstr(err.msg, "99 frames"));
+	h.chain_capacity = 3;
+	h.chain_slot_size = 64;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == -1 && err.code == MB_ERR_FORMAT);
+	h.chain_slot_size = sizeof(struct mb_evlog_chain);
+	slots[3].nframes = 0;
+	h.chain_capacity = 9;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == -1 && err.code == MB_ERR_FORMAT &&
+	      strstr(err.msg, "9 slots"));
+	/* Slots outside readable memory: the transport's error, prefixed. */
+	h.chain_capacity = 3;
+	h.chain_addr = 0x200000;
+	CHECK(mb_evlog_read_chains(&m.t, &h, &ch, &n, &err) == -1 &&
+	      strstr(err.msg, "caller chains"));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -272,6 +329,8 @@ int main(int argc, char **argv)
 		rc = sc_no_chains_no_section();
 	else if (!strcmp(argv[1], "old_capture") && argc > 2)
 		rc = sc_old_capture(argv[2]);
+	else if (!strcmp(argv[1], "evlog_chains"))
+		rc = sc_evlog_chains();
 	else if (!strcmp(argv[1], "newer_and_malformed"))
 		rc = sc_newer_and_malformed();
 	else

@@ -217,7 +217,7 @@ unsigned int mb_op_from_name(const char *name);
 /* Symbol name of an event's caller or NULL. */
 const char *mb_event_sym(const struct mb_capture *c, const struct mb_event *ev);
 
-/* Caller chains (agent/capture_chain.c). */
+/* Caller chains (agent/capture/capture_chain.c). */
 int mb_capture_set_chain(struct mb_capture *c, size_t ev, const uint64_t *addrs, unsigned int n,
 			 unsigned int method, struct mb_error *err);
 int mb_capture_set_chain_frames(struct mb_capture *c, size_t ev, const struct mb_frame *frames,
