@@ -299,17 +299,6 @@ static int parse_ops(struct log_filter *f, const char *arg)
  */
 int cmd_log(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "op", required_argument, NULL, 'o' },
-		{ "caller", required_argument, NULL, 'c' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "seq", required_argument, NULL, 's' },
-		{ "no-internal", no_argument, NULL, 'n' },
-		{ "stack", no_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct log_filter f;
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
@@ -319,7 +308,7 @@ int cmd_log(int argc, char **argv)
 	int opt;
 
 	memset(&f, 0, sizeof(f));
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (parse_ops(&f, optarg))
@@ -329,15 +318,13 @@ int cmd_log(int argc, char **argv)
 			f.caller = optarg;
 			break;
 		case 'r':
-			if (!cli_parse_range(optarg, &f.ra, &f.rb))
-				return cli_fail(MB_EXIT_USAGE, "log: --range needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--range", optarg, &f.ra, &f.rb))
+				return MB_EXIT_USAGE;
 			f.have_range = true;
 			break;
 		case 's':
-			if (!cli_parse_range(optarg, &f.sa, &f.sb))
-				return cli_fail(MB_EXIT_USAGE, "log: --seq needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--seq", optarg, &f.sa, &f.sb))
+				return MB_EXIT_USAGE;
 			f.have_seq = true;
 			break;
 		case 'n':
@@ -346,11 +333,6 @@ int cmd_log(int argc, char **argv)
 		case 'S':
 			stack = true;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -374,7 +356,7 @@ int cmd_log(int argc, char **argv)
 	}
 	for (i = 0; i < c->nevents; i++) {
 		const struct mb_event *e = &c->events[i];
-		char args[320], sym[320];
+		char args[320], sym[320], esc[1300];
 		const char *op;
 
 		if (!keep(&f, c, e))
@@ -387,7 +369,8 @@ int cmd_log(int argc, char **argv)
 		op = mb_op_name(e->op);
 		cli_event_args(e, args, sizeof(args));
 		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->seq, e->depth > 8 ? 16 : e->depth * 2,
-		       "", op ? op : "unknown", args, cli_sym(c, e, sym, sizeof(sym)));
+		       "", op ? op : "unknown", args,
+		       cli_escape(cli_sym(c, e, sym, sizeof(sym)), esc, sizeof(esc)));
 		if (stack)
 			print_chain(c, i);
 	}
