@@ -21,4 +21,10 @@ int mb_linux_cache_name(const void *input, size_t len, const char *suffix, char 
 int mb_linux_cache_load(const char *path, uint8_t **out, size_t *len);
 void mb_linux_cache_store(const char *path, const void *buf, size_t len);
 
+/* cleanup.c: temporary state removed on SIGINT/SIGTERM/SIGHUP/SIGQUIT and swept after SIGKILL. */
+int mb_tmpdir_make(char *tmpl);
+void mb_tmpdir_remove(const char *dir);
+int mb_cleanup_add_file(const char *path);
+void mb_cleanup_forget(int id);
+
 #endif /* MBAGENT_INTERNAL_H */
