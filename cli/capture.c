@@ -12,7 +12,7 @@
 static const char *source_name(uint32_t s)
 {
 	static const char *const n[] = { "unknown", "gdb", "serial", "ramfile", "console",
-					  "linux-live", "gdb-script" };
+					  "linux-live", "gdb-script", "linux-trace" };
 
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "unknown";
 }
@@ -124,6 +124,22 @@ int cmd_capture(int argc, char **argv)
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
 			break;
+		case 'X':
+			lo.trace = true;
+			break;
+		case 'H':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-hits '%s'", optarg);
+			lo.trace_max_hits = (unsigned long)v;
+			lo.trace = true;
+			break;
+		case 'V':
+			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
+				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-events '%s'",
+						optarg);
+			lo.trace_max_events = (size_t)v;
+			lo.trace = true;
+			break;
 		case 'v':
 			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
@@ -137,8 +153,9 @@ int cmd_capture(int argc, char **argv)
 	if (optind != argc)
 		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
 				argv[optind]);
-	if ((lo.system_map || lo.read_point) && !lo.image)
-		return cli_fail(MB_EXIT_USAGE, "capture: --system-map and --read-at go with --linux");
+	if ((lo.system_map || lo.read_point || lo.trace) && !lo.image)
+		return cli_fail(MB_EXIT_USAGE,
+				"capture: --system-map, --read-at and --trace go with --linux");
 	if (cli_check_output(out))
 		return MB_EXIT_FAIL;
 	if (lo.image) {

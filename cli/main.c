@@ -32,6 +32,9 @@ static const struct cli_opt capture_opts[] = {
 	{ "system-map", 0, 'M', "FILE", "with --linux: System.map giving the memblock symbol" },
 	{ "read-at", 0, 'R', "POINT", "with --linux: auto, symbol[:NAME], pattern[:TEXT] or\nidle[:MS] (when to read; default auto)" },
 	{ "qemu", 0, 'Q', "PATH", "QEMU binary (default: $MB_QEMU, else\nqemu-system-x86_64 from PATH)" },
+	{ "trace", 0, 'X', NULL, "with --linux: record every memblock call (arguments,\nresult, caller chain) from the first one to the read\npoint, through gdbstub breakpoints (see docs/linux.md)" },
+	{ "trace-max-hits", 0, 'H', "N", "stop with an error when one entry point is hit more\nthan N times (default 200000; implies --trace)" },
+	{ "trace-max-events", 0, 'V', "N", "stop with an error past N events (default 1000000;\nimplies --trace)" },
 	{ "verbose", 'v', 'v', NULL, "print the agent's debug lines on stderr (e.g. why the\nRAM file transport fell back to gdb)" },
 	{ "quiet", 'q', 'q', NULL, "no progress line on stderr (it is shown only on a\nterminal)" },
 	{ NULL },
@@ -45,6 +48,8 @@ static const struct cli_example capture_examples[] = {
 	  "capture a QEMU that is already running with a gdbstub" },
 	{ "capture --linux vmlinuz-6.1.0-56-cloud-amd64 -m 512M -o linux61.cap",
 	  "boot a stock Linux kernel and read its struct memblock" },
+	{ "capture --linux vmlinuz-6.1.0-56-cloud-amd64 --trace -o trace61.cap",
+	  "record every memblock call of a stock Linux boot, with caller chains" },
 	{ NULL },
 };
 

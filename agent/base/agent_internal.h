@@ -3,12 +3,23 @@
 #ifndef MBAGENT_INTERNAL_H
 #define MBAGENT_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Print a diagnostic on stderr if mb_agent_verbose >= @level (1 info, 2 debug). */
 void mb_agent_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Monotonic milliseconds. */
 int64_t mb_now_ms(void);
+
+/*
+ * Cache of unpacked kernel images (linux_cache.c): files named after a hash
+ * of the input file, in $MB_CACHE_DIR, else $XDG_CACHE_HOME/memblock-cli,
+ * else ~/.cache/memblock-cli; MB_CACHE_DIR=off disables it.
+ */
+int mb_linux_cache_name(const void *input, size_t len, const char *suffix, char *out,
+			size_t cap);
+int mb_linux_cache_load(const char *path, uint8_t **out, size_t *len);
+void mb_linux_cache_store(const char *path, const void *buf, size_t len);
 
 /* cleanup.c: temporary state removed on SIGINT/SIGTERM/SIGHUP/SIGQUIT and swept after SIGKILL. */
 int mb_tmpdir_make(char *tmpl);

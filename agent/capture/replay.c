@@ -108,13 +108,19 @@ static void on_panic(const char *msg)
 	abort();
 }
 
-static int load_array(struct memblock_type *t, const struct mb_array *a, int which)
+static int load_array(struct memblock_type *t, const struct mb_array *a, int which,
+		      bool keep_max)
 {
 	uint64_t i, cap;
 
-	if (a->cnt > t->max) {
+	/*
+	 * A traced Linux capture starts from Linux's own initial capacities
+	 * (read live): take them when they exceed ours, so arrays double
+	 * exactly when Linux's did.
+	 */
+	if (a->cnt > t->max || (keep_max && a->max > t->max)) {
 		cap = t->max ? t->max : INIT_MEMBLOCK_REGIONS;
-		while (cap < a->cnt)
+		while (cap < a->cnt || (keep_max && cap < a->max))
 			cap *= 2;
 		big_arrays[which] = calloc(cap, sizeof(struct memblock_region));
 		if (!big_arrays[which])
@@ -168,8 +174,8 @@ static int load_state(const struct mb_capture *c, struct mb_error *err)
 		return 0;
 	memblock.bottom_up = st->bottom_up;
 	memblock.current_limit = st->current_limit;
-	if (load_array(&memblock.memory, &st->memory, 0) ||
-	    load_array(&memblock.reserved, &st->reserved, 1))
+	if (load_array(&memblock.memory, &st->memory, 0, c->source == MB_SRC_LINUX_TRACE) ||
+	    load_array(&memblock.reserved, &st->reserved, 1, c->source == MB_SRC_LINUX_TRACE))
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 	return 0;
 }
@@ -657,7 +663,10 @@ int mb_replay_run(const struct mb_capture *c, size_t upto, struct mb_state *out,
  * capacities and limits, and any allocation that returned a different
  * address is a divergence.  Imported console logs (no final arrays) are
  * compared at each checkpoint; live Linux captures (console events plus
- * arrays read live) by the byte coverage of the final arrays.
+ * arrays read live) by the byte coverage of the final arrays; traced Linux
+ * captures (every call from memblock's initial state) exactly, every
+ * region, flag and node id, totals, limits and capacities, and every
+ * allocation must return the address Linux's did.
  *
  * Return: 0 when everything matched, 1 on a divergence, -1 on error.
  */
@@ -692,8 +701,10 @@ int mb_replay_verify(const struct mb_capture *c, struct mb_state *out,
 		rep->diverged = true;
 		snprintf(rep->divergence, sizeof(rep->divergence), "final state: %s", msg);
 	} else if (!rep->diverged && c->final.valid && c->source != MB_SRC_LINUX_LIVE &&
-		   mb_state_compare(&c->final, &end, console ? 0 : MB_CMP_TOTALS | MB_CMP_LIMITS,
-				    msg, sizeof(msg))) {
+		   mb_state_compare(&c->final, &end, console ? 0 :
+				    c->source == MB_SRC_LINUX_TRACE ?
+				    MB_CMP_TOTALS | MB_CMP_LIMITS | MB_CMP_MAX :
+				    MB_CMP_TOTALS | MB_CMP_LIMITS, msg, sizeof(msg))) {
 		rep->diverged = true;
 		snprintf(rep->divergence, sizeof(rep->divergence), "final state: %s", msg);
 	}

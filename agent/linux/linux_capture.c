@@ -13,6 +13,7 @@
 #include "agent_internal.h"
 #include "mbagent/import.h"
 #include "mbagent/linux.h"
+#include "mbagent/linux_trace.h"
 #include "mbagent/qemu.h"
 #include "mbagent/rsp.h"
 #include "mbagent/target.h"
@@ -69,6 +70,8 @@ struct run {
 	char read_point[256];
 	size_t keep_len;		/* console bytes whose events precede the read */
 	bool dynamic;			/* arrays in the direct map at an idle read */
+	struct mb_capture *traced;	/* --trace: the calls recorded on the way */
+	char cached_kernel[4096];	/* the package's kernel in the image cache, or "" */
 	/* the progress line (o->progress): kernel name, phase, seconds since the start */
 	char name[48];
 	const char *phase;
@@ -313,8 +316,15 @@ static int find_memblock(struct run *run, struct mb_error *err)
 			run->found_by = "scan";
 		}
 	}
-	if (!o->no_kallsyms && !run->ks && !run->img->has_symtab)
+	if (!o->no_kallsyms && !run->ks && (!run->img->has_symtab || o->trace))
 		run->ks = mb_linux_kallsyms_open(run->img, &tmp);
+	if (o->trace && !run->ks)
+		return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
+				    "--trace needs the image's kallsyms tables%s%.400s",
+				    o->no_kallsyms ? " (disabled)" : ": ",
+				    o->no_kallsyms ? "" : tmp.msg);
+	if (o->trace && !run->img->btf)
+		return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "--trace needs the image's BTF");
 	return 0;
 }
 
@@ -355,8 +365,12 @@ static int choose_read_point(struct run *run, struct mb_error *err)
 	run->sym = o->read_symbol ? o->read_symbol : "memblock_free_all";
 	run->pat = o->pattern ? o->pattern : DEFAULT_PATTERN;
 	run->end_pat = o->end_pattern ? o->end_pattern : DEFAULT_END_PATTERN;
-	if (run->mode != MB_LINUX_AT_SYMBOL && run->mode != MB_LINUX_AT_AUTO)
+	if (run->mode != MB_LINUX_AT_SYMBOL && run->mode != MB_LINUX_AT_AUTO) {
+		if (o->trace)
+			return mb_error_set(err, MB_ERR_INVAL, 0, 0,
+					    "--trace reads at a symbol (read point symbol[:NAME]), not at a pattern or idle");
 		return 0;
+	}
 	if (mb_linux_symbol(run->img, run->sym, &run->sym_addr) == 0)
 		run->sym_from = "symtab";
 	else if (o->system_map &&
@@ -370,6 +384,9 @@ static int choose_read_point(struct run *run, struct mb_error *err)
 		return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
 				    "no address for %s: not in .symtab, %s, nor kallsyms", run->sym,
 				    o->system_map ? "the System.map" : "no System.map given");
+	} else if (o->trace) {
+		return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0,
+				    "--trace reads at a symbol, and %s has no address", run->sym);
 	} else {
 		run->mode = o->pattern ? MB_LINUX_AT_PATTERN : MB_LINUX_AT_IDLE;
 	}
@@ -416,10 +433,26 @@ static int prepare_kernel(struct run *run, struct mb_error *err)
 		free(file);
 		return mb_error_set(err, MB_ERR_IO, errno, 0, "%s: short read", path);
 	}
+	/* The package's kernel, unpacked by an earlier capture: boot the cached copy. */
+	if (mb_linux_cache_name(file, flen, "bzimage", run->cached_kernel,
+				sizeof(run->cached_kernel)) == 0 &&
+	    access(run->cached_kernel, R_OK) == 0) {
+		free(file);
+		run->boot = run->cached_kernel;
+		return 0;
+	}
 	ret = mb_linux_deb_find_kernel(file, flen, &kern, &klen, NULL, 0, err);
 	free(file);
 	if (ret)
 		return mb_error_prefix(err, "%s", path);
+	if (run->cached_kernel[0]) {
+		mb_linux_cache_store(run->cached_kernel, kern, klen);
+		if (access(run->cached_kernel, R_OK) == 0) {
+			free(kern);
+			run->boot = run->cached_kernel;
+			return 0;
+		}
+	}
 	snprintf(run->kdir, sizeof(run->kdir), "/tmp/mb-linux-XXXXXX");
 	if (mb_tmpdir_make(run->kdir)) {	/* removed on signals, swept after SIGKILL */
 		run->kdir[0] = 0;
@@ -568,12 +601,53 @@ static int read_now(struct run *run, struct mb_state *st, uint64_t regions[2], u
 	return mb_memblock_read(run->t, at, l, &ro, st, err);
 }
 
+/* The tracer's wait: until the guest stops, following the console, QEMU and the deadline. */
+static int trace_wait(void *ctx, struct mb_rsp_stop *stop, struct mb_error *err)
+{
+	struct run *run = ctx;
+	bool stopped = false;
+
+	while (!stopped)
+		if (wait_event(run, stop, &stopped, err))
+			return -1;
+	return 0;
+}
+
+/* --trace: every memblock call on the way to the read symbol (linux_trace.c). */
+static int trace_to_symbol(struct run *run, struct mb_error *err)
+{
+	struct mb_linux_trace_io io = { .rsp = run->rsp, .phys = run->phys,
+					.wait = trace_wait, .ctx = run };
+	struct mb_linux_trace_opts to = { .max_hits = run->o->trace_max_hits,
+					  .max_events = run->o->trace_max_events };
+	int64_t t0 = mb_now_ms();
+	int i;
+
+	run->traced = mb_capture_new();
+	if (!run->traced)
+		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+	if (mb_linux_trace(&io, run->img, run->ks, run->mb, run->sym_addr, &to, run->traced,
+			   &run->final, NULL, err)) {
+		/* The socket closes a moment before QEMU's exit can be seen. */
+		for (i = 0; i < 50 && mb_qemu_alive(run->q); i++)
+			usleep(10000);
+		return blame_qemu(run, err, "QEMU exited mid-trace");
+	}
+	snprintf(run->read_point, sizeof(run->read_point),
+		 "symbol %s (breakpoint at 0x%llx, address from %s; traced in %lld ms)", run->sym,
+		 (unsigned long long)run->sym_addr, run->sym_from, (long long)(mb_now_ms() - t0));
+	run->keep_len = run->con_len;
+	return 0;
+}
+
 /* A hardware breakpoint at the read symbol; read when the guest stops there. */
 static int read_at_symbol(struct run *run, struct mb_error *err)
 {
 	struct mb_rsp_stop stop;
 	bool stopped = false;
 
+	if (run->o->trace)
+		return trace_to_symbol(run, err);
 	if (mb_rsp_breakpoint(run->rsp, true, true, run->sym_addr, err) ||
 	    mb_rsp_continue(run->rsp, err))
 		return -1;
@@ -813,15 +887,44 @@ static struct mb_capture *import_console(struct run *run, struct mb_error *err)
 	return c;
 }
 
+/* --trace: the traced calls; the same boot's memblock=debug lines each checked against them. */
+static struct mb_capture *take_trace(struct run *run)
+{
+	struct mb_capture *c = run->traced, *con = NULL;
+	struct mb_error tmp = { 0 };
+	char sum[512];
+	FILE *f;
+
+	run->traced = NULL;
+	c->source = MB_SRC_LINUX_TRACE;
+	if (run->o->no_memblock_debug || !run->keep_len)
+		return c;
+	f = fmemopen(run->con, run->keep_len, "r");
+	if (f) {
+		con = mb_import_stream(f, "console", NULL, &tmp);
+		fclose(f);
+	}
+	if (con) {
+		if (mb_linux_trace_check_console(c, con, sum, sizeof(sum)))
+			mb_agent_log(0, "linux: %s", sum);
+		mb_capture_set_meta(c, "console_check", sum);
+	} else {
+		mb_capture_set_meta(c, "console_check", "no memblock=debug lines");
+	}
+	mb_capture_free(con);
+	return c;
+}
+
 static struct mb_capture *build_capture(struct run *run, struct mb_error *err)
 {
 	const struct mb_linux_image *img = run->img;
 	const struct mb_linux_opts *o = run->o;
-	struct mb_capture *c = import_console(run, err);
+	struct mb_capture *c = run->traced ? take_trace(run) : import_console(run, err);
 
 	if (!c)
 		return NULL;
-	c->source = MB_SRC_LINUX_LIVE;
+	if (c->source != MB_SRC_LINUX_TRACE)
+		c->source = MB_SRC_LINUX_LIVE;
 	mb_state_clear(&c->final);
 	c->final = run->final;
 	memset(&run->final, 0, sizeof(run->final));
@@ -861,6 +964,7 @@ static void run_cleanup(struct run *run)
 	mb_state_clear(&run->final);
 	mb_state_clear(&run->w.prev);
 	mb_state_clear(&run->w.at_pattern);
+	mb_capture_free(run->traced);
 	mb_linux_kallsyms_free(run->ks);
 	mb_linux_image_free(run->img);
 }

@@ -18,6 +18,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "agent_internal.h"
 #include "mbagent/btf.h"
 #include "mbagent/linux.h"
 
@@ -807,9 +808,48 @@ struct mb_linux_image *mb_linux_image_open(const char *path, struct mb_error *er
 	char member[256] = "";
 	bool deb = false;
 	struct mb_linux_image *img;
+	char cpath[4096], ipath[4096];
+	bool cached = false;
 
 	if (load_file(path, &file, &flen, err))
 		return NULL;
+	/* An image unpacked before: the ELF and how it was packed, from the cache. */
+	if (mb_linux_cache_name(file, flen, "vmlinux", cpath, sizeof(cpath)) == 0 &&
+	    mb_linux_cache_name(file, flen, "info", ipath, sizeof(ipath)) == 0) {
+		uint8_t *info = NULL;
+		size_t ilen = 0;
+
+		if (mb_linux_cache_load(ipath, &info, &ilen) == 0 &&
+		    mb_linux_cache_load(cpath, &elf, &elen) == 0) {
+			static const char *const kinds[] = { "none", "gzip", "xz", "lz4", "zstd" };
+			char k[16] = "", *nl;
+			int d = 0;
+
+			info = realloc(info, ilen + 1);
+			info[ilen] = 0;
+			nl = strchr((char *)info, '\n');
+			if (nl && sscanf((char *)info, "%15s %d", k, &d) == 2) {
+				snprintf(member, sizeof(member), "%s", nl + 1);
+				member[strcspn(member, "\n")] = 0;
+				for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+					if (!strcmp(k, kinds[i]))
+						kind = kinds[i];
+				deb = d != 0;
+				cached = true;
+			} else {
+				free(elf);
+				elf = NULL;
+			}
+		}
+		free(info);
+		if (cached) {
+			free(file);
+			mb_agent_log(2, "linux: unpacked image from the cache: %s", cpath);
+			goto have_elf;
+		}
+	} else {
+		cpath[0] = 0;
+	}
 	if (flen >= 8 && !memcmp(file, "!<arch>\n", 8)) {
 		if (mb_linux_deb_find_kernel(file, flen, &kern, &klen, member, sizeof(member), err)) {
 			free(file);
@@ -832,6 +872,15 @@ struct mb_linux_image *mb_linux_image_open(const char *path, struct mb_error *er
 		}
 		free(file);
 	}
+	if (cpath[0] && strcmp(kind, "none")) {
+		char info[512];
+		int n = snprintf(info, sizeof(info), "%s %d\n%s\n", kind, deb ? 1 : 0, member);
+
+		mb_linux_cache_store(cpath, elf, elen);
+		if (n > 0 && (size_t)n < sizeof(info))
+			mb_linux_cache_store(ipath, info, (size_t)n);
+	}
+have_elf:
 	img = mb_linux_image_from_elf(elf, elen, err);
 	if (!img) {
 		mb_error_prefix(err, "%s", path);

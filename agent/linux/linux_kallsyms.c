@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mbagent/linux.h"
+#include "mbagent/linux_trace.h"
 
 /*
  * The kernel keeps its own symbol table for /proc/kallsyms and backtraces,
@@ -38,6 +39,12 @@ struct mb_linux_kallsyms {
 	uint32_t num;
 	const uint8_t *offsets;	/* kallsyms_offsets */
 	uint64_t base;		/* kallsyms_relative_base */
+	/* Text symbols in address order, decoded on first use (see text_table()). */
+	uint64_t *t_addr;
+	uint32_t *t_name;	/* offsets into t_names */
+	char *t_names;
+	uint32_t t_num;
+	bool t_failed;
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -395,5 +402,120 @@ int mb_linux_kallsyms_foreach(const struct mb_linux_kallsyms *k,
  */
 void mb_linux_kallsyms_free(struct mb_linux_kallsyms *k)
 {
+	if (!k)
+		return;
+	free(k->t_addr);
+	free(k->t_name);
+	free(k->t_names);
 	free(k);
+}
+
+/* Decode the text symbols once (table order is address order for kernel text). */
+static int text_table(struct mb_linux_kallsyms *k)
+{
+	size_t pos = k->names_off, nlen = 0, ncap = 1 << 20;
+	char buf[1024];
+	uint32_t i;
+
+	if (k->t_addr)
+		return 0;
+	if (k->t_failed)
+		return -1;
+	k->t_addr = malloc((size_t)k->num * sizeof(*k->t_addr));
+	k->t_name = malloc((size_t)k->num * sizeof(*k->t_name));
+	k->t_names = malloc(ncap);
+	if (!k->t_addr || !k->t_name || !k->t_names)
+		goto fail;
+	for (i = 0; i < k->num; i++) {
+		uint64_t a;
+		size_t l;
+
+		pos = decode(k, pos, k->ro_len, buf, sizeof(buf));
+		if (!pos)
+			goto fail;
+		a = sym_addr(k, i);
+		if (a < MB_LINUX_START_KERNEL_MAP || !strchr("tTwW", buf[0]))
+			continue;
+		if (k->t_num && a < k->t_addr[k->t_num - 1])
+			continue;	/* out of order: not a plain text symbol */
+		l = strlen(buf + 1) + 1;
+		if (nlen + l > ncap) {
+			char *p = realloc(k->t_names, ncap * 2);
+
+			if (!p)
+				goto fail;
+			k->t_names = p;
+			ncap *= 2;
+		}
+		memcpy(k->t_names + nlen, buf + 1, l);
+		k->t_addr[k->t_num] = a;
+		k->t_name[k->t_num++] = (uint32_t)nlen;
+		nlen += l;
+	}
+	return 0;
+fail:
+	free(k->t_addr);
+	free(k->t_name);
+	free(k->t_names);
+	k->t_addr = NULL;
+	k->t_name = NULL;
+	k->t_names = NULL;
+	k->t_num = 0;
+	k->t_failed = true;
+	return -1;
+}
+
+/**
+ * mb_linux_kallsyms_text() - the text symbols, in address order
+ * @k: decoder
+ * @i: index (0 .. count - 1)
+ * @name: set to the name (owned by @k)
+ * @addr: set to the address
+ *
+ * Return: the number of text symbols when @i is out of range (nothing set),
+ * else @i; 0 with nothing set if the table cannot be decoded.
+ */
+uint32_t mb_linux_kallsyms_text(const struct mb_linux_kallsyms *k, uint32_t i, const char **name,
+				uint64_t *addr)
+{
+	struct mb_linux_kallsyms *m = (struct mb_linux_kallsyms *)k;
+
+	if (!k || text_table(m))
+		return 0;
+	if (i >= m->t_num)
+		return m->t_num;
+	*name = m->t_names + m->t_name[i];
+	*addr = m->t_addr[i];
+	return i;
+}
+
+int mb_linux_symbolize(const struct mb_linux_kallsyms *k, uint64_t addr, char *name,
+		       size_t name_cap, uint64_t *off, uint64_t *len)
+{
+	struct mb_linux_kallsyms *m = (struct mb_linux_kallsyms *)k;
+	uint32_t lo = 0, hi, j;
+
+	if (!k || text_table(m) || !m->t_num || addr < m->t_addr[0])
+		return -1;
+	hi = m->t_num;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (m->t_addr[mid] <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Aliases share an address: name the first of them. */
+	while (lo && m->t_addr[lo - 1] == m->t_addr[lo])
+		lo--;
+	j = lo + 1;
+	while (j < m->t_num && m->t_addr[j] == m->t_addr[lo])
+		j++;
+	if (j >= m->t_num)
+		return -1;	/* past the last symbol: no length */
+	snprintf(name, name_cap, "%s", m->t_names + m->t_name[lo]);
+	*off = addr - m->t_addr[lo];
+	*len = m->t_addr[j] - m->t_addr[lo];
+	return 0;
 }

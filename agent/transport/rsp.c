@@ -1208,6 +1208,65 @@ int mb_rsp_breakpoint(struct mb_rsp *r, bool hardware, bool insert, uint64_t add
 			    (unsigned long long)addr, reply);
 }
 
+/**
+ * mb_rsp_batch() - send several packets at once and collect the replies in order
+ * @r: connection (target stopped)
+ * @n: number of packets
+ * @pkts: payloads (NUL-terminated, unescaped)
+ * @replies: buffers for the reply payloads (NUL-terminated)
+ * @caps: their sizes; a longer reply is an error
+ * @lens: receive the reply lengths
+ * @err: filled on failure
+ *
+ * One round trip instead of @n, for requests whose replies do not depend
+ * on each other (g, m). A stub that NAKs or corrupts a reply in the middle
+ * of a batch is an error: the caller gets no partial result.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int mb_rsp_batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
+		 const size_t *caps, size_t *lens, struct mb_error *err)
+{
+	size_t i, got = 0;
+	int64_t deadline;
+
+	for (i = 0; i < n; i++)
+		if (queue_packet(r, pkts[i], strlen(pkts[i]), err))
+			return -1;
+	deadline = deadline_in(r);
+	if (flush_out(r, deadline, err))
+		return -1;
+	while (got < n) {
+		enum rx_event ev;
+
+		if (rx_next(r, deadline, &ev, err))
+			return mb_error_prefix(err, "batch of %zu requests", n);
+		switch (ev) {
+		case EV_ACK:
+			break;
+		case EV_NAK:
+			return mb_error_set(err, MB_ERR_PROTO, 0, 0,
+					    "gdbstub rejected packet %zu of a batch", got);
+		case EV_BADPKT:
+			return mb_error_set(err, MB_ERR_CORRUPT, 0, 0,
+					    "gdbstub sent a corrupt reply in a batch");
+		case EV_PACKET:
+			if (queue_raw(r, "+", 1, err))
+				return -1;
+			if (r->pkt_len >= caps[got])
+				return mb_error_set(err, MB_ERR_PROTO, 0, 0,
+						    "reply of %zu bytes to '%.20s' is too long",
+						    r->pkt_len, pkts[got]);
+			memcpy(replies[got], r->pkt, r->pkt_len);
+			replies[got][r->pkt_len] = 0;
+			lens[got] = r->pkt_len;
+			got++;
+			break;
+		}
+	}
+	return flush_out(r, deadline, err);
+}
+
 /* --- struct mb_transport over a gdbstub --- */
 
 static int tr_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,

@@ -24,6 +24,12 @@ import sys
 NOT_RUN = {
     "memblock-cli capture --attach tcp:127.0.0.1:1234 --elf build/kernel/kernel.elf -o live.cap":
         "attaches to a QEMU the reader started with -s -S",
+    "memblock-cli log --stack t612.cap":
+        "reads a traced Debian capture (docs/linux.md); linux_trace_* tests check it",
+    "memblock-cli replay --verify t612.cap":
+        "reads a traced Debian capture (docs/linux.md); linux_trace_*_replay checks it",
+    "memblock-cli diff --no-events t61.cap t612.cap":
+        "reads two traced Debian captures (docs/linux.md)",
 }
 
 # Commands whose example needs a stock Debian kernel image: run by the linux

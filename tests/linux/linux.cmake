@@ -48,6 +48,12 @@ set_tests_properties(linux_get_kernels PROPERTIES LABELS linux TIMEOUT 900
 	FIXTURES_SETUP linux_kernels)
 
 set(MB_DEB_6_1 ${MB_LINUX_CACHE}/linux-6.1.deb)
+# Generic (non-cloud) flavours, for the traced captures.
+set(MB_DEB_GENERIC_6_1 ${MB_LINUX_CACHE}/linux-6.1-generic.deb)
+set(MB_DEB_GENERIC_6_12 ${MB_LINUX_CACHE}/linux-6.12-generic.deb)
+# The fixtures' pinned versions (tests/data/linux/*.final.txt were read from these).
+set(MB_DEB_PINNED_6_1 ${MB_LINUX_CACHE}/linux-6.1-pinned.deb)
+set(MB_DEB_PINNED_6_12 ${MB_LINUX_CACHE}/linux-6.12-pinned.deb)
 set(MB_DEB_6_12 ${MB_LINUX_CACHE}/linux-6.12.deb)
 
 # mb_linux_test(name fixtures_required fixtures_setup args...)
@@ -84,20 +90,18 @@ mb_linux_test(linux_live_6_1_numa64_doubled_reserved_array linux_kernels ""
 	numa ${MB_DEB_6_1} 2G --numa=64)
 mb_linux_test(linux_live_6_1_numa64_last_block_equals_live_arrays linux_kernels ""
 	block ${MB_DEB_6_1} 2G --numa=64)
-# The default read point (memblock_free_all from kallsyms); where the package
-# is the fixtures' version, the arrays must equal tests/data/linux/*.final.txt (copies of the shared fixtures).
+# The default read point (memblock_free_all from kallsyms): the newest
+# package against its own end-of-boot capture, and the fixtures' pinned
+# versions (fetched by get-kernel.sh, a failure if they cannot be) against
+# tests/data/linux/*.final.txt, exactly.
 set(MB_LINUX_FIXTURES ${CMAKE_SOURCE_DIR}/tests/data/linux)
-set(MB_FIXTURE_6_1 ${MB_LINUX_FIXTURES}/6.1-cloud-m512.final.txt "6.1.192-")
-set(MB_FIXTURE_6_12 ${MB_LINUX_FIXTURES}/6.12-cloud-m512.final.txt "6.12.117-")
+set(MB_FIXTURE_6_1 ${MB_LINUX_FIXTURES}/6.1-cloud-m512.final.txt "6.1.0-56-")
+set(MB_FIXTURE_6_12 ${MB_LINUX_FIXTURES}/6.12-cloud-m512.final.txt "6.12.117+")
 foreach(v 6_1 6_12)
-	if(EXISTS ${MB_LINUX_FIXTURES})
-		set(fx ${MB_FIXTURE_${v}})
-	else()
-		set(fx "")
-	endif()
 	mb_linux_test(linux_live_${v}_default_kallsyms_breakpoint_equals_end_of_boot
-		"linux_kernels;linux_cap_${v}_512" "" auto ${MB_DEB_${v}} ${MB_LINUX_CACHE}/${v}-m512.cap
-		${fx})
+		"linux_kernels;linux_cap_${v}_512" "" auto ${MB_DEB_${v}} ${MB_LINUX_CACHE}/${v}-m512.cap)
+	mb_linux_test(linux_live_${v}_pinned_default_breakpoint_equals_fixture linux_kernels ""
+		fixture ${MB_DEB_PINNED_${v}} ${MB_FIXTURE_${v}})
 endforeach()
 mb_linux_test(linux_live_6_1_idle_read_equals_end_of_boot "linux_kernels;linux_cap_6_1_512" ""
 	idle ${MB_DEB_6_1} ${MB_LINUX_CACHE}/6_1-m512.cap)
@@ -141,4 +145,42 @@ if(TARGET memblock-cli)
 		$<TARGET_FILE:memblock-cli> ${MB_DEB_6_1} ${MB_LINUX_CACHE}/cli-6_1.cap)
 	set_tests_properties(linux_cli_capture_linux_6_1_replays_verified PROPERTIES
 		LABELS linux TIMEOUT 180 SKIP_RETURN_CODE 77 FIXTURES_REQUIRED linux_kernels)
+endif()
+
+# Traced captures (capture --linux --trace): every memblock call from the
+# first one to memblock_free_all. One capture per kernel and machine is a
+# fixture; four checks read it, each its own (parallel) ctest entry:
+# replay (exact arrays, allocations at Linux's addresses), console
+# (memblock=debug lines each one traced event), attrib (no reserved byte
+# without a named caller), chains (>= 90% with 2+ frames).
+add_executable(test_linux_trace ${MB_LINUX_TEST_DIR}/linux_trace_test.c)
+target_link_libraries(test_linux_trace PRIVATE mblinux)
+mb_host_target(test_linux_trace)
+# mb_linux_trace_case(tag deb mem numa)
+function(mb_linux_trace_case tag deb mem numa)
+	set(cap ${MB_LINUX_CACHE}/trace-${tag}.cap)
+	add_test(NAME linux_trace_${tag}_capture
+		COMMAND test_linux_trace capture ${deb} ${cap} ${mem} ${numa})
+	set_tests_properties(linux_trace_${tag}_capture PROPERTIES LABELS linux TIMEOUT 1200
+		FIXTURES_REQUIRED linux_kernels FIXTURES_SETUP linux_trace_${tag})
+	foreach(check replay console attrib chains)
+		add_test(NAME linux_trace_${tag}_${check} COMMAND test_linux_trace ${check} ${cap})
+		set_tests_properties(linux_trace_${tag}_${check} PROPERTIES LABELS linux
+			TIMEOUT 120 FIXTURES_REQUIRED linux_trace_${tag})
+	endforeach()
+endfunction()
+foreach(v 6_1 6_12)
+	mb_linux_trace_case(${v}_cloud_m512 ${MB_DEB_${v}} 512M 0)
+	mb_linux_trace_case(${v}_cloud_m2g ${MB_DEB_${v}} 2G 0)
+	mb_linux_trace_case(${v}_cloud_numa2 ${MB_DEB_${v}} 2G 2)
+	mb_linux_trace_case(${v}_generic_m512 ${MB_DEB_GENERIC_${v}} 512M 0)
+endforeach()
+# 64 nodes: memblock doubles the reserved array (traced memblock_double_array).
+mb_linux_trace_case(6_1_cloud_numa64 ${MB_DEB_6_1} 2G 64)
+if(TARGET memblock-cli)
+	add_test(NAME linux_trace_faults_6_12 COMMAND ${MB_LINUX_TEST_DIR}/trace_faults.sh
+		$<TARGET_FILE:memblock-cli> $<TARGET_FILE:test_linux_trace> ${MB_DEB_6_12}
+		${CMAKE_CURRENT_BINARY_DIR}/trace-faults)
+	set_tests_properties(linux_trace_faults_6_12 PROPERTIES LABELS linux TIMEOUT 900
+		FIXTURES_REQUIRED linux_kernels)
 endif()

@@ -429,8 +429,45 @@ static bool parse_dump(const char *path, struct mb_state *st)
 	return st->valid;
 }
 
-static int t_auto(const char *deb, const char *ref_path, const char *fixture,
-		  const char *fixture_version)
+/*
+ * The fixtures' *.final.txt were read at the default breakpoint (with the
+ * -dbg symbols) from a pinned package version: a capture of that package
+ * must match them exactly. A package of another version is a failure, not
+ * a note: get-kernel.sh fetches the pinned one.
+ */
+static int t_fixture(const char *deb, const char *fixture, const char *fixture_version)
+{
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+	struct mb_state fx;
+	const char *ver;
+
+	o.image = deb;
+	o.timeout_s = 240;
+	c = mb_linux_capture(&o, &err);
+	if (!c) {
+		fprintf(stderr, "capture of %s failed: %s\n", deb, err.msg);
+		return 1;
+	}
+	ver = mb_capture_get_meta(c, "linux_version") ?: "";
+	CHECK(strstr(ver, fixture_version), "%s is '%s', the fixture was read from %s", deb, ver,
+	      fixture_version);
+	CHECK(parse_dump(fixture, &fx), "cannot read %s", fixture);
+	if (fx.valid) {
+		compare_arrays("fixture memory", &fx.memory, &c->final.memory);
+		compare_arrays("fixture reserved", &fx.reserved, &c->final.reserved);
+		printf("%s: %llu memory and %llu reserved regions equal %s\n", ver,
+		       (unsigned long long)fx.memory.cnt, (unsigned long long)fx.reserved.cnt,
+		       fixture);
+	}
+	free(fx.memory.regions);
+	free(fx.reserved.regions);
+	mb_capture_free(c);
+	return failures ? 1 : 0;
+}
+
+static int t_auto(const char *deb, const char *ref_path)
 {
 	struct mb_capture *ref = load(ref_path), *c;
 	struct mb_linux_opts o = { 0 };
@@ -458,22 +495,6 @@ static int t_auto(const char *deb, const char *ref_path, const char *fixture,
 	 */
 	compare_arrays_nid("memory", &ref->final.memory, &c->final.memory, false);
 	compare_arrays_nid("reserved", &ref->final.reserved, &c->final.reserved, false);
-	/*
-	 * The fixtures' *.final.txt were read at the same breakpoint (with the
-	 * -dbg symbols) from the same package version: they must match exactly.
-	 */
-	if (fixture && strstr(mb_capture_get_meta(c, "linux_version") ?: "", fixture_version)) {
-		struct mb_state fx;
-
-		CHECK(parse_dump(fixture, &fx), "cannot read %s", fixture);
-		compare_arrays("fixture memory", &fx.memory, &c->final.memory);
-		compare_arrays("fixture reserved", &fx.reserved, &c->final.reserved);
-		free(fx.memory.regions);
-		free(fx.reserved.regions);
-	} else if (fixture) {
-		fprintf(stderr, "note: kernel is not %s: fixture %s not compared\n",
-			fixture_version, fixture);
-	}
 	mb_capture_free(c);
 	mb_capture_free(ref);
 	return failures ? 1 : 0;
@@ -632,6 +653,11 @@ int main(int argc, char **argv)
 		argc--;
 	}
 
+	if (!strcmp(cmd, "fixture") && argc >= 3 && access(argv[2], R_OK)) {
+		fprintf(stderr, "%s: the pinned package is missing (get-kernel.sh must fetch it)\n",
+			argv[2]);
+		return 1;
+	}
 	if (argc >= 3 && access(argv[2], R_OK) && !strstr(cmd, "diff")) {
 		fprintf(stderr, "%s: not available (no such package in the archive?)\n", argv[2]);
 		return SKIP;
@@ -644,8 +670,10 @@ int main(int argc, char **argv)
 		r = t_numa(argv[2], argv[3]);
 	else if (!strcmp(cmd, "end") && argc >= 4)
 		r = t_end(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
-	else if (!strcmp(cmd, "auto") && (argc == 4 || argc == 6))
-		r = t_auto(argv[2], argv[3], argc == 6 ? argv[4] : NULL, argc == 6 ? argv[5] : NULL);
+	else if (!strcmp(cmd, "auto") && argc == 4)
+		r = t_auto(argv[2], argv[3]);
+	else if (!strcmp(cmd, "fixture") && argc == 5)
+		r = t_fixture(argv[2], argv[3], argv[4]);
 	else if (!strcmp(cmd, "idle") && argc == 4)
 		r = t_idle(argv[2], argv[3]);
 	else if (!strcmp(cmd, "diff-kernels") && argc == 4)
@@ -654,7 +682,7 @@ int main(int argc, char **argv)
 		r = t_diff_mem(argv[2], argv[3]);
 	else {
 		fprintf(stderr, "usage: linux_live_test locate DEB | block DEB [MEM] | numa DEB MEM | end DEB OUT [MEM] | "
-			"auto DEB REF [FIXTURE VERSION] | idle DEB REF | diff-kernels A B | diff-mem A512 B256 "
+			"auto DEB REF | fixture DEB FIXTURE VERSION | idle DEB REF | diff-kernels A B | diff-mem A512 B256 "
 			"[--numa=N]\n");
 		return 2;
 	}

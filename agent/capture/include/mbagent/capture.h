@@ -19,6 +19,7 @@ enum mb_source {
 	MB_SRC_CONSOLE,		/* imported memblock=debug console text */
 	MB_SRC_LINUX_LIVE,	/* a Linux kernel read live (+ console events) */
 	MB_SRC_GDB_SCRIPT,	/* written by gdb-scripts mb-save */
+	MB_SRC_LINUX_TRACE,	/* a Linux kernel traced call by call (+ arrays read live) */
 };
 
 /**

@@ -256,6 +256,10 @@ enum mb_linux_read_point {
  * @progress: print progress on stderr
  * @no_kallsyms: do not decode the image's kallsyms tables (symbols then come
  *   only from .symtab or @system_map)
+ * @trace: record every memblock call from the first one to the read point
+ *   (needs a symbol read point and the kallsyms tables; see linux_trace.h)
+ * @trace_max_hits: per entry point bound of a trace (0 = default)
+ * @trace_max_events: event bound of a trace (0 = default)
  */
 struct mb_linux_opts {
 	const char *image;
@@ -278,6 +282,9 @@ struct mb_linux_opts {
 	const char *console_out;
 	bool progress;
 	bool no_kallsyms;
+	bool trace;
+	unsigned long trace_max_hits;
+	size_t trace_max_events;
 };
 
 /**

@@ -67,6 +67,8 @@ int mb_rsp_wait_stop(struct mb_rsp *r, int timeout_ms, struct mb_rsp_stop *stop,
 int mb_rsp_breakpoint(struct mb_rsp *r, bool hardware, bool insert, uint64_t addr,
 		      struct mb_error *err);
 bool mb_rsp_running(const struct mb_rsp *r);
+int mb_rsp_batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
+		 const size_t *caps, size_t *lens, struct mb_error *err);
 
 struct mb_transport *mb_rsp_transport(struct mb_rsp *r);
 struct mb_transport *mb_gdb_transport_open(const char *addr, int timeout_ms,

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* linux_trace.c - time capture --linux --trace against an untraced capture and a bare boot. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "mbagent/capture.h"
+#include "mbagent/linux.h"
+
+/*
+ * Three ways to reach the entry of memblock_free_all in the same QEMU
+ * (TCG), interleaved round by round so machine load hits all alike:
+ *   bare      no memblock=debug, no tracing: boot, stop at the breakpoint,
+ *             read struct memblock once;
+ *   untraced  the default capture: memblock=debug, console imported;
+ *   traced    --trace: a stop at every memblock call and return.
+ * Each configuration is opened and booted once, untimed, first, so the
+ * unpacked-image cache is warm for every timed run. Prints per-run times, then medians and
+ * the ratios (traced - untraced) / untraced and traced / bare, for wall time
+ * and for the CPU time of QEMU plus the agent, which other load on the
+ * machine disturbs much less.
+ */
+
+#define MAX_ROUNDS	15
+#define MAX_CONF	8
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, (size_t)n * sizeof(*v));
+	qsort(s, (size_t)n, sizeof(*s), cmp_d);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double cpu_s(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Wall seconds; *cpu gets the CPU seconds of QEMU (a reaped child) plus the agent. */
+static double run(const char *deb, const char *mem, int mode, size_t *events, double *cpu)
+{
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+	double c0 = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF);
+	double t0 = now_s(), t;
+
+	o.image = deb;
+	o.mem = mem;
+	o.timeout_s = 900;
+	o.read_point = MB_LINUX_AT_SYMBOL;
+	o.no_memblock_debug = mode == 0;
+	o.trace = mode == 2;
+	c = mb_linux_capture(&o, &err);
+	t = now_s() - t0;
+	*cpu = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF) - c0;
+	if (!c) {
+		fprintf(stderr, "%s %s mode %d: %s\n", deb, mem, mode, err.msg);
+		exit(1);
+	}
+	*events = c->nevents;
+	mb_capture_free(c);
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const names[] = { "bare", "untraced", "traced" };
+	double t[MAX_CONF][3][MAX_ROUNDS], cp[MAX_CONF][3][MAX_ROUNDS];
+	size_t ev[MAX_CONF][3];
+	int rounds = 3, a = 1, nconf, r, k, m;
+
+	if (argc > 2 && !strcmp(argv[1], "-r")) {
+		rounds = atoi(argv[2]);
+		a = 3;
+	}
+	nconf = (argc - a) / 2;
+	if (rounds < 1 || rounds > MAX_ROUNDS || nconf < 1 || nconf > MAX_CONF ||
+	    (argc - a) % 2) {
+		fprintf(stderr, "usage: %s [-r ROUNDS] DEB MEM [DEB MEM ...]\n", argv[0]);
+		return 2;
+	}
+	for (k = 0; k < nconf; k++) {
+		struct mb_error err = { 0 };
+		struct mb_linux_image *img = mb_linux_image_open(argv[a + 2 * k], &err);
+
+		if (!img) {
+			fprintf(stderr, "%s: %s\n", argv[a + 2 * k], err.msg);
+			return 1;
+		}
+		mb_linux_image_free(img);
+	}
+	/* One untimed boot each, so the package's bzImage is in the cache too. */
+	for (k = 0; k < nconf; k++) {
+		double cpu;
+		size_t n;
+
+		run(argv[a + 2 * k], argv[a + 2 * k + 1], 0, &n, &cpu);
+	}
+	for (r = 0; r < rounds; r++)
+		for (k = 0; k < nconf; k++)
+			for (m = 0; m < 3; m++) {
+				int mode = (m + r) % 3;	/* rotate the order each round */
+
+				t[k][mode][r] = run(argv[a + 2 * k], argv[a + 2 * k + 1], mode,
+						    &ev[k][mode], &cp[k][mode][r]);
+				printf("round %d %s %s %s: %.2f s wall, %.2f s CPU (%zu events)\n",
+				       r + 1, argv[a + 2 * k], argv[a + 2 * k + 1], names[mode],
+				       t[k][mode][r], cp[k][mode][r], ev[k][mode]);
+				fflush(stdout);
+			}
+	printf("\n| kernel | -m | bare (s) | untraced (s) | traced (s) | events | trace adds (x untraced) | traced / bare |\n");
+	printf("|---|---|---|---|---|---|---|---|\n");
+	for (k = 0; k < nconf; k++) {
+		double b = median(t[k][0], rounds), u = median(t[k][1], rounds);
+		double tr = median(t[k][2], rounds);
+		const char *name = strrchr(argv[a + 2 * k], '/');
+
+		printf("| %s | %s | %.2f | %.2f | %.2f | %zu | %.2f | %.2f |\n",
+		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr, ev[k][2],
+		       (tr - u) / u, tr / b);
+	}
+	printf("(wall seconds, medians of %d interleaved rounds)\n\n", rounds);
+	printf("| kernel | -m | bare CPU (s) | untraced CPU (s) | traced CPU (s) | trace adds (x untraced) | traced / bare |\n");
+	printf("|---|---|---|---|---|---|---|\n");
+	for (k = 0; k < nconf; k++) {
+		double b = median(cp[k][0], rounds), u = median(cp[k][1], rounds);
+		double tr = median(cp[k][2], rounds);
+		const char *name = strrchr(argv[a + 2 * k], '/');
+
+		printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr,
+		       (tr - u) / u, tr / b);
+	}
+	printf("(CPU seconds of QEMU plus the agent, medians of %d rounds)\n", rounds);
+	return 0;
+}

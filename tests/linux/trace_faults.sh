@@ -1,0 +1,84 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# trace_faults.sh - capture --linux --trace under faults: each a clear error or a stated fallback, never a file.
+#
+# Usage: trace_faults.sh MEMBLOCK_CLI TEST_LINUX_TRACE DEB WORKDIR
+# The package's vmlinux (booted by QEMU through its PVH entry) is edited with
+# objcopy to drop its ORC tables or its BTF.
+set -u
+cli=$1
+helper=$2
+deb=$3
+dir=$4
+[ -r "$deb" ] || { echo "trace_faults: $deb missing (linux_get_kernels fetches it)" >&2; exit 1; }
+rm -rf "$dir"
+mkdir -p "$dir"
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+
+"$helper" vmlinux "$deb" "$dir/vmlinux" || { echo "cannot unpack $deb" >&2; exit 1; }
+
+# expect_error NAME PATTERN ARGS...: non-zero exit, one Error: line matching, no output file.
+expect_error() {
+	name=$1 pat=$2
+	shift 2
+	out="$dir/$name.cap"
+	start=$(date +%s)
+	"$cli" capture -o "$out" "$@" >"$dir/$name.out" 2>"$dir/$name.err"
+	st=$?
+	took=$(($(date +%s) - start))
+	[ $st -ne 0 ] || bad "$name: exit 0"
+	[ "$(grep -c '^Error: ' "$dir/$name.err")" -eq 1 ] || bad "$name: not one Error: line: $(cat "$dir/$name.err")"
+	grep -q "$pat" "$dir/$name.err" || bad "$name: error does not say '$pat': $(cat "$dir/$name.err")"
+	[ ! -e "$out" ] || bad "$name: wrote $out"
+	echo "$name: exit $st after ${took}s: $(grep '^Error: ' "$dir/$name.err")"
+}
+
+# No ORC tables: the capture works, unwinding falls back, and says why.
+objcopy --remove-section .orc_unwind --remove-section .orc_unwind_ip \
+	--remove-section .orc_header "$dir/vmlinux" "$dir/vmlinux-noorc" 2>/dev/null ||
+	objcopy --remove-section .orc_unwind --remove-section .orc_unwind_ip \
+		"$dir/vmlinux" "$dir/vmlinux-noorc"
+if "$cli" capture --linux "$dir/vmlinux-noorc" --trace -o "$dir/noorc.cap" --timeout 300 \
+	>"$dir/noorc.out" 2>&1; then
+	u=$("$helper" meta "$dir/noorc.cap" trace_unwinder)
+	case $u in
+	*"no ORC"*) echo "no ORC: $u" ;;
+	*) bad "no ORC: unwinder '$u'" ;;
+	esac
+	"$helper" replay "$dir/noorc.cap" >/dev/null || bad "no ORC: replay failed"
+else
+	bad "no ORC: capture failed: $(cat "$dir/noorc.out")"
+fi
+
+# No BTF: nothing to type the arguments or find struct memblock with.
+objcopy --remove-section .BTF --remove-section .BTF_ids "$dir/vmlinux" "$dir/vmlinux-nobtf"
+expect_error nobtf "BTF" --linux "$dir/vmlinux-nobtf" --trace
+# Bounds: an entry point hit too often, a trace too long.
+expect_error maxhits "memblock_reserve was called more than 5 times" --linux "$dir/vmlinux" \
+	--trace-max-hits 5
+expect_error maxevents "exceeds 20 events" --linux "$dir/vmlinux" --trace-max-events 20
+# The deadline passes mid-boot.
+expect_error timeout "timed out" --linux "$dir/vmlinux" --trace --timeout 2
+
+# QEMU dies mid-trace: killed (by its pid, a child of this capture) after its first stops.
+"$cli" capture -o "$dir/killed.cap" --linux "$dir/vmlinux" --trace --timeout 120 \
+	>"$dir/killed.out" 2>"$dir/killed.err" &
+cpid=$!
+q=""
+i=0
+while [ $i -lt 100 ] && [ -z "$q" ]; do
+	sleep 0.1
+	q=$(pgrep -P $cpid qemu-system 2>/dev/null | head -n 1)
+	i=$((i + 1))
+done
+sleep 2
+[ -n "$q" ] && kill -9 "$q"
+wait $cpid
+st=$?
+[ $st -ne 0 ] || bad "killed: exit 0"
+grep -q '^Error: .*QEMU exited' "$dir/killed.err" || bad "killed: $(cat "$dir/killed.err")"
+[ ! -e "$dir/killed.cap" ] || bad "killed: wrote a capture"
+echo "killed: exit $st: $(cat "$dir/killed.err")"
+
+exit $fail
