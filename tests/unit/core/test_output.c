@@ -3,15 +3,27 @@
 
 #include "core_test.h"
 
-/* Symbolizer: names the two memblock functions that appear as callers, "caller" otherwise. */
+/*
+ * Symbolizer: names the two memblock functions that appear as callers, "caller" otherwise.
+ * The reserve of an allocation must name a return address inside
+ * memblock_alloc_range_nid, as Linux's %pS does ("memblock_alloc_range_nid+0xbd/0x180"
+ * in the 6.12 fixture); its entry address is not one, and shows as "+0x0".
+ * The offset itself depends on the compiler, so any inside address is shown as
+ * Linux's.
+ */
 static int test_sym(uint64_t addr, char *buf, size_t len, void *ctx)
 {
 	uint64_t f1 = (uint64_t)(uintptr_t)memblock_alloc_range_nid;
 	uint64_t f2 = (uint64_t)(uintptr_t)memblock_free;
 
+	/* an address belongs to the nearer of the two function starts below it */
+	bool in_f1 = addr >= f1 && addr < f1 + 0x1000 && !(f2 > f1 && addr >= f2);
+
 	(void)ctx;
 	if (addr == f1)
-		snprintf(buf, len, "memblock_alloc_range_nid+0x0/0x100");
+		snprintf(buf, len, "memblock_alloc_range_nid+0x0/0x180");
+	else if (in_f1)
+		snprintf(buf, len, "memblock_alloc_range_nid+0xbd/0x180");
 	else if (addr >= f2 && addr < f2 + 0x1000)
 		snprintf(buf, len, "memblock_free+0x%llx/0x1000", (unsigned long long)(addr - f2));
 	else
@@ -126,12 +138,12 @@ static void debug_lines_alloc(void)
 	memblock_phys_alloc_range(0x7000, 0x1000, 0, SZ_16M + SZ_1M);
 	CHECK_STR(t_output(),
 		  "memblock_phys_alloc_range: 28672 bytes align=0x1000 from=0x0000000000000000 max_addr=0x0000000001100000 caller+0x10/0x20\n"
-		  "memblock_reserve: [0x00000000010f9000-0x00000000010fffff] memblock_alloc_range_nid+0x0/0x100\n");
+		  "memblock_reserve: [0x00000000010f9000-0x00000000010fffff] memblock_alloc_range_nid+0xbd/0x180\n");
 	t_clear_output();
 	memblock_alloc(16384, 64);
 	CHECK_STR(t_output(),
 		  "memblock_alloc_try_nid: 16384 bytes align=0x40 nid=-1 from=0x0000000000000000 max_addr=0x0000000000000000 caller+0x10/0x20\n"
-		  "memblock_reserve: [0x0000000001ffc000-0x0000000001ffffff] memblock_alloc_range_nid+0x0/0x100\n");
+		  "memblock_reserve: [0x0000000001ffc000-0x0000000001ffffff] memblock_alloc_range_nid+0xbd/0x180\n");
 	t_clear_output();
 	memblock_alloc_exact_nid_raw(8388608, 0x200000, SZ_16M, 0, 0);
 	CHECK_STR(t_output(),
