@@ -241,17 +241,17 @@ static void double_keeps_contents(void)
 }
 
 static const struct t_case cases[] = {
-	{ "memblock_reserve_many_doubles_reserved", reserve_many_doubles, true },
-	{ "memblock_reserve_double_avoids_range", reserve_double_avoids_range, true },
-	{ "memblock_add_many_doubles_memory", add_many_doubles_memory, true },
-	{ "memblock_double_array_before_allow_resize_panics", resize_before_allow_panics, false },
-	{ "memblock_double_array_fails_without_memory", double_fails_without_memory, false },
+	{ "memblock_reserve_many_doubles_reserved", reserve_many_doubles },
+	{ "memblock_reserve_double_avoids_range", reserve_double_avoids_range },
+	{ "memblock_add_many_doubles_memory", add_many_doubles_memory },
+	{ "memblock_double_array_before_allow_resize_panics", resize_before_allow_panics },
+	{ "memblock_double_array_fails_without_memory", double_fails_without_memory },
 	{ "memblock_double_array_failure_retried_after_change",
-	  double_failure_retried_after_change, true },
-	{ "memblock_isolate_range_doubles_before_split", isolate_doubles_before_split, true },
-	{ "memblock_double_array_twice_frees_old", double_twice_frees_old, true },
-	{ "memblock_double_array_nested", double_both_nested, true },
-	{ "memblock_double_array_keeps_contents", double_keeps_contents, true },
+	  double_failure_retried_after_change },
+	{ "memblock_isolate_range_doubles_before_split", isolate_doubles_before_split },
+	{ "memblock_double_array_twice_frees_old", double_twice_frees_old },
+	{ "memblock_double_array_nested", double_both_nested },
+	{ "memblock_double_array_keeps_contents", double_keeps_contents },
 };
 
 const struct t_group t_group_double = T_GROUP("double", cases);

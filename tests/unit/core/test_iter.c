@@ -299,20 +299,20 @@ static void mem_region_iter(void)
 }
 
 static const struct t_case cases[] = {
-	{ "for_each_free_mem_range_forward", free_range_forward, false },
-	{ "for_each_free_mem_range_reverse", free_range_reverse, false },
-	{ "for_each_free_mem_range_no_reserved", free_range_no_reserved, false },
-	{ "for_each_free_mem_range_empty_memory", free_range_empty_memory, false },
-	{ "for_each_free_mem_range_nomap", free_range_nomap, false },
-	{ "for_each_free_mem_range_hotplug_movable_node", free_range_hotplug, false },
-	{ "for_each_free_mem_range_mirror", free_range_mirror, false },
-	{ "for_each_free_mem_range_driver_managed", free_range_driver_managed, false },
-	{ "for_each_free_mem_range_nid_filter", free_range_nid_filter, false },
-	{ "for_each_free_mem_range_empty_gap", free_range_empty_gap, false },
-	{ "for_each_mem_range_skips_nomap", mem_range_skips_nomap, false },
-	{ "for_each_reserved_mem_range", reserved_range_all, false },
-	{ "for_each_mem_pfn_range", mem_pfn_range, false },
-	{ "for_each_mem_region", mem_region_iter, false },
+	{ "for_each_free_mem_range_forward", free_range_forward },
+	{ "for_each_free_mem_range_reverse", free_range_reverse },
+	{ "for_each_free_mem_range_no_reserved", free_range_no_reserved },
+	{ "for_each_free_mem_range_empty_memory", free_range_empty_memory },
+	{ "for_each_free_mem_range_nomap", free_range_nomap },
+	{ "for_each_free_mem_range_hotplug_movable_node", free_range_hotplug },
+	{ "for_each_free_mem_range_mirror", free_range_mirror },
+	{ "for_each_free_mem_range_driver_managed", free_range_driver_managed },
+	{ "for_each_free_mem_range_nid_filter", free_range_nid_filter },
+	{ "for_each_free_mem_range_empty_gap", free_range_empty_gap },
+	{ "for_each_mem_range_skips_nomap", mem_range_skips_nomap },
+	{ "for_each_reserved_mem_range", reserved_range_all },
+	{ "for_each_mem_pfn_range", mem_pfn_range },
+	{ "for_each_mem_region", mem_region_iter },
 };
 
 const struct t_group t_group_iter = T_GROUP("iter", cases);
