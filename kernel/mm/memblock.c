@@ -319,6 +319,19 @@ static long memblock_search(const struct memblock_type *type, phys_addr_t addr)
 	return -1;
 }
 
+/*
+ * One past the last region, from @from on, that starts below @end.  A short
+ * forward walk: callers start at the first region reaching past their base,
+ * and visit every region it passes anyway.
+ */
+static unsigned long end_of_overlap(const struct memblock_type *type, unsigned long from,
+				    phys_addr_t end)
+{
+	while (from < type->cnt && type->regions[from].base < end)
+		from++;
+	return from;
+}
+
 /* ------------------------------------------------------------------ */
 /* Core array manipulation                                             */
 /* ------------------------------------------------------------------ */
@@ -631,16 +644,15 @@ static int add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t s
 		 * leaves between them, keeping the position of the first one.
 		 */
 		first = first_end_above(type, base);
-		last = count_base_lt(type, end);
 		nr_new = 0;
 		at = base;
-		for (unsigned long k = first; k < last; k++) {
-			if (type->regions[k].base > at && !nr_new++) {
+		for (last = first; last < type->cnt && type->regions[last].base < end; last++) {
+			if (type->regions[last].base > at && !nr_new++) {
 				piece.base = at;
-				piece.size = type->regions[k].base - at;
-				slot = k;
+				piece.size = type->regions[last].base - at;
+				slot = last;
 			}
-			at = rgn_end(&type->regions[k]);
+			at = rgn_end(&type->regions[last]);
 		}
 		if (at < end && !nr_new++) {
 			piece.base = at;
@@ -709,7 +721,7 @@ static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base,
 		return -ENOMEM;
 
 	lo = first_end_above(type, base);
-	hi = count_base_lt(type, end);
+	hi = end_of_overlap(type, lo, end);
 	if (lo >= hi)
 		return 0;
 	r = type->regions;
@@ -758,7 +770,7 @@ static int remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_
 		return -ENOMEM;
 
 	lo = first_end_above(type, base);
-	hi = count_base_lt(type, end);
+	hi = end_of_overlap(type, lo, end);
 	if (lo >= hi)
 		return 0;
 	mb_gen++;
