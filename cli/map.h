@@ -8,13 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <mbagent/capture.h>
+#include <mbanalysis/analysis.h>
 
 /* Owner 0 is always the initial state's owner: nobody logged the call. */
-#define MAP_OWNER_PRELOG	0
-#define MAP_PRELOG_NAME		"unknown (pre-log)"
-/* Owner of the arrays memblock allocates for itself when it doubles one. */
-#define MAP_ARRAY_OWNER		"memblock_double_array"
-#define MAP_MAX_ARRAYS		16
+#define MAP_OWNER_PRELOG	MBA_OWNER_INITIAL
+#define MAP_PRELOG_NAME		MBA_INITIAL_NAME
 
 /**
  * struct map_seg - a half-open physical range [@base, @end) with an owner
@@ -37,35 +35,20 @@ struct map_segs {
 };
 
 /**
- * struct map_model - replays a capture's events at coverage level, keeping
- * for every reserved byte the caller that reserved or allocated it
+ * struct map_model - the analysis library's ownership replay of a capture,
+ * plus what the renderers read
  * @cap: the capture (not owned)
- * @at: number of events applied so far
- * @memory: memory coverage (owner unused)
- * @reserved: reserved coverage, owner = caller
- * @owners: owner names (functions, offsets stripped); [0] = pre-log
+ * @own: who holds each byte (analysis/owners.c)
+ * @at: events applied (mirrors own.at)
+ * @owners: owner names (mirrors own.names); [0] = the initial state
  * @nowners: entries in @owners
- * @sym_owner: capture symbol index -> owner index (UINT32_MAX = not yet)
- * @last_alloc_owner: owner of the previous event if it was a successful
- *   allocation, else UINT32_MAX (to credit memblock's inner reserve to the
- *   allocation's caller)
- * @dbl_base: physical addresses of the arrays memblock allocated by doubling
- *   (freed again when doubled once more); @ndbl entries
  */
 struct map_model {
 	const struct mb_capture *cap;
+	struct mba_owners own;
 	size_t at;
-	struct map_segs memory;
-	struct map_segs reserved;
 	char **owners;
 	size_t nowners;
-	size_t owners_cap;
-	uint32_t *sym_owner;
-	uint32_t *hash;
-	size_t hash_cap;
-	uint32_t last_alloc_owner;
-	uint64_t dbl_base[MAP_MAX_ARRAYS];
-	size_t ndbl;
 };
 
 /**
@@ -120,6 +103,7 @@ void map_model_free(struct map_model *m);
 int map_model_reset(struct map_model *m);
 int map_model_step(struct map_model *m);
 int map_model_seek(struct map_model *m, size_t at);
+int map_model_segs(const struct map_model *m, bool reserved, struct map_segs *out);
 int map_model_snapshot(const struct map_model *m, struct map_snapshot *s);
 int map_model_snapshot_from(const struct map_model *m, const struct mb_state *st,
 			    struct map_snapshot *s);

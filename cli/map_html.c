@@ -28,7 +28,7 @@ static void js_string(FILE *out, const char *s)
 }
 
 /* Ranges an event may have touched, for the page's fixed layout. */
-static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
+static int extent_add_event(struct mba_imap *ext, const struct mb_event *ev)
 {
 	uint64_t b = ev->base, sz = ev->size;
 
@@ -48,7 +48,20 @@ static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
 	}
 	if (!sz)
 		return 0;
-	return map_segs_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0);
+	return mba_imap_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0, 0);
+}
+
+static int extent_add_array(struct mba_imap *ext, const struct mb_array *a)
+{
+	uint64_t r;
+
+	for (r = 0; a->regions && r < a->cnt; r++) {
+		uint64_t b = a->regions[r].base, sz = a->regions[r].size;
+
+		if (sz && mba_imap_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0, 0))
+			return -1;
+	}
+	return 0;
 }
 
 /* One line about the event a snapshot ends with: op, range/result, caller. */
@@ -258,6 +271,9 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 {
 	const struct mb_capture *cap = m->cap;
 	struct map_segs ext = { 0 };
+	struct mba_imap eim;
+	struct mba_seg *ev = NULL;
+	size_t nev = 0;
 	struct map_snapshot s;
 	struct map_run *runs = NULL;
 	size_t nruns = 0, maxsegs = 1, nframes, k, i, last = SIZE_MAX;
@@ -267,33 +283,38 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	int ret = -1;
 
 	/* Pass 1: the fixed layout and the busiest moment. */
+	mba_imap_init(&eim);
 	if (map_model_reset(m))
 		goto out;
-	for (i = 0; i < m->memory.n; i++)
-		if (map_segs_paint(&ext, m->memory.v[i].base, m->memory.v[i].end, 0))
-			goto out;
-	for (i = 0; i < m->reserved.n; i++)
-		if (map_segs_paint(&ext, m->reserved.v[i].base, m->reserved.v[i].end, 0))
-			goto out;
+	if (cap->initial.valid && (extent_add_array(&eim, &cap->initial.memory) ||
+				   extent_add_array(&eim, &cap->initial.reserved)))
+		goto out;
 	while (m->at < n) {
-		if (extent_add_event(&ext, &cap->events[m->at]) || map_model_step(m))
+		if (extent_add_event(&eim, &cap->events[m->at]) || map_model_step(m))
 			goto out;
-		if (m->reserved.n + m->memory.n > maxsegs)
-			maxsegs = m->reserved.n + m->memory.n;
+		if (m->own.reserved.n + m->own.memory.n > maxsegs)
+			maxsegs = m->own.reserved.n + m->own.memory.n;
 	}
-	if (cap->final.valid) {
-		const struct mb_array *arrs[2] = { &cap->final.memory, &cap->final.reserved };
-		uint64_t r;
-
-		for (k = 0; k < 2; k++)
-			for (r = 0; arrs[k]->regions && r < arrs[k]->cnt; r++) {
-				uint64_t b = arrs[k]->regions[r].base, sz = arrs[k]->regions[r].size;
-
-				if (sz && map_segs_paint(&ext, b,
-							 sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0))
-					goto out;
-			}
+	if (cap->final.valid && (extent_add_array(&eim, &cap->final.memory) ||
+				 extent_add_array(&eim, &cap->final.reserved)))
+		goto out;
+	if (mba_imap_flatten(&eim, &ev, &nev))
+		goto out;
+	ext.v = malloc((nev ? nev : 1) * sizeof(*ext.v));
+	if (!ext.v)
+		goto out;
+	for (i = 0; i < nev; i++)
+		ext.v[i] = (struct map_seg){ ev[i].base, ev[i].end, 0 };
+	ext.n = ext.cap = nev;
+	/* adjacent pieces painted by different events are one stretch */
+	for (i = 1, k = 0; i < ext.n; i++) {
+		if (ext.v[k].end == ext.v[i].base)
+			ext.v[k].end = ext.v[i].end;
+		else
+			ext.v[++k] = ext.v[i];
 	}
+	if (ext.n)
+		ext.n = k + 1;
 	if (map_layout_runs(&ext, HTML_MAX_RUNS, &runs, &nruns))
 		goto out;
 	nframes = budget_pieces / maxsegs;
@@ -364,6 +385,8 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	fputs("</body></html>\n", out);
 	ret = 0;
 out:
+	mba_imap_free(&eim);
+	free(ev);
 	map_segs_free(&ext);
 	free(runs);
 	return ret;

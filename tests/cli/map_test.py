@@ -80,7 +80,7 @@ def t_text_golden_no_color():
         if len(line) > 100:
             fail("line wider than --width 100: %r" % line)
     text = out.decode()
-    for want in ("sparse_init", "alloc_node_data", "unknown (pre-log)",
+    for want in ("sparse_init", "alloc_node_data", "[initial state]",
                  "reserve_crashkernel<&>", "~ hole"):
         if want not in text:
             fail("text map lacks %r" % want)
@@ -123,7 +123,7 @@ def t_json_golden():
             ["alloc_node_data", "sparse_init"]:
         fail("merged region pieces wrong: %r" % merged)
     names = {c["name"] for c in doc["callers"]}
-    if "unknown (pre-log)" not in names or "alloc_low_pages" not in names:
+    if "[initial state]" not in names or "alloc_low_pages" not in names:
         fail("callers %r" % names)
     if int(doc["free_bytes"], 16) + 0 <= 0:
         fail("free bytes")
@@ -140,7 +140,7 @@ def t_at_replays_prefix():
     owners = {r["base"]: r["caller"] for r in doc["reserved"]}
     if owners.get("0x7fdf000") != "alloc_low_pages":
         fail("--at 4: 0x7fdf000 owned by %r" % owners.get("0x7fdf000"))
-    if owners.get("0x0") != "unknown (pre-log)":
+    if owners.get("0x0") != "[initial state]":
         fail("pre-log owner %r" % owners.get("0x0"))
     doc = json.loads(run(["map", "-j", "--at", "7", cap]).stdout)
     if [r["base"] for r in doc["reserved"] if r["base"] == "0x7000000"]:
@@ -303,7 +303,7 @@ def t_html_renders_in_chromium():
     if n != SMALL_COUNTS[-1] or at != len(SMALL_COUNTS) - 1:
         fail("final state: %d regions at %d, want %d at %d" %
              (n, at, SMALL_COUNTS[-1], len(SMALL_COUNTS) - 1))
-    for caller in ("sparse_init", "alloc_low_pages", "unknown (pre-log)"):
+    for caller in ("sparse_init", "alloc_low_pages", "[initial state]"):
         if caller not in dom:
             fail("rendered page lacks caller %s" % caller)
     want = ("last event: memblock_reserve [0x13ff00000-0x13fffffff] by "
@@ -427,7 +427,7 @@ def t_doubled_arrays_credited_to_memblock():
     # after the first doubling only: a 256-entry array (8 KiB) at the top
     doc = json.loads(run(["map", "-j", "--at", "200", cap]).stdout)
     callers = {c["name"]: int(c["bytes"], 16) for c in doc["callers"]}
-    if callers.get("memblock_double_array") != 0x2000 or "unknown (pre-log)" in callers:
+    if callers.get("memblock_double_array") != 0x2000 or "[initial state]" in callers:
         fail("--at 200: callers %r" % callers)
     os.unlink(cap)
 
@@ -457,7 +457,7 @@ def t_linux_logs_map_callers():
             if got != sorted(want[kind]):
                 fail("%s: %s regions differ from %s.final.txt" % (name, kind, name))
         callers = {c["name"]: int(c["bytes"], 16) for c in doc["callers"]}
-        for fn in ("unknown (pre-log)", "setup_arch", "sparse_init_nid", "pcpu_fc_alloc",
+        for fn in ("[initial state]", "setup_arch", "sparse_init_nid", "pcpu_fc_alloc",
                    "alloc_large_system_hash", "firmware_map_add_early"):
             if fn not in callers:
                 fail("%s: no reservation credited to %s: %r" % (name, fn, sorted(callers)))
