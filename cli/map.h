@@ -119,8 +119,8 @@ bool map_is_alloc_op(unsigned int op);
 
 int map_extent(const struct map_snapshot *s, struct map_segs *ext);
 int map_rows_for(uint64_t len);
-/* "#rrggbb" for owner slot @idx (slot of the pre-log owner: grey); buf >= 8. */
-const char *map_color(uint32_t idx, bool prelog, char *buf);
+/* "#rrggbb" of an owner, from its name (the same in every format); buf >= 8. */
+const char *map_color(const struct map_model *m, uint32_t owner, char *buf);
 /* Write @str escaped for XML/HTML text and attributes. */
 void map_xml_escape(FILE *out, const char *str);
 

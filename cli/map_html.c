@@ -160,10 +160,7 @@ static const char page_style[] =
 static const char page_script[] =
 "<script>\n"
 "(function(){\n"
-"var PAL=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b',"
-"'#e377c2','#bcbd22','#17becf','#393b79','#e6550d','#31a354'];\n"
-"function color(o){if(o===0)return '#9e9e9e';var i=o-1;if(i<PAL.length)return PAL[i];"
-"return 'hsl('+((i*137.508)%360).toFixed(1)+',55%,50%)';}\n"
+"function color(o){return COLORS[o]||'#888';}\n"
 "function hex(v){return '0x'+v.toString(16);}\n"
 "function human(b){var u=['B','KiB','MiB','GiB','TiB','PiB'],i=0;"
 "while(b>=1024&&i<5){b/=1024;i++;}"
@@ -379,6 +376,12 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		if (i)
 			fputc(',', out);
 		js_string(out, m->owners[i]);
+	}
+	fprintf(out, "];\nvar COLORS=[");
+	for (i = 0; i < m->nowners; i++) {
+		char col[8];
+
+		fprintf(out, "%s\"%s\"", i ? "," : "", map_color(m, (uint32_t)i, col));
 	}
 	fprintf(out, "];\n</script>\n");
 	fputs(page_script, out);

@@ -14,8 +14,18 @@ static const char letters[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /* ANSI background colours, bright ones second; text is black on them. */
 /* The pre-log owner is grey, as in the SVG and HTML maps. */
-#define PRELOG_SGR "\033[0;30;47m"
-static const int ansi_bg[] = { 46, 43, 45, 42, 44, 41, 106, 103, 105, 102, 104, 101 };
+
+/*
+ * The caller's colour (mba_caller_colour(), the same as in the SVG and the
+ * HTML page) as the nearest of the 256 terminal colours, with black or white
+ * text on it.
+ */
+static void colour_on(FILE *out, const char *caller)
+{
+	struct mba_rgb c = mba_caller_colour(caller);
+
+	fprintf(out, "\033[0;38;5;%d;48;5;%dm", c.fg_dark ? 16 : 231, mba_ansi256(c));
+}
 
 /**
  * map_extent() - union of a snapshot's memory and reserved regions
@@ -257,7 +267,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 	int *letter = NULL;
 	int digits = 8, barw, namew = 8, width = o->width;
 	bool suffix = true;
-	char h1[24], h2[24], h3[24];
+	char h1[24], h2[24], h3[24], nbuf[300];
 	struct cell_scan cs = { s, 0, 0 };
 	struct cell *cells = NULL;
 	int ret = -1;
@@ -335,14 +345,10 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 					ch = li < NLETTERS ? letters[li] : '*';
 				else
 					ch = mem ? '.' : ' ';
-				want = li >= 0 ? li % 12 : (mem ? -1 : -3);
-				if (ow == MAP_OWNER_PRELOG)
-					want = -4;
+				want = li >= 0 ? (int)ow : (mem ? -1 : -3);
 				if (o->color && want != cur) {
-					if (want == -4)
-						fputs(PRELOG_SGR, out);
-					else if (want >= 0)
-						fprintf(out, "\033[0;30;%dm", ansi_bg[want]);
+					if (want >= 0)
+						colour_on(out, map_owner_name(m, (uint32_t)ow));
 					else if (want == -1)
 						fputs("\033[0;2m", out);
 					else
@@ -365,7 +371,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		"every stretch gets a cell, widths by log2 of size (--scale linear: proportional)" :
 		"proportional, a letter marks a cell with any reserved byte");
 	for (i = 0; i < nleg && i < NLETTERS; i++) {
-		int l = strlen(map_owner_name(m, leg[i].owner));
+		int l = strlen(mba_printable(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)));
 
 		if (l > namew)
 			namew = l > 48 ? 48 : l;
@@ -383,14 +389,15 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				map_human(other, h1, sizeof(h1)), orng);
 			break;
 		}
-		if (o->color && leg[i].owner == MAP_OWNER_PRELOG)
-			fprintf(out, "  " PRELOG_SGR "%c\033[0m  ", letters[i]);
-		else if (o->color)
-			fprintf(out, "  \033[0;30;%dm%c\033[0m  ", ansi_bg[i % 12], letters[i]);
-		else
+		if (o->color) {
+			fputs("  ", out);
+			colour_on(out, map_owner_name(m, leg[i].owner));
+			fprintf(out, "%c\033[0m  ", letters[i]);
+		} else {
 			fprintf(out, "  %c  ", letters[i]);
+		}
 		fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
-			map_owner_name(m, leg[i].owner),
+			mba_printable(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)),
 			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
 			leg[i].ranges == 1 ? "" : "s");
 	}
@@ -415,7 +422,8 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				fprintf(out, ", ...");
 				break;
 			}
-			fprintf(out, "%s%s", shown ? ", " : "", map_owner_name(m, ow));
+			fprintf(out, "%s%s", shown ? ", " : "",
+				mba_printable(map_owner_name(m, ow), nbuf, sizeof(nbuf)));
 			shown++;
 		}
 		fputc('\n', out);

@@ -35,6 +35,7 @@ uint32_t mba_names_get(struct mba_names *nm, const char *name);
 uint32_t mba_names_find(const struct mba_names *nm, const char *name);
 void mba_names_free(struct mba_names *nm);
 void mba_strip_sym(const char *sym, char *buf, size_t len);
+const char *mba_printable(const char *in, char *buf, size_t len);
 
 /*
  * Grouping of events: by the calling function (the default), or by the
@@ -143,6 +144,32 @@ struct mba_rgb {
 struct mba_rgb mba_caller_colour(const char *name);
 const char *mba_colour_hex(struct mba_rgb c, char *buf);
 int mba_ansi256(struct mba_rgb c);
+
+/* ---- aligned call sequences (align.c) ---- */
+
+enum mba_ekind { MBA_EQUAL, MBA_CHANGED, MBA_INSERT, MBA_DELETE };
+
+/**
+ * struct mba_edit - one step of an alignment: @a and @b index the two key
+ * sequences (SIZE_MAX when absent)
+ */
+struct mba_edit {
+	uint8_t kind;
+	size_t a, b;
+};
+
+/**
+ * struct mba_script - an edit script; @truncated: the sequences were too
+ * different to align within the cost cap, the middle is replaced wholesale
+ */
+struct mba_script {
+	struct mba_edit *v;
+	size_t n, cap;
+	bool truncated;
+};
+
+int mba_align(const uint64_t *a, size_t n, const uint64_t *b, size_t m,
+	      struct mba_script *out);
 
 /* ---- sums that do not overflow (totals.c) ---- */
 
