@@ -582,12 +582,9 @@ static size_t rows_limit(const struct diff *d, size_t dflt)
 
 static void json_s128(struct json *j, mba_s128 v)
 {
-	if (v >= 0 && (unsigned __int128)v <= UINT64_MAX)
-		json_uint(j, (uint64_t)v);
-	else if (v >= INT64_MIN)
-		json_int(j, (int64_t)v);
-	else
-		json_double(j, (double)v);
+	char buf[48];
+
+	json_number(j, mba_s128_str(v, buf, sizeof(buf)));
 }
 
 static void json_change(struct json *j, const struct diff *d, const struct achange *c)

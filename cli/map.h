@@ -98,7 +98,7 @@ int map_segs_erase(struct map_segs *s, uint64_t base, uint64_t end);
 void map_segs_free(struct map_segs *s);
 
 /* The model (map_model.c). */
-int map_model_init(struct map_model *m, const struct mb_capture *cap);
+int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group);
 void map_model_free(struct map_model *m);
 int map_model_reset(struct map_model *m);
 int map_model_step(struct map_model *m);
@@ -135,6 +135,8 @@ const char *map_human(uint64_t bytes, char *buf, size_t len);
  *   least one cell; SVG/HTML: piecewise scale of the bars)
  * @title: SVG/HTML title
  * @start_at: html: the event count the page shows first
+ * @sort_name: callers by name (else by reserved bytes)
+ * @rows: at most this many callers listed (0: all)
  */
 struct map_opts {
 	int width;
@@ -142,6 +144,8 @@ struct map_opts {
 	bool log_scale;
 	const char *title;
 	size_t start_at;
+	bool sort_name;
+	size_t rows;
 };
 
 /* Renderers (map_text.c, map_svg.c, map_html.c, map_json in map.c). */
@@ -161,5 +165,8 @@ struct map_legend_ent {
 };
 int map_legend(const struct map_model *m, const struct map_snapshot *s,
 	       struct map_legend_ent **ents, size_t *n);
+int map_legend_ordered(const struct map_model *m, const struct map_snapshot *s,
+		       const struct map_opts *o, struct map_legend_ent **ents, size_t *n,
+		       size_t *all);
 
 #endif /* MBCLI_MAP_H */

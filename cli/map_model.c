@@ -159,19 +159,20 @@ int map_model_reset(struct map_model *m)
  * map_model_init() - set up a model of @cap at its initial state
  * @m: model to fill
  * @cap: capture (must outlive the model)
+ * @group: how events are grouped into owners (NULL: by caller)
  *
  * The ownership itself is the analysis library's (mba_owners); the model
  * adds memblock's region boundaries and the renderers' views.
  *
  * Return: 0, or -1 when out of memory.
  */
-int map_model_init(struct map_model *m, const struct mb_capture *cap)
+int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group)
 {
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	m->cap = cap;
-	ret = mba_owners_init(&m->own, cap, NULL, NULL);
+	ret = mba_owners_init(&m->own, cap, NULL, group);
 	if (m->own.names)
 		sync(m);
 	return ret;

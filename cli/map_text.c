@@ -376,6 +376,33 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		if (l > namew)
 			namew = l > 48 ? 48 : l;
 	}
+	if (o->sort_name || o->rows) {
+		/* listed in the order and number asked for; letters stay by size */
+		struct map_legend_ent *d;
+		size_t nd, all;
+
+		if (map_legend_ordered(m, s, o, &d, &nd, &all))
+			goto out;
+		for (i = 0; i < nd; i++) {
+			int li = letter[d[i].owner];
+
+			if (o->color) {
+				fputs("  ", out);
+				colour_on(out, map_owner_name(m, d[i].owner));
+				fprintf(out, "%c\033[0m  ", li < NLETTERS ? letters[li] : '*');
+			} else {
+				fprintf(out, "  %c  ", li < NLETTERS ? letters[li] : '*');
+			}
+			fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
+				mba_printable(map_owner_name(m, d[i].owner), nbuf, sizeof(nbuf)),
+				map_human(d[i].bytes, h1, sizeof(h1)), d[i].ranges,
+				d[i].ranges == 1 ? "" : "s");
+		}
+		if (nd < all)
+			fprintf(out, "  ... %zu more callers (-n)\n", all - nd);
+		free(d);
+		nleg = 0;
+	}
 	for (i = 0; i < nleg; i++) {
 		uint64_t other = 0;
 		size_t orng = 0, j;

@@ -12,7 +12,9 @@ set(MAP_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/map_test.py
 foreach(t text_golden_no_color svg_golden json_golden at_replays_prefix
 	  text_colour_and_width html_self_contained errors_are_one_line
 	  html_renders_in_chromium html_slider_hash_changes_regions edge_inputs_do_not_crash
-	  linux_logs_map_callers dropped_log_is_reported doubled_arrays_credited_to_memblock)
+	  linux_logs_map_callers dropped_log_is_reported doubled_arrays_credited_to_memblock
+	  diff_sizes_at_the_extremes control_characters_escaped map_at_beyond_events_refused
+	  stdout_write_errors map_output_is_atomic colours_agree_across_formats)
 	add_test(NAME cli.map.${t} COMMAND ${MAP_TEST} ${t})
 	set_tests_properties(cli.map.${t} PROPERTIES LABELS cli TIMEOUT 120)
 endforeach()

@@ -378,9 +378,12 @@ def t_edge_inputs_do_not_crash():
     for kind in ("edge", "0"):
         cap = os.path.join(ARGS.work, "gen-%s-%d.cap" % (kind, os.getpid()))
         subprocess.run([ARGS.gencap, kind, cap], check=True)
-        for extra in ([], ["--at", "0"], ["--at", "4"], ["--scale", "linear"],
+        for extra in ([], ["--at", "0"], ["--scale", "linear"],
                       ["--width", "20"], ["--width", "400"]):
             run(["map"] + extra + [cap])
+        p = run(["map", "--at", "4", cap], check=False)
+        if (p.returncode == 0) != (kind == "edge"):
+            fail("%s: map --at 4 exited %d" % (kind, p.returncode))
         doc = json.loads(run(["map", "-j", cap]).stdout)
         for r in doc["reserved"]:
             if int(r["size"], 16) <= 0:
@@ -471,6 +474,197 @@ def t_linux_logs_map_callers():
             fail("%s: terminal map hides callers" % name)
         if "INCOMPLETE" in text:
             fail("%s: complete log reported as incomplete" % name)
+
+
+def gen(kind):
+    os.makedirs(ARGS.work, exist_ok=True)
+    path = os.path.join(ARGS.work, "%s.cap" % kind)
+    if not os.path.exists(path):
+        tmp = "%s.%d" % (path, os.getpid())
+        subprocess.run([ARGS.gencap, kind, tmp], check=True)
+        os.replace(tmp, path)
+    return path
+
+
+def one_error_line(p, what):
+    err = p.stderr.decode(errors="replace").splitlines()
+    if p.returncode == 0 or not err or not err[-1].startswith("Error: "):
+        fail("%s: rc %d stderr %r" % (what, p.returncode, err))
+
+
+def t_diff_sizes_at_the_extremes():
+    """A reservation of [0x0-0xfffffffffffffffe] (2^64 - 1 bytes): per-caller
+    bytes, the total and the gates are exact, never negative or wrapped."""
+    tiny, huge = gen("tiny"), gen("huge")
+    big = (1 << 64) - 1
+    j = json.loads(run(["diff", "-j", tiny, huge], check=False).stdout)
+    by = {c["caller"]: c for c in j["callers"]}
+    evil = "\x1b]0;owned\x07evil\x1b[31m_reserve"
+    if by[evil]["b_bytes"] != big or by[evil]["delta"] != big - 4096:
+        fail("caller bytes %r" % by[evil])
+    if j["total"]["b_bytes"] != big or j["total"]["delta"] != big - 8192:
+        fail("total %r" % j["total"])
+    if j["gates"]["reserved_growth"] != big - 8192:
+        fail("reserved growth %r" % j["gates"])
+    p = run(["diff", "--no-events", "--fail-if-reserved-grows", "64K", tiny, huge], check=False)
+    out = p.stdout.decode()
+    if p.returncode != 4 or "FAIL" not in out:
+        fail("64K gate on a 2^64-byte growth: exit %d" % p.returncode)
+    total = [l for l in out.splitlines() if "TOTAL" in l][0]
+    if "-" in total.split()[1] or str(big - 8192) not in total or "EiB" not in total:
+        fail("TOTAL line %r" % total)
+    # the other way round: a shrink of 2^64 - 8193 bytes trips no growth gate
+    p = run(["diff", "-j", "--fail-if-reserved-grows", "0", huge, tiny], check=False)
+    j = json.loads(p.stdout)
+    if p.returncode != 0 or j["gates"]["reserved_growth"] != -(big - 8192):
+        fail("reverse: exit %d growth %r" % (p.returncode, j["gates"]["reserved_growth"]))
+    # the largest gate lets the largest growth through
+    run(["diff", "--no-events", "--fail-if-reserved-grows", str(big), tiny, huge])
+
+
+def t_control_characters_escaped():
+    """Symbol names from a capture never reach the terminal raw."""
+    tiny, huge = gen("tiny"), gen("huge")
+    cmds = [["diff", tiny, huge], ["map", "--color", "never", huge],
+            ["map", "--color", "always", huge], ["diff", "--format", "csv", tiny, huge],
+            ["map", "-f", "csv", huge]]
+    for i, c in enumerate(cmds):
+        o = run(c, check=c[0] == "map").stdout
+        raw = o.replace(b"\x1b[0", b"")  # our own SGR sequences start ESC [ 0
+        if b"\x07" in o or b"\x1b]" in raw or b"\x1b[31m" in raw:
+            fail("output %d carries the name's control characters raw" % i)
+        if b"\\x1b]0;owned\\x07evil" not in o:
+            fail("output %d lacks the escaped name" % i)
+
+
+def t_map_at_beyond_events_refused():
+    cap = small_capture()
+    for fmt in ("text", "svg", "html", "csv"):
+        p = run(["map", "-f", fmt, "--at", "100", cap], check=False)
+        if p.returncode != 2:
+            fail("--at 100 of 9 events (%s): exit %d" % (fmt, p.returncode))
+        one_error_line(p, "map --at 100")
+    run(["map", "--at", str(len(SMALL_COUNTS) - 1), cap])
+
+
+def t_stdout_write_errors():
+    cap = small_capture()
+    for args in (["map", cap], ["map", "-f", "svg", cap], ["map", "-j", cap],
+                 ["map", "-f", "csv", cap], ["diff", cap, cap], ["diff", "-j", cap, cap],
+                 ["diff", "-f", "csv", cap, cap]):
+        with open("/dev/full", "wb") as full:
+            wrapper = shlex.split(os.environ.get("MB_CLI_WRAPPER", ""))
+            p = subprocess.run(wrapper + [ARGS.cli] + args, stdout=full,
+                               stderr=subprocess.PIPE, timeout=300)
+        if p.returncode != 1:
+            fail("%s > /dev/full: exit %d" % (args, p.returncode))
+        err = p.stderr.decode(errors="replace").splitlines()
+        if not err or not err[-1].startswith("Error: ") or "standard output" not in err[-1]:
+            fail("%s > /dev/full: stderr %r" % (args, err))
+
+
+def t_map_output_is_atomic():
+    """-o FILE: a failed write leaves the earlier file whole and no debris;
+    a device or a FIFO is written to, never replaced."""
+    import resource
+    import signal
+    import stat
+    cap = small_capture()
+    d = tempfile.mkdtemp(prefix="mb-atomic-", dir=ARGS.work)
+    out = os.path.join(d, "map.html")
+    with open(out, "w") as f:
+        f.write("OLD\n")
+    os.chmod(out, 0o640)
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+    for fmt in ("html", "svg"):
+        p = subprocess.run([ARGS.cli, "map", "-f", fmt, "-o", out, cap], capture_output=True,
+                           preexec_fn=limit, timeout=300)
+        one_error_line(p, "map -f %s -o FILE over ulimit -f" % fmt)
+        if open(out).read() != "OLD\n":
+            fail("a failed write destroyed the earlier file")
+        if sorted(os.listdir(d)) != ["map.html"]:
+            fail("debris after a failed write: %r" % os.listdir(d))
+    run(["map", "-f", "html", "-o", out, cap])
+    if not open(out).read().endswith("</html>\n") or stat.S_IMODE(os.stat(out).st_mode) != 0o640:
+        fail("complete write: wrong content or mode %o" % os.stat(out).st_mode)
+    if sorted(os.listdir(d)) != ["map.html"]:
+        fail("debris after a good write: %r" % os.listdir(d))
+    run(["map", "-f", "svg", "-o", "/dev/null", cap])
+    if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
+        fail("/dev/null was replaced")
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    p = run(["map", "-f", "svg", "-o", fifo, cap], check=False)
+    one_error_line(p, "FIFO without a reader")
+    rd = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    import time
+    time.sleep(0.3)
+    run(["map", "-f", "svg", "-o", fifo, cap])
+    data = rd.communicate(timeout=60)[0]
+    if not data.rstrip().endswith(b"</svg>") or not stat.S_ISFIFO(os.stat(fifo).st_mode):
+        fail("FIFO: %d bytes read, still a FIFO: %s" % (len(data),
+                                                         stat.S_ISFIFO(os.stat(fifo).st_mode)))
+    shutil.rmtree(d)
+
+
+def nearest256(hexcol):
+    """Independent oracle: the xterm palette entry nearest to #rrggbb."""
+    r, g, b = (int(hexcol[i:i + 2], 16) for i in (1, 3, 5))
+    levels = [0, 95, 135, 175, 215, 255]
+    pal = {}
+    for i in range(216):
+        pal[16 + i] = (levels[i // 36], levels[(i // 6) % 6], levels[i % 6])
+    for i in range(24):
+        pal[232 + i] = (8 + 10 * i,) * 3
+    return min(pal, key=lambda k: (sum((a - c) ** 2 for a, c in zip(pal[k], (r, g, b))), k))
+
+
+def t_colours_agree_across_formats():
+    """The text map, the SVG and the HTML page colour each caller alike, from
+    its name: the same in every capture, and never in memory's green."""
+    import colorsys
+    cap = small_capture()
+    svg = ET.fromstring(run(["map", "--format", "svg", cap]).stdout)
+    ns = "{http://www.w3.org/2000/svg}"
+    svgcol = {}
+    for g in svg.iter(ns + "g"):
+        if g.get("class") == "legend":
+            name = g.find(ns + "text").text.rsplit(" - ", 1)[0]
+            svgcol[name] = g.find(ns + "rect").get("fill")
+    if len(svgcol) < 5:
+        fail("SVG legend names %r" % svgcol)
+    page = open(html_file(), encoding="utf-8").read()
+    owners = json.loads(re.search(r"var OWNERS=(\[.*?\]);", page).group(1))
+    colours = json.loads(re.search(r"var COLORS=(\[.*?\]);", page).group(1))
+    htmlcol = dict(zip(owners, colours))
+    text = run(["map", "--color", "always", cap]).stdout.decode()
+    textcol = {}
+    for line in text.splitlines():
+        m = re.match(r"  \x1b\[0;38;5;(\d+);48;5;(\d+)m(.)\x1b\[0m  (\S.*?)\s{2,}", line)
+        if m:
+            textcol[m.group(4).strip()] = int(m.group(2))
+    if sorted(textcol) != sorted(svgcol):
+        fail("text legend %r vs SVG legend %r" % (sorted(textcol), sorted(svgcol)))
+    for name, col in svgcol.items():
+        if htmlcol.get(name) != col:
+            fail("%s: SVG %s, HTML %s" % (name, col, htmlcol.get(name)))
+        if textcol[name] != nearest256(col):
+            fail("%s: text colour %d, nearest to %s is %d" %
+                 (name, textcol[name], col, nearest256(col)))
+        r, g, b = (int(col[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        h, l, sat = colorsys.rgb_to_hls(r, g, b)
+        if name != "[initial state]" and 60 / 360 < h < 170 / 360:
+            fail("%s: %s is green, like memory" % (name, col))
+    # a caller keeps its colour in another capture, whatever its rank there
+    rows = [run(["map", "-f", "csv", gen(k)]).stdout.decode().splitlines()[1:]
+            for k in ("tiny", "huge")]
+    cols = [{l.rsplit(",", 3)[0]: l.rsplit(",", 1)[1] for l in r} for r in rows]
+    common = set(cols[0]) & set(cols[1])
+    if len(common) != 1 or cols[0][min(common)] != cols[1][min(common)]:
+        fail("colours differ between captures: %r %r" % tuple(cols))
 
 
 def main():
