@@ -403,6 +403,10 @@ static int change_cmp(const void *x, const void *y)
 	}
 	if (p->kind != q->kind)
 		return p->kind < q->kind ? -1 : 1;
+	if (sp->owner != sq->owner)
+		return strcmp(sort_names->v[sp->owner], sort_names->v[sq->owner]);
+	if (seg_size(sp) != seg_size(sq))
+		return seg_size(sp) < seg_size(sq) ? 1 : -1;
 	return sp->base < sq->base ? -1 : sp->base > sq->base;
 }
 
@@ -849,10 +853,58 @@ static void print_change(const struct diff *d, const struct achange *c)
 	}
 }
 
+/* How many changes from @i on are new (or removed) allocations of one caller and size. */
+static size_t same_run(const struct diff *d, size_t i)
+{
+	const struct achange *c = &d->ch.v[i];
+	const struct side *sd = c->kind == A_NEW ? &d->B : &d->A;
+	const struct mba_seg *x;
+	size_t k;
+
+	if (c->kind != A_NEW && c->kind != A_REMOVED)
+		return 1;
+	x = &sd->allocs[c->kind == A_NEW ? c->b : c->a];
+	for (k = i + 1; k < d->ch.n; k++) {
+		const struct achange *e = &d->ch.v[k];
+		const struct mba_seg *y;
+
+		if (e->kind != c->kind)
+			break;
+		y = &sd->allocs[e->kind == A_NEW ? e->b : e->a];
+		if (y->owner != x->owner || seg_size(y) != seg_size(x))
+			break;
+	}
+	return k - i;
+}
+
+/* @n new (or removed) allocations of one caller and size: one line. */
+static void print_run(const struct diff *d, size_t i, size_t n)
+{
+	const struct achange *c = &d->ch.v[i];
+	const struct side *sd = c->kind == A_NEW ? &d->B : &d->A;
+	const struct mba_seg *x = &sd->allocs[c->kind == A_NEW ? c->b : c->a];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	char h[32], who[300];
+	size_t k;
+
+	for (k = i; k < i + n; k++) {
+		const struct mba_seg *y = &sd->allocs[c->kind == A_NEW ? d->ch.v[k].b : d->ch.v[k].a];
+
+		if (y->base < lo)
+			lo = y->base;
+		if (y->end > hi)
+			hi = y->end;
+	}
+	cli_human_size(seg_size(x), h, sizeof(h));
+	printf("  %-8s %zu x %s within [0x%016" PRIx64 "-0x%016" PRIx64 "]  %s\n",
+	       akind_name[c->kind], n, h, lo, hi - 1,
+	       mba_printable(d->names.v[x->owner], who, sizeof(who)));
+}
+
 static void print_text(const struct diff *d)
 {
 	const struct diff_opts *o = &d->o;
-	size_t i, lim;
+	size_t i, k, lim;
 	char p[32], n[48], h[40], nm[300];
 
 	if (d->A.c->log_dropped || d->B.c->log_dropped)
@@ -919,8 +971,15 @@ static void print_text(const struct diff *d)
 	printf("\nreserved allocations: %zu moved, %zu grown, %zu shrunk, %zu new, %zu removed, %zu unchanged\n",
 	       d->ch.count[A_MOVED], d->ch.count[A_GROWN], d->ch.count[A_SHRUNK],
 	       d->ch.count[A_NEW], d->ch.count[A_REMOVED], d->ch.unchanged);
-	for (i = 0; i < d->ch.n && i < rows_limit(d, TEXT_MAX_ROWS); i++)
-		print_change(d, &d->ch.v[i]);
+	for (i = 0, k = 0; i < d->ch.n && k < rows_limit(d, TEXT_MAX_ROWS); k++) {
+		size_t run = same_run(d, i);
+
+		if (run > 1)
+			print_run(d, i, run);
+		else
+			print_change(d, &d->ch.v[i]);
+		i += run;
+	}
 	if (i < d->ch.n)
 		printf("  ... %zu more (-n, or -j for all)\n", d->ch.n - i);
 

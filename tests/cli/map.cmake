@@ -7,7 +7,8 @@ mb_host_target(mb-map-gencap)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(MAP_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/map_test.py
 	--cli $<TARGET_FILE:memblock-cli> --gencap $<TARGET_FILE:mb-map-gencap>
-	--data ${CMAKE_SOURCE_DIR}/tests/data/map --work ${CMAKE_CURRENT_BINARY_DIR}/map-work)
+	--data ${CMAKE_SOURCE_DIR}/tests/data/map --work ${CMAKE_CURRENT_BINARY_DIR}/map-work
+	--kernels ${CMAKE_BINARY_DIR}/kernel)
 
 foreach(t text_golden_no_color svg_golden json_golden at_replays_prefix
 	  text_colour_and_width html_self_contained errors_are_one_line
@@ -17,4 +18,10 @@ foreach(t text_golden_no_color svg_golden json_golden at_replays_prefix
 	  stdout_write_errors map_output_is_atomic colours_agree_across_formats)
 	add_test(NAME cli.map.${t} COMMAND ${MAP_TEST} ${t})
 	set_tests_properties(cli.map.${t} PROPERTIES LABELS cli TIMEOUT 120)
+endforeach()
+
+# Captures of our kernel under QEMU (TCG): label qemu.
+foreach(t diff_kernel_512m_vs_2g_moves demo_diff_lists_no_identical_lines)
+	add_test(NAME cli.diff.${t} COMMAND ${MAP_TEST} ${t})
+	set_tests_properties(cli.diff.${t} PROPERTIES LABELS qemu TIMEOUT 300)
 endforeach()

@@ -667,6 +667,77 @@ def t_colours_agree_across_formats():
         fail("colours differ between captures: %r %r" % tuple(cols))
 
 
+def our_capture(name, mem, kernel="kernel.elf"):
+    """Capture our test kernel under QEMU (TCG) once per work dir."""
+    if not ARGS.kernels or not os.path.exists(os.path.join(ARGS.kernels, kernel)):
+        fail("test kernel %s not built (--kernels %s)" % (kernel, ARGS.kernels))
+    os.makedirs(ARGS.work, exist_ok=True)
+    path = os.path.join(ARGS.work, name)
+    if not os.path.exists(path):
+        tmp = path + ".part.cap"
+        run(["capture", "-m", mem, "-k", os.path.join(ARGS.kernels, kernel), "-o", tmp])
+        os.replace(tmp, path)
+    return path
+
+
+def reserved_section(text):
+    lines = text.splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith("reserved allocations:"))
+    out = []
+    for l in lines[i + 1:]:
+        if not l.strip():
+            break
+        out.append(l)
+    return lines[i], out
+
+
+def t_diff_kernel_512m_vs_2g_moves():
+    """One kernel at 512M and at 2G: what memblock placed top-down moved with
+    the top of RAM, and the diff says so (old and new address), with no
+    -/+ pairs of one caller and size."""
+    a, b = our_capture("k512.cap", "512M"), our_capture("k2g.cap", "2G")
+    j = json.loads(run(["diff", "-j", a, b]).stdout)
+    rs = j["ranges"]["reserved"]
+    moved = [r for r in rs if r["moved"]]
+    low = [r for r in moved if r["caller"] == "alloc_low_page"]
+    if len(low) < 4:
+        fail("alloc_low_page pages not reported as moved: %r" % rs)
+    for r in moved:
+        if r["a_base"] is None or r["b_base"] is None or r["a_base"] == r["b_base"]:
+            fail("moved entry without old and new address: %r" % r)
+        if int(r["b_base"], 16) < 0x20000000:
+            fail("a move that stays below 512M: %r" % r)
+    news = {(r["caller"], r["b_size"]) for r in rs if r["change"] == "new"}
+    gone = {(r["caller"], r["a_size"]) for r in rs if r["change"] == "removed"}
+    if news & gone:
+        fail("-/+ pairs of one caller and size: %r" % (news & gone))
+    head, lines = reserved_section(run(["diff", "--no-events", a, b]).stdout.decode())
+    if not re.search(r"\b([1-9]\d*) moved", head) or any(
+            l.split()[0] in ("new", "removed") for l in lines):
+        fail("text: %s\n%s" % (head, "\n".join(lines)))
+    for l in lines:
+        if l.split()[0] == "moved" and not re.search(r"\] -> \[0x", l):
+            fail("moved line without both ranges: %r" % l)
+
+
+def t_demo_diff_lists_no_identical_lines():
+    """scripts/demo's diff (default -> doubling kernel): many equal new
+    allocations are one line, and no line repeats."""
+    a = our_capture("demo-default.cap", "256M")
+    b = our_capture("demo-doubling.cap", "256M", "kernel-doubling.elf")
+    text = run(["diff", a, b]).stdout.decode()
+    head, lines = reserved_section(text)
+    n_new = int(re.search(r"(\d+) new", head).group(1))
+    if n_new < 100 or len(lines) > 10:
+        fail("%s: %d lines for %d new allocations" % (head, len(lines), n_new))
+    norm = [re.sub(r"0x[0-9a-f]+", "ADDR", l) for l in lines]
+    if len(set(norm)) != len(norm):
+        fail("lines that differ only by address:\n" + "\n".join(lines))
+    body = [l for l in text.splitlines() if l.startswith("  ")]
+    if len(set(body)) != len(body):
+        fail("identical lines in the demo diff")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -674,6 +745,7 @@ def main():
     ap.add_argument("--gencap", required=True)
     ap.add_argument("--data", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--kernels", help="directory with kernel.elf and kernel-doubling.elf")
     ap.add_argument("scenario")
     ARGS = ap.parse_args()
     fn = globals().get("t_" + ARGS.scenario)
