@@ -355,7 +355,7 @@ struct map_args {
 	enum map_format fmt;
 	const char *outpath, *title, *color, *input;
 	uint64_t at, width, rows;
-	bool linear, sort_name;
+	bool linear, scale_log, sort_name;
 	enum mba_group group;
 };
 
@@ -414,6 +414,7 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 				return cli_fail(MB_EXIT_USAGE, "--scale wants linear or log, not '%s'",
 						optarg);
 			a->linear = !strcmp(optarg, "linear");
+			a->scale_log = !a->linear;
 			break;
 		case 'S':
 			if (strcmp(optarg, "size") && strcmp(optarg, "name") && strcmp(optarg, "delta"))
@@ -528,7 +529,8 @@ int cmd_map(int argc, char **argv)
 	}
 	tty = !a.outpath && isatty(STDOUT_FILENO);
 	o.start_at = a.at == UINT64_MAX ? cap->nevents : a.at;
-	o.log_scale = !a.linear;
+	/* the explorer page starts linear; the text and SVG maps log (every stretch visible) */
+	o.log_scale = a.fmt == FMT_HTML ? a.scale_log : !a.linear;
 	o.title = a.title ? a.title : a.input;
 	o.sort_name = a.sort_name;
 	o.rows = a.rows;

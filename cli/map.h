@@ -55,6 +55,7 @@ struct map_model {
  * struct map_region - one region of a snapshot: [@base, @end) made of
  * pieces [@first, @first + @npieces) of map_snapshot.pieces
  * @owner: the owner with the most bytes in the region (reserved only)
+ * @nid: the region's node (captured arrays), else -1
  */
 struct map_region {
 	uint64_t base;
@@ -62,6 +63,7 @@ struct map_region {
 	size_t first;
 	size_t npieces;
 	uint32_t owner;
+	int32_t nid;
 };
 
 /**

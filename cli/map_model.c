@@ -283,6 +283,7 @@ static int regions_from_array(const struct mb_array *a, struct map_region **out,
 	for (i = 0; i < a->cnt; i++) {
 		r[k].base = a->regions[i].base;
 		r[k].end = range_end(a->regions[i].base, a->regions[i].size);
+		r[k].nid = a->regions[i].nid;
 		if (r[k].end > r[k].base)
 			k++;
 	}
@@ -318,6 +319,7 @@ static int regions_from_segs(const struct map_segs *s, struct map_region **out, 
 		}
 		r[k].base = s->v[i].base;
 		r[k].end = s->v[i].end;
+		r[k].nid = -1;
 		k++;
 	}
 	*out = r;

@@ -209,7 +209,7 @@ def t_html_self_contained():
         fail("HTML contains a network URL")
     if "reserve_crashkernel\\u003c\\u0026\\u003e" not in page:
         fail("caller name not escaped in the embedded data")
-    m = re.search(r"var FRAMES=(\[.*?\]);\nvar RUNS", page, re.S)
+    m = re.search(r"var FRAMES=(\[.*?\]);\nvar EV_COMPLETE", page, re.S)
     frames = json.loads(m.group(1))
     if [f["at"] for f in frames] != list(range(len(SMALL_COUNTS))):
         fail("small capture should embed every state: %r" % [f["at"] for f in frames])
@@ -736,6 +736,154 @@ def t_demo_diff_lists_no_identical_lines():
     body = [l for l in text.splitlines() if l.startswith("  ")]
     if len(set(body)) != len(body):
         fail("identical lines in the demo diff")
+
+
+def browser():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import cdp
+    try:
+        return cdp.Browser(CHROMIUM, 1300, 1000)
+    except cdp.CdpError as e:
+        fail(str(e))
+
+
+def page_errors(b):
+    errs = [e for e in b.events if e["method"] == "Runtime.exceptionThrown"]
+    if errs:
+        fail("page script error: %r" % errs[0]["params"]["exceptionDetails"])
+
+
+def shot(p, name):
+    """Screenshots go to the test output; MB_DOCS_SHOTS=DIR also copies them (docs/)."""
+    path = os.path.join(ARGS.work, name)
+    p.screenshot(path)
+    if os.environ.get("MB_DOCS_SHOTS"):
+        shutil.copy(path, os.path.join(os.environ["MB_DOCS_SHOTS"], name))
+    w, h, ncol, frac = png_stats(path)
+    if ncol < 8 or frac < 0.02:
+        fail("%s looks empty: %d colours" % (name, ncol))
+    return path
+
+
+def t_explorer_axis_labels_match_the_capture():
+    """Every tick label is an address inside the capture's own layout (map -j),
+    in order along the axis, and the holes between the runs are marked."""
+    cap = small_capture()
+    layout = json.loads(run(["map", "-j", cap]).stdout)["layout"]
+    runs = [(int(r["base"], 16), int(r["base"], 16) + int(r["size"], 16)) for r in layout]
+    path = os.path.join(ARGS.work, "axis-%d.html" % os.getpid())
+    run(["map", "-f", "html", "-o", path, cap])
+    with browser() as b:
+        p = b.open("file://" + path)
+        page_errors(b)
+        ticks = p.eval("mb.ticks()")
+        dom = p.eval("Array.from(document.querySelectorAll('#axis .tick')).map("
+                     "function(t){return t.getAttribute('data-addr')+' '+t.textContent;})")
+        holes = p.eval("Array.from(document.querySelectorAll('#axis .hole')).map("
+                       "function(t){return t.textContent;})")
+        shot(p, "map-small.png")
+    if len(ticks) < 4:
+        fail("only %d tick labels: %r" % (len(ticks), ticks))
+    if [d.split()[0] for d in dom] != [t[0] for t in ticks] or any(
+            d.split()[0] != d.split()[1] for d in dom):
+        fail("DOM labels %r differ from the ticks %r" % (dom, ticks))
+    addrs = [int(t[0], 16) for t in ticks]
+    xs = [t[1] for t in ticks]
+    if addrs != sorted(addrs) or xs != sorted(xs):
+        fail("labels out of order: %r" % ticks)
+    for a in addrs:
+        if not any(lo <= a <= hi for lo, hi in runs):
+            fail("label %#x lies outside the capture's layout %r" % (a, runs))
+    if runs[0][0] not in addrs:
+        fail("the first run's start %#x is not labelled: %r" % (runs[0][0], ticks))
+    if len(holes) != len(runs) - 1 or not all("hole" in h for h in holes):
+        fail("%d runs but holes %r" % (len(runs), holes))
+
+
+def t_explorer_zoom_changes_the_labelled_range():
+    path = html_file()
+    with browser() as b:
+        p = b.open("file://" + path)
+        before = p.eval("mb.visible()")
+        t0 = p.eval("mb.ticks()")
+        x = p.eval("mb.xOf(0x100000)")
+        y = p.eval("mb.y('mem')")
+        for _ in range(12):
+            p.wheel(x, y, -100)
+        after = p.eval("mb.visible()")
+        t1 = p.eval("mb.ticks()")
+        p.key("0")
+        reset = p.eval("mb.visible()")
+        page_errors(b)
+    if not (after[1] - after[0]) * 20 < before[1] - before[0]:
+        fail("zoom: visible %r -> %r" % (before, after))
+    if not after[0] <= 0x100000 <= after[1]:
+        fail("zoom did not stay at the cursor: %r" % after)
+    l0, l1 = [t[0] for t in t0], [t[0] for t in t1]
+    if l0 == l1 or not all(after[0] - 1 <= int(a, 16) <= after[1] + 1 for a in l1):
+        fail("labels after zoom %r (visible %r), before %r" % (l1, after, l0))
+    if len(l1) < 3:
+        fail("zoomed axis has %d labels" % len(l1))
+    if reset != before:
+        fail("key 0 does not reset: %r vs %r" % (reset, before))
+
+
+def t_explorer_timeline_draws_dump_at():
+    """Scrubbing the timeline to event N draws exactly the reserved regions
+    `dump --at N` lists (memblock's own replay, an independent path)."""
+    cap = small_capture()
+    path = html_file()
+    with browser() as b:
+        p = b.open("file://" + path)
+        y = p.eval("document.getElementById('timeline').getBoundingClientRect().top + 50")
+        p.eval("window.scrollTo(0, 0)")
+        for n in range(len(SMALL_COUNTS)):
+            x = p.eval("mb.timelineX(%d)" % n)
+            p.mouse("mousePressed", x, y, button="left", clickCount=1)
+            p.mouse("mouseReleased", x, y, button="left", clickCount=1)
+            if p.eval("mb.at()") != n:
+                fail("timeline at x=%.1f shows event %d, want %d" % (x, p.eval("mb.at()"), n))
+            drawn = [tuple(r) for r in p.eval("mb.regions()")]
+            rows = p.eval("Array.from(document.querySelectorAll('#regions .rsv')).map("
+                          "function(r){return [parseInt(r.dataset.base,16),parseInt(r.dataset.end,16)+0];})")
+            d = json.loads(run(["dump", "--at", str(n), "-j", cap]).stdout)
+            want = [(int(r["base"], 16), int(r["base"], 16) + int(r["size"], 16))
+                    for r in d["arrays"]["reserved"]["regions"]]
+            if drawn != want or [tuple(r) for r in rows] != want:
+                fail("event %d: page draws %r (list %r), dump --at lists %r" % (n, drawn, rows, want))
+        page_errors(b)
+
+
+def elf_symbol(elf, name):
+    out = subprocess.run(["nm", elf], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] == name:
+            return int(f[0], 16)
+    fail("%s has no symbol %s" % (elf, name))
+
+
+def t_explorer_click_on_kernel_image_names_owner():
+    """Our kernel at 512M: a click in the middle of the kernel image (from
+    the ELF's _text and _end) names who reserved it and the event."""
+    cap = our_capture("k512.cap", "512M")
+    elf = os.path.join(ARGS.kernels, "kernel.elf")
+    text, end = elf_symbol(elf, "_text"), elf_symbol(elf, "_end")
+    path = os.path.join(ARGS.work, "k512-%d.html" % os.getpid())
+    run(["map", "-f", "html", "-o", path, "--title", "test kernel, -m 512M", cap])
+    with browser() as b:
+        p = b.open("file://" + path)
+        p.eval("mb.zoomTo(%d, %d)" % (text, end))
+        x, y = p.eval("mb.xOf(%d)" % ((text + end) // 2)), p.eval("mb.y('mem')")
+        p.click(x, y)
+        info = p.eval("document.getElementById('info').textContent")
+        owner = p.eval("document.body.getAttribute('data-owner')")
+        shot(p, "map-kernel-click.png")
+        p.key("0")
+        shot(p, "map-kernel-512M.png")
+        page_errors(b)
+    if owner != "early_reserve_memory" or "memblock_reserve [0x%x-0x%x]" % (text, end - 1) not in info:
+        fail("click on the kernel image [%#x-%#x]: owner %r, info:\n%s" % (text, end - 1, owner, info))
 
 
 def main():
