@@ -4,8 +4,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "cli.h"
+#include "map.h"
 #include "mbagent/import.h"
 #include "mbanalysis/analysis.h"
 #include "uapi/mb_evlog.h"
@@ -13,7 +15,7 @@
 #define TEXT_MAX_CALLS	2000
 #define TEXT_MAX_ROWS	100
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_HTML };
 enum sort_key { SORT_DELTA, SORT_SIZE, SORT_NAME };
 
 struct diff_opts {
@@ -24,6 +26,7 @@ struct diff_opts {
 	enum mba_group group;
 	bool reserved_set, memory_set, new_callers;
 	uint64_t reserved_max, memory_max;
+	const char *outpath;
 };
 
 /* ---- one side: capture, end state, ownership, call sequence ---- */
@@ -1030,6 +1033,152 @@ static void print_text(const struct diff *d)
 	}
 }
 
+/* ---- the diff page ---- */
+
+#include "diff_page_js.h"
+#include "map_page_css.h"
+
+static void js_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void html_side(FILE *f, const char *name, const struct side *s)
+{
+	size_t i;
+
+	fprintf(f, "var %s=[", name);
+	for (i = 0; i < s->nallocs; i++)
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%u]", i ? "," : "", s->allocs[i].base,
+			s->allocs[i].end, s->allocs[i].owner);
+	fprintf(f, "];\n");
+}
+
+/* The layout both sides share: their memory and reservations, holes between. */
+static int html_runs(FILE *f, const struct diff *d)
+{
+	struct mba_imap ext;
+	struct mba_seg *v = NULL;
+	size_t n = 0, i, k = 0;
+	const struct side *sides[2] = { &d->A, &d->B };
+	int t;
+
+	mba_imap_init(&ext);
+	for (t = 0; t < 2; t++) {
+		const struct mb_array *mem = &sides[t]->end.memory;
+
+		for (i = 0; i < sides[t]->nallocs; i++)
+			mba_imap_paint(&ext, sides[t]->allocs[i].base, sides[t]->allocs[i].end, 0, 0);
+		for (i = 0; mem->regions && i < mem->cnt; i++)
+			mba_imap_paint(&ext, mem->regions[i].base, mem->regions[i].base +
+				       mem->regions[i].size, 0, 0);
+	}
+	if (ext.oom || mba_imap_flatten(&ext, &v, &n)) {
+		mba_imap_free(&ext);
+		free(v);
+		return -1;
+	}
+	/* at most 16 runs: only the largest gaps are collapsed */
+	fprintf(f, "var RUNS=[");
+	for (i = 0; i < n; i++) {
+		uint64_t b = v[i].base;
+		size_t j = i;
+
+		while (j + 1 < n) {
+			uint64_t gap = v[j + 1].base - v[j].end;
+
+			if (gap >= 64ULL << 20)
+				break;
+			j++;
+		}
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 "]", k++ ? "," : "", b, v[j].end);
+		i = j;
+	}
+	fprintf(f, "];\n");
+	mba_imap_free(&ext);
+	free(v);
+	return 0;
+}
+
+static int print_html(const struct diff *d)
+{
+	struct map_outfile out;
+	FILE *f;
+	size_t i;
+	int rc = map_out_open(&out, d->o.outpath);
+
+	if (rc)
+		return rc;
+	f = out.f;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
+	map_xml_escape(f, d->A.path);
+	fputs(" -&gt; ", f);
+	map_xml_escape(f, d->B.path);
+	fprintf(f, "</title>\n<style>\n%s.chg{white-space:pre;cursor:pointer;padding-left:4px;"
+		"margin:1px 0}\n#axis{position:relative;height:18px}\n</style></head>"
+		"<body style=\"max-width:1100px\">\n<h1>diff: ", map_page_css);
+	map_xml_escape(f, d->A.path);
+	fputs(" -&gt; ", f);
+	map_xml_escape(f, d->B.path);
+	fprintf(f, "</h1>\n<div id=\"help\">reserved memory of A (top) and B (bottom) on one "
+		"address axis, holes collapsed; outlines mark changed allocations: "
+		"<b style=\"color:#1d4ed8\">moved</b> (a line joins old and new place), "
+		"<b style=\"color:#b45309\">grown</b>, <b style=\"color:#7c3aed\">shrunk</b>, "
+		"<b style=\"color:#15803d\">new</b>, <b style=\"color:#b91c1c\">removed</b>; "
+		"wheel zooms, 0 resets, click a change to zoom to it</div>\n"
+		"<div id=\"view\"><canvas id=\"diffmap\" width=\"1000\" height=\"150\"></canvas>"
+		"<div id=\"axis\"></div></div>\n"
+		"<h2>bytes by caller, B - A</h2><canvas id=\"deltas\"></canvas>\n"
+		"<h2>changed allocations (%zu moved, %zu grown, %zu shrunk, %zu new, %zu removed; "
+		"%zu unchanged)</h2><div id=\"changes\"></div>\n<script>\nvar NAME_A=",
+		d->ch.count[A_MOVED], d->ch.count[A_GROWN], d->ch.count[A_SHRUNK],
+		d->ch.count[A_NEW], d->ch.count[A_REMOVED], d->ch.unchanged);
+	js_str(f, d->A.path);
+	fprintf(f, ";\nvar NAME_B=");
+	js_str(f, d->B.path);
+	fprintf(f, ";\nvar OWNERS=[");
+	for (i = 0; i < d->names.n; i++) {
+		fputs(i ? "," : "", f);
+		js_str(f, d->names.v[i]);
+	}
+	fprintf(f, "];\nvar COLORS=[");
+	for (i = 0; i < d->names.n; i++) {
+		char col[8];
+
+		fprintf(f, "%s\"%s\"", i ? "," : "",
+			mba_colour_hex(mba_caller_colour(d->names.v[i]), col));
+	}
+	fprintf(f, "];\n");
+	html_side(f, "SIDE_A", &d->A);
+	html_side(f, "SIDE_B", &d->B);
+	if (html_runs(f, d)) {
+		map_out_abort(&out);
+		return cli_fail(MB_EXIT_FAIL, "out of memory");
+	}
+	fprintf(f, "var CHANGES=[");
+	for (i = 0; i < d->ch.n; i++)
+		fprintf(f, "%s[\"%s\",%zd,%zd]", i ? "," : "", akind_name[d->ch.v[i].kind],
+			d->ch.v[i].a == SIZE_MAX ? (ssize_t)-1 : (ssize_t)d->ch.v[i].a,
+			d->ch.v[i].b == SIZE_MAX ? (ssize_t)-1 : (ssize_t)d->ch.v[i].b);
+	fprintf(f, "];\nvar DELTAS=[");
+	for (i = 0; i < d->ncr && i < 40; i++)
+		fprintf(f, "%s[%u,%" PRIu64 ",%" PRIu64 "]", i ? "," : "", d->cr[i].name, d->cr[i].a,
+			d->cr[i].b);
+	fprintf(f, "];\n</script>\n<script>\n%s</script>\n</body></html>\n", diff_page_js);
+	return map_out_commit(&out);
+}
+
 /* ---- the command ---- */
 
 static const struct option diff_longopts[] = {
@@ -1042,6 +1191,7 @@ static const struct option diff_longopts[] = {
 	{ "rows", required_argument, NULL, 'n' },
 	{ "group", required_argument, NULL, 'G' },
 	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -1072,7 +1222,7 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 	int opt;
 
 	o->show_events = true;
-	while ((opt = cli_getopt(argc, argv, "jhn:f:", diff_longopts)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "jhn:f:o:", diff_longopts)) != -1) {
 		switch (opt) {
 		case 'E':
 			o->show_events = false;
@@ -1121,10 +1271,15 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 				o->fmt = OUT_JSON;
 			else if (!strcmp(optarg, "csv"))
 				o->fmt = OUT_CSV;
+			else if (!strcmp(optarg, "html"))
+				o->fmt = OUT_HTML;
 			else
 				return cli_fail(MB_EXIT_USAGE,
-						"diff: --format wants text, json or csv, not '%s'",
+						"diff: --format wants text, json, csv or html, not '%s'",
 						optarg);
+			break;
+		case 'o':
+			o->outpath = optarg;
 			break;
 		case 'j':
 			o->fmt = OUT_JSON;
@@ -1139,6 +1294,8 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 		cli_json = true;
 	if (optind != argc - 2)
 		return cli_fail(MB_EXIT_USAGE, "diff: expected two inputs A B (see 'diff --help')");
+	if ((o->fmt == OUT_HTML) != !!o->outpath)
+		return cli_fail(MB_EXIT_USAGE, "diff: --format html and -o FILE go together");
 	return 0;
 }
 
@@ -1201,6 +1358,12 @@ int cmd_diff(int argc, char **argv)
 		print_json(d, rc);
 	else if (d->o.fmt == OUT_CSV)
 		print_csv(d);
+	else if (d->o.fmt == OUT_HTML) {
+		int hrc = print_html(d);
+
+		if (hrc)
+			rc = hrc;
+	}
 	else
 		print_text(d);
 	rc = stdout_status(rc);

@@ -131,19 +131,14 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 /* ---- output files: written whole or not at all ---- */
 
 /**
- * struct outfile - where the map goes
- * @f: the stream
- * @path: the named output, NULL for stdout
- * @tmp: the temporary file renamed over @path when complete (NULL when
- *   @path is written directly: a device or a FIFO is never replaced)
+ * map_out_open() - open an output: stdout (@path NULL), a device or FIFO
+ * (written directly, never replaced) or a temporary file next to @path
+ * @o: filled
+ * @path: output file or NULL
+ *
+ * Return: 0, or an exit status after an Error: line.
  */
-struct outfile {
-	FILE *f;
-	const char *path;
-	char *tmp;
-};
-
-static int out_open(struct outfile *o, const char *path)
+int map_out_open(struct map_outfile *o, const char *path)
 {
 	struct stat st = { 0 };
 	mode_t um, mode = 0666;
@@ -206,7 +201,11 @@ static int out_open(struct outfile *o, const char *path)
 	return 0;
 }
 
-static void out_abort(struct outfile *o)
+/**
+ * map_out_abort() - drop an output: the temporary file is removed
+ * @o: output
+ */
+void map_out_abort(struct map_outfile *o)
 {
 	if (o->f && o->f != stdout)
 		fclose(o->f);
@@ -217,8 +216,13 @@ static void out_abort(struct outfile *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* Flush, check and (for a regular file) rename into place; 0 or an exit status. */
-static int out_commit(struct outfile *o)
+/**
+ * map_out_commit() - flush, check and (for a regular file) rename into place
+ * @o: output
+ *
+ * Return: 0, or an exit status after an Error: line.
+ */
+int map_out_commit(struct map_outfile *o)
 {
 	int e = 0, rc = MB_EXIT_OK;
 	char *target = NULL;
@@ -231,8 +235,8 @@ static int out_commit(struct outfile *o)
 	if (o->f == stdout) {
 		if (e) {
 			clearerr(stdout);
-			fprintf(stderr, "Error: map: cannot write to standard output: %s\n",
-				strerror(e));
+			fprintf(stderr, "Error: %s: cannot write to standard output: %s\n",
+				cli_cmd_name ? cli_cmd_name : "memblock-cli", strerror(e));
 			rc = MB_EXIT_FAIL;
 		}
 		memset(o, 0, sizeof(*o));
@@ -253,7 +257,7 @@ static int out_commit(struct outfile *o)
 	}
 	if (e)
 		rc = cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", o->path, strerror(e));
-	out_abort(o);
+	map_out_abort(o);
 	return rc;
 }
 
@@ -506,7 +510,7 @@ int cmd_map(int argc, char **argv)
 	struct mb_error err = { 0 };
 	struct map_model m;
 	struct map_opts o = { 0 };
-	struct outfile out;
+	struct map_outfile out;
 	bool tty;
 	int ret;
 
@@ -541,18 +545,18 @@ int cmd_map(int argc, char **argv)
 	} else {
 		o.width = a.width ? (int)a.width : 1000;
 	}
-	ret = out_open(&out, a.outpath);
+	ret = map_out_open(&out, a.outpath);
 	if (ret)
 		goto done;
 	if (render(out.f, &m, &a, &o)) {
-		out_abort(&out);
+		map_out_abort(&out);
 		ret = cli_fail(MB_EXIT_FAIL, "out of memory while drawing the map");
 		goto done;
 	}
-	ret = out_commit(&out);
+	ret = map_out_commit(&out);
 	if (!ret && a.outpath && cli_json) {
 		json_written(a.outpath, a.fmt);
-		ret = out_commit(&(struct outfile){ .f = stdout });
+		ret = map_out_commit(&(struct map_outfile){ .f = stdout });
 	}
 done:
 	map_model_free(&m);

@@ -171,4 +171,21 @@ int map_legend_ordered(const struct map_model *m, const struct map_snapshot *s,
 		       const struct map_opts *o, struct map_legend_ent **ents, size_t *n,
 		       size_t *all);
 
+/**
+ * struct map_outfile - where a map or page goes (map.c)
+ * @f: the stream
+ * @path: the named output, NULL for stdout
+ * @tmp: the temporary file renamed over @path when complete (NULL when
+ *   @path is written directly: a device or a FIFO is never replaced)
+ */
+struct map_outfile {
+	FILE *f;
+	const char *path;
+	char *tmp;
+};
+
+int map_out_open(struct map_outfile *o, const char *path);
+int map_out_commit(struct map_outfile *o);
+void map_out_abort(struct map_outfile *o);
+
 #endif /* MBCLI_MAP_H */

@@ -173,6 +173,15 @@ function draw() {
 	var d = decode(K), y, h, lastx = -1;
 	canvas.width = W; canvas.height = HEIGHT;
 	ctx.clearRect(0, 0, W, HEIGHT);
+	/* collapsed holes: hatched */
+	HOLES.forEach(function (hl) {
+		var x0 = (hl[2] - v0) / (v1 - v0) * W, x1 = (hl[3] - v0) / (v1 - v0) * W;
+		if (x1 < 0 || x0 > W) return;
+		ctx.fillStyle = '#fff'; ctx.fillRect(x0, 0, x1 - x0, HEIGHT);
+		ctx.strokeStyle = '#c33'; ctx.lineWidth = 1; ctx.beginPath();
+		for (var x = x0 - HEIGHT; x < x1; x += 6) { ctx.moveTo(Math.max(x, x0), x < x0 ? HEIGHT - (x0 - x) : HEIGHT); ctx.lineTo(Math.min(x + HEIGHT, x1), x + HEIGHT > x1 ? HEIGHT - (x1 - x) : 0); }
+		ctx.stroke();
+	});
 	/* firmware map */
 	y = TRACK.fw[0]; h = TRACK.fw[1];
 	FIRMWARE.forEach(function (f) { fillRange(f[0], f[1], y, h, FW_COL[f[2]] || '#ccc'); });
@@ -207,15 +216,6 @@ function draw() {
 	d.rsv.forEach(function (g) {
 		var x = xOf(g.b);
 		if (x >= 0 && x <= W) ctx.fillRect(x, y + 2, 1, h - 4);
-	});
-	/* collapsed holes: hatched */
-	HOLES.forEach(function (hl) {
-		var x0 = (hl[2] - v0) / (v1 - v0) * W, x1 = (hl[3] - v0) / (v1 - v0) * W;
-		if (x1 < 0 || x0 > W) return;
-		ctx.fillStyle = '#fff'; ctx.fillRect(x0, 0, x1 - x0, HEIGHT);
-		ctx.strokeStyle = '#c33'; ctx.lineWidth = 1; ctx.beginPath();
-		for (var x = x0 - HEIGHT; x < x1; x += 6) { ctx.moveTo(Math.max(x, x0), x < x0 ? HEIGHT - (x0 - x) : HEIGHT); ctx.lineTo(Math.min(x + HEIGHT, x1), x + HEIGHT > x1 ? HEIGHT - (x1 - x) : 0); }
-		ctx.stroke();
 	});
 	callouts(d);
 	if (selected !== null) {

@@ -886,6 +886,40 @@ def t_explorer_click_on_kernel_image_names_owner():
         fail("click on the kernel image [%#x-%#x]: owner %r, info:\n%s" % (text, end - 1, owner, info))
 
 
+def t_diff_page_marks_moved_allocations():
+    """diff --format html: a moved allocation is listed as moved with both
+    addresses and outlined in the 'moved' colour at its new place."""
+    a = os.path.join(ARGS.data, "..", "cli", "synth.cap")
+    b = os.path.join(ARGS.data, "..", "cli", "synth-v1.cap")
+    j = json.loads(run(["diff", "-j", a, b]).stdout)
+    want = [(r["caller"], r["a_base"], r["b_base"]) for r in j["ranges"]["reserved"]
+            if r["change"] == "moved"]
+    if not want:
+        fail("the synthetic pair has no moved allocation")
+    path = os.path.join(ARGS.work, "diff-%d.html" % os.getpid())
+    run(["diff", "-f", "html", "-o", path, a, b])
+    with browser() as br:
+        p = br.open("file://" + path)
+        rows = p.eval("Array.from(document.querySelectorAll('#changes .chg')).map(function(r){"
+                      "return [r.dataset.kind, r.dataset.caller, r.dataset.a || null, r.dataset.b || null];})")
+        got = [(r[1], r[2], r[3]) for r in rows if r[0] == "moved"]
+        if sorted(got) != sorted(want):
+            fail("page lists moved %r, diff -j %r" % (got, want))
+        caller, old, new = want[0]
+        p.eval("window.scrollTo(0,0)")
+        px = p.eval("(function(){var c=document.getElementById('diffmap'),r=c.getBoundingClientRect();"
+                    "var x=Math.round(mbDiff.xOf(%d)-r.left)+1;"
+                    "return Array.from(c.getContext('2d').getImageData(x,99,1,1).data);})()"
+                    % int(new, 16))
+        shot(p, "diff-synth.png")
+        page_errors(br)
+    marks = {"moved": (0x1d, 0x4e, 0xd8), "grown": (0xb4, 0x53, 0x09), "shrunk": (0x7c, 0x3a, 0xed),
+             "new": (0x15, 0x80, 0x3d), "removed": (0xb9, 0x1c, 0x1c), "none": (255, 255, 255)}
+    near = min(marks, key=lambda k: sum((a - b) ** 2 for a, b in zip(marks[k], px[:3])))
+    if near != "moved":
+        fail("no 'moved' outline at the new place of %s %s: pixel %r" % (caller, new, px))
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
