@@ -54,6 +54,7 @@ int cmd_log(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_whois(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -85,34 +85,57 @@ const struct cli_cmd cli_commands[] = {
 	  "  -j, --json            JSON on stdout\n"
 	  "  -h, --help            show this help\n" },
 	{ "map", cmd_map, CMD_INPUT,
-	  "draw the physical address space (terminal, SVG, HTML)",
+	  "draw the physical address space (terminal, SVG, HTML explorer, CSV)",
 	  "Usage: memblock-cli map [options] INPUT\n"
 	  "Draw the physical address space with reserved ranges coloured by caller:\n"
-	  "on the terminal, as SVG, or as a self-contained HTML page with a timeline.\n"
+	  "on the terminal, as SVG, as a self-contained HTML explorer (axis, tracks,\n"
+	  "zoom, click for the owner, timeline), or the callers as CSV.\n"
 	  "\n"
-	  "  -f, --format F        text (default), svg or html\n"
-	  "  -o, --output FILE     write to FILE instead of stdout\n"
+	  "  -f, --format F        text (default), svg, html or csv\n"
+	  "  -o, --output FILE     write to FILE instead of stdout (atomically)\n"
 	  "      --at N            the state after the first N events (replayed)\n"
 	  "      --width N         columns of the terminal map (default: terminal width)\n"
 	  "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
 	  "      --title TEXT      title of the SVG/HTML page\n"
-	  "      --scale S         linear or log address axis\n"
+	  "      --scale S         linear or log address axis (html: linear by default)\n"
+	  "      --sort KEY        callers by size (default) or name\n"
+	  "  -n, --rows N          at most N callers listed\n"
+	  "      --group G         caller (default) or frame (first frame outside memblock)\n"
 	  "  -j, --json            JSON on stdout\n"
 	  "  -h, --help            show this help\n" },
 	{ "diff", cmd_diff, CMD_INPUT,
-	  "compare two captures by caller, range and event sequence",
+	  "compare two captures by caller, allocation and event sequence",
 	  "Usage: memblock-cli diff [options] A B\n"
 	  "Compare two captures or console logs: reserved bytes per caller (symbol\n"
-	  "names, offsets stripped), memory and reserved ranges, and the two call\n"
+	  "names, offsets and clone suffixes stripped), memory ranges, the reserved\n"
+	  "allocations paired by caller and size (moved, grown, shrunk, new,\n"
+	  "removed; ranges in Linux's inclusive [a-b] notation), and the two call\n"
 	  "sequences aligned by operation and caller.\n"
 	  "\n"
 	  "      --no-events                 do not print the aligned call sequences\n"
 	  "      --all                       list unchanged callers too\n"
+	  "      --sort KEY                  delta (default), size or name\n"
+	  "  -n, --rows N                    at most N rows per table\n"
+	  "      --group G                   caller (default) or frame (first frame\n"
+	  "                                  outside memblock)\n"
+	  "  -f, --format F                  text (default), json, csv or html\n"
+	  "  -o, --output FILE               with --format html: the page to write\n"
 	  "      --fail-if-reserved-grows N  exit 4 if reserved bytes grow by more than N\n"
 	  "      --fail-if-memory-shrinks N  exit 4 if memory shrinks by more than N bytes\n"
 	  "      --fail-if-new-callers       exit 4 if B reserves from callers A lacks\n"
-	  "  -j, --json                      JSON on stdout\n"
+	  "  -j, --json                      JSON on stdout (--format json)\n"
 	  "  -h, --help                      show this help\n" },
+	{ "whois", cmd_whois, CMD_INPUT,
+	  "who reserved an address, when, and what it is",
+	  "Usage: memblock-cli whois [options] ADDR INPUT\n"
+	  "Who holds ADDR: the caller and the event that reserved or allocated it,\n"
+	  "what held it before, the firmware range and zone it lies in, what it is\n"
+	  "(kernel image, boot protocol data, BIOS areas, ACPI tables, ...) and the\n"
+	  "events that touched it.\n"
+	  "\n"
+	  "      --at N            the state after the first N events (default: all)\n"
+	  "  -j, --json            JSON on stdout\n"
+	  "  -h, --help            show this help\n" },
 	{ "import", cmd_import, CMD_INPUT,
 	  "turn a memblock=debug console log into a capture file",
 	  "Usage: memblock-cli import [options] LOG -o FILE\n"

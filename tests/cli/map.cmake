@@ -24,7 +24,7 @@ endforeach()
 
 # Captures of our kernel under QEMU (TCG): label qemu.
 foreach(t diff_kernel_512m_vs_2g_moves demo_diff_lists_no_identical_lines
-	  explorer_click_on_kernel_image_names_owner)
+	  explorer_click_on_kernel_image_names_owner whois_names_every_initial_reservation)
 	add_test(NAME cli.diff.${t} COMMAND ${MAP_TEST} ${t})
 	set_tests_properties(cli.diff.${t} PROPERTIES LABELS qemu TIMEOUT 300)
 endforeach()

@@ -920,6 +920,60 @@ def t_diff_page_marks_moved_allocations():
         fail("no 'moved' outline at the new place of %s %s: pixel %r" % (caller, new, px))
 
 
+def t_whois_names_every_initial_reservation():
+    """Our kernel with an initrd and a command line: whois on each reservation
+    made before the first allocation (the kernel image, page 0, the boot
+    protocol's data, the initrd, the BIOS areas, the ACPI tables) names the
+    caller, the event, and what the bytes are, never "unknown"."""
+    initrd = os.path.join(ARGS.work, "initrd.img")
+    with open(initrd, "wb") as f:
+        f.write(os.urandom(40000))
+    append = "whois test line"
+    cap = os.path.join(ARGS.work, "k-whois.cap")
+    run(["capture", "-m", "512M", "--initrd", initrd, "--append", append, "-o", cap])
+    log = json.loads(run(["log", "-j", cap]).stdout)["events"]
+    early = []
+    for i, e in enumerate(log):
+        if e["op"] != "memblock_reserve":
+            if e["op"].startswith("memblock_phys_alloc") or e["op"].startswith("memblock_alloc"):
+                break
+            continue
+        early.append((i, e))
+    early += [(i, e) for i, e in enumerate(log) if e["op"] == "memblock_reserve" and
+              "acpi_reserve_initial_tables" in str(e.get("caller", ""))]
+    if len(early) < 7:
+        fail("only %d early reservations: %r" % (len(early), early))
+    elf = os.path.join(ARGS.kernels, "kernel.elf")
+    text, end = elf_symbol(elf, "_text"), elf_symbol(elf, "_end")
+    whats = {}
+    for i, e in early:
+        base = int(e["base"], 16)
+        w = json.loads(run(["whois", "-j", "--at", str(i + 1), hex(base), cap]).stdout)
+        if not w["owner"] or "unknown" in w["owner"] or not w["what"] or "unknown" in w["what"]:
+            fail("whois %#x after event %d: %r" % (base, i + 1, w))
+        if w["event"] != e["seq"]:
+            fail("whois %#x names event %r, the log says %r" % (base, w["event"], e["seq"]))
+        whats[base] = w["what"]
+    if not whats.get(text, "").startswith("kernel image") or "0x%x-0x%x" % (text, end - 1) not in whats[text]:
+        fail("kernel image [%#x-%#x]: %r" % (text, end - 1, whats.get(text)))
+    cmd = [v for v in whats.values() if v.startswith("boot protocol: kernel command line")]
+    m = re.search(r"\[0x([0-9a-f]+)-0x([0-9a-f]+)\]", cmd[0] if cmd else "")
+    if not m or int(m.group(2), 16) - int(m.group(1), 16) + 1 != len(append) + 1:
+        fail("command line not named with its size: %r" % whats)
+    rd = [v for v in whats.values() if "initrd" in v]
+    m = re.search(r"\[0x([0-9a-f]+)-0x([0-9a-f]+)\]", rd[0] if rd else "")
+    if not m or int(m.group(2), 16) - int(m.group(1), 16) + 1 != 40000:
+        fail("initrd not named with its size: %r" % whats)
+    if not any("ACPI" in v for v in whats.values()) or not any("BIOS" in v or "ROM" in v
+                                                               for v in whats.values()):
+        fail("ACPI tables or BIOS area not named: %r" % whats)
+    # the shell runs the same command
+    p = subprocess.run([ARGS.cli, "shell"], input=("whois %#x %s\nexit\n" % (text, cap)).encode(),
+                       capture_output=True, timeout=120)
+    if b"kernel image" not in p.stdout:
+        fail("shell whois: %r" % p.stdout[-400:])
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
