@@ -17,7 +17,8 @@ foreach(t text_golden_no_color svg_golden json_golden at_replays_prefix
 	  diff_sizes_at_the_extremes control_characters_escaped map_at_beyond_events_refused
 	  stdout_write_errors map_output_is_atomic colours_agree_across_formats
 	  explorer_axis_labels_match_the_capture explorer_zoom_changes_the_labelled_range
-	  explorer_timeline_draws_dump_at diff_page_marks_moved_allocations)
+	  explorer_timeline_draws_dump_at diff_page_marks_moved_allocations
+	  explorer_linux_pages_and_screenshots)
 	add_test(NAME cli.map.${t} COMMAND ${MAP_TEST} ${t})
 	set_tests_properties(cli.map.${t} PROPERTIES LABELS cli TIMEOUT 120)
 endforeach()

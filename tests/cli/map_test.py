@@ -974,6 +974,28 @@ def t_whois_names_every_initial_reservation():
         fail("shell whois: %r" % p.stdout[-400:])
 
 
+def t_explorer_linux_pages_and_screenshots():
+    """The stock 6.1 and 6.12 boots (their memblock=debug logs at 512M): the
+    page draws, the callouts name mem_map (sparse/vmemmap), the per-CPU areas
+    and the hash tables, and a screenshot of each goes to the test output."""
+    for ver in ("6.1", "6.12"):
+        log = os.path.join(ARGS.data, "..", "linux", "%s-cloud-m512.log" % ver)
+        path = os.path.join(ARGS.work, "linux-%s.html" % ver)
+        run(["map", "-f", "html", "-o", path, "--title", "Linux %s, -m 512M" % ver, log])
+        with browser() as b:
+            p = b.open("file://" + path)
+            legend = p.eval("Array.from(document.querySelectorAll('#legend div')).map("
+                            "function(d){return d.dataset.caller;})")
+            for want in ("pcpu", "alloc_large_system_hash", "sparse"):
+                if not any(want in c for c in legend):
+                    fail("Linux %s: no %s in the legend %r" % (ver, want, legend))
+            shot(p, "map-linux-%s.png" % ver)
+            # zoom to the top of RAM, where memblock placed everything top-down
+            p.eval("mb.zoomTo(0x1f000000, 0x20000000)")
+            shot(p, "map-linux-%s-top.png" % ver)
+            page_errors(b)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
