@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""mbgdb - memblock commands and pretty printers for gdb (loaded by memblock.py)."""
+"""mbgdb - memblock commands and pretty printers for gdb (loaded by memblock-gdb.py)."""
 
 _registered = False
+
+
+def registered():
+    """True once register() has run (the loader may be sourced twice)."""
+    return _registered
 
 
 def register():

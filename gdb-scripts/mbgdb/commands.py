@@ -9,7 +9,6 @@ import tempfile
 
 import gdb
 
-from . import capture
 from . import constants as C
 from . import fmt
 from . import records
@@ -163,10 +162,66 @@ Nested records are indented by depth. Reports records dropped by a full log."""
         return _complete(text, word, OPTION_NAMES['mb-log'])
 
 
-def _capture_bytes():
-    """Capture of the live log and arrays (as mb-save writes it)."""
+APPEND = 'mb_evlog_append'
+
+
+def _pending_record(header):
+    """The record mb_evlog_append is about to store, when the newest frame sits
+    on its first instruction (an mb-break stop), else None.
+
+    At such a stop memblock has finished the call, so the arrays include it,
+    but the log does not have it yet: mb-save records it (seq = written, tsc 0
+    since the append has not read the clock) so that log and arrays agree."""
+    try:
+        entry = int(gdb.parse_and_eval('(unsigned long)&%s' % APPEND))
+        frame = gdb.newest_frame()
+        if int(frame.pc()) != entry:
+            return None
+        rdi = int(frame.read_register('rdi'))
+        rec = C.decode_record(target.read(rdi, C.RECORD_SIZE))
+    except (gdb.error, gdb.GdbError, RuntimeError, ValueError):
+        return None
+    return rec._replace(seq=header.written, tsc=0, pad=0)
+
+
+def _memblock_module():
+    try:
+        import memblock
+    except ImportError as e:
+        raise gdb.GdbError('mb: the memblock Python module is not importable (%s): build '
+                           'the memblock-python target or install memblock-cli' % e)
+    return memblock
+
+
+def _to_state(mbm, st, valid=True):
+    """A memblock.State from a target.State (nid None -> 0: no CONFIG_NUMA)."""
+    def arr(t):
+        regs = [mbm.Region(r.base, r.size, r.flags, r.nid if r.nid is not None else 0)
+                for r in t.regions]
+        return mbm.Array(t.cnt, t.max, t.total_size, regs)
+    return mbm.State(valid, st.bottom_up, st.current_limit, arr(st.memory), arr(st.reserved))
+
+
+def _build_capture():
+    """A memblock.Capture of the live log and arrays (as mb-save writes it).
+
+    Returns (capture, number of events, pending record or None)."""
+    mbm = _memblock_module()
     log = target.read_log()
     final = target.read_state()
+    h = log.header
+    records = list(log.records)
+    written, dropped = h.written, h.dropped
+    pending = _pending_record(h)
+    if pending is not None:
+        if written < h.capacity:
+            records.append(pending)
+            written += 1
+        else:
+            dropped += 1
+    bid = bytes(h.build_id[:min(h.build_id_len, 32)])
+    cap = mbm.new(source='gdb_script', boot_state=h.boot_state, log_capacity=h.capacity,
+                  log_written=written, log_dropped=dropped, build_id=bid)
     meta = [('generator', 'gdb-scripts mb-save'), ('gdb_version', gdb.VERSION)]
     prog = gdb.current_progspace().filename if gdb.current_progspace() else None
     if prog:
@@ -174,18 +229,39 @@ def _capture_bytes():
     meta.append(('evlog_addr', '%#x' % log.addr))
     mb = target.memblock_value()
     meta.append(('memblock_addr', '%#x' % int(mb.address)))
-    bid = bytes(log.header.build_id[:min(log.header.build_id_len, 32)])
     if bid:
         meta.append(('build_id', bid.hex()))
+    mid_call = pending is not None and pending.depth > 0
+    if pending is not None:
+        meta.append(('pending_record', 'seq %d, taken from %s\'s argument at the stop'
+                     % (pending.seq, APPEND)))
+    if mid_call:
+        # memblock's own record (depth > 0): the public call that caused it
+        # is still running, so the arrays are half-way through it and no
+        # prefix of the log describes them. They are not saved as the final
+        # state; replay --verify then says there is nothing to verify against.
+        meta.append(('final_state', 'omitted: stopped inside memblock (%s, depth %d), '
+                     'the arrays were mid-call' % (C.op_name(pending.op), pending.depth)))
+    for k, v in meta:
+        cap.set_meta(k, v)
 
-    def sym(addr):
-        name, off, _size = target.symbolize(addr)
-        return name, off
+    def event(rec):
+        name, off = None, 0
+        if rec.caller:
+            name, off, _size = target.symbolize(rec.caller)
+            if name is None:
+                off = 0
+        d = rec._asdict()
+        d['caller_sym'] = name
+        d['caller_off'] = off
+        return d
     try:
-        return capture.build(log.header, log.records, final, _empty_initial(final), sym,
-                             meta), log
-    except capture.CaptureError as e:
-        raise gdb.GdbError(str(e))
+        cap.add_events(event(r) for r in records)
+        cap.set_state('initial', _to_state(mbm, _empty_initial(final)))
+        cap.set_state('final', _to_state(mbm, final, valid=not mid_call))
+    except mbm.CaptureError as e:
+        raise gdb.GdbError('mb: %s' % e)
+    return cap, len(records), pending
 
 
 def _init_max(name, fallback):
@@ -217,7 +293,9 @@ class MbSave(gdb.Command):
 Write a capture file (docs/capture-format.md) of the live event log, its
 symbolised callers and the current memblock arrays (as the final state), so
 memblock-cli can read it: e.g. "memblock-cli dump FILE". Source kind is
-gdb-script. The file is written atomically (temporary file + rename)."""
+gdb-script. Written by the memblock Python module (memblock-cli's own C
+writer), atomically. At an mb-break stop the call being logged is included,
+so the log and the arrays agree."""
 
     def __init__(self):
         super().__init__('mb-save', gdb.COMMAND_DATA, gdb.COMPLETE_FILENAME)
@@ -226,16 +304,25 @@ gdb-script. The file is written atomically (temporary file + rename)."""
         argv = gdb.string_to_argv(arg)
         if len(argv) != 1:
             _usage(self)
-        data, log = _capture_bytes()
+        path = os.path.expanduser(argv[0])
+        cap, n, pending = _build_capture()
         try:
-            capture.write_atomic(os.path.expanduser(argv[0]), data)
-        except capture.CaptureError as e:
-            raise gdb.GdbError(str(e))
-        gdb.write('mb-save: %d events, %d bytes -> %s\n' % (len(log.records), len(data), argv[0]))
+            cap.write(path)
+        except _memblock_module().CaptureError as e:
+            raise gdb.GdbError('mb: mb-save: %s' % e)
+        finally:
+            cap.close()
+        gdb.write('mb-save: %d events%s, %d bytes -> %s\n'
+                  % (n, ' (the pending call included)' if pending is not None else '',
+                     os.path.getsize(path), argv[0]))
+        if pending is not None and pending.depth > 0:
+            gdb.write('mb-save: stopped inside memblock (%s): the arrays are mid-call, '
+                      'so they are not saved as the final state\n' % C.op_name(pending.op))
 
 
 class CliParam(gdb.Parameter):
-    """Path of memblock-cli used by mb-at (default: the build tree's, else $PATH)."""
+    """Path of memblock-cli used by mb-at (default: $MEMBLOCK_CLI, the build tree's or
+the installed one next to these scripts, else $PATH)."""
 
     set_doc = 'Set the memblock-cli program used by mb-at.'
     show_doc = 'Show the memblock-cli program used by mb-at.'
@@ -301,21 +388,27 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
         extra = argv[1:]
         target.require_stopped()
         cli = find_cli()
-        data, log = _capture_bytes()
-        if n < 0 or n > len(log.records):
-            raise gdb.GdbError('mb: mb-at: N must be in 0..%d (records in the log)'
-                               % len(log.records))
+        cap, nrec, _pending = _build_capture()
+        if n < 0 or n > nrec:
+            cap.close()
+            raise gdb.GdbError('mb: mb-at: N must be in 0..%d (records in the log)' % nrec)
         fd, path = tempfile.mkstemp(prefix='mb-at-', suffix='.mbcap')
+        os.close(fd)
         try:
-            with os.fdopen(fd, 'wb') as f:
-                f.write(data)
+            try:
+                cap.write(path)
+            except _memblock_module().CaptureError as e:
+                raise gdb.GdbError('mb: mb-at: %s' % e)
+            finally:
+                cap.close()
             try:
                 p = subprocess.run([cli, 'dump', '--at', str(n)] + extra + [path],
                                    capture_output=True, text=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as e:
                 raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
         finally:
-            os.unlink(path)
+            if os.path.exists(path):
+                os.unlink(path)
         if p.returncode != 0:
             msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
             raise gdb.GdbError('mb: memblock-cli dump --at %d: %s' % (n, msg))

@@ -1,67 +1,38 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""constants.py - event-log constants for the mb-* commands.
+"""constants.py - event-log constants and layouts for the mb-* commands.
 
-They come from mbgdb/generated.py, which the build writes from
-kernel/include/uapi/mb_evlog.h (gdb-scripts/gen_constants.py).  When the
-package is used straight from a source tree that has no generated module,
-the same parser reads the header at load time instead; nothing is ever
-hand-copied.
+Everything comes from memblock._consts, which the build prints with a small
+C program compiled against kernel/include/uapi/mb_evlog.h (python/
+gen_consts.c): values, offsets and sizes are the C compiler's, never parsed
+out of header text and never typed here.
 """
 
 import collections
-import os
 import struct
 
-from . import uapi
+from . import paths
 
-_PKG_DIR = os.path.dirname(os.path.abspath(__file__))
+try:
+    from memblock import _consts as K
+except ImportError as e:  # the loader reports it
+    raise ImportError('mbgdb: the memblock Python module is not importable (%s); '
+                      'build the memblock-python target or install memblock-cli' % e)
 
-
-def _parse_capture_sources(uapi_dir):
-    root = os.path.join(uapi_dir, '..', '..', '..')
-    texts = []
-    for rel in (('agent', 'capture.c'), ('agent', 'include', 'mbagent', 'capture.h')):
-        path = os.path.join(root, *rel)
-        texts.append(open(path, encoding='utf-8').read() if os.path.isfile(path) else '')
-    return uapi.parse_capture(*texts)
-
-
-def _load():
-    try:
-        from . import generated  # written by the build
-        return generated.UAPI, 'generated'
-    except ImportError:
-        pass
-    candidates = []
-    if os.environ.get('MBGDB_UAPI_HEADER'):
-        candidates.append(os.environ['MBGDB_UAPI_HEADER'])
-    candidates.append(os.path.join(_PKG_DIR, '..', '..', 'kernel', 'include', 'uapi',
-                                   'mb_evlog.h'))
-    for path in candidates:
-        if os.path.isfile(path):
-            with open(path, encoding='utf-8') as f:
-                data = uapi.parse_uapi(f.read())
-            data['source'] = os.path.abspath(path)
-            data['cli'] = ''
-            data['capture'] = _parse_capture_sources(os.path.dirname(path))
-            return data, 'parsed at load time'
-    raise ImportError('mbgdb: no generated constants (build the gdb-scripts target) and '
-                      'no mb_evlog.h found (set MBGDB_UAPI_HEADER)')
-
-
-UAPI, ORIGIN = _load()
-DEFINES = UAPI['defines']
-
-MAGIC = DEFINES['MB_EVLOG_MAGIC']
-VERSION = DEFINES['MB_EVLOG_VERSION']
-HEADER_SIZE = DEFINES['MB_EVLOG_HEADER_SIZE']
-RECORD_SIZE = DEFINES['MB_EVLOG_RECORD_SIZE']
-BOOT_STATES = UAPI['boot_states']            # value -> "BOOTING"
-BOOT_STATE = {v: k for k, v in BOOT_STATES.items()}   # "DONE" -> value
-REC_FLAGS = UAPI['rec_flags']                # "FAILED" -> bit
+ORIGIN = 'from the C compiler'
+MAGIC = K.MB_EVLOG_MAGIC
+VERSION = K.MB_EVLOG_VERSION
+HEADER_SIZE = K.MB_EVLOG_HEADER_SIZE
+RECORD_SIZE = K.MB_EVLOG_RECORD_SIZE
+DEFINES = {k: getattr(K, k) for k in dir(K) if k.startswith('MB_') and
+           isinstance(getattr(K, k), int)}
+DEFINES.update(K.BOOT_STATES)
+DEFINES.update(K.REC_FLAGS)
+BOOT_STATES = {v: k[len('MB_BOOT_STATE_'):] for k, v in K.BOOT_STATES}  # 2 -> "DONE"
+BOOT_STATE = {v: k for k, v in BOOT_STATES.items()}                     # "DONE" -> 2
+REC_FLAGS = {k[len('MB_REC_'):]: v for k, v in K.REC_FLAGS}            # "FAILED" -> bit
 REC_FAILED = REC_FLAGS.get('FAILED', 0)
 REC_INTERNAL = REC_FLAGS.get('INTERNAL', 0)
-DEFAULT_CLI = UAPI.get('cli', '')
+DEFAULT_CLI = paths.cli()
 
 
 class Op(collections.namedtuple('Op', 'value suffix func')):
@@ -73,7 +44,7 @@ class Op(collections.namedtuple('Op', 'value suffix func')):
         return self.suffix.lower()
 
 
-OPS = [Op(v, s, f) for s, v, f in UAPI['ops']]
+OPS = [Op(v, s, f) for s, v, f in K.OPS]
 OP_BY_VALUE = {op.value: op for op in OPS}
 
 
@@ -91,14 +62,34 @@ def op_name(value):
     return op.func if op else 'op%d' % value
 
 
-def _struct(key):
-    lay = UAPI['layout'][key]
-    names = [f[0] for f in lay['fields']]
-    return struct.Struct(lay['format']), collections.namedtuple(key.capitalize(), names)
+_LETTERS = {(1, 'u'): 'B', (1, 'i'): 'b', (2, 'u'): 'H', (2, 'i'): 'h',
+            (4, 'u'): 'I', (4, 'i'): 'i', (8, 'u'): 'Q', (8, 'i'): 'q'}
 
 
-HEADER_STRUCT, Header = _struct('header')
-RECORD_STRUCT, Record = _struct('record')
+def _struct(cname, tname):
+    """A little-endian struct.Struct and namedtuple for one uapi struct."""
+    size, fields = K.STRUCTS[cname]
+    fmt = '<'
+    pos = 0
+    names = []
+    for fname, off, fsize, kind, count in sorted(fields, key=lambda f: f[1]):
+        if off > pos:
+            fmt += '%dx' % (off - pos)
+        letter = _LETTERS[(fsize, kind)]
+        fmt += '%ds' % count if (letter == 'B' and count > 1) else letter * count
+        names.append(fname)
+        pos = off + fsize * count
+    if size > pos:
+        fmt += '%dx' % (size - pos)
+    st = struct.Struct(fmt)
+    if st.size != size:
+        raise ImportError('mbgdb: struct %s is %d bytes, format %r gives %d'
+                          % (cname, size, fmt, st.size))
+    return st, collections.namedtuple(tname, names)
+
+
+HEADER_STRUCT, Header = _struct('mb_evlog_header', 'Header')
+RECORD_STRUCT, Record = _struct('mb_evlog_record', 'Record')
 
 
 def decode_header(raw):
@@ -109,6 +100,3 @@ def decode_header(raw):
 def decode_record(raw, offset=0):
     """Decode RECORD_SIZE bytes at @offset into a Record namedtuple."""
     return Record(*RECORD_STRUCT.unpack_from(raw, offset))
-
-
-CAPTURE = UAPI.get('capture', {'missing': ['all (generated before capture support)']})

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # cli.cmake - golden, error, capture-format and Linux conformance tests of memblock-cli.
 add_executable(mb-mkcapture ${CMAKE_CURRENT_LIST_DIR}/mkcapture.c)
-target_link_libraries(mb-mkcapture PRIVATE mbagent)
+target_link_libraries(mb-mkcapture PRIVATE mbcapture mbcore)
 mb_host_target(mb-mkcapture)
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

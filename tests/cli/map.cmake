@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # map.cmake - tests of `memblock-cli map` (text/SVG/JSON goldens, HTML in headless Chromium).
 add_executable(mb-map-gencap ${CMAKE_CURRENT_LIST_DIR}/map_gencap.c)
-target_link_libraries(mb-map-gencap PRIVATE mbagent)
+target_link_libraries(mb-map-gencap PRIVATE mbcapture mbcore)
 mb_host_target(mb-map-gencap)
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

@@ -8,14 +8,24 @@ if(MB_FUZZ AND NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
 	message(WARNING "MB_FUZZ needs clang (CC=clang); fuzz targets not built")
 endif()
 
-if(MB_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang" AND TARGET mbagent AND TARGET mbcore)
+if(MB_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang" AND TARGET mblinux AND TARGET mbcore)
 	set(MB_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 	set(MB_FUZZ_SAN -fsanitize=address,undefined -fno-sanitize-recover=all
 		-fno-omit-frame-pointer)
 	# Coverage instrumentation for the code under test (it links no fuzzer main).
-	foreach(lib mbagent mbcore)
+	foreach(lib mbbase mbtransport mbtarget mbcapture mbagent mblinux mbcore)
 		target_compile_options(${lib} PRIVATE -fsanitize=fuzzer-no-link ${MB_FUZZ_SAN})
 	endforeach()
+	# Each harness links only the libraries of the code it drives.
+	set(MB_FUZZ_LIBS_capture mbcapture)
+	set(MB_FUZZ_LIBS_import mbcapture)
+	set(MB_FUZZ_LIBS_evlog mbtarget mbcore)
+	set(MB_FUZZ_LIBS_btf mbtarget)
+	set(MB_FUZZ_LIBS_rsp mbtransport)
+	set(MB_FUZZ_LIBS_serial mbtransport)
+	set(MB_FUZZ_LIBS_serproto mbfuzz_serproto mbtransport)
+	set(MB_FUZZ_LIBS_memblock mbcore mbtransport)
+	set(MB_FUZZ_LIBS_linux_image mblinux)
 
 	# The kernel's serial request parser, compiled for the host.
 	add_library(mbfuzz_serproto STATIC ${CMAKE_SOURCE_DIR}/kernel/lib/serproto.c
@@ -32,11 +42,7 @@ if(MB_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang" AND TARGET mbagent AND TARGET
 			-fsanitize=fuzzer ${MB_FUZZ_SAN})
 		target_link_options(fuzz_${t} PRIVATE -fsanitize=fuzzer ${MB_FUZZ_SAN})
 		add_dependencies(fuzz_all fuzz_${t})
-		if(t STREQUAL "serproto")
-			target_link_libraries(fuzz_${t} PRIVATE mbfuzz_serproto mbagent)
-		else()
-			target_link_libraries(fuzz_${t} PRIVATE mbagent)
-		endif()
+		target_link_libraries(fuzz_${t} PRIVATE ${MB_FUZZ_LIBS_${t}})
 		if(t STREQUAL "capture")
 			set(maxlen 16384)
 		else()

@@ -8,7 +8,7 @@
 
 #include "fuzz_common.h"
 #include "mbagent/btf.h"
-#include "mbagent/pull.h"
+#include "mbagent/target.h"
 
 /* A field the loader accepted must lie inside its struct. */
 #define check_field(f, struct_size) do {					\

@@ -6,7 +6,7 @@
 
 #include "fuzz_common.h"
 #include "memblock.h"
-#include "mbagent/pull.h"
+#include "mbagent/target.h"
 
 #define FZ_BASE 0x100000ULL
 

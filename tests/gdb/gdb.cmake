@@ -7,7 +7,7 @@ find_program(MB_QEMU_PROGRAM qemu-system-x86_64)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 set(mbgdb_dir ${CMAKE_SOURCE_DIR}/tests/gdb)
-set(mbgdb_loader ${CMAKE_BINARY_DIR}/gdb-scripts/memblock.py)
+set(mbgdb_loader ${CMAKE_BINARY_DIR}/gdb-scripts/memblock-gdb.py)
 set(mbgdb_kernel ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set(mbgdb_kernel_doubling ${CMAKE_BINARY_DIR}/kernel/kernel-doubling.elf)
 set(mbgdb_cli ${CMAKE_BINARY_DIR}/cli/memblock-cli)
@@ -50,6 +50,7 @@ mbgdb_test(gdb_break_condition_filters_stops scenario_break.py ARG cond)
 mbgdb_test(gdb_break_function_stops_once_per_reserve_call scenario_break.py ARG function)
 mbgdb_test(gdb_save_reads_back_in_cli scenario_save.py ARG cli)
 mbgdb_test(gdb_save_equals_agent_capture scenario_save.py ARG agent)
+mbgdb_test(gdb_save_at_break_stop_passes_verify scenario_save_at_break.py ARG reserve)
 # The doubling kernel: >128 reservations double the reserved array (nested
 # DOUBLE_ARRAY record, regions outside the static array).
 mbgdb_test(gdb_dump_matches_cli_at_done_doubling_kernel scenario_dump.py ARG done
@@ -61,6 +62,8 @@ mbgdb_test(gdb_break_nested_double_array_stops_once scenario_break.py ARG nested
 mbgdb_test(gdb_break_reserve_count_doubling_kernel scenario_break.py ARG stop
 	KERNEL ${mbgdb_kernel_doubling})
 mbgdb_test(gdb_save_equals_agent_capture_doubling_kernel scenario_save.py ARG agent
+	KERNEL ${mbgdb_kernel_doubling})
+mbgdb_test(gdb_save_at_nested_break_stop_is_marked_mid_call scenario_save_at_break.py ARG nested
 	KERNEL ${mbgdb_kernel_doubling})
 
 # A host process shaped like Linux without CONFIG_NUMA and without the event
@@ -82,8 +85,6 @@ mb_host_target(mbgdb_uapi_layout)
 target_include_directories(mbgdb_uapi_layout PRIVATE ${CMAKE_SOURCE_DIR}/kernel/include)
 add_test(NAME gdb_constants_match_the_compiled_uapi_header
 	COMMAND ${Python3_EXECUTABLE} ${mbgdb_dir}/test_constants.py
-		${CMAKE_BINARY_DIR}/gdb-scripts/mbgdb/generated.py
-		$<TARGET_FILE:mbgdb_uapi_layout>
-		${CMAKE_SOURCE_DIR}/kernel/include/uapi/mb_evlog.h)
+		${CMAKE_BINARY_DIR}/gdb-scripts $<TARGET_FILE:mbgdb_uapi_layout>)
 set_tests_properties(gdb_constants_match_the_compiled_uapi_header PROPERTIES LABELS gdb
 	TIMEOUT 60)

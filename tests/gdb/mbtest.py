@@ -321,72 +321,33 @@ def have_cli():
 
 
 def read_capture(path):
-    """Decode a capture file (docs/capture-format.md), checking every CRC.
+    """Read a capture file with the memblock Python module (memblock-cli's C
+    reader: magic, checksums, bounds).
 
-    Returns a dict: info, meta, syms, states (role -> state), events (dicts
-    with the caller's symbol name resolved)."""
-    import struct
-    import zlib
-    K = constants().CAPTURE
-    with open(path, 'rb') as f:
-        data = f.read()
-    hs = K['CAP_HEADER_SIZE']
-    check(data[:8] == K['CAP_MAGIC'].encode(), '%s: bad magic' % path)
-    ver, hsize, total, table_off, nsect, esize, fcrc = struct.unpack_from('<IIQQIII', data, 8)
-    check(ver == K['CAP_VERSION'] and hsize == hs and total == len(data), '%s: header' % path)
-    check(struct.unpack_from('<I', data, 60)[0] == zlib.crc32(data[:60]), '%s: header crc' % path)
-    check(fcrc == zlib.crc32(data[hs:]), '%s: file crc' % path)
-    out = {'states': {}, 'meta': {}, 'syms': [], 'events': []}
-    for i in range(nsect):
-        typ, flags, off, length, crc = struct.unpack_from('<IIQQI', data, table_off + i * esize)
-        body = data[off:off + length]
-        check(zlib.crc32(body) == crc, '%s: section %d crc' % (path, i))
-        pos = [0]
+    Returns a dict: info, meta, syms, states ("initial"/"final" -> [state]),
+    events (dicts with the caller's symbol name resolved)."""
+    import memblock
+    try:
+        cap = memblock.open(path)
+    except memblock.CaptureError as e:
+        check(False, '%s: %s' % (path, e))
+    out = {'info': {'source': cap.source, 'boot_state': cap._c.boot_state,
+                    'capacity': cap.log['capacity'], 'written': cap.log['written'],
+                    'dropped': cap.log['dropped'], 'build_id': cap.build_id},
+           'meta': dict(cap.meta), 'syms': cap.syms, 'states': {}, 'events': []}
 
-        def take(fmt):
-            v = struct.unpack_from('<' + fmt, body, pos[0])
-            pos[0] += struct.calcsize('<' + fmt)
-            return v if len(v) > 1 else v[0]
-
-        def string():
-            n = take('I')
-            s = body[pos[0]:pos[0] + n].decode()
-            pos[0] += n
-            return s
-
-        def array():
-            cnt, mx, total_size = take('QQQ')
-            regs = [take('QQIi') for _ in range(cnt)]
-            return {'cnt': cnt, 'max': mx, 'total_size': total_size, 'regions': regs}
-        if typ == K['SECT_INFO']:
-            src, state, cap, written, dropped, bidlen = take('IIQQQI')
-            bid = body[pos[0]:pos[0] + 32][:bidlen]
-            out['info'] = {'source': src, 'boot_state': state, 'capacity': cap,
-                           'written': written, 'dropped': dropped, 'build_id': bid.hex()}
-        elif typ == K['SECT_META']:
-            for _ in range(take('I')):
-                k = string()
-                out['meta'][k] = string()
-        elif typ == K['SECT_SYMS']:
-            out['syms'] = [string() for _ in range(take('I'))]
-        elif typ == K['SECT_STATE']:
-            role, sflags, at, limit = take('IIQQ')
-            out['states'].setdefault(role, []).append(
-                {'valid': bool(sflags & K['STATEF_VALID']),
-                 'bottom_up': bool(sflags & K['STATEF_BOTTOM_UP']), 'at': at,
-                 'current_limit': limit, 'memory': array(), 'reserved': array()})
-        elif typ == K['SECT_EVENTS']:
-            rsize, _z, n = take('IIQ')
-            names = ('seq tsc op rflags nid base size align min_addr max_addr result caller '
-                     'mflags memory_cnt reserved_cnt depth').split()
-            for j in range(n):
-                vals = struct.unpack_from('<QQHHiQQQQQQQIIIH', body, 16 + j * rsize)
-                ev = dict(zip(names, vals))
-                sym, soff = struct.unpack_from('<II', body, 16 + j * rsize + 96)
-                ev['sym'] = (sym, soff)
-                out['events'].append(ev)
-    for ev in out['events']:
-        sym, soff = ev.pop('sym')
-        ev['caller_sym'] = out['syms'][sym] if sym < len(out['syms']) else None
-        ev['caller_off'] = soff if ev['caller_sym'] is not None else 0
+    def state(st):
+        def arr(a):
+            return {'cnt': a.cnt, 'max': a.max, 'total_size': a.total_size,
+                    'regions': [tuple(r) for r in a.regions]}
+        return {'valid': st.valid, 'bottom_up': st.bottom_up, 'at': 0,
+                'current_limit': st.current_limit, 'memory': arr(st.memory),
+                'reserved': arr(st.reserved)}
+    out['states']['initial'] = [state(cap.initial)]
+    out['states']['final'] = [state(cap.final)]
+    for ev in cap.events:
+        d = ev._asdict()
+        d.pop('index')
+        out['events'].append(d)
+    cap.close()
     return out

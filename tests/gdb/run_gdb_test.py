@@ -33,7 +33,7 @@ def kill_pids(tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--gdb', required=True)
-    ap.add_argument('--loader', required=True, help='<build>/gdb-scripts/memblock.py')
+    ap.add_argument('--loader', required=True, help='<build>/gdb-scripts/memblock-gdb.py')
     ap.add_argument('--scenario', required=True)
     ap.add_argument('--qemu', default='')
     ap.add_argument('--kernel', default='')

@@ -26,7 +26,7 @@ def scenario():
     cap = t.read_capture(mine)
     with open(mine, 'rb') as a, open(again, 'rb') as b:
         t.check(a.read() == b.read(), 'two mb-save runs at the same stop differ')
-    t.check(cap['info']['source'] == C.CAPTURE['MB_SRC_GDB_SCRIPT'], 'source kind')
+    t.check(cap['info']['source'] == 'gdb_script', 'source kind %r' % cap['info']['source'])
     t.check(len(cap['events']) == n, 'events %d, log %d' % (len(cap['events']), n))
     recs = t.records()
     from mbgdb import target
@@ -67,9 +67,9 @@ def scenario():
         t.check(a == b, 'event %d differs:\n gdb   %r\n agent %r' % (a['seq'], a, b))
     t.check(cap['syms'] == other['syms'], 'symbol tables differ:\n gdb   %r\n agent %r'
             % (cap['syms'], other['syms']))
-    for role in ('STATE_INITIAL', 'STATE_FINAL'):
-        fa = cap['states'][C.CAPTURE[role]][0]
-        fb = other['states'][C.CAPTURE[role]][0]
+    for role in ('initial', 'final'):
+        fa = cap['states'][role][0]
+        fb = other['states'][role][0]
         for k in ('valid', 'bottom_up', 'at', 'current_limit', 'memory', 'reserved'):
             t.check(fa[k] == fb[k], '%s %s: gdb %r, agent %r' % (role, k, fa[k], fb[k]))
     rc, out_a, err = t.cli('dump', theirs)

@@ -11,14 +11,14 @@ endif()
 
 # Synthetic images: bzImage (gzip, xz, lz4, zstd), .deb, BTF layout, locator.
 add_executable(test_linux_image_unit ${MB_LINUX_TEST_DIR}/linux_image_unit.c)
-target_link_libraries(test_linux_image_unit PRIVATE mbagent)
+target_link_libraries(test_linux_image_unit PRIVATE mblinux)
 mb_host_target(test_linux_image_unit)
 add_test(NAME linux_image_synthetic_extract_deb_btf_locator COMMAND test_linux_image_unit)
 set_tests_properties(linux_image_synthetic_extract_deb_btf_locator PROPERTIES
 	LABELS unit TIMEOUT 120)
 
 add_executable(test_linux_live ${MB_LINUX_TEST_DIR}/linux_live_test.c)
-target_link_libraries(test_linux_live PRIVATE mbagent)
+target_link_libraries(test_linux_live PRIVATE mblinux)
 mb_host_target(test_linux_live)
 
 add_test(NAME linux_get_kernels

@@ -25,7 +25,7 @@ set_tests_properties(agent_qemu_doubled_arrays_followed PROPERTIES LABELS qemu T
 # the linux tests download (fixture linux_kernels), and the host's own BTF
 # (MB_VMLINUX, else /sys/kernel/btf/vmlinux). Skipped when absent.
 add_executable(test_agent_linux_btf ${MB_AGENT_QEMU_DIR}/test_linux_btf.c)
-target_link_libraries(test_agent_linux_btf PRIVATE mbagent)
+target_link_libraries(test_agent_linux_btf PRIVATE mblinux)
 mb_host_target(test_agent_linux_btf)
 add_test(NAME agent_linux_host_btf_memblock_layout COMMAND test_agent_linux_btf)
 set_tests_properties(agent_linux_host_btf_memblock_layout PROPERTIES LABELS linux

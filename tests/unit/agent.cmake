@@ -10,7 +10,7 @@ endif()
 set(MB_AGENT_UNIT_DIR ${CMAKE_CURRENT_LIST_DIR}/agent)
 
 add_executable(test_agent_rsp ${MB_AGENT_UNIT_DIR}/test_rsp.c)
-target_link_libraries(test_agent_rsp PRIVATE mbagent Threads::Threads)
+target_link_libraries(test_agent_rsp PRIVATE mbtransport Threads::Threads)
 mb_host_target(test_agent_rsp)
 foreach(sc clean_reads adapts_to_e22 packet_size_probe bad_checksums stub_naks split_packets
 		coalesced_packets no_ack_stub garbage_before_dollar e_reply
@@ -21,7 +21,7 @@ foreach(sc clean_reads adapts_to_e22 packet_size_probe bad_checksums stub_naks s
 endforeach()
 
 add_executable(test_agent_serial ${MB_AGENT_UNIT_DIR}/test_serial.c)
-target_link_libraries(test_agent_serial PRIVATE mbagent Threads::Threads)
+target_link_libraries(test_agent_serial PRIVATE mbtransport Threads::Threads)
 mb_host_target(test_agent_serial)
 foreach(sc clean bad_crc error_frames short_frame huge_length peer_never_answers
 		peer_closes_mid_frame inconsistent_log_reply)
@@ -43,7 +43,7 @@ add_custom_command(OUTPUT ${MB_FIXTURE_BTF}
 add_custom_target(agent_elf_fixture_btf ALL DEPENDS ${MB_FIXTURE_BTF})
 
 add_executable(test_agent_elfbtf ${MB_AGENT_UNIT_DIR}/test_elfbtf.c)
-target_link_libraries(test_agent_elfbtf PRIVATE mbagent)
+target_link_libraries(test_agent_elfbtf PRIVATE mbtarget)
 mb_host_target(test_agent_elfbtf)
 add_dependencies(test_agent_elfbtf agent_elf_fixture_btf)
 foreach(sc fixture_symbols fixture_btf_layout memblock_decode_foreign_layout
@@ -54,7 +54,7 @@ endforeach()
 
 # The real test kernel, when the kernel part has been built in this tree.
 add_executable(test_agent_kernel_elf ${MB_AGENT_UNIT_DIR}/test_kernel_elf.c)
-target_link_libraries(test_agent_kernel_elf PRIVATE mbagent)
+target_link_libraries(test_agent_kernel_elf PRIVATE mbtarget)
 mb_host_target(test_agent_kernel_elf)
 add_test(NAME agent_kernel_elf_symbols_buildid_btf
 	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)

@@ -9,7 +9,7 @@
 #include "memtr.h"
 #include "mbagent/btf.h"
 #include "mbagent/elf.h"
-#include "mbagent/pull.h"
+#include "mbagent/target.h"
 #include "mbagent/qemu.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "%s:%d: check failed: %s\n", \
