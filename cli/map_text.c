@@ -104,21 +104,32 @@ struct cell {
 };
 
 /* Proportional scale: map_rows_for() rows of @barw equal cells. */
+/*
+ * Linear scale: every cell covers the same power-of-two number of bytes, and
+ * rows start at multiples of it, so each row's address is a round one.
+ */
 static int linear_cells(const struct map_run *run, int barw, struct cell **out, int *rows)
 {
-	uint64_t len = run->end - run->base;
+	uint64_t len = run->end - run->base, cell = 1, first, want;
 	int n = map_rows_for(len), row, col;
-	struct cell *c = malloc((size_t)n * barw * sizeof(*c));
+	struct cell *c;
 
+	want = len / ((uint64_t)n * barw) + 1;
+	while (cell < want && cell < (1ULL << 62))
+		cell <<= 1;
+	first = run->base & ~(cell - 1);
+	n = (int)((run->end - first + cell * barw - 1) / (cell * barw));
+	if (n < 1)
+		n = 1;
+	c = malloc((size_t)n * barw * sizeof(*c));
 	if (!c)
 		return -1;
 	for (row = 0; row < n; row++) {
-		uint64_t rb = lerp(run->base, len, row, n);
-		uint64_t re = lerp(run->base, len, row + 1, n);
-
 		for (col = 0; col < barw; col++) {
-			c[row * barw + col].a = lerp(rb, re - rb, col, barw);
-			c[row * barw + col].b = lerp(rb, re - rb, col + 1, barw);
+			uint64_t a = first + ((uint64_t)row * barw + col) * cell;
+
+			c[row * barw + col].a = a;
+			c[row * barw + col].b = a + cell > a ? a + cell : UINT64_MAX;
 		}
 	}
 	*out = c;
