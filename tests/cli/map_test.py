@@ -814,6 +814,17 @@ def t_explorer_zoom_changes_the_labelled_range():
         t1 = p.eval("mb.ticks()")
         p.key("0")
         reset = p.eval("mb.visible()")
+        # the search box: an address zooms there and names its owner; a caller
+        # zooms to its extent
+        search = ("(function(q){var s=document.getElementById('search');s.value=q;"
+                  "s.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter'}));"
+                  "return [document.body.getAttribute('data-owner'), mb.visible()];})")
+        owner, vis = p.eval(search + "('0x7200000')")
+        if owner != "reserve_initrd" or not vis[0] < 0x7200000 < vis[1] or vis[1] - vis[0] > 1 << 20:
+            fail("search 0x7200000: owner %r, visible %r" % (owner, vis))
+        _, vis = p.eval(search + "('crashkernel')")
+        if not (vis[0] <= 0x13ff00000 and 0x140000000 <= vis[1] < 0x150000000):
+            fail("search crashkernel: visible %r" % vis)
         page_errors(b)
     if not (after[1] - after[0]) * 20 < before[1] - before[0]:
         fail("zoom: visible %r -> %r" % (before, after))
