@@ -437,18 +437,24 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
         addr = _int_arg('mb-whois', argv[0])
         target.require_stopped()
         cli = find_cli()
-        data, _ = _capture_bytes()
+        cap, _nrec, _pending = _build_capture()
         fd, path = tempfile.mkstemp(prefix='mb-whois-', suffix='.mbcap')
+        os.close(fd)
         try:
-            with os.fdopen(fd, 'wb') as f:
-                f.write(data)
+            try:
+                cap.write(path)
+            except _memblock_module().CaptureError as e:
+                raise gdb.GdbError('mb: mb-whois: %s' % e)
+            finally:
+                cap.close()
             try:
                 p = subprocess.run([cli, 'whois'] + argv[1:] + ['0x%x' % addr, path],
                                    capture_output=True, text=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as e:
                 raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
         finally:
-            os.unlink(path)
+            if os.path.exists(path):
+                os.unlink(path)
         if p.returncode != 0:
             msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
             raise gdb.GdbError('mb: memblock-cli whois: %s' % msg)
