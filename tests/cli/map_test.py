@@ -673,7 +673,8 @@ def our_capture(name, mem, kernel="kernel.elf"):
         fail("test kernel %s not built (--kernels %s)" % (kernel, ARGS.kernels))
     os.makedirs(ARGS.work, exist_ok=True)
     path = os.path.join(ARGS.work, name)
-    if not os.path.exists(path):
+    # captured again after every rebuild: the agent's metadata may have changed
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(ARGS.cli):
         tmp = path + ".part.cap"
         run(["capture", "-m", mem, "-k", os.path.join(ARGS.kernels, kernel), "-o", tmp])
         os.replace(tmp, path)
@@ -893,7 +894,8 @@ def t_explorer_click_on_kernel_image_names_owner():
         p.key("0")
         shot(p, "map-kernel-512M.png")
         page_errors(b)
-    if owner != "early_reserve_memory" or "memblock_reserve [0x%x-0x%x]" % (text, end - 1) not in info:
+    if (owner != "early_reserve_memory" or "memblock_reserve [0x%x-0x%x]" % (text, end - 1) not in info
+            or "what it is: kernel image" not in info):
         fail("click on the kernel image [%#x-%#x]: owner %r, info:\n%s" % (text, end - 1, owner, info))
 
 
