@@ -183,20 +183,27 @@ const char *mba_group_caller(const struct mb_capture *c, const struct mb_event *
 /**
  * mba_group_first_frame() - group an event by its first frame outside memblock
  * @c: capture
- * @ev: event
+ * @ev: event (an element of c->events)
  * @buf: output
  * @len: size of @buf
  *
- * Captures carry one frame per event today (the caller), which is already
- * outside memblock except for memblock's calls on its own behalf; those are
- * credited to the allocation they serve by the ownership replay. When
- * captures carry caller chains, this is where the chain is walked.
+ * The caller chain's first function that is not memblock's own
+ * (mb_event_frame_name() with frame -1); events without a chain answer with
+ * their caller, as mba_group_caller() does.
  *
  * Return: @buf.
  */
 const char *mba_group_first_frame(const struct mb_capture *c, const struct mb_event *ev,
 				  char *buf, size_t len)
 {
+	const char *name = NULL;
+
+	if (ev >= c->events && ev < c->events + c->nevents)
+		name = mb_event_frame_name(c, (size_t)(ev - c->events), -1);
+	if (name && *name) {
+		mba_strip_sym(name, buf, len);
+		return buf;
+	}
 	return mba_group_caller(c, ev, buf, len);
 }
 

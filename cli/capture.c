@@ -26,26 +26,6 @@ static const char *source_name(uint32_t s)
  */
 int cmd_capture(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "smp", required_argument, NULL, 'S' },
-		{ "numa", required_argument, NULL, 'N' },
-		{ "initrd", required_argument, NULL, 'I' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "transport", required_argument, NULL, 't' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "elf", required_argument, NULL, 'E' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "linux", required_argument, NULL, 'L' },
-		{ "system-map", required_argument, NULL, 'M' },
-		{ "read-at", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct mb_capture_opts o;
 	struct mb_linux_opts lo = { 0 };
 	struct mb_error err = { 0 };
@@ -56,7 +36,7 @@ int cmd_capture(int argc, char **argv)
 	int opt;
 
 	memset(&o, 0, sizeof(o));
-	while ((opt = cli_getopt(argc, argv, "k:m:t:o:vjh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'k':
 			o.kernel = optarg;
@@ -65,13 +45,19 @@ int cmd_capture(int argc, char **argv)
 			o.mem = optarg;
 			break;
 		case 'S':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 256)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --smp '%s'", optarg);
+			if (cli_arg_u64("--smp", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (!v || v > 256)
+				return cli_fail(MB_EXIT_USAGE, "capture: --smp '%s' is not in 1..256",
+						optarg);
 			o.smp = (int)v;
 			break;
 		case 'N':
-			if (!cli_parse_u64(optarg, &v) || v > 64)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --numa '%s'", optarg);
+			if (cli_arg_u64("--numa", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (v > 64)
+				return cli_fail(MB_EXIT_USAGE, "capture: --numa '%s' is not in 0..64",
+						optarg);
 			o.numa_nodes = (int)v;
 			break;
 		case 'I':
@@ -95,8 +81,11 @@ int cmd_capture(int argc, char **argv)
 			o.elf = optarg;
 			break;
 		case 'T':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 3600)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --timeout '%s'", optarg);
+			if (cli_arg_u64("--timeout", optarg, &v))
+				return MB_EXIT_USAGE;
+			if (!v || v > 3600)
+				return cli_fail(MB_EXIT_USAGE, "capture: --timeout '%s' is not in 1..3600",
+						optarg);
 			o.timeout_s = (int)v;
 			break;
 		case 'o':
@@ -108,6 +97,9 @@ int cmd_capture(int argc, char **argv)
 		case 'M':
 			lo.system_map = optarg;
 			break;
+		case 'Q':
+			o.qemu = optarg;
+			break;
 		case 'R':
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
 				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
@@ -115,11 +107,6 @@ int cmd_capture(int argc, char **argv)
 		case 'v':
 			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -129,6 +116,8 @@ int cmd_capture(int argc, char **argv)
 				argv[optind]);
 	if ((lo.system_map || lo.read_point) && !lo.image)
 		return cli_fail(MB_EXIT_USAGE, "capture: --system-map and --read-at go with --linux");
+	if (cli_check_output(out))
+		return MB_EXIT_FAIL;
 	if (lo.image) {
 		if (o.kernel || o.attach || o.transport || o.elf)
 			return cli_fail(MB_EXIT_USAGE,
@@ -140,6 +129,7 @@ int cmd_capture(int argc, char **argv)
 		lo.append = o.append;
 		lo.initrd = o.initrd;
 		lo.numa_nodes = o.numa_nodes;
+		lo.qemu = o.qemu;
 		lo.timeout_s = o.timeout_s;
 		lo.progress = !cli_json && isatty(STDERR_FILENO);
 		c = mb_linux_capture(&lo, &err);
@@ -158,6 +148,10 @@ int cmd_capture(int argc, char **argv)
 captured:
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_output(out)) {
+		mb_capture_free(c);
+		return MB_EXIT_FAIL;
+	}
 	if (mb_capture_write(c, out, &err)) {
 		mb_capture_free(c);
 		return cli_fail_err(MB_EXIT_FAIL, &err);
@@ -189,8 +183,9 @@ captured:
 
 		cli_human_size(c->final.memory.total_size, m, sizeof(m));
 		cli_human_size(c->final.reserved.total_size, r, sizeof(r));
-		printf("%s: %zu events%s, memory %s in %llu regions, reserved %s in %llu regions (%s)\n",
-		       out, c->nevents, c->log_dropped ? " (log incomplete: some dropped)" : "",
+		cli_fputs_esc(stdout, out);
+		printf(": %zu events%s, memory %s in %llu regions, reserved %s in %llu regions (%s)\n",
+		       c->nevents, c->log_dropped ? " (log incomplete: some dropped)" : "",
 		       m, (unsigned long long)c->final.memory.cnt, r,
 		       (unsigned long long)c->final.reserved.cnt, source_name(c->source));
 	}

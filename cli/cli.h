@@ -25,20 +25,75 @@
 #define CMD_INTERACTIVE		0x4	/* needs a terminal (the shell) */
 
 /**
+ * struct cli_opt - one option of a command (the command table's unit)
+ * @name: long name, without "--"
+ * @shortname: short option letter, 0 for a long-only option
+ * @key: what cli_next_opt() returns for it (the short letter, or another
+ *   unique character for a long-only option)
+ * @arg: argument placeholder ("FILE"), NULL for a flag
+ * @help: description for --help and the man page; '\n' starts a
+ *   continuation line
+ * @values: the words the argument takes, space separated (completion), or NULL
+ */
+struct cli_opt {
+	const char *name;
+	char shortname;
+	int key;
+	const char *arg;
+	const char *help;
+	const char *values;
+};
+
+/**
+ * struct cli_example - one example of a command (man page EXAMPLES)
+ * @cmd: the command line after "memblock-cli "
+ * @what: what it does, one line
+ */
+struct cli_example {
+	const char *cmd;
+	const char *what;
+};
+
+/**
+ * struct cli_exit - one exit status (help, man pages, docs/cli.md)
+ * @code: MB_EXIT_*
+ * @meaning: one line (Markdown backquotes allowed)
+ */
+struct cli_exit {
+	int code;
+	const char *meaning;
+};
+
+extern const struct cli_exit cli_exits[];
+extern const size_t cli_nexits;
+
+/**
  * struct cli_cmd - one entry of the command table
  * @name: command word
  * @handler: entry point, argv[0] is the command word; returns an exit status
  *   and never calls exit(), so the shell can dispatch through the same table
  * @flags: CMD_*
  * @summary: one line for the command list
- * @help: full --help text (also checked against docs/cli.md by a test)
+ * @usage: what follows "memblock-cli NAME " in the usage lines, '\n' between
+ *   alternative forms
+ * @description: the paragraph under the usage lines
+ * @opts: the command's own options, ended by a { NULL } entry
+ * @json_help: description of -j/--json, NULL if the command has no JSON mode
+ * @examples: man page examples, ended by a { NULL } entry
+ *
+ * -h/--help (and -j/--json when @json_help is set) are added to every
+ * command; cli_dispatch() parses them once, before the handler runs.
  */
 struct cli_cmd {
 	const char *name;
 	int (*handler)(int argc, char **argv);
 	unsigned int flags;
 	const char *summary;
-	const char *help;
+	const char *usage;
+	const char *description;
+	const struct cli_opt *opts;
+	const char *json_help;
+	const struct cli_example *examples;
 };
 
 extern const struct cli_cmd cli_commands[];
@@ -68,6 +123,19 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int cli_fail_err(int code, const struct mb_error *err);
 /* Print the --help text of the running command on stdout; returns 0. */
 int cli_usage(void);
+/* Print @cmd's --help text, generated from its table entry. */
+void cli_print_help(FILE *f, const struct cli_cmd *cmd);
+/*
+ * The running command's next option, parsed with the getopt table built
+ * from its cli_cmd entry: its key (struct cli_opt), -1 at the end, or '?'
+ * after printing the error.  -j/-h were handled by cli_dispatch() and are
+ * skipped here.
+ */
+int cli_next_opt(int argc, char **argv);
+/* cli_dispatch()'s pass for -j/-h: -1 to run the command, else an exit status. */
+int cli_parse_common(const struct cli_cmd *cmd, int argc, char **argv);
+/* The exit status table as Markdown (the one in docs/cli.md). */
+void cli_print_exit_status(FILE *f);
 
 /*
  * Common option parsing: getopt_long with the shared --help/-h and
@@ -76,8 +144,36 @@ int cli_usage(void);
  * '?' after printing the error (the caller returns MB_EXIT_USAGE).
  */
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/*
+ * The one number parser of the CLI: decimal (a leading zero is still
+ * decimal) or 0x-hex, optionally one K/M/G suffix (2^10/2^20/2^30), every
+ * step checked for 64-bit overflow.  cli_arg_u64()/cli_arg_range() print
+ * the house error line ("Error: CMD: OPT 'S' does not fit in 64 bits") and
+ * return MB_EXIT_USAGE; cli_parse_u64() is the quiet form.
+ */
+enum { CLI_NUM_OK, CLI_NUM_BAD, CLI_NUM_OVERFLOW };
+int cli_parse_num(const char *s, uint64_t *out);
+const char *cli_num_error(const char *s);
 bool cli_parse_u64(const char *s, uint64_t *out);
+int cli_arg_u64(const char *opt, const char *s, uint64_t *out);
+int cli_arg_range(const char *opt, const char *s, uint64_t *a, uint64_t *b);
 bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b);
+
+/*
+ * Terminal safety: every text (not JSON) output of untrusted strings --
+ * symbol names, file names, a peer's error text -- goes through these.
+ * Control characters, invalid UTF-8 and the backslash become \xHH and \\.
+ */
+char *cli_escape(const char *s, char *buf, size_t len);
+void cli_fputs_esc(FILE *f, const char *s);
+
+/*
+ * Check that stdout took everything (fflush + ferror): on "> /dev/full"
+ * print one "Error: CMD: cannot write standard output: ..." line and turn
+ * a 0 @rc into MB_EXIT_FAIL.  cli_dispatch() calls it after every command.
+ */
+int cli_finish_stdout(int rc);
 
 /*
  * Inputs: a capture file, a memblock=debug console log (imported on the
@@ -92,6 +188,9 @@ void cli_release(struct mb_capture *c);
 struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
 				 struct mb_error *err);
 
+/* -o of capture/import: 0, or MB_EXIT_FAIL (printed) for a device, FIFO, dir. */
+int cli_check_output(const char *path);
+
 /* The test kernel of this build (next to the executable or in the build dir). */
 const char *cli_default_kernel(char *buf, size_t len);
 
@@ -100,7 +199,7 @@ int cli_print_man(FILE *f, const char *name);
 void cli_print_completion(FILE *f);
 
 /* Formatting helpers. */
-void cli_human_size(uint64_t bytes, char *buf, size_t len);
+const char *cli_human_size(uint64_t bytes, char *buf, size_t len);
 const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char *buf,
 		    size_t len);
 const char *cli_flag_names(uint32_t flags, char *buf, size_t len);

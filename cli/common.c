@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* common.c - shared CLI plumbing: errors, options, inputs, state printing. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,9 +42,139 @@ int cli_fail(int code, const char *fmt, ...)
 		fputs("}\n", stdout);
 		fflush(stdout);
 	} else {
-		fprintf(stderr, "Error: %s\n", msg);
+		fputs("Error: ", stderr);
+		cli_fputs_esc(stderr, msg);
+		fputc('\n', stderr);
 	}
 	return code;
+}
+
+/* Length of the UTF-8 sequence at @s if it is valid and printable, else 0. */
+static size_t utf8_printable(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0xc2)
+		return 0;
+	if (s[0] < 0xe0)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] < 0xf0)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] < 0xf5)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF, C1 controls */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+/**
+ * cli_escape() - make untrusted text safe to print on a terminal
+ * @s: text (symbol names, file names, a peer's error text)
+ * @buf: output
+ * @len: size of @buf (at least 1); longer results are cut at a whole escape
+ *
+ * Control characters (C0, DEL and C1), invalid UTF-8 and the backslash
+ * are written as \xHH (the backslash as \\), so the output is one
+ * line that a terminal shows as-is and that names every byte.  Valid
+ * printable UTF-8 passes unchanged.
+ *
+ * Return: @buf.
+ */
+char *cli_escape(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n;
+
+	while (*p) {
+		char tmp[8];
+		const char *add;
+		size_t k;
+
+		if (*p == '\\') {
+			add = "\\\\";
+			k = 2;
+			n = 1;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			add = (const char *)p;
+			k = n = 1;
+		} else if ((n = utf8_printable(p))) {
+			add = (const char *)p;
+			k = n;
+		} else {
+			snprintf(tmp, sizeof(tmp), "\\x%02x", *p);
+			add = tmp;
+			k = 4;
+			n = 1;
+		}
+		if (o + k >= len)
+			break;
+		memcpy(buf + o, add, k);
+		o += k;
+		p += n;
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+/**
+ * cli_fputs_esc() - write untrusted text to @f, escaped as by cli_escape()
+ * @f: stream
+ * @s: text
+ */
+void cli_fputs_esc(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p) {
+		if (*p == '\\') {
+			fputs("\\\\", f);
+			p++;
+		} else if (*p >= 0x20 && *p < 0x7f) {
+			fputc(*p++, f);
+		} else if ((n = utf8_printable(p))) {
+			fwrite(p, 1, n, f);
+			p += n;
+		} else {
+			fprintf(f, "\\x%02x", *p++);
+		}
+	}
+}
+
+/**
+ * cli_finish_stdout() - check that everything written to stdout got out
+ * @rc: the command's exit status so far
+ *
+ * Flushes stdout and checks its error flag (e.g. "> /dev/full").  On a write
+ * error, prints one "Error: ..." line on stderr (unless the command already
+ * failed with one there) and clears the flag, so the shell can go on.
+ *
+ * Return: @rc, or MB_EXIT_FAIL if stdout failed and @rc was 0.
+ */
+int cli_finish_stdout(int rc)
+{
+	int e = 0;
+
+	if (fflush(stdout) != 0)
+		e = errno;
+	if (!ferror(stdout))
+		return rc;
+	clearerr(stdout);
+	if (rc == MB_EXIT_OK || cli_json)
+		fprintf(stderr, "Error: %s: cannot write standard output: %s\n",
+			cli_cmd_name ? cli_cmd_name : "memblock-cli",
+			strerror(e ? e : EIO));
+	return rc == MB_EXIT_OK ? MB_EXIT_FAIL : rc;
 }
 
 /**
@@ -67,8 +199,115 @@ int cli_usage(void)
 	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
 
 	if (cmd)
-		fputs(cmd->help, stdout);
+		cli_print_help(stdout, cmd);
 	return 0;
+}
+
+/* getopt tables built from a command's table entry (cached per command). */
+struct opt_spec {
+	const struct cli_cmd *cmd;
+	char shortopts[96];
+	struct option longopts[48];
+};
+
+static const struct opt_spec *opt_spec(const struct cli_cmd *cmd)
+{
+	static struct opt_spec cache[16];
+	struct opt_spec *sp = NULL;
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++) {
+		if (cache[i].cmd == cmd)
+			return &cache[i];
+		if (!cache[i].cmd && !sp)
+			sp = &cache[i];
+	}
+	if (!sp)
+		sp = &cache[0];
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; cmd->opts[i].name && n < sizeof(sp->longopts) / sizeof(sp->longopts[0]) - 3;
+	     i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+
+		sp->longopts[n].name = o->name;
+		sp->longopts[n].has_arg = o->arg ? required_argument : no_argument;
+		sp->longopts[n].val = o->key;
+		n++;
+		if (o->shortname && k + 3 < sizeof(sp->shortopts)) {
+			sp->shortopts[k++] = o->shortname;
+			if (o->arg)
+				sp->shortopts[k++] = ':';
+		}
+	}
+	if (cmd->json_help) {
+		sp->longopts[n++] = (struct option){ "json", no_argument, NULL, 'j' };
+		sp->shortopts[k++] = 'j';
+	}
+	sp->longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	sp->shortopts[k++] = 'h';
+	sp->cmd = cmd;
+	return sp;
+}
+
+/**
+ * cli_parse_common() - the one pass over a command line for -j and -h
+ * @cmd: command
+ * @argc: argument count
+ * @argv: arguments (argv[0] = command word)
+ *
+ * Parses the whole line with the getopt table built from @cmd's entry, so
+ * option arguments are told from options: -j/--json sets JSON mode,
+ * -h/--help prints the help; an unknown option or a missing argument is
+ * reported here, once, for every command.  Leaves getopt reset for the
+ * handler.
+ *
+ * Return: -1 to run the command, or the exit status to return without it.
+ */
+int cli_parse_common(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const struct opt_spec *sp = opt_spec(cmd);
+	bool help = false;
+	int c;
+
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, sp->shortopts, sp->longopts)) != -1) {
+		if (c == '?') {
+			optind = 0;
+			return MB_EXIT_USAGE;
+		}
+		if (c == 'j' && cmd->json_help)
+			cli_json = true;
+		else if (c == 'h')
+			help = true;
+	}
+	optind = 0;
+	if (help) {
+		cli_json = false;
+		return cli_usage();
+	}
+	return -1;
+}
+
+/**
+ * cli_next_opt() - the running command's next option, from its table entry
+ * @argc: argument count
+ * @argv: arguments
+ *
+ * Return: the option's key, -1 at the end, or '?' after an error line.
+ */
+int cli_next_opt(int argc, char **argv)
+{
+	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
+	const struct opt_spec *sp;
+	int c;
+
+	if (!cmd)
+		return -1;
+	sp = opt_spec(cmd);
+	do
+		c = cli_getopt(argc, argv, sp->shortopts, sp->longopts);
+	while (c == 'j' || c == 'h');
+	return c;
 }
 
 /**
@@ -110,7 +349,66 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
 }
 
 /**
- * cli_parse_u64() - parse a decimal or 0x-hex number, with K/M/G suffixes
+ * cli_parse_num() - the CLI's one number parser
+ * @s: text: decimal digits (a leading zero is still decimal) or 0x-hex,
+ *   optionally followed by one K, M or G (binary: 2^10, 2^20, 2^30)
+ * @out: value, set only on success
+ *
+ * No sign, no blanks, no octal.  Every step is checked for 64-bit overflow,
+ * the suffix included.
+ *
+ * Return: CLI_NUM_OK, CLI_NUM_BAD (not a number) or CLI_NUM_OVERFLOW.
+ */
+int cli_parse_num(const char *s, uint64_t *out)
+{
+	unsigned int base = 10, shift = 0, d;
+	const char *p = s;
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return CLI_NUM_BAD;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!isxdigit((unsigned char)*p))
+		return CLI_NUM_BAD;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned int)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned int)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned int)(*p - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return CLI_NUM_OVERFLOW;
+		v = v * base + d;
+	}
+	switch (*p) {
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	}
+	if (shift)
+		p++;
+	if (*p)
+		return CLI_NUM_BAD;
+	if (v > UINT64_MAX >> shift)
+		return CLI_NUM_OVERFLOW;
+	*out = v << shift;
+	return CLI_NUM_OK;
+}
+
+/**
+ * cli_parse_u64() - parse a number the CLI way (see cli_parse_num())
  * @s: text
  * @out: value
  *
@@ -118,27 +416,69 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
  */
 bool cli_parse_u64(const char *s, uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
+	return cli_parse_num(s, out) == CLI_NUM_OK;
+}
 
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return false;
-	switch (*end) {
-	case 'k': case 'K':
-		v <<= 10; end++; break;
-	case 'm': case 'M':
-		v <<= 20; end++; break;
-	case 'g': case 'G':
-		v <<= 30; end++; break;
-	}
-	if (*end)
-		return false;
-	*out = v;
-	return true;
+/**
+ * cli_num_error() - why a number was refused, for the error line
+ * @s: the text cli_parse_num() refused
+ *
+ * Return: a static phrase.
+ */
+const char *cli_num_error(const char *s)
+{
+	uint64_t v;
+
+	if (cli_parse_num(s, &v) == CLI_NUM_OVERFLOW)
+		return "does not fit in 64 bits";
+	return "is not a number (decimal or 0x-hex, optionally K, M or G)";
+}
+
+/**
+ * cli_arg_u64() - parse an option's number or report it the house way
+ * @opt: option name for the message ("--at")
+ * @s: text
+ * @out: value
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: CMD: OPT 'S' ..." line.
+ */
+int cli_arg_u64(const char *opt, const char *s, uint64_t *out)
+{
+	if (cli_parse_num(s, out) == CLI_NUM_OK)
+		return 0;
+	return cli_fail(MB_EXIT_USAGE, "%s: %s '%s' %s", cli_cmd_name ? cli_cmd_name : "memblock-cli",
+			opt, s, cli_num_error(s));
+}
+
+/**
+ * cli_arg_range() - parse an option's "A-B" or report it the house way
+ * @opt: option name for the message ("--seq")
+ * @s: text
+ * @a: first value
+ * @b: second value (A <= B)
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: ..." line.
+ */
+int cli_arg_range(const char *opt, const char *s, uint64_t *a, uint64_t *b)
+{
+	const char *cmd = cli_cmd_name ? cli_cmd_name : "memblock-cli";
+	const char *dash = s && *s ? strchr(s + 1, '-') : NULL;
+	char left[128];
+
+	if (!dash || (size_t)(dash - s) >= sizeof(left))
+		return cli_fail(MB_EXIT_USAGE, "%s: %s needs A-B, not '%s'", cmd, opt, s);
+	memcpy(left, s, (size_t)(dash - s));
+	left[dash - s] = 0;
+	if (cli_parse_num(left, a) != CLI_NUM_OK)
+		return cli_fail(MB_EXIT_USAGE, "%s: %s '%s': '%s' %s", cmd, opt, s, left,
+				cli_num_error(left));
+	if (cli_parse_num(dash + 1, b) != CLI_NUM_OK)
+		return cli_fail(MB_EXIT_USAGE, "%s: %s '%s': '%s' %s", cmd, opt, s, dash + 1,
+				cli_num_error(dash + 1));
+	if (*a > *b)
+		return cli_fail(MB_EXIT_USAGE, "%s: %s '%s': the first number is above the second",
+				cmd, opt, s);
+	return 0;
 }
 
 /**
@@ -161,6 +501,37 @@ bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b)
 		return false;
 	*dash = 0;
 	return cli_parse_u64(buf, a) && cli_parse_u64(dash + 1, b) && *a <= *b;
+}
+
+/**
+ * cli_check_output() - refuse an output path that is not a regular file
+ * @path: -o argument
+ *
+ * Capture files are written to a temporary file and renamed over @path:
+ * right for a regular file, wrong for a device node or a FIFO, which the
+ * rename would replace with a regular file (as root, -o /dev/full would
+ * destroy the device).  Such targets, and directories, are refused; a path
+ * that does not exist yet is fine.  Checked before the work starts and
+ * again just before the write.
+ *
+ * Return: 0, or MB_EXIT_FAIL after one "Error: ..." line.
+ */
+int cli_check_output(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return cli_fail(MB_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISREG(st.st_mode))
+		return 0;
+	return cli_fail(MB_EXIT_FAIL,
+			"%s: is a %s, not a regular file: refusing to replace it with a capture",
+			path, S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ? "FIFO" :
+			S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ?
+			"block device" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
 }
 
 /* ---- inputs ---- */
@@ -314,12 +685,18 @@ struct mb_capture *cli_load_live(const char *attach, const char *elf, const char
 /* ---- formatting ---- */
 
 /**
- * cli_human_size() - "4 KiB", "1.5 MiB"
+ * cli_human_size() - the CLI's one human-readable size: "4 KiB", "1.5 MiB"
  * @bytes: size
  * @buf: output
  * @len: size of @buf
+ *
+ * Binary units.  Whole multiples print without a fraction ("1 MiB"); other
+ * values with one decimal, rounded, and a value that would round to 1024.0
+ * moves to the next unit ("1.0 MiB" for 1 MiB - 1 byte, never "1024.0 KiB").
+ *
+ * Return: @buf.
  */
-void cli_human_size(uint64_t bytes, char *buf, size_t len)
+const char *cli_human_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	double v = (double)bytes;
@@ -329,12 +706,17 @@ void cli_human_size(uint64_t bytes, char *buf, size_t len)
 		v /= 1024.0;
 		u++;
 	}
+	if (u > 0 && u < 6 && v >= 1023.95) {	/* "%.1f" would give 1024.0 */
+		v /= 1024.0;
+		u++;
+	}
 	if (!u)
 		snprintf(buf, len, "%" PRIu64 " B", bytes);
-	else if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f %s", v, units[u]);
+	else if (!(bytes & ((1ULL << (10 * u)) - 1)))
+		snprintf(buf, len, "%" PRIu64 " %s", bytes >> (10 * u), units[u]);
 	else
 		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
 }
 
 /**

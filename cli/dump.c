@@ -55,16 +55,6 @@ int cli_end_state(const struct mb_capture *c, struct mb_state *out, const char *
  */
 int cmd_dump(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "initial", no_argument, NULL, 'i' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "elf", required_argument, NULL, 'E' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum dump_format fmt = DUMP_LINUX;
 	const char *attach = NULL, *elf = NULL, *how = "final", *input;
 	struct mb_error err = { 0 };
@@ -74,7 +64,7 @@ int cmd_dump(int argc, char **argv)
 	uint64_t at = 0;
 	int opt;
 
-	while ((opt = cli_getopt(argc, argv, "f:jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (!cli_parse_format(optarg, &fmt))
@@ -83,9 +73,8 @@ int cmd_dump(int argc, char **argv)
 						optarg);
 			break;
 		case 'a':
-			if (!cli_parse_u64(optarg, &at))
-				return cli_fail(MB_EXIT_USAGE, "dump: --at needs a number, not '%s'",
-						optarg);
+			if (cli_arg_u64("--at", optarg, &at))
+				return MB_EXIT_USAGE;
 			have_at = true;
 			break;
 		case 'i':
@@ -97,11 +86,6 @@ int cmd_dump(int argc, char **argv)
 		case 'E':
 			elf = optarg;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -120,9 +104,11 @@ int cmd_dump(int argc, char **argv)
 			goto fail;
 	} else if (have_at) {
 		if (at > c->nevents) {
+			size_t n = c->nevents;
+
 			cli_release(c);
 			return cli_fail(MB_EXIT_USAGE, "dump: --at %llu is beyond the last event (%zu)",
-					(unsigned long long)at, c->nevents);
+					(unsigned long long)at, n);
 		}
 		how = "replayed";
 		if (mb_replay_run(c, (size_t)at, &st, NULL, &err))

@@ -6,16 +6,6 @@
 
 #include "cli.h"
 
-/* Exit statuses, shared by every page (docs/cli.md has the same table). */
-static const char *const exit_rows[][2] = {
-	{ "0", "success" },
-	{ "1", "runtime error: missing or unreadable file, corrupt or truncated capture, unreachable target" },
-	{ "2", "bad command line: unknown option or command, missing argument" },
-	{ "3", "replay --verify/--expect: the replay diverged (the first divergence is named)" },
-	{ "4", "diff: a --fail-if-* gate tripped" },
-	{ "5", "replay --verify: the log dropped events or there is nothing to compare" },
-};
-
 /* Write text for roff: escape backslashes, '-' and leading control characters. */
 static void roff_text(FILE *f, const char *s, size_t n)
 {
@@ -39,36 +29,130 @@ static void roff_line(FILE *f, const char *s, size_t n)
 	fputc('\n', f);
 }
 
-/* One option line of a help text: "  -f, --format F        text". */
-static bool option_line(const char *l, size_t n, size_t *split)
-{
-	size_t i = 0, spaces = 0;
+/* The -j/-h entries every command gets (cli_dispatch() parses them). */
+static const struct cli_opt opt_json = { "json", 'j', 'j', NULL, NULL, NULL };
+static const struct cli_opt opt_help = { "help", 'h', 'h', NULL, "show this help", NULL };
 
-	while (i < n && l[i] == ' ')
-		i++;
-	if (i < 2 || i >= n || l[i] != '-')
-		return false;
-	/* The description starts after a run of two or more spaces. */
-	for (; i < n; i++) {
-		if (l[i] == ' ') {
-			spaces++;
-		} else {
-			if (spaces >= 2)
-				break;
-			spaces = 0;
+/* Each option of @cmd, the common ones last; NULL at the end. */
+static const struct cli_opt *nth_opt(const struct cli_cmd *cmd, size_t i, const char **help)
+{
+	size_t n = 0;
+
+	while (cmd->opts[n].name)
+		n++;
+	if (i < n) {
+		*help = cmd->opts[i].help;
+		return &cmd->opts[i];
+	}
+	i -= n;
+	if (cmd->json_help && i == 0) {
+		*help = cmd->json_help;
+		return &opt_json;
+	}
+	if (cmd->json_help)
+		i--;
+	if (i == 0) {
+		*help = opt_help.help;
+		return &opt_help;
+	}
+	return NULL;
+}
+
+/* "-f, --format F" or "--at N" (@pad: leading spaces for the help layout). */
+static int opt_label(char *buf, size_t len, const struct cli_opt *o, bool pad)
+{
+	if (o->shortname)
+		return snprintf(buf, len, "%s-%c, --%s%s%s", pad ? "  " : "", o->shortname,
+				o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	return snprintf(buf, len, "%s--%s%s%s", pad ? "      " : "", o->name, o->arg ? " " : "",
+			o->arg ? o->arg : "");
+}
+
+/**
+ * cli_print_help() - a command's --help text, generated from its table entry
+ * @f: stream
+ * @cmd: command
+ *
+ * Usage lines, the description, then one line per option with its
+ * description in a column (24, or wider when an option needs it).
+ */
+void cli_print_help(FILE *f, const struct cli_cmd *cmd)
+{
+	const struct cli_opt *o;
+	const char *p, *help, *nl;
+	char label[96];
+	size_t i;
+	int col = 24, n;
+
+	for (p = cmd->usage, i = 0; p; p = nl ? nl + 1 : NULL, i++) {
+		nl = strchr(p, '\n');
+		fprintf(f, "%s%s %.*s\n", i ? "       memblock-cli " : "Usage: memblock-cli ",
+			cmd->name, nl ? (int)(nl - p) : (int)strlen(p), p);
+	}
+	fprintf(f, "%s\n\n", cmd->description);
+	for (i = 0; (o = nth_opt(cmd, i, &help)); i++) {
+		n = opt_label(label, sizeof(label), o, true);
+		if (n >= col)
+			col = n + 2;
+	}
+	for (i = 0; (o = nth_opt(cmd, i, &help)); i++) {
+		n = opt_label(label, sizeof(label), o, true);
+		fprintf(f, "%s%*s", label, col - n, "");
+		for (p = help; p; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			if (p != help)
+				fprintf(f, "%*s", col, "");
+			fprintf(f, "%.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
 		}
 	}
-	*split = i;
-	return true;
+}
+
+/* Text with '\n' as spaces and Markdown backquotes dropped, for roff. */
+static void roff_para(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputc(' ', f);
+		else if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else if (*s != '`')
+			fputc(*s, f);
+	}
+	fputc('\n', f);
+}
+
+static void man_exit_status(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, ".SH EXIT STATUS\n");
+	for (i = 0; i < cli_nexits; i++) {
+		fprintf(f, ".TP\n.B %d\n", cli_exits[i].code);
+		roff_para(f, cli_exits[i].meaning);
+	}
+}
+
+/**
+ * cli_print_exit_status() - the exit status table in Markdown (docs/cli.md)
+ * @f: stream
+ */
+void cli_print_exit_status(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "| status | meaning |\n|---|---|\n");
+	for (i = 0; i < cli_nexits; i++)
+		fprintf(f, "| %d | %s |\n", cli_exits[i].code, cli_exits[i].meaning);
 }
 
 static void man_page(FILE *f, const struct cli_cmd *cmd)
 {
-	const char *h = cmd->help, *nl;
-	char up[64];
-	size_t i, split;
-	int section = 0;	/* 0 usage, 1 description, 2 options */
-	bool in_tp = false;
+	const struct cli_opt *o;
+	const char *p, *nl, *help;
+	char up[64], label[96];
+	size_t i;
 
 	for (i = 0; cmd->name[i] && i < sizeof(up) - 1; i++)
 		up[i] = (char)toupper((unsigned char)cmd->name[i]);
@@ -81,56 +165,32 @@ static void man_page(FILE *f, const struct cli_cmd *cmd)
 	fprintf(f, ".SH NAME\nmemblock\\-cli\\-%s \\- ", cmd->name);
 	roff_line(f, cmd->summary, strlen(cmd->summary));
 	fprintf(f, ".SH SYNOPSIS\n");
-	for (; *h; h = nl + 1) {
-		size_t n;
-
-		nl = strchr(h, '\n');
-		if (!nl)
-			nl = h + strlen(h);
-		n = (size_t)(nl - h);
-		if (section == 0 && (!strncmp(h, "Usage: ", 7) || !strncmp(h, "       ", 7))) {
-			fputs(".B ", f);
-			roff_line(f, h + 7, n - 7);
-			fputs(".br\n", f);
-		} else if (section == 0) {
-			section = 1;
-			fprintf(f, ".SH DESCRIPTION\n");
-			roff_line(f, h, n);
-		} else if (n == 0) {
-			if (section == 1) {
-				section = 2;
-				fprintf(f, ".SH OPTIONS\n");
-			}
-		} else if (section == 2 && option_line(h, n, &split)) {
-			size_t b = 0;
-
-			while (h[b] == ' ')
-				b++;
-			fputs(".TP\n.B ", f);
-			while (split > b && h[split - 1] == ' ')
-				split--;
-			roff_line(f, h + b, split - b);
-			while (h[split] == ' ')
-				split++;
-			roff_line(f, h + split, n - split);
-			in_tp = true;
-		} else if (section == 2 && in_tp) {
-			size_t b = 0;
-
-			while (b < n && h[b] == ' ')
-				b++;
-			roff_line(f, h + b, n - b);
-		} else {
-			roff_line(f, h, n);
+	for (p = cmd->usage; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		fprintf(f, ".B memblock\\-cli %s\n", cmd->name);
+		roff_line(f, p, nl ? (size_t)(nl - p) : strlen(p));
+		fputs(".br\n", f);
+	}
+	fprintf(f, ".SH DESCRIPTION\n");
+	roff_para(f, cmd->description);
+	fprintf(f, ".SH OPTIONS\n");
+	for (i = 0; (o = nth_opt(cmd, i, &help)); i++) {
+		opt_label(label, sizeof(label), o, false);
+		fputs(".TP\n.B ", f);
+		roff_line(f, label, strlen(label));
+		roff_para(f, help);
+	}
+	if (cmd->examples[0].cmd) {
+		fprintf(f, ".SH EXAMPLES\n");
+		for (i = 0; cmd->examples[i].cmd; i++) {
+			fputs(".PP\n", f);
+			roff_para(f, cmd->examples[i].what);
+			fputs(".PP\n.RS 4\n.nf\nmemblock\\-cli ", f);
+			roff_line(f, cmd->examples[i].cmd, strlen(cmd->examples[i].cmd));
+			fputs(".fi\n.RE\n", f);
 		}
-		if (!*nl)
-			break;
 	}
-	fprintf(f, ".SH EXIT STATUS\n");
-	for (i = 0; i < sizeof(exit_rows) / sizeof(exit_rows[0]); i++) {
-		fprintf(f, ".TP\n.B %s\n", exit_rows[i][0]);
-		roff_line(f, exit_rows[i][1], strlen(exit_rows[i][1]));
-	}
+	man_exit_status(f);
 	fprintf(f, ".SH SEE ALSO\n.BR memblock\\-cli (1)\n");
 }
 
@@ -151,11 +211,7 @@ static void man_index(FILE *f)
 		fprintf(f, ".TP\n.BR memblock\\-cli\\-%s (1)\n", cli_commands[i].name);
 		roff_line(f, cli_commands[i].summary, strlen(cli_commands[i].summary));
 	}
-	fprintf(f, ".SH EXIT STATUS\n");
-	for (i = 0; i < sizeof(exit_rows) / sizeof(exit_rows[0]); i++) {
-		fprintf(f, ".TP\n.B %s\n", exit_rows[i][0]);
-		roff_line(f, exit_rows[i][1], strlen(exit_rows[i][1]));
-	}
+	man_exit_status(f);
 }
 
 /**
@@ -180,48 +236,18 @@ int cli_print_man(FILE *f, const char *name)
 	return 0;
 }
 
-/* Every "--long" option spelled in a help text, space separated. */
-static void long_options(FILE *f, const char *help)
-{
-	const char *p = help;
-
-	while ((p = strstr(p, "--"))) {
-		const char *q = p + 2;
-
-		if (p > help && (isalnum((unsigned char)p[-1]) || p[-1] == '-')) {
-			p = q;
-			continue;
-		}
-		while (isalnum((unsigned char)*q) || *q == '-')
-			q++;
-		if (q > p + 2) {
-			fputc(' ', f);
-			fwrite(p, 1, (size_t)(q - p), f);
-		}
-		p = q;
-	}
-}
-
-/* Values of an option that takes a word from a fixed set. */
-static const char *const value_words[][3] = {
-	{ "dump", "--format", "linux debugfs table" },
-	{ "replay", "--format", "linux debugfs table" },
-	{ "map", "--format", "text svg html" },
-	{ "map", "--color", "auto always never" },
-	{ "map", "--scale", "linear log" },
-	{ "capture", "--transport", "gdb serial ramfile" },
-};
-
 /**
  * cli_print_completion() - print a bash completion script for memblock-cli
  * @f: stream
  *
- * Commands and their long options come from the command table's help
- * texts, so completion cannot drift from the commands.
+ * Commands, their options and the words option arguments take come from
+ * the command table, so completion cannot drift from the commands.
  */
 void cli_print_completion(FILE *f)
 {
-	size_t i;
+	const struct cli_opt *o;
+	const char *help;
+	size_t i, k;
 
 	fprintf(f, "# SPDX-License-Identifier: GPL-2.0-only\n");
 	fprintf(f, "# bash completion for memblock-cli, generated by 'memblock-cli help --completion'.\n");
@@ -233,14 +259,23 @@ void cli_print_completion(FILE *f)
 		fprintf(f, "%s%s", i ? " " : "", cli_commands[i].name);
 	fprintf(f, " --help --version\" -- \"$cur\"))\n\t\treturn\n\tfi\n");
 	fprintf(f, "\tcase \"${COMP_WORDS[1]} $prev\" in\n");
-	for (i = 0; i < sizeof(value_words) / sizeof(value_words[0]); i++)
-		fprintf(f, "\t\"%s %s\") COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
-			value_words[i][0], value_words[i][1], value_words[i][2]);
+	for (i = 0; i < cli_ncommands; i++) {
+		for (k = 0; (o = nth_opt(&cli_commands[i], k, &help)); k++) {
+			if (!o->values)
+				continue;
+			fprintf(f, "\t\"%s --%s\"", cli_commands[i].name, o->name);
+			if (o->shortname)
+				fprintf(f, "|\"%s -%c\"", cli_commands[i].name, o->shortname);
+			fprintf(f, ") COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
+				o->values);
+		}
+	}
 	fprintf(f, "\tesac\n");
 	fprintf(f, "\tcase \"${COMP_WORDS[1]}\" in\n");
 	for (i = 0; i < cli_ncommands; i++) {
 		fprintf(f, "\t%s) opts=\"", cli_commands[i].name);
-		long_options(f, cli_commands[i].help);
+		for (k = 0; (o = nth_opt(&cli_commands[i], k, &help)); k++)
+			fprintf(f, " --%s", o->name);
 		fprintf(f, "\" ;;\n");
 	}
 	fprintf(f, "\tesac\n");

@@ -14,28 +14,17 @@
  */
 int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct mb_import_stats st;
 	struct mb_capture *c;
 	struct mb_error err = { 0 };
 	const char *out = NULL, *in;
 	int opt;
 
-	while ((opt = cli_getopt(argc, argv, "o:jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
 			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -45,12 +34,18 @@ int cmd_import(int argc, char **argv)
 	if (!out)
 		return cli_fail(MB_EXIT_USAGE, "import: -o FILE is required");
 	in = argv[optind];
+	if (cli_check_output(out))
+		return MB_EXIT_FAIL;
 	if (!strcmp(in, "-"))
 		c = mb_import_stream(stdin, "<stdin>", &st, &err);
 	else
 		c = mb_import_file(in, &st, &err);
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_output(out)) {
+		mb_capture_free(c);
+		return MB_EXIT_FAIL;
+	}
 	if (mb_capture_write(c, out, &err)) {
 		mb_capture_free(c);
 		return cli_fail_err(MB_EXIT_FAIL, &err);

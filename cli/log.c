@@ -97,6 +97,60 @@ void cli_event_args(const struct mb_event *e, char *buf, size_t len)
 	}
 }
 
+/*
+ * "chain_method" and "chain" (frame 0 = the caller, outwards), only for
+ * events that have a caller chain: captures without chains keep their shape.
+ */
+static void json_chain(struct json *j, const struct mb_capture *c, size_t idx)
+{
+	const struct mb_frame *f;
+	unsigned int n, m, k;
+	char buf[320];
+
+	n = mb_event_chain(c, idx, &f, &m);
+	if (!n)
+		return;
+	json_key(j, "chain_method");
+	json_str(j, mb_chain_method_name(m));
+	json_key(j, "chain");
+	json_arr_begin(j);
+	for (k = 0; k < n; k++) {
+		const char *name = mb_frame_name(c, &f[k]);
+
+		json_obj_begin(j);
+		json_key(j, "address");
+		json_hex(j, f[k].addr);
+		json_key(j, "frame");
+		mb_frame_format(c, &f[k], buf, sizeof(buf));
+		json_str(j, buf);
+		json_key(j, "symbol");
+		if (name)
+			json_str(j, name);
+		else
+			json_null(j);
+		json_key(j, "offset");
+		json_hex(j, f[k].off);
+		json_key(j, "length");
+		json_hex(j, f[k].len);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+/* `log --stack`: the chain under its event, one frame a line. */
+static void print_chain(const struct mb_capture *c, size_t idx)
+{
+	const struct mb_frame *f;
+	unsigned int n, k;
+	char buf[320];
+
+	n = mb_event_chain(c, idx, &f, NULL);
+	for (k = 0; k < n; k++) {
+		mb_frame_format(c, &f[k], buf, sizeof(buf));
+		printf("%10s#%-2u %s\n", "", k, buf);
+	}
+}
+
 /**
  * cli_json_event() - one event as a JSON object
  * @j: writer
@@ -148,6 +202,7 @@ void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 	json_uint(j, e->memory_cnt);
 	json_key(j, "reserved_cnt");
 	json_uint(j, e->reserved_cnt);
+	json_chain(j, c, idx);
 	json_obj_end(j);
 }
 
@@ -244,25 +299,16 @@ static int parse_ops(struct log_filter *f, const char *arg)
  */
 int cmd_log(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "op", required_argument, NULL, 'o' },
-		{ "caller", required_argument, NULL, 'c' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "seq", required_argument, NULL, 's' },
-		{ "no-internal", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct log_filter f;
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct json *j = NULL;
 	size_t i, shown = 0;
+	bool stack = false;
 	int opt;
 
 	memset(&f, 0, sizeof(f));
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (parse_ops(&f, optarg))
@@ -272,25 +318,21 @@ int cmd_log(int argc, char **argv)
 			f.caller = optarg;
 			break;
 		case 'r':
-			if (!cli_parse_range(optarg, &f.ra, &f.rb))
-				return cli_fail(MB_EXIT_USAGE, "log: --range needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--range", optarg, &f.ra, &f.rb))
+				return MB_EXIT_USAGE;
 			f.have_range = true;
 			break;
 		case 's':
-			if (!cli_parse_range(optarg, &f.sa, &f.sb))
-				return cli_fail(MB_EXIT_USAGE, "log: --seq needs A-B, not '%s'",
-						optarg);
+			if (cli_arg_range("--seq", optarg, &f.sa, &f.sb))
+				return MB_EXIT_USAGE;
 			f.have_seq = true;
 			break;
 		case 'n':
 			f.no_internal = true;
 			break;
-		case 'j':
-			cli_json = true;
+		case 'S':
+			stack = true;
 			break;
-		case 'h':
-			return cli_usage();
 		default:
 			return MB_EXIT_USAGE;
 		}
@@ -314,7 +356,7 @@ int cmd_log(int argc, char **argv)
 	}
 	for (i = 0; i < c->nevents; i++) {
 		const struct mb_event *e = &c->events[i];
-		char args[320], sym[320];
+		char args[320], sym[320], esc[1300];
 		const char *op;
 
 		if (!keep(&f, c, e))
@@ -327,7 +369,10 @@ int cmd_log(int argc, char **argv)
 		op = mb_op_name(e->op);
 		cli_event_args(e, args, sizeof(args));
 		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->seq, e->depth > 8 ? 16 : e->depth * 2,
-		       "", op ? op : "unknown", args, cli_sym(c, e, sym, sizeof(sym)));
+		       "", op ? op : "unknown", args,
+		       cli_escape(cli_sym(c, e, sym, sizeof(sym)), esc, sizeof(esc)));
+		if (stack)
+			print_chain(c, i);
 	}
 	if (j) {
 		json_arr_end(j);
@@ -335,7 +380,11 @@ int cmd_log(int argc, char **argv)
 		json_uint(j, shown);
 		json_obj_end(j);
 		json_free(j);
-	} else if (c->log_dropped) {
+	} else if (stack && !c->nframes) {
+		fprintf(stderr, "note: %s has no caller chains (written before chains existed, "
+			"or its source logs none)\n", argv[optind]);
+	}
+	if (!j && c->log_dropped) {
 		fprintf(stderr, "warning: the log is incomplete: %llu calls were not recorded\n",
 			(unsigned long long)c->log_dropped);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* main.c - memblock-cli entry point and the command table. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,166 +8,263 @@
 #include "cli.h"
 
 /*
- * The command table.  argv mode and the shell both dispatch through it;
- * --help texts live here so that docs/cli.md, completion and the shell can
- * be checked against one list (tests/cli/docs_sync.sh).
+ * The command table: names, handlers, options, examples.  Everything a user
+ * reads about a command is generated from it: --help (cli_print_help()),
+ * the man pages with their EXAMPLES, bash completion, the shell's option
+ * lists, and the getopt tables the commands parse with (cli_next_opt()).
+ * -j/--json and -h/--help are added to every command here, once, and
+ * cli_dispatch() handles them before the command runs.
  */
+static const struct cli_opt capture_opts[] = {
+	{ "kernel", 'k', 'k', "FILE", "kernel to boot (default: kernel/kernel.elf of the build)" },
+	{ "mem", 'm', 'm', "SIZE", "guest RAM in QEMU -m syntax (default 256M; 512M\nwith --linux)" },
+	{ "smp", 0, 'S', "N", "number of CPUs (default 1)" },
+	{ "numa", 0, 'N', "N", "number of NUMA nodes (default: no NUMA)" },
+	{ "initrd", 0, 'I', "FILE", "initrd to pass to the kernel" },
+	{ "append", 0, 'a', "TEXT", "kernel command line" },
+	{ "transport", 't', 't', "T", "gdb, serial or ramfile (default gdb)",
+	  "gdb serial ramfile" },
+	{ "attach", 0, 'A', "ADDR", "attach to a running QEMU: tcp:HOST:PORT, HOST:PORT,\nunix:PATH (gdbstub) or serial:PATH (COM2 socket)" },
+	{ "elf", 0, 'E', "FILE", "ELF of the running kernel (symbols, build-id)" },
+	{ "timeout", 0, 'T', "SEC", "give up after SEC seconds (default 60; 120 with --linux)" },
+	{ "output", 'o', 'o', "FILE", "capture file to write (default memblock.cap)" },
+	{ "linux", 0, 'L', "IMAGE", "boot a stock Linux kernel (bzImage/vmlinuz, vmlinux or\nDebian .deb) and read its struct memblock live (BTF)" },
+	{ "system-map", 0, 'M', "FILE", "with --linux: System.map giving the memblock symbol" },
+	{ "read-at", 0, 'R', "POINT", "with --linux: auto, symbol[:NAME], pattern[:TEXT] or\nidle[:MS] (when to read; default auto)" },
+	{ "qemu", 0, 'Q', "PATH", "QEMU binary (default: $MB_QEMU, else\nqemu-system-x86_64 from PATH)" },
+	{ "verbose", 'v', 'v', NULL, "print the agent's debug lines on stderr (e.g. why the\nRAM file transport fell back to gdb)" },
+	{ NULL },
+};
+
+static const struct cli_example capture_examples[] = {
+	{ "capture -o boot.cap", "boot the test kernel of this build and capture it" },
+	{ "capture -m 1G --smp 4 --numa 2 --append \"memblock=debug\" -o numa.cap",
+	  "a NUMA guest with four CPUs, printing memblock=debug on COM1" },
+	{ "capture --attach tcp:127.0.0.1:1234 --elf build/kernel/kernel.elf -o live.cap",
+	  "capture a QEMU that is already running with a gdbstub" },
+	{ "capture --linux vmlinuz-6.1.0-56-cloud-amd64 -m 512M -o linux61.cap",
+	  "boot a stock Linux kernel and read its struct memblock" },
+	{ NULL },
+};
+
+static const struct cli_opt dump_opts[] = {
+	{ "format", 'f', 'f', "F", "linux (memblock_dump_all, default), debugfs or table",
+	  "linux debugfs table" },
+	{ "at", 0, 'a', "N", "the state after the first N events (replayed)" },
+	{ "initial", 0, 'i', NULL, "the state before the first event" },
+	{ "attach", 0, 'A', "ADDR", "read a live target through the agent (see capture)" },
+	{ "elf", 0, 'E', "FILE", "ELF of the live kernel" },
+	{ NULL },
+};
+
+static const struct cli_example dump_examples[] = {
+	{ "dump boot.cap", "the final arrays, as memblock_dump_all() prints them" },
+	{ "dump -f debugfs --at 40 boot.cap", "the state after 40 events, debugfs style" },
+	{ "dump -j linux-6.12.log", "a console log's end state as JSON" },
+	{ NULL },
+};
+
+static const struct cli_opt log_opts[] = {
+	{ "op", 0, 'o', "OP[,OP...]", "only these operations (memblock_reserve or reserve)" },
+	{ "caller", 0, 'c', "GLOB", "only callers whose symbol matches GLOB (fnmatch)" },
+	{ "range", 0, 'r', "A-B", "only calls touching the addresses [A, B)" },
+	{ "seq", 0, 's', "A-B", "only sequence numbers A to B (inclusive)" },
+	{ "no-internal", 0, 'n', NULL, "hide memblock's own nested calls (depth > 0)" },
+	{ "stack", 0, 'S', NULL, "print each call's caller chain under it\n(func+0xoff/0xlen, caller first)" },
+	{ NULL },
+};
+
+static const struct cli_example log_examples[] = {
+	{ "log --op reserve,phys_free --caller 'pcpu_*' boot.cap",
+	  "the per-CPU allocator's reservations and frees" },
+	{ "log --range 0x1f000000-0x20000000 --seq 10-40 -j boot.cap",
+	  "calls 10 to 40 that touch one range, as JSON" },
+	{ NULL },
+};
+
+static const struct cli_opt replay_opts[] = {
+	{ "to", 0, 't', "N", "stop after the first N events" },
+	{ "verify", 0, 'v', NULL, "compare the end state with the captured arrays (and,\nfor imported logs, every later configuration block);\nexit 3 naming the first divergence, 5 if the log\ndropped events" },
+	{ "expect", 0, 'e', "FILE", "compare the end state's memory and reserved byte\ncoverage with the first \"MEMBLOCK configuration:\"\nblock in FILE (exit 3 if different)" },
+	{ "format", 'f', 'f', "F", "linux (default), debugfs or table", "linux debugfs table" },
+	{ "quiet", 'q', 'q', NULL, "print only the summary line" },
+	{ NULL },
+};
+
+static const struct cli_example replay_examples[] = {
+	{ "replay --to 40 -f table boot.cap", "the state after 40 events, as a table" },
+	{ "replay --verify boot.cap", "check that the replay reproduces the captured arrays" },
+	{ "replay --verify --expect 6.12.final.txt 6.12.log",
+	  "a Linux log against the arrays read from the same boot" },
+	{ NULL },
+};
+
+static const struct cli_opt map_opts[] = {
+	{ "format", 'f', 'f', "F", "text (default), svg, html or csv", "text svg html csv" },
+	{ "output", 'o', 'o', "FILE", "write to FILE instead of stdout (atomically)" },
+	{ "at", 0, 'a', "N", "the state after the first N events (replayed)" },
+	{ "width", 'w', 'w', "N", "columns of the terminal map (default: terminal width)" },
+	{ "color", 0, 'c', "WHEN", "auto (default; honours NO_COLOR), always or never",
+	  "auto always never" },
+	{ "title", 0, 't', "TEXT", "title of the SVG/HTML page" },
+	{ "scale", 's', 's', "S", "linear or log address axis (html: linear by default)",
+	  "linear log" },
+	{ "sort", 0, 'S', "KEY", "callers by size (default) or name", "size name" },
+	{ "rows", 'n', 'n', "N", "at most N callers listed" },
+	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
+	  "caller frame" },
+	{ NULL },
+};
+static const struct cli_example map_examples[] = {
+	{ "map boot.cap", "the address space on the terminal" },
+	{ "map -f html -o boot.html boot.cap",
+	  "the explorer: axis, tracks, zoom, click for the owner, timeline" },
+	{ "map -f csv --sort name -n 20 boot.cap", "the callers as CSV" },
+	{ NULL },
+};
+static const struct cli_opt diff_opts[] = {
+	{ "no-events", 0, 'E', NULL, "do not print the aligned call sequences" },
+	{ "all", 0, 'a', NULL, "list unchanged callers too" },
+	{ "sort", 0, 'S', "KEY", "delta (default), size or name", "delta size name" },
+	{ "rows", 'n', 'n', "N", "at most N rows per table" },
+	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
+	  "caller frame" },
+	{ "format", 'f', 'f', "F", "text (default), json, csv or html", "text json csv html" },
+	{ "output", 'o', 'o', "FILE", "with --format html: the page to write" },
+	{ "fail-if-reserved-grows", 0, 'R', "N", "exit 4 if reserved bytes grow by more than N" },
+	{ "fail-if-memory-shrinks", 0, 'M', "N", "exit 4 if memory shrinks by more than N bytes" },
+	{ "fail-if-new-callers", 0, 'N', NULL, "exit 4 if B reserves from callers A lacks" },
+	{ NULL },
+};
+static const struct cli_example diff_examples[] = {
+	{ "diff base.cap new.cap", "what changed, by caller, allocation and call" },
+	{ "diff -j --fail-if-reserved-grows 1M base.cap new.cap",
+	  "a CI gate: exit 4 if reservations grew by more than 1 MiB" },
+	{ "diff --format html -o diff.html base.cap new.cap",
+	  "both layouts on one axis, moves and changes marked" },
+	{ NULL },
+};
+static const struct cli_opt whois_opts[] = {
+	{ "at", 0, 'a', "N", "the state after the first N events (default: all)" },
+	{ NULL },
+};
+static const struct cli_example whois_examples[] = {
+	{ "whois 0x1000000 boot.cap", "who reserved 16 MiB, when, and what it is" },
+	{ NULL },
+};
+
+static const struct cli_opt import_opts[] = {
+	{ "output", 'o', 'o', "FILE", "capture file to write (required)" },
+	{ NULL },
+};
+
+static const struct cli_example import_examples[] = {
+	{ "import dmesg.txt -o boot.cap", "turn a memblock=debug console log into a capture" },
+	{ NULL },
+};
+
+static const struct cli_opt no_opts[] = {
+	{ NULL },
+};
+
+static const struct cli_example shell_examples[] = {
+	{ "shell boot.cap other.cap", "an interactive session with two inputs as @a and @b" },
+	{ NULL },
+};
+
+static const struct cli_opt help_opts[] = {
+	{ "man", 0, 'M', NULL, "print a man page (roff) instead of the help text" },
+	{ "completion", 0, 'C', NULL, "print a bash completion script" },
+	{ "exit-status", 0, 'X', NULL, "print the exit status table (Markdown, as in docs/cli.md)" },
+	{ NULL },
+};
+
+static const struct cli_example help_examples[] = {
+	{ "help --man dump > memblock-cli-dump.1", "the man page of one command" },
+	{ "help --completion > /etc/bash_completion.d/memblock-cli", "bash completion" },
+	{ NULL },
+};
+
 const struct cli_cmd cli_commands[] = {
 	{ "capture", cmd_capture, CMD_LIVE,
 	  "boot or attach to QEMU and write a capture file",
-	  "Usage: memblock-cli capture [options]\n"
+	  "[options]",
 	  "Boot a kernel in QEMU (default: the project's test kernel) or attach to a\n"
-	  "running QEMU, pull memblock's event log and arrays, and write a capture.\n"
-	  "\n"
-	  "  -k, --kernel FILE     kernel to boot (default: kernel/kernel.elf of the build)\n"
-	  "  -m, --mem SIZE        guest RAM in QEMU -m syntax (default 256M; 512M\n"
-	  "                        with --linux)\n"
-	  "      --smp N           number of CPUs (default 1)\n"
-	  "      --numa N          number of NUMA nodes (default: no NUMA)\n"
-	  "      --initrd FILE     initrd to pass to the kernel\n"
-	  "      --append TEXT     kernel command line\n"
-	  "  -t, --transport T     gdb, serial or ramfile (default gdb)\n"
-	  "      --attach ADDR     attach to a running QEMU: tcp:HOST:PORT, HOST:PORT,\n"
-	  "                        unix:PATH (gdbstub) or serial:PATH (COM2 socket)\n"
-	  "      --elf FILE        ELF of the running kernel (symbols, build-id)\n"
-	  "      --timeout SEC     give up after SEC seconds (default 60; 120 with --linux)\n"
-	  "  -o, --output FILE     capture file to write (default memblock.cap)\n"
-	  "      --linux IMAGE     boot a stock Linux kernel (bzImage/vmlinuz, vmlinux or\n"
-	  "                        Debian .deb) and read its struct memblock live (BTF)\n"
-	  "      --system-map FILE with --linux: System.map giving the memblock symbol\n"
-	  "      --read-at POINT   with --linux: auto, symbol[:NAME], pattern[:TEXT] or\n"
-	  "                        idle[:MS] (when to read; default auto)\n"
-	  "  -v, --verbose         print the agent's debug lines on stderr (e.g. why the\n"
-	  "                        RAM file transport fell back to gdb)\n"
-	  "  -j, --json            print a JSON summary on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "running QEMU, pull memblock's event log and arrays, and write a capture.",
+	  capture_opts, "print a JSON summary on stdout", capture_examples },
 	{ "dump", cmd_dump, CMD_INPUT | CMD_LIVE,
 	  "print the memory and reserved arrays",
-	  "Usage: memblock-cli dump [options] INPUT\n"
-	  "       memblock-cli dump [options] --attach ADDR\n"
+	  "[options] INPUT\n[options] --attach ADDR",
 	  "Print memblock's arrays at the end of INPUT (a capture file or a\n"
-	  "memblock=debug console log), or after the first N events with --at.\n"
-	  "\n"
-	  "  -f, --format F        linux (memblock_dump_all, default), debugfs or table\n"
-	  "      --at N            the state after the first N events (replayed)\n"
-	  "      --initial         the state before the first event\n"
-	  "      --attach ADDR     read a live target through the agent (see capture)\n"
-	  "      --elf FILE        ELF of the live kernel\n"
-	  "  -j, --json            JSON on stdout (addresses as \"0x...\" strings)\n"
-	  "  -h, --help            show this help\n" },
+	  "memblock=debug console log), or after the first N events with --at.",
+	  dump_opts, "JSON on stdout (addresses as \"0x...\" strings)", dump_examples },
 	{ "log", cmd_log, CMD_INPUT,
 	  "list the recorded memblock calls",
-	  "Usage: memblock-cli log [options] INPUT\n"
-	  "List the memblock calls recorded in INPUT, with symbolised callers.\n"
-	  "\n"
-	  "      --op OP[,OP...]   only these operations (memblock_reserve or reserve)\n"
-	  "      --caller GLOB     only callers whose symbol matches GLOB (fnmatch)\n"
-	  "      --range A-B       only calls touching the addresses [A, B)\n"
-	  "      --seq A-B         only sequence numbers A to B (inclusive)\n"
-	  "      --no-internal     hide memblock's own nested calls (depth > 0)\n"
-	  "  -j, --json            JSON on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "[options] INPUT",
+	  "List the memblock calls recorded in INPUT, with symbolised callers.",
+	  log_opts, "JSON on stdout", log_examples },
 	{ "replay", cmd_replay, CMD_INPUT,
 	  "run the events through the host memblock",
-	  "Usage: memblock-cli replay [options] INPUT\n"
+	  "[options] INPUT",
 	  "Run INPUT's events through the host build of memblock, starting from the\n"
-	  "captured initial state, and print the resulting arrays.\n"
-	  "\n"
-	  "      --to N            stop after the first N events\n"
-	  "      --verify          compare the end state with the captured arrays (and,\n"
-	  "                        for imported logs, every later configuration block);\n"
-	  "                        exit 3 naming the first divergence, 5 if the log\n"
-	  "                        dropped events\n"
-	  "      --expect FILE     compare the end state's memory and reserved byte\n"
-	  "                        coverage with the first \"MEMBLOCK configuration:\"\n"
-	  "                        block in FILE (exit 3 if different)\n"
-	  "  -f, --format F        linux (default), debugfs or table\n"
-	  "  -q, --quiet           print only the summary line\n"
-	  "  -j, --json            JSON on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "captured initial state, and print the resulting arrays.",
+	  replay_opts, "JSON on stdout", replay_examples },
 	{ "map", cmd_map, CMD_INPUT,
 	  "draw the physical address space (terminal, SVG, HTML explorer, CSV)",
-	  "Usage: memblock-cli map [options] INPUT\n"
+	  "[options] INPUT",
 	  "Draw the physical address space with reserved ranges coloured by caller:\n"
 	  "on the terminal, as SVG, as a self-contained HTML explorer (axis, tracks,\n"
-	  "zoom, click for the owner, timeline), or the callers as CSV.\n"
-	  "\n"
-	  "  -f, --format F        text (default), svg, html or csv\n"
-	  "  -o, --output FILE     write to FILE instead of stdout (atomically)\n"
-	  "      --at N            the state after the first N events (replayed)\n"
-	  "      --width N         columns of the terminal map (default: terminal width)\n"
-	  "      --color WHEN      auto (default; honours NO_COLOR), always or never\n"
-	  "      --title TEXT      title of the SVG/HTML page\n"
-	  "      --scale S         linear or log address axis (html: linear by default)\n"
-	  "      --sort KEY        callers by size (default) or name\n"
-	  "  -n, --rows N          at most N callers listed\n"
-	  "      --group G         caller (default) or frame (first frame outside memblock)\n"
-	  "  -j, --json            JSON on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "zoom, click for the owner, timeline), or the callers as CSV.",
+	  map_opts, "JSON on stdout", map_examples },
 	{ "diff", cmd_diff, CMD_INPUT,
 	  "compare two captures by caller, allocation and event sequence",
-	  "Usage: memblock-cli diff [options] A B\n"
+	  "[options] A B",
 	  "Compare two captures or console logs: reserved bytes per caller (symbol\n"
 	  "names, offsets and clone suffixes stripped), memory ranges, the reserved\n"
 	  "allocations paired by caller and size (moved, grown, shrunk, new,\n"
 	  "removed; ranges in Linux's inclusive [a-b] notation), and the two call\n"
-	  "sequences aligned by operation and caller.\n"
-	  "\n"
-	  "      --no-events                 do not print the aligned call sequences\n"
-	  "      --all                       list unchanged callers too\n"
-	  "      --sort KEY                  delta (default), size or name\n"
-	  "  -n, --rows N                    at most N rows per table\n"
-	  "      --group G                   caller (default) or frame (first frame\n"
-	  "                                  outside memblock)\n"
-	  "  -f, --format F                  text (default), json, csv or html\n"
-	  "  -o, --output FILE               with --format html: the page to write\n"
-	  "      --fail-if-reserved-grows N  exit 4 if reserved bytes grow by more than N\n"
-	  "      --fail-if-memory-shrinks N  exit 4 if memory shrinks by more than N bytes\n"
-	  "      --fail-if-new-callers       exit 4 if B reserves from callers A lacks\n"
-	  "  -j, --json                      JSON on stdout (--format json)\n"
-	  "  -h, --help                      show this help\n" },
+	  "sequences aligned by operation and caller.",
+	  diff_opts, "JSON on stdout", diff_examples },
 	{ "whois", cmd_whois, CMD_INPUT,
 	  "who reserved an address, when, and what it is",
-	  "Usage: memblock-cli whois [options] ADDR INPUT\n"
+	  "[options] ADDR INPUT",
 	  "Who holds ADDR: the caller and the event that reserved or allocated it,\n"
 	  "what held it before, the firmware range and zone it lies in, what it is\n"
 	  "(kernel image, boot protocol data, BIOS areas, ACPI tables, ...) and the\n"
-	  "events that touched it.\n"
-	  "\n"
-	  "      --at N            the state after the first N events (default: all)\n"
-	  "  -j, --json            JSON on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "events that touched it.",
+	  whois_opts, "JSON on stdout", whois_examples },
 	{ "import", cmd_import, CMD_INPUT,
 	  "turn a memblock=debug console log into a capture file",
-	  "Usage: memblock-cli import [options] LOG -o FILE\n"
+	  "[options] LOG -o FILE",
 	  "Import a Linux (6.1, 6.12) or test-kernel console log booted with\n"
 	  "memblock=debug (\"-\" reads standard input). The first \"MEMBLOCK\n"
 	  "configuration:\" block becomes the initial state; later blocks become\n"
-	  "checkpoints.\n"
-	  "\n"
-	  "  -o, --output FILE     capture file to write (required)\n"
-	  "  -j, --json            print a JSON summary on stdout\n"
-	  "  -h, --help            show this help\n" },
+	  "checkpoints.",
+	  import_opts, "print a JSON summary on stdout", import_examples },
 	{ "shell", cmd_shell, CMD_INTERACTIVE,
 	  "interactive shell over the same commands",
-	  "Usage: memblock-cli shell [INPUT [INPUT2]]\n"
-	  "Interactive shell (readline) over the same command table.\n"
-	  "\n"
-	  "  -h, --help            show this help\n" },
+	  "[INPUT [INPUT2]]",
+	  "Interactive shell (readline) over the same command table.",
+	  no_opts, NULL, shell_examples },
 	{ "help", cmd_help, 0,
 	  "list the commands or show one command's help",
-	  "Usage: memblock-cli help [COMMAND]\n"
-	  "       memblock-cli help --man [COMMAND]\n"
-	  "       memblock-cli help --completion\n"
+	  "[COMMAND]\n--man [COMMAND]\n--completion\n--exit-status",
 	  "List the commands, or print COMMAND's help; or generate, from this\n"
-	  "command table, the man page of memblock-cli or of one COMMAND, or a bash\n"
-	  "completion script.\n"
-	  "\n"
-	  "      --man             print a man page (roff) instead of the help text\n"
-	  "      --completion      print a bash completion script\n"
-	  "  -j, --json            the command list as JSON\n"
-	  "  -h, --help            show this help\n" },
+	  "command table, the man page of memblock-cli or of one COMMAND, a bash\n"
+	  "completion script, or the exit status table.",
+	  help_opts, "the command list as JSON", help_examples },
 };
+
+/* The exit statuses (cli.h MB_EXIT_*): help, man pages and docs/cli.md. */
+const struct cli_exit cli_exits[] = {
+	{ MB_EXIT_OK, "success" },
+	{ MB_EXIT_FAIL, "runtime error: missing or unreadable file, corrupt or truncated capture, unreachable target, replay failure, a write error on the output" },
+	{ MB_EXIT_USAGE, "bad command line: unknown option or command, missing argument, a bad or overflowing number" },
+	{ MB_EXIT_DIVERGE, "`replay --verify`/`--expect`: the replay diverged from the captured arrays (the first divergence is named)" },
+	{ MB_EXIT_GATE, "`diff`: a `--fail-if-*` gate tripped" },
+	{ MB_EXIT_INCOMPLETE, "`replay --verify`: the log dropped events or has memblock lines that did not parse (incomplete), or the capture has neither final arrays nor checkpoints: it cannot be verified" },
+};
+const size_t cli_nexits = sizeof(cli_exits) / sizeof(cli_exits[0]);
 
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
@@ -217,9 +315,10 @@ int cli_dispatch(int argc, char **argv)
 		return cli_fail(MB_EXIT_USAGE, "unknown command '%s' (try 'memblock-cli help')",
 				argv[0]);
 	}
-	rc = cmd->handler(argc, argv);
-	fflush(stdout);
-	return rc;
+	rc = cli_parse_common(cmd, argc, argv);
+	if (rc < 0)
+		rc = cmd->handler(argc, argv);
+	return cli_finish_stdout(rc);
 }
 
 /**
@@ -231,36 +330,33 @@ int cli_dispatch(int argc, char **argv)
  */
 int cmd_help(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "man", no_argument, NULL, 'M' },
-		{ "completion", no_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct cli_cmd *cmd;
-	bool man = false, completion = false;
+	bool man = false, completion = false, exits = false;
 	int c;
 	size_t i;
 
-	while ((c = cli_getopt(argc, argv, "hj", opts)) != -1) {
-		if (c == 'h')
-			return cli_usage();
-		if (c == 'j')
-			cli_json = true;
-		else if (c == 'M')
+	while ((c = cli_next_opt(argc, argv)) != -1) {
+		if (c == 'M')
 			man = true;
 		else if (c == 'C')
 			completion = true;
+		else if (c == 'X')
+			exits = true;
 		else
 			return MB_EXIT_USAGE;
 	}
 	if (optind + 1 < argc)
 		return cli_fail(MB_EXIT_USAGE, "help: expected at most one COMMAND");
-	if (completion) {
-		if (optind < argc || man)
-			return cli_fail(MB_EXIT_USAGE, "help: --completion takes no COMMAND");
-		cli_print_completion(stdout);
+	if (man + completion + exits > 1)
+		return cli_fail(MB_EXIT_USAGE, "help: --man, --completion and --exit-status exclude each other");
+	if (completion || exits) {
+		if (optind < argc)
+			return cli_fail(MB_EXIT_USAGE, "help: --%s takes no COMMAND",
+					completion ? "completion" : "exit-status");
+		if (completion)
+			cli_print_completion(stdout);
+		else
+			cli_print_exit_status(stdout);
 		return 0;
 	}
 	if (man) {
@@ -272,7 +368,7 @@ int cmd_help(int argc, char **argv)
 		cmd = cli_find(argv[optind]);
 		if (!cmd)
 			return cli_fail(MB_EXIT_USAGE, "unknown command '%s'", argv[optind]);
-		fputs(cmd->help, stdout);
+		cli_print_help(stdout, cmd);
 		return 0;
 	}
 	if (cli_json) {
@@ -295,6 +391,22 @@ int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* Exit status after a last check that stdout was written and closed. */
+static int finish(int rc)
+{
+	int e;
+
+	rc = cli_finish_stdout(rc);
+	if (fclose(stdout) != 0) {
+		e = errno;
+		if (rc == MB_EXIT_OK) {
+			fprintf(stderr, "Error: cannot close standard output: %s\n", strerror(e));
+			rc = MB_EXIT_FAIL;
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -303,11 +415,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_commands(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("memblock-cli %s\n", MB_VERSION);
-		return 0;
+		return finish(0);
 	}
-	return cli_dispatch(argc - 1, argv + 1);
+	return finish(cli_dispatch(argc - 1, argv + 1));
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,81 +110,39 @@ fail:
 	return -1;
 }
 
-/* Add the entries of a getopt table that the help text did not list. */
-static size_t merge_getopt(struct shell_opt *out, size_t n, size_t max,
-			   const struct option *lo, const char *so)
+static void add_opt(struct shell_opt *out, size_t *n, size_t max, const char *name, char sn,
+		    bool has_arg)
 {
-	size_t i;
-
-	for (; lo->name && n < max; lo++) {
-		struct shell_opt o = { 0 };
-		const char *p;
-
-		p = lo->val > 0 && lo->val < 128 ? strchr(so, lo->val) : NULL;
-		for (i = 0; i < n; i++)
-			if (!strcmp(out[i].long_name, lo->name))
-				break;
-		if (i < n) {	/* listed: the getopt table knows the short form */
-			if (!out[i].short_name && p && *p != ':')
-				out[i].short_name = (char)lo->val;
-			out[i].has_arg |= lo->has_arg != no_argument;
-			continue;
-		}
-		if (strlen(lo->name) >= sizeof(o.long_name))
-			continue;
-		strcpy(o.long_name, lo->name);
-		o.has_arg = lo->has_arg != no_argument;
-		if (p && *p != ':')
-			o.short_name = (char)lo->val;
-		out[n++] = o;
-	}
-	return n;
+	if (*n >= max || strlen(name) >= sizeof(out[0].long_name))
+		return;
+	memset(&out[*n], 0, sizeof(out[*n]));
+	strcpy(out[*n].long_name, name);
+	out[*n].short_name = sn;
+	out[*n].has_arg = has_arg;
+	(*n)++;
 }
 
 /**
- * shell_cmd_options() - the options of a table command, from its help text
+ * shell_cmd_options() - the options of a table command
  * @cmd: table entry
  * @out: receives up to @max options
  * @max: capacity
  *
- * Lines of the form "  -x, --name ARG  text" or "      --name  text" in
- * cmd->help name the options; an upper-case placeholder means an argument.
+ * Straight from the command table: the command's own options, then
+ * -j/--json (if it has a JSON mode) and -h/--help.
  *
- * Return: number of options found.
+ * Return: number of options.
  */
 size_t shell_cmd_options(const struct cli_cmd *cmd, struct shell_opt *out, size_t max)
 {
-	const char *l = cmd->help;
+	const struct cli_opt *o;
 	size_t n = 0;
 
-	while (l && *l && n < max) {
-		const char *p = l, *nl = strchr(l, '\n');
-		struct shell_opt o = { 0 };
-		size_t len = 0;
-
-		while (*p == ' ')
-			p++;
-		if (p[0] == '-' && p[1] && p[1] != '-' && p[2] == ',') {
-			o.short_name = p[1];
-			p += 3;
-			while (*p == ' ')
-				p++;
-		}
-		if (p[0] == '-' && p[1] == '-' && p > l) {
-			p += 2;
-			while ((p[len] >= 'a' && p[len] <= 'z') || (p[len] >= '0' && p[len] <= '9') ||
-			       p[len] == '-')
-				len++;
-			if (len && len < sizeof(o.long_name)) {
-				memcpy(o.long_name, p, len);
-				o.has_arg = p[len] == ' ' && p[len + 1] >= 'A' && p[len + 1] <= 'Z';
-				out[n++] = o;
-			}
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	if (!strcmp(cmd->name, "map"))
-		n = merge_getopt(out, n, max, map_longopts, map_shortopts);
+	for (o = cmd->opts; o->name; o++)
+		add_opt(out, &n, max, o->name, o->shortname, o->arg != NULL);
+	if (cmd->json_help)
+		add_opt(out, &n, max, "json", 'j', false);
+	add_opt(out, &n, max, "help", 'h', false);
 	return n;
 }
 
@@ -285,7 +244,9 @@ static int load_into(int s, const char *path)
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
 	slot_set(s, path, c);
-	printf("%s: %s (%zu events, %zu callers)\n", slot_names[s], path, c->nevents, c->nsyms);
+	printf("%s: ", slot_names[s]);
+	cli_fputs_esc(stdout, path);
+	printf(" (%zu events, %zu callers)\n", c->nevents, c->nsyms);
 	return 0;
 }
 
@@ -294,10 +255,11 @@ static void print_info(void)
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		if (slots[s].cap)
-			printf("%c %s  %s  %zu events\n", s == cur_slot ? '*' : ' ', slot_names[s],
-			       slots[s].name, slots[s].cap->nevents);
-		else
+		if (slots[s].cap) {
+			printf("%c %s  ", s == cur_slot ? '*' : ' ', slot_names[s]);
+			cli_fputs_esc(stdout, slots[s].name);
+			printf("  %zu events\n", slots[s].cap->nevents);
+		} else
 			printf("%c %s  (empty)\n", s == cur_slot ? '*' : ' ', slot_names[s]);
 	}
 }
@@ -378,14 +340,15 @@ static int shell_exec(const char *line, int *exit_code)
 	cli_json = false;
 	cli_cmd_name = NULL;
 	if (!strcmp(argv[0], "quit") || !strcmp(argv[0], "exit")) {
-		*exit_code = interactive ? 0 : last_status;
-		if (argc > 1) {
-			if (!cli_parse_u64(argv[1], &v) || v > 255)
-				last_status = cli_fail(MB_EXIT_USAGE, "exit: status 0..255 expected");
-			else
-				*exit_code = (int)v;
+		/* A bad status is an error like any other: the shell stays. */
+		if (argc > 2 || (argc == 2 && (!cli_parse_u64(argv[1], &v) || v > 255))) {
+			last_status = cli_fail(MB_EXIT_USAGE, "%s: one status 0..255 expected%s%s%s",
+					       argv[0], argc == 2 ? ", not '" : "",
+					       argc == 2 ? argv[1] : "", argc == 2 ? "'" : "");
+		} else {
+			*exit_code = argc == 2 ? (int)v : interactive ? 0 : last_status;
+			ret = 1;
 		}
-		ret = 1;
 	} else if (!strcmp(argv[0], "help") || !strcmp(argv[0], "?")) {
 		if (argc > 1) {
 			last_status = cli_dispatch(argc, argv);
@@ -437,7 +400,9 @@ static int shell_exec(const char *line, int *exit_code)
 
 				snprintf(name, sizeof(name), "live:%s", argv[1]);
 				slot_set(cur_slot, name, c);
-				printf("%s: %s (%zu events)\n", slot_names[cur_slot], name, c->nevents);
+				printf("%s: ", slot_names[cur_slot]);
+				cli_fputs_esc(stdout, name);
+				printf(" (%zu events)\n", c->nevents);
 				last_status = 0;
 			}
 		}
@@ -447,7 +412,7 @@ static int shell_exec(const char *line, int *exit_code)
 		last_status = cli_fail(MB_EXIT_USAGE,
 				       "unknown command '%s' (type help for the list)", argv[0]);
 	}
-	fflush(stdout);
+	last_status = cli_finish_stdout(last_status);
 	fflush(stderr);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
@@ -473,7 +438,12 @@ static void match_add(const char *text, const char *cand)
 {
 	size_t i;
 
+	char esc[512];
+
 	if (strncmp(cand, text, strlen(text)) || nmatches >= SHELL_MAX_MATCHES)
+		return;
+	/* readline lists candidates raw: offer none that would need escaping */
+	if (strcmp(cli_escape(cand, esc, sizeof(esc)), cand))
 		return;
 	for (i = 0; i < nmatches; i++)
 		if (!strcmp(matches[i], cand))
@@ -503,28 +473,28 @@ static char *match_next(const char *text, int state)
 static bool complete_option_value(const char *cmd, const char *opt, const char *text)
 {
 	const struct mb_capture *c = slots[cur_slot].cap;
+	const struct cli_cmd *cc = cli_find(cmd);
+	const struct cli_opt *o;
 	char buf[32];
 	size_t i;
 
-	if (!strcmp(opt, "--format") || !strcmp(opt, "-f")) {
-		static const char *const map_fmts[] = { "text", "svg", "html" };
-		static const char *const dump_fmts[] = { "linux", "debugfs", "table" };
-		const char *const *f = !strcmp(cmd, "map") ? map_fmts : dump_fmts;
+	/* words from the command table (--format, --color, --transport ...) */
+	for (o = cc ? cc->opts : NULL; o && o->name; o++) {
+		const char *w, *e;
+		bool is_long = opt[1] == '-' && !strcmp(opt + 2, o->name);
+		bool is_short = o->shortname && opt[1] == o->shortname && !opt[2];
 
-		for (i = 0; i < 3; i++)
-			match_add(text, f[i]);
-		return true;
-	}
-	if (!strcmp(opt, "--color")) {
-		match_add(text, "auto");
-		match_add(text, "always");
-		match_add(text, "never");
-		return true;
-	}
-	if (!strcmp(opt, "--transport") || !strcmp(opt, "-t")) {
-		match_add(text, "gdb");
-		match_add(text, "serial");
-		match_add(text, "ramfile");
+		if (!o->values || !(is_long || is_short))
+			continue;
+		for (w = o->values; *w; w = *e ? e + 1 : e) {
+			char word[64];
+
+			e = strchr(w, ' ');
+			if (!e)
+				e = w + strlen(w);
+			snprintf(word, sizeof(word), "%.*s", (int)(e - w), w);
+			match_add(text, word);
+		}
 		return true;
 	}
 	if (!strcmp(opt, "--op")) {
@@ -659,30 +629,74 @@ static void on_sigint(int sig)
 	got_sigint = 1;
 }
 
-static int sigint_hook(void)
+static char *cb_line;
+static bool cb_got_line;
+
+static void on_line(char *line)
 {
-	if (got_sigint) {
-		got_sigint = 0;
-		rl_replace_line("", 0);
-		rl_done = 1;
+	cb_line = line;
+	cb_got_line = true;
+	rl_callback_handler_remove();
+}
+
+/*
+ * One line from readline, or NULL at end of input.  readline's callback
+ * interface, fed from pselect() with SIGINT blocked elsewhere, so that
+ * Ctrl-C is seen between keystrokes: it drops the line being typed and
+ * gives a fresh prompt.  (A hook inside readline's blocking read cannot end
+ * the line: the next keystroke would complete it and run as a command.)
+ */
+static char *read_line(const char *prompt)
+{
+	int fd = fileno(rl_instream ? rl_instream : stdin);
+	sigset_t block, orig;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	got_sigint = 0;
+	cb_got_line = false;
+	cb_line = NULL;
+	rl_callback_handler_install(prompt, on_line);
+	while (!cb_got_line) {
+		fd_set fds;
+		int r;
+
+		FD_ZERO(&fds);
+		FD_SET(fd, &fds);
+		r = pselect(fd + 1, &fds, NULL, NULL, NULL, &orig);
+		if (got_sigint) {
+			got_sigint = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rl_callback_handler_remove();
+			break;
+		}
+		rl_callback_read_char();
 	}
-	return 0;
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return cb_line;
 }
 
 static char *prompt_text(char *buf, size_t len)
 {
 	const char *n = slots[cur_slot].name;
 	const char *base = n ? strrchr(n, '/') : NULL;
+	char esc[61];
 
-	snprintf(buf, len, "memblock(%s%s%.60s)> ", slot_names[cur_slot] + 1, n ? ":" : "",
-		 n ? (base ? base + 1 : n) : "");
+	cli_escape(n ? (base ? base + 1 : n) : "", esc, sizeof(esc));
+	snprintf(buf, len, "memblock(%s%s%s)> ", slot_names[cur_slot] + 1, n ? ":" : "", esc);
 	return buf;
 }
-
-static const struct option shell_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 /**
  * cmd_shell() - the interactive shell
@@ -701,11 +715,8 @@ int cmd_shell(int argc, char **argv)
 	int opt, exit_code = 0, i, s;
 	struct sigaction sa, old;
 
-	while ((opt = cli_getopt(argc, argv, "h", shell_longopts)) != -1) {
-		if (opt == 'h')
-			return cli_usage();
+	while ((opt = cli_next_opt(argc, argv)) != -1)
 		return MB_EXIT_USAGE;
-	}
 	if (argc - optind > 2)
 		return cli_fail(MB_EXIT_USAGE, "shell: at most two inputs");
 	for (i = optind, s = 0; i < argc; i++, s++) {
@@ -727,7 +738,6 @@ int cmd_shell(int argc, char **argv)
 		rl_readline_name = "memblock-cli";
 		rl_attempted_completion_function = shell_complete;
 		rl_completer_word_break_characters = " \t\n\"'";
-		rl_signal_event_hook = sigint_hook;
 		rl_catch_signals = 0;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_sigint;
@@ -740,7 +750,7 @@ int cmd_shell(int argc, char **argv)
 		if (slots[0].cap)
 			print_info();
 		for (;;) {
-			char *line = readline(prompt_text(pbuf, sizeof(pbuf)));
+			char *line = read_line(prompt_text(pbuf, sizeof(pbuf)));
 			size_t len;
 			bool done;
 

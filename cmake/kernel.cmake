@@ -11,6 +11,8 @@
 #      no other symbol moves; the build checks that), then pahole -J for BTF.
 
 set(MB_EVLOG_CAPACITY 16384 CACHE STRING "Event-log capacity of the test kernel, in records")
+set(MB_EVLOG_CHAIN_CAPACITY 4096 CACHE STRING
+	"Records of the test kernel's log that get a caller chain (136 bytes each)")
 
 set(MB_KERNEL_CFLAGS
 	-ffreestanding -fno-builtin -fno-stack-protector -fno-pic -fno-pie
@@ -41,7 +43,9 @@ function(mb_kernel_image name)
 	add_library(${obj} OBJECT ${K_SOURCES})
 	target_include_directories(${obj} PRIVATE ${kdir}/include ${MB_CORE_INCLUDE})
 	target_compile_definitions(${obj} PRIVATE MB_FREESTANDING
-		MB_EVLOG_CAPACITY=${MB_EVLOG_CAPACITY} MB_KERNEL_NAME="${name}" ${K_DEFINES})
+		MB_EVLOG_CAPACITY=${MB_EVLOG_CAPACITY}
+		MB_EVLOG_CHAIN_CAPACITY=${MB_EVLOG_CHAIN_CAPACITY} MB_KERNEL_NAME="${name}"
+		${K_DEFINES})
 	target_compile_options(${obj} PRIVATE
 		$<$<COMPILE_LANGUAGE:C>:${MB_KERNEL_CFLAGS}>
 		$<$<COMPILE_LANGUAGE:ASM>:-g -fno-pie>)

@@ -118,6 +118,12 @@ static void capture_layouts(void)
 	FLD(mb_event, caller_sym);
 	FLD(mb_event, caller_off);
 	END();
+	BEGIN(mb_frame);
+	FLD(mb_frame, addr);
+	FLD(mb_frame, sym);
+	FLD(mb_frame, off);
+	FLD(mb_frame, len);
+	END();
 	BEGIN(mb_meta);
 	PTR(mb_meta, key);
 	PTR(mb_meta, value);
@@ -190,6 +196,7 @@ int main(void)
 	VAL(MB_CMP_MAX);
 	VAL(MB_CMP_LIMITS);
 	VAL(MB_CMP_TOTALS);
+	VAL(MB_CHAIN_MAX);
 
 	printf("\nBOOT_STATES = [\n");
 	PAIR(MB_BOOT_STATE_EMPTY);
@@ -207,6 +214,12 @@ int main(void)
 	PAIR(MB_SRC_CONSOLE);
 	PAIR(MB_SRC_LINUX_LIVE);
 	PAIR(MB_SRC_GDB_SCRIPT);
+	printf("]\n\nCHAIN_METHODS = [\n");
+	PAIR(MB_CHAIN_NONE);
+	PAIR(MB_CHAIN_ORC);
+	PAIR(MB_CHAIN_FP);
+	PAIR(MB_CHAIN_KERNEL_FP);
+	PAIR(MB_CHAIN_ONE);
 	printf("]\n\nREGION_FLAGS = [\n");
 	PAIR(MEMBLOCK_HOTPLUG);
 	PAIR(MEMBLOCK_MIRROR);

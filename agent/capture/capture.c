@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "capture_chain.h"
 #include "mbagent/capture.h"
 #include "uapi/mb_evlog.h"
 
@@ -211,6 +212,7 @@ void mb_capture_free(struct mb_capture *c)
 	for (i = 0; i < c->ncheckpoints; i++)
 		mb_state_clear(&c->checkpoints[i].state);
 	free(c->checkpoints);
+	mb_chain_free(c);
 	free(c);
 }
 
@@ -659,6 +661,26 @@ static void decode_event(struct mb_event *e, const uint8_t *r)
 	e->caller_off = get32(r + 100);
 }
 
+/* The optional CHAINS section, only when some event has a chain. */
+static void w_chains(struct writer *w, const struct mb_capture *c)
+{
+	uint8_t *buf;
+	size_t len;
+
+	if (w->failed_errno)
+		return;
+	if (mb_chain_section_encode(c, &buf, &len)) {
+		w->failed_errno = ENOMEM;
+		return;
+	}
+	if (!buf)
+		return;
+	w_begin(w, MB_SECT_CHAINS, 0);
+	w_bytes(w, buf, len);
+	w_end(w);
+	free(buf);
+}
+
 static void w_body(struct writer *w, const struct mb_capture *c)
 {
 	uint8_t rec[CAP_RECORD_SIZE];
@@ -703,6 +725,8 @@ static void w_body(struct writer *w, const struct mb_capture *c)
 		w_bytes(w, rec, sizeof(rec));
 	}
 	w_end(w);
+
+	w_chains(w, c);
 }
 
 static mode_t current_umask(void)
@@ -1190,7 +1214,7 @@ static int read_file_body(struct mb_capture *c, int fd, const char *path, uint64
 				     "%s: section %u lies outside the file", path, i);
 			goto out;
 		}
-		if (sects[i].type < SECT_INFO || sects[i].type > SECT_EVENTS) {
+		if (sects[i].type < SECT_INFO || sects[i].type > MB_SECT_CHAINS) {
 			if (sects[i].flags & SECTF_REQUIRED) {
 				mb_error_set(err, MB_ERR_UNSUPPORTED, 0, 0,
 					     "%s: required section type %u is not supported",
@@ -1199,11 +1223,14 @@ static int read_file_body(struct mb_capture *c, int fd, const char *path, uint64
 			}
 		}
 	}
-	/* Order of parsing: info, meta, syms, states, then events (they refer to syms). */
+	/*
+	 * Order of parsing: info, meta, syms, states, events (they refer to
+	 * syms), then chains (they refer to events and syms).
+	 */
 	{
 		static const uint32_t order[] = { SECT_INFO, SECT_META, SECT_SYMS, SECT_STATE,
-						  SECT_EVENTS };
-		bool have[SECT_EVENTS + 1] = { false };
+						  SECT_EVENTS, MB_SECT_CHAINS };
+		bool have[MB_SECT_CHAINS + 1] = { false };
 		size_t k;
 
 		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
@@ -1241,7 +1268,10 @@ static int read_file_body(struct mb_capture *c, int fd, const char *path, uint64
 						     "%s: checksum mismatch in section %u", path, i);
 					goto out;
 				}
-				if (parse_small(c, &sects[i], data, path, err)) {
+				if (order[k] == MB_SECT_CHAINS ?
+				    mb_chain_section_decode(c, data, (size_t)sects[i].length,
+							    path, err) :
+				    parse_small(c, &sects[i], data, path, err)) {
 					free(data);
 					goto out;
 				}

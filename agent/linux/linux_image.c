@@ -106,127 +106,152 @@ static enum packing sniff(const uint8_t *p, size_t n)
 
 #define CHUNK (256u << 10)
 
-static int unpack_gzip(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
-		       struct mb_error *err)
+/*
+ * One step of a streaming decompressor: fill @out (@cap bytes), say how much
+ * came out, whether the stream ended, and whether it is stuck (input used up
+ * short of the end). 0, or -1 with @err set.
+ */
+typedef int (*step_fn)(void *st, uint8_t *out, size_t cap, size_t *got, bool *end,
+		       bool *stuck, struct mb_error *err);
+
+/* Run @step until the stream ends or the sink has enough; -1 on any error. */
+static int drain(const char *name, step_fn step, void *st, sink_fn sink, void *ctx,
+		 struct mb_error *err)
 {
-	z_stream zs;
 	uint8_t *out = malloc(CHUNK);
-	int ret = -1, zr, sr;
+	int ret = -1;
 
 	if (!out)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 15 + 32) != Z_OK) {
-		free(out);
-		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "zlib: cannot initialise");
-	}
-	zs.next_in = (Bytef *)in;
-	while (1) {
-		size_t feed = n - (size_t)((const uint8_t *)zs.next_in - in);
+	for (;;) {
+		bool end = false, stuck = false;
+		size_t got = 0;
+		int sr;
 
-		zs.avail_in = feed > (1u << 30) ? (1u << 30) : (uInt)feed;
-		zs.next_out = out;
-		zs.avail_out = CHUNK;
-		zr = inflate(&zs, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: %s",
-				     zs.msg ? zs.msg : "corrupt or truncated data");
+		if (step(st, out, CHUNK, &got, &end, &stuck, err))
 			break;
-		}
-		sr = sink(ctx, out, CHUNK - zs.avail_out, err);
+		sr = sink(ctx, out, got, err);
 		if (sr < 0)
 			break;
-		if (sr > 0 || zr == Z_STREAM_END) {
+		if (sr > 0 || end) {
 			ret = 0;
 			break;
 		}
-		if (zs.avail_in == 0 && zs.avail_out == CHUNK) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: truncated data");
+		if (stuck) {
+			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s: truncated data", name);
 			break;
 		}
 	}
-	inflateEnd(&zs);
 	free(out);
 	return ret;
+}
+
+struct gzip_in {
+	z_stream zs;
+	const uint8_t *in;
+	size_t n;
+};
+
+static int gzip_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		     struct mb_error *err)
+{
+	struct gzip_in *g = st;
+	size_t feed = g->n - (size_t)((const uint8_t *)g->zs.next_in - g->in);
+	int zr;
+
+	g->zs.avail_in = feed > (1u << 30) ? (1u << 30) : (uInt)feed;
+	g->zs.next_out = out;
+	g->zs.avail_out = (uInt)cap;
+	zr = inflate(&g->zs, Z_NO_FLUSH);
+	if (zr != Z_OK && zr != Z_STREAM_END)
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "gzip: %s",
+				    g->zs.msg ? g->zs.msg : "corrupt or truncated data");
+	*got = cap - g->zs.avail_out;
+	*end = zr == Z_STREAM_END;
+	*stuck = g->zs.avail_in == 0 && *got == 0;
+	return 0;
+}
+
+static int unpack_gzip(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
+		       struct mb_error *err)
+{
+	struct gzip_in g = { .in = in, .n = n };
+	int ret;
+
+	if (inflateInit2(&g.zs, 15 + 32) != Z_OK)
+		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "zlib: cannot initialise");
+	g.zs.next_in = (Bytef *)in;
+	ret = drain("gzip", gzip_step, &g, sink, ctx, err);
+	inflateEnd(&g.zs);
+	return ret;
+}
+
+static int xz_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		   struct mb_error *err)
+{
+	lzma_stream *ls = st;
+	lzma_ret lr;
+
+	ls->next_out = out;
+	ls->avail_out = cap;
+	lr = lzma_code(ls, ls->avail_in ? LZMA_RUN : LZMA_FINISH);
+	if (lr != LZMA_OK && lr != LZMA_STREAM_END)
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "xz: %s",
+				    lr == LZMA_BUF_ERROR ? "truncated data" :
+				    lr == LZMA_MEM_ERROR ? "out of memory" : "corrupt data");
+	*got = cap - ls->avail_out;
+	*end = lr == LZMA_STREAM_END;
+	*stuck = false;		/* liblzma says LZMA_BUF_ERROR itself */
+	return 0;
 }
 
 static int unpack_xz(const uint8_t *in, size_t n, sink_fn sink, void *ctx, struct mb_error *err)
 {
 	lzma_stream ls = LZMA_STREAM_INIT;
-	uint8_t *out = malloc(CHUNK);
-	lzma_ret lr;
-	int ret = -1, sr;
+	int ret;
 
-	if (!out)
-		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK) {
-		free(out);
+	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK)
 		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "xz: cannot initialise");
-	}
 	ls.next_in = in;
 	ls.avail_in = n;
-	while (1) {
-		ls.next_out = out;
-		ls.avail_out = CHUNK;
-		lr = lzma_code(&ls, ls.avail_in ? LZMA_RUN : LZMA_FINISH);
-		if (lr != LZMA_OK && lr != LZMA_STREAM_END) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "xz: %s",
-				     lr == LZMA_BUF_ERROR ? "truncated data" :
-				     lr == LZMA_MEM_ERROR ? "out of memory" : "corrupt data");
-			break;
-		}
-		sr = sink(ctx, out, CHUNK - ls.avail_out, err);
-		if (sr < 0)
-			break;
-		if (sr > 0 || lr == LZMA_STREAM_END) {
-			ret = 0;
-			break;
-		}
-	}
+	ret = drain("xz", xz_step, &ls, sink, ctx, err);
 	lzma_end(&ls);
-	free(out);
 	return ret;
+}
+
+struct zstd_in {
+	ZSTD_DStream *zd;
+	ZSTD_inBuffer ib;
+};
+
+static int zstd_step(void *st, uint8_t *out, size_t cap, size_t *got, bool *end, bool *stuck,
+		     struct mb_error *err)
+{
+	struct zstd_in *z = st;
+	ZSTD_outBuffer ob = { out, cap, 0 };
+	size_t zr = ZSTD_decompressStream(z->zd, &ob, &z->ib);
+
+	if (ZSTD_isError(zr))
+		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: %s", ZSTD_getErrorName(zr));
+	*got = ob.pos;
+	*end = zr == 0;
+	*stuck = z->ib.pos == z->ib.size && ob.pos < ob.size;
+	return 0;
 }
 
 static int unpack_zstd(const uint8_t *in, size_t n, sink_fn sink, void *ctx,
 		       struct mb_error *err)
 {
-	ZSTD_DStream *zd = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, n, 0 };
-	uint8_t *out = malloc(CHUNK);
-	int ret = -1, sr;
-	size_t zr;
+	struct zstd_in z = { .zd = ZSTD_createDStream(), .ib = { in, n, 0 } };
+	int ret;
 
-	if (!zd || !out) {
-		ZSTD_freeDStream(zd);
-		free(out);
+	if (!z.zd)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	}
-	ZSTD_initDStream(zd);
+	ZSTD_initDStream(z.zd);
 	/* Kernel images use windows up to 2^27 (zstd -22 --ultra); allow more. */
-	ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax, 31);
-	while (1) {
-		ZSTD_outBuffer ob = { out, CHUNK, 0 };
-
-		zr = ZSTD_decompressStream(zd, &ob, &ib);
-		if (ZSTD_isError(zr)) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: %s", ZSTD_getErrorName(zr));
-			break;
-		}
-		sr = sink(ctx, out, ob.pos, err);
-		if (sr < 0)
-			break;
-		if (sr > 0 || zr == 0) {
-			ret = 0;
-			break;
-		}
-		if (ib.pos == ib.size && ob.pos < ob.size) {
-			mb_error_set(err, MB_ERR_FORMAT, 0, 0, "zstd: truncated data");
-			break;
-		}
-	}
-	ZSTD_freeDStream(zd);
-	free(out);
+	ZSTD_DCtx_setParameter(z.zd, ZSTD_d_windowLogMax, 31);
+	ret = drain("zstd", zstd_step, &z, sink, ctx, err);
+	ZSTD_freeDStream(z.zd);
 	return ret;
 }
 
@@ -589,89 +614,6 @@ int mb_linux_deb_find_kernel(const uint8_t *buf, size_t len, uint8_t **out, size
 
 /* ---- BTF layout ---- */
 
-static int member_of(const struct btf *btf, const struct btf_type *t, const char *sname,
-		     const char *mname, uint32_t want_size, uint32_t *off, uint32_t *size,
-		     struct mb_error *err)
-{
-	const struct btf_member *m = btf_members(t);
-	int i, n = btf_vlen(t);
-
-	for (i = 0; i < n; i++, m++) {
-		const char *nm = btf__name_by_offset(btf, m->name_off);
-		long long sz;
-		uint32_t bit;
-
-		if (!nm || strcmp(nm, mname))
-			continue;
-		bit = btf_member_bit_offset(t, i);
-		if (bit % 8 || btf_member_bitfield_size(t, i))
-			return mb_error_set(err, MB_ERR_MISMATCH, 0, 0,
-					    "BTF: %s.%s is a bit-field", sname, mname);
-		sz = btf__resolve_size(btf, m->type);
-		if (sz <= 0 || (want_size && sz != want_size))
-			return mb_error_set(err, MB_ERR_MISMATCH, 0, 0,
-					    "BTF: %s.%s has size %lld, expected %u", sname, mname,
-					    sz, want_size);
-		*off = bit / 8;
-		if (size)
-			*size = (uint32_t)sz;
-		return 0;
-	}
-	return mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "BTF: struct %s has no member %s",
-			    sname, mname);
-}
-
-static const struct btf_type *struct_of(const struct btf *btf, const char *name,
-					uint32_t *size, struct mb_error *err)
-{
-	int id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
-	const struct btf_type *t;
-
-	if (id < 0) {
-		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "BTF: no struct %s", name);
-		return NULL;
-	}
-	t = btf__type_by_id(btf, id);
-	*size = t->size;
-	return t;
-}
-
-int mb_linux_btf_layout(const struct btf *btf, struct mb_linux_layout *l, struct mb_error *err)
-{
-	const struct btf_type *mb, *ty, *rg;
-	struct mb_error tmp;
-	uint32_t sz;
-
-	memset(l, 0, sizeof(*l));
-	mb = struct_of(btf, "memblock", &l->memblock_size, err);
-	ty = mb ? struct_of(btf, "memblock_type", &l->type_size, err) : NULL;
-	rg = ty ? struct_of(btf, "memblock_region", &l->region_size, err) : NULL;
-	if (!rg)
-		return -1;
-	if (member_of(btf, mb, "memblock", "bottom_up", 0, &l->bottom_up_off,
-		      &l->bottom_up_size, err) ||
-	    member_of(btf, mb, "memblock", "current_limit", 8, &l->current_limit_off, NULL, err) ||
-	    member_of(btf, mb, "memblock", "memory", l->type_size, &l->memory_off, NULL, err) ||
-	    member_of(btf, mb, "memblock", "reserved", l->type_size, &l->reserved_off, NULL,
-		      err) ||
-	    member_of(btf, ty, "memblock_type", "cnt", 8, &l->cnt_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "max", 8, &l->max_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "total_size", 8, &l->total_size_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "regions", 8, &l->regions_off, NULL, err) ||
-	    member_of(btf, ty, "memblock_type", "name", 8, &l->name_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "base", 8, &l->base_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "size", 8, &l->size_off, NULL, err) ||
-	    member_of(btf, rg, "memblock_region", "flags", 0, &l->flags_off, &l->flags_size, err))
-		return -1;
-	if (l->bottom_up_size > 8 || l->flags_size > 8)
-		return mb_error_set(err, MB_ERR_MISMATCH, 0, 0, "BTF: unexpected field sizes");
-	if (member_of(btf, rg, "memblock_region", "nid", 4, &sz, NULL, &tmp))
-		l->nid_off = -1;
-	else
-		l->nid_off = (int32_t)sz;
-	return 0;
-}
-
 /* ---- the image ---- */
 
 static int load_file(const char *path, uint8_t **out, size_t *out_len, struct mb_error *err)
@@ -826,7 +768,7 @@ struct mb_linux_image *mb_linux_image_from_elf(uint8_t *elf_buf, size_t len, str
 			     "vmlinux has no .BTF section (kernel built without CONFIG_DEBUG_INFO_BTF)");
 		goto fail;
 	}
-	if (mb_linux_btf_layout(img->btf, &img->layout, err))
+	if (mb_btf_layout(img->btf, &img->layout, err))
 		goto fail;
 	find_banner(img);
 	return img;
@@ -881,6 +823,10 @@ struct mb_linux_image *mb_linux_image_open(const char *path, struct mb_error *er
 	return img;
 }
 
+/**
+ * mb_linux_image_free() - free an image and everything it owns
+ * @img: the image, may be NULL
+ */
 void mb_linux_image_free(struct mb_linux_image *img)
 {
 	if (!img)

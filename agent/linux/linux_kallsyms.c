@@ -360,6 +360,36 @@ uint32_t mb_linux_kallsyms_count(const struct mb_linux_kallsyms *k)
 }
 
 /**
+ * mb_linux_kallsyms_foreach() - visit every symbol in table (address) order
+ * @k: decoder
+ * @fn: called with the symbol's type letter ('T', 't', 'D', ...), its name
+ *   and its address; a non-zero return stops the walk
+ * @ctx: passed to @fn
+ *
+ * Return: 0 when every symbol was visited, @fn's non-zero value when it
+ * stopped the walk, -1 if the name table turned out malformed.
+ */
+int mb_linux_kallsyms_foreach(const struct mb_linux_kallsyms *k,
+			      int (*fn)(void *ctx, char type, const char *name, uint64_t addr),
+			      void *ctx)
+{
+	char buf[1024];
+	size_t pos = k->names_off;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < k->num; i++) {
+		pos = decode(k, pos, k->ro_len, buf, sizeof(buf));
+		if (!pos)
+			return -1;
+		r = fn(ctx, buf[0], buf + 1, sym_addr(k, i));
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/**
  * mb_linux_kallsyms_free() - release a decoder (NULL is fine)
  * @k: decoder
  */

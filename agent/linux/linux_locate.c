@@ -6,25 +6,8 @@
 #include <string.h>
 
 #include "mbagent/linux.h"
+#include "mbagent/target.h"
 
-/* Region arrays never hold more than this many entries in practice. */
-#define MAX_REGIONS	(1u << 20)
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint64_t get_n(const uint8_t *p, uint32_t n)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, p, n > 8 ? 8 : n);	/* x86-64 is little-endian, like the host */
-	return v;
-}
 
 static bool is_image_addr(const struct mb_linux_image *img, uint64_t a)
 {
@@ -62,16 +45,16 @@ static bool reject(char *why, size_t cap, const char *fmt, const char *what)
 static bool check_type(const struct mb_linux_image *img, const uint8_t *t, const char *name,
 		       char *why, size_t cap)
 {
-	const struct mb_linux_layout *l = &img->layout;
-	uint64_t cnt = get64(t + l->cnt_off), max = get64(t + l->max_off);
-	uint64_t total = get64(t + l->total_size_off), regions = get64(t + l->regions_off);
+	const struct mb_layout *l = &img->layout;
+	uint64_t cnt = mb_field_get(t, &l->cnt), max = mb_field_get(t, &l->max);
+	uint64_t total = mb_field_get(t, &l->total_size), regions = mb_field_get(t, &l->regions);
 	uint64_t m;
 
-	if (!points_at(img, get64(t + l->name_off), name))
+	if (!l->name.present || !points_at(img, mb_field_get(t, &l->name), name))
 		return reject(why, cap, "%s.name does not point at its name", name);
 	if (!is_kernel_ptr(img, regions))
 		return reject(why, cap, "%s.regions is not a kernel address", name);
-	if (max < 128 || max > MAX_REGIONS)
+	if (max < 128 || max > MB_MAX_REGIONS)
 		return reject(why, cap, "%s.max is implausible", name);
 	for (m = max; m > 128; m /= 2)
 		if (m % 2)
@@ -88,7 +71,7 @@ static bool check_type(const struct mb_linux_image *img, const uint8_t *t, const
 bool mb_linux_check_memblock(const struct mb_linux_image *img, uint64_t vaddr,
 			     mb_linux_read_fn read, void *ctx, char *why, size_t why_cap)
 {
-	const struct mb_linux_layout *l = &img->layout;
+	const struct mb_layout *l = &img->layout;
 	uint8_t buf[512];
 	uint64_t bu;
 
@@ -96,14 +79,14 @@ bool mb_linux_check_memblock(const struct mb_linux_image *img, uint64_t vaddr,
 		return reject(why, why_cap, "%s", "struct memblock too large");
 	if (read(ctx, vaddr, buf, l->memblock_size))
 		return reject(why, why_cap, "%s", "cannot read the candidate");
-	bu = get_n(buf + l->bottom_up_off, l->bottom_up_size);
+	bu = mb_field_get(buf, &l->bottom_up);
 	if (bu > 1)
 		return reject(why, why_cap, "%s", "bottom_up is not a bool");
-	if (!check_type(img, buf + l->memory_off, "memory", why, why_cap) ||
-	    !check_type(img, buf + l->reserved_off, "reserved", why, why_cap))
+	if (!check_type(img, buf + l->memory.off, "memory", why, why_cap) ||
+	    !check_type(img, buf + l->reserved.off, "reserved", why, why_cap))
 		return false;
-	if (get64(buf + l->memory_off + l->regions_off) ==
-	    get64(buf + l->reserved_off + l->regions_off))
+	if (mb_linux_type_field(l, buf, true, &l->regions) ==
+	    mb_linux_type_field(l, buf, false, &l->regions))
 		return reject(why, why_cap, "%s", "memory and reserved share their regions");
 	return true;
 }
@@ -117,7 +100,7 @@ int mb_linux_locate_memblock(const struct mb_linux_image *img, uint64_t *vaddr,
 			     struct mb_error *err)
 {
 	static const char *const where[] = { ".init.data", ".data", ".meminit.data" };
-	const struct mb_linux_layout *l = &img->layout;
+	const struct mb_layout *l = &img->layout;
 	uint64_t found[4];
 	size_t nfound = 0, i;
 	uint64_t mem_name = 0, res_name = 0;
@@ -131,10 +114,10 @@ int mb_linux_locate_memblock(const struct mb_linux_image *img, uint64_t *vaddr,
 		for (off = 0; off + l->memblock_size <= s->size; off += 8) {
 			const uint8_t *p = s->data + off;
 			uint64_t a = s->addr + off;
-			uint64_t mr = get64(p + l->memory_off + l->regions_off);
-			uint64_t rr = get64(p + l->reserved_off + l->regions_off);
-			uint64_t mn = get64(p + l->memory_off + l->name_off);
-			uint64_t rn = get64(p + l->reserved_off + l->name_off);
+			uint64_t mr = mb_linux_type_field(l, p, true, &l->regions);
+			uint64_t rr = mb_linux_type_field(l, p, false, &l->regions);
+			uint64_t mn = mb_linux_type_field(l, p, true, &l->name);
+			uint64_t rn = mb_linux_type_field(l, p, false, &l->name);
 
 			/* Cheap filter first: both names must be kernel image pointers. */
 			if (mn < MB_LINUX_START_KERNEL_MAP || rn < MB_LINUX_START_KERNEL_MAP)
@@ -169,72 +152,58 @@ int mb_linux_locate_memblock(const struct mb_linux_image *img, uint64_t *vaddr,
 	return 0;
 }
 
-static int read_array(const struct mb_linux_layout *l, const uint8_t *t, const char *name,
-		      mb_linux_read_fn read, void *ctx, struct mb_array *a, struct mb_error *err)
+/* mb_memblock_read() addresses through the locator's read callback. */
+struct read_fn_transport {
+	struct mb_transport t;
+	mb_linux_read_fn read;
+	void *ctx;
+};
+
+static int read_fn_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
+			struct mb_error *err)
 {
-	uint64_t regions = get64(t + l->regions_off);
-	uint8_t *raw;
-	uint64_t i;
+	struct read_fn_transport *rt = (struct read_fn_transport *)t;
 
-	a->cnt = get64(t + l->cnt_off);
-	a->max = get64(t + l->max_off);
-	a->total_size = get64(t + l->total_size_off);
-	a->regions = NULL;
-	if (a->cnt > a->max || a->cnt > MAX_REGIONS)
-		return mb_error_set(err, MB_ERR_FORMAT, 0, regions,
-				    "memblock.%s: cnt %llu exceeds max %llu", name,
-				    (unsigned long long)a->cnt, (unsigned long long)a->max);
-	a->regions = calloc(a->cnt ? a->cnt : 1, sizeof(*a->regions));
-	raw = malloc(a->cnt ? a->cnt * l->region_size : 1);
-	if (!a->regions || !raw) {
-		free(raw);
-		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	}
-	if (a->cnt && read(ctx, regions, raw, a->cnt * l->region_size)) {
-		free(raw);
-		return mb_error_set(err, MB_ERR_IO, 0, regions,
-				    "cannot read memblock.%s.regions at 0x%llx", name,
-				    (unsigned long long)regions);
-	}
-	for (i = 0; i < a->cnt; i++) {
-		const uint8_t *r = raw + i * l->region_size;
-
-		a->regions[i].base = get64(r + l->base_off);
-		a->regions[i].size = get64(r + l->size_off);
-		a->regions[i].flags = (uint32_t)get_n(r + l->flags_off, l->flags_size);
-		a->regions[i].nid = l->nid_off < 0 ? 0 : (int32_t)get_n(r + l->nid_off, 4);
-	}
-	free(raw);
+	if (rt->read(rt->ctx, addr, buf, len))
+		return mb_error_set(err, MB_ERR_IO, 0, addr, "cannot read %zu bytes at 0x%llx", len,
+				    (unsigned long long)addr);
 	return 0;
 }
 
-int mb_linux_read_state(const struct mb_linux_layout *l, uint64_t vaddr, mb_linux_read_fn read,
+static const struct mb_transport_ops read_fn_ops = { .name = "image", .read = read_fn_read };
+
+/**
+ * mb_linux_read_state() - read struct memblock and both arrays through a read callback
+ * @l: layout (from the kernel's BTF)
+ * @vaddr: virtual address of struct memblock
+ * @read: reads by virtual address (an image's, or a test's memory)
+ * @ctx: for @read
+ * @st: filled (free with mb_state_clear())
+ * @err: filled on failure
+ *
+ * The arrays are read and checked by mb_memblock_read(), as every capture's.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int mb_linux_read_state(const struct mb_layout *l, uint64_t vaddr, mb_linux_read_fn read,
 			void *ctx, struct mb_state *st, struct mb_error *err)
 {
-	uint8_t buf[512];
+	struct read_fn_transport rt = { .t = { .ops = &read_fn_ops }, .read = read, .ctx = ctx };
 
-	memset(st, 0, sizeof(*st));
-	if (l->memblock_size > sizeof(buf))
-		return mb_error_set(err, MB_ERR_MISMATCH, 0, 0, "struct memblock too large");
-	if (read(ctx, vaddr, buf, l->memblock_size))
-		return mb_error_set(err, MB_ERR_IO, 0, vaddr, "cannot read struct memblock at 0x%llx",
-				    (unsigned long long)vaddr);
-	st->bottom_up = get_n(buf + l->bottom_up_off, l->bottom_up_size) != 0;
-	st->current_limit = get64(buf + l->current_limit_off);
-	if (read_array(l, buf + l->memory_off, "memory", read, ctx, &st->memory, err) ||
-	    read_array(l, buf + l->reserved_off, "reserved", read, ctx, &st->reserved, err)) {
-		mb_linux_state_free(st);
-		return -1;
-	}
-	st->valid = true;
-	return 0;
+	return mb_memblock_read(&rt.t, vaddr, l, NULL, st, err);
 }
 
-void mb_linux_state_free(struct mb_state *st)
+/**
+ * mb_linux_type_field() - a member of memblock.memory or memblock.reserved
+ * @l: layout
+ * @mb: bytes of struct memblock
+ * @memory: memblock.memory (else memblock.reserved)
+ * @f: member of struct memblock_type
+ *
+ * Return: its value.
+ */
+uint64_t mb_linux_type_field(const struct mb_layout *l, const void *mb, bool memory,
+			     const struct mb_field *f)
 {
-	free(st->memory.regions);
-	free(st->reserved.regions);
-	st->memory.regions = NULL;
-	st->reserved.regions = NULL;
-	st->valid = false;
+	return mb_field_get((const uint8_t *)mb + (memory ? l->memory.off : l->reserved.off), f);
 }

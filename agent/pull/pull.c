@@ -46,6 +46,65 @@ static void set_initial(struct mb_state *s)
 	s->reserved.max = INIT_MEMBLOCK_RESERVED_REGIONS;
 }
 
+/* Function holding @addr in the kernel ELF: name, start, length. */
+static int elf_func(void *ctx, uint64_t addr, const char **name, uint64_t *start, uint64_t *len)
+{
+	struct mb_elf *elf = ctx;
+	uint64_t off = 0, a, sz;
+
+	*name = mb_elf_symbolize(elf, addr, &off);
+	if (!*name)
+		return -1;
+	*start = addr - off;
+	*len = 0;
+	if (!mb_elf_symbol(elf, *name, &a, &sz, NULL) && a == *start)
+		*len = sz;
+	return 0;
+}
+
+/*
+ * Attach the kernel's logged caller chains to the events. A chain whose
+ * first frame is not the record's caller is not kept (the log is then
+ * inconsistent; the count lands in metadata).
+ */
+static int attach_chains(const struct mb_pull_opts *o, struct mb_capture *c,
+			 const struct mb_evlog_header *h, struct mb_error *err)
+{
+	struct mb_evlog_chain *ch = NULL;
+	size_t n = 0, i, with = 0, bad = 0;
+	char buf[96];
+
+	if (mb_evlog_read_chains(o->t, h, &ch, &n, err))
+		return -1;
+	if (!ch) {
+		if (mb_capture_set_meta(c, "chains", "none (the kernel logs no chains)"))
+			return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+		return 0;
+	}
+	for (i = 0; i < n && i < c->nevents; i++) {
+		if (!ch[i].nframes)
+			continue;
+		if (ch[i].ret[0] != c->events[i].caller) {
+			bad++;
+			continue;
+		}
+		if (mb_capture_set_chain(c, i, ch[i].ret, ch[i].nframes, MB_CHAIN_KERNEL_FP,
+					 err)) {
+			free(ch);
+			return -1;
+		}
+		with++;
+	}
+	free(ch);
+	if (mb_capture_symbolize_chains(c, elf_func, o->elf, err))
+		return -1;
+	snprintf(buf, sizeof(buf), "kernel-fp: %zu of %zu events, %zu dropped as inconsistent",
+		 with, c->nevents, bad);
+	if (mb_capture_set_meta(c, "chains", buf))
+		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+	return 0;
+}
+
 static int meta_u64(struct mb_capture *c, const char *key, uint64_t v, bool hex)
 {
 	char buf[32];
@@ -214,6 +273,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	uint64_t evlog = o->evlog_addr, bytes = o->evlog_bytes, mbaddr = o->memblock_addr;
 	struct mb_evlog_record *recs = NULL;
 	struct mb_evlog_header h;
+	struct mb_read_opts ro = { .ram_bytes = o->ram_size };
 	struct mb_capture *c = NULL;
 	const uint8_t *bid;
 	size_t n = 0, bidlen;
@@ -242,7 +302,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (mb_memblock_read(o->t, mbaddr, o->layout, NULL, NULL, &c->final, err))
+	if (mb_memblock_read(o->t, mbaddr, o->layout, &ro, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;
@@ -276,6 +336,8 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	}
 	free(recs);
 	recs = NULL;
+	if (attach_chains(o, c, &h, err))
+		goto fail;
 	hex[0] = '\0';
 	for (uint32_t i = 0; i < h.build_id_len && i < 32; i++)
 		sprintf(hex + 2 * i, "%02x", h.build_id[i]);

@@ -164,3 +164,62 @@ int mb_evlog_read_records(struct mb_transport *t, uint64_t addr,
 	*n = cnt;
 	return 0;
 }
+
+/**
+ * mb_evlog_read_chains() - read the caller chains of a validated log's records
+ * @t: transport
+ * @h: validated header (its chain fields say where the slots are)
+ * @chains: set to a malloc'd array of @n slots, slot i for record i (free() it);
+ *   NULL when the log has no chains (a kernel older than chains: not an error)
+ * @n: number of slots read: min(written, chain_capacity)
+ * @err: filled on failure (MB_ERR_FORMAT for an impossible slot size or
+ *   frame count)
+ *
+ * Return: 0 or -1.
+ */
+int mb_evlog_read_chains(struct mb_transport *t, const struct mb_evlog_header *h,
+			 struct mb_evlog_chain **chains, size_t *n, struct mb_error *err)
+{
+	uint64_t cnt = h->written < h->chain_capacity ? h->written : h->chain_capacity;
+	struct mb_evlog_chain *out;
+	uint8_t *raw;
+	uint64_t i;
+
+	*chains = NULL;
+	*n = 0;
+	if (!(h->features & MB_EVLOG_FEAT_CHAINS) || !h->chain_addr || !cnt)
+		return 0;
+	if (h->chain_slot_size < MB_EVLOG_CHAIN_SIZE || h->chain_slot_size > 4096 ||
+	    h->chain_capacity > h->capacity)
+		return mb_error_set(err, MB_ERR_FORMAT, 0, h->chain_addr,
+				    "event log chain area: %u slots of %u bytes for %u records",
+				    h->chain_capacity, h->chain_slot_size, h->capacity);
+	raw = malloc(cnt * h->chain_slot_size);
+	out = calloc(cnt, sizeof(*out));
+	if (!raw || !out) {
+		free(raw);
+		free(out);
+		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory for %llu chains",
+				    (unsigned long long)cnt);
+	}
+	if (mb_transport_read(t, h->chain_addr, raw, cnt * h->chain_slot_size, err)) {
+		free(raw);
+		free(out);
+		return mb_error_prefix(err, "reading %llu caller chains", (unsigned long long)cnt);
+	}
+	for (i = 0; i < cnt; i++) {
+		memcpy(&out[i], raw + i * h->chain_slot_size, sizeof(out[i]));
+		if (out[i].nframes > MB_EVLOG_CHAIN_MAX) {
+			mb_error_set(err, MB_ERR_FORMAT, 0, h->chain_addr,
+				     "caller chain of record %llu claims %u frames (at most %d)",
+				     (unsigned long long)i, out[i].nframes, MB_EVLOG_CHAIN_MAX);
+			free(raw);
+			free(out);
+			return -1;
+		}
+	}
+	free(raw);
+	*chains = out;
+	*n = (size_t)cnt;
+	return 0;
+}

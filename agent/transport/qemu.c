@@ -117,12 +117,62 @@ static char *join(char **v)
 	return s;
 }
 
-static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct mb_qemu *q)
+/* The QEMU binary: the caller's, else $MB_QEMU, else qemu-system-x86_64 from PATH. */
+static const char *qemu_binary(const struct mb_qemu_opts *o)
 {
-	int smp = o->smp > 0 ? o->smp : 1;
-	uint64_t mib = q->ram_bytes >> 20;
+	const char *env = getenv("MB_QEMU");
 
-	arg(a, "%s", o->qemu ? o->qemu : "qemu-system-x86_64");
+	if (o->qemu && *o->qemu)
+		return o->qemu;
+	return env && *env ? env : "qemu-system-x86_64";
+}
+
+/* What to boot: -kernel, and -append and -initrd when given. */
+static void kernel_args(struct argv_buf *a, const struct mb_qemu_opts *o)
+{
+	arg(a, "-kernel");
+	arg(a, "%s", o->kernel);
+	if (o->append) {
+		arg(a, "-append");
+		arg(a, "%s", o->append);
+	}
+	if (o->initrd) {
+		arg(a, "-initrd");
+		arg(a, "%s", o->initrd);
+	}
+}
+
+/*
+ * Memory backends, one per node, RAM split evenly in MiB (the last node takes
+ * the rest), and the CPUs spread in order: node i gets CPUs
+ * [i * smp / n, (i + 1) * smp / n), none when that range is empty.
+ */
+static void numa_args(struct argv_buf *a, int n, int smp, uint64_t mib)
+{
+	uint64_t each = mib / n;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t sz = i == n - 1 ? mib - each * (n - 1) : each;
+		int c0 = i * smp / n, c1 = (i + 1) * smp / n - 1;
+
+		arg(a, "-object");
+		arg(a, "memory-backend-ram,id=node%d,size=%lluM", i, (unsigned long long)sz);
+		arg(a, "-numa");
+		if (c1 >= c0)
+			arg(a, "node,nodeid=%d,cpus=%d-%d,memdev=node%d", i, c0, c1, i);
+		else
+			arg(a, "node,nodeid=%d,memdev=node%d", i, i);
+	}
+}
+
+/*
+ * Our test kernel: no default devices, COM1 to the console file, COM2 to the
+ * serial transport (or nothing), the debug-exit port it powers off through.
+ */
+static void test_kernel_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct mb_qemu *q,
+			     int smp, uint64_t mib)
+{
+	arg(a, "%s", qemu_binary(o));
 	arg(a, "-nodefaults");
 	arg(a, "-machine");
 	arg(a, "pc%s", o->ramfile ? ",memory-backend=ram0" : "");
@@ -137,17 +187,7 @@ static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct 
 	arg(a, "-nic");
 	arg(a, "none");
 	arg(a, "-no-reboot");
-	arg(a, "-kernel");
-	arg(a, "%s", o->kernel);
-	if (o->append) {
-		arg(a, "-append");
-		arg(a, "%s", o->append);
-	}
-	if (o->initrd) {
-		arg(a, "-initrd");
-		arg(a, "%s", o->initrd);
-	}
-	/* COM1: the console, to a file. COM2: the protocol socket, or nothing. */
+	kernel_args(a, o);
 	arg(a, "-serial");
 	arg(a, "file:%s", q->console_path);
 	if (o->serial) {
@@ -170,26 +210,67 @@ static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct 
 		arg(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,share=on",
 		    (unsigned long long)mib, q->ram_path);
 	}
-	if (o->numa_nodes > 0) {
-		int n = o->numa_nodes;
-		uint64_t each = mib / n;
+	if (o->numa_nodes > 0)
+		numa_args(a, o->numa_nodes, smp, mib);
+}
 
-		for (int i = 0; i < n; i++) {
-			uint64_t sz = i == n - 1 ? mib - each * (n - 1) : each;
-			int c0 = i * smp / n, c1 = (i + 1) * smp / n - 1;
+/*
+ * A distribution kernel: QEMU's default machine and devices (the firmware
+ * tables, and so memblock's arrays, are those of a plain `qemu -kernel`),
+ * the console on COM1, frozen until the gdbstub says go, and paused rather
+ * than gone when it reboots, so its memory can still be read.
+ */
+static void stock_linux_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct mb_qemu *q,
+			     int smp, uint64_t mib)
+{
+	arg(a, "%s", qemu_binary(o));
+	arg(a, "-m");
+	arg(a, "%lluM", (unsigned long long)mib);
+	arg(a, "-smp");
+	arg(a, "%d", smp);
+	kernel_args(a, o);
+	if (o->numa_nodes > 0)
+		numa_args(a, o->numa_nodes, smp, mib);
+	arg(a, "-display");
+	arg(a, "none");
+	arg(a, "-monitor");
+	arg(a, "none");
+	arg(a, "-serial");
+	arg(a, "file:%s", q->console_path);
+	arg(a, "-nic");
+	arg(a, "none");
+	arg(a, "-no-reboot");
+	arg(a, "-action");
+	arg(a, "shutdown=pause");
+	arg(a, "-chardev");
+	arg(a, "socket,id=mbgdb,path=%s,server=on,wait=off", q->gdb_addr + 5);
+	arg(a, "-gdb");
+	arg(a, "chardev:mbgdb");
+	arg(a, "-S");
+}
 
-			arg(a, "-object");
-			arg(a, "memory-backend-ram,id=node%d,size=%lluM", i,
-			    (unsigned long long)sz);
-			arg(a, "-numa");
-			if (c1 >= c0)
-				arg(a, "node,nodeid=%d,cpus=%d-%d,memdev=node%d", i, c0, c1, i);
-			else
-				arg(a, "node,nodeid=%d,memdev=node%d", i, i);
-		}
-	}
+static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct mb_qemu *q)
+{
+	int smp = o->smp > 0 ? o->smp : 1;
+	uint64_t mib = q->ram_bytes >> 20;
+
+	if (o->stock_linux)
+		stock_linux_argv(a, o, q, smp, mib);
+	else
+		test_kernel_argv(a, o, q, smp, mib);
 	for (size_t i = 0; o->extra && o->extra[i]; i++)
 		arg(a, "%s", o->extra[i]);
+}
+
+/* Option combinations QEMU would refuse, or run without the agent's sockets. */
+static int check_counts(const struct mb_qemu_opts *o, struct mb_error *err)
+{
+	if (o->numa_nodes < 0 || o->numa_nodes > 64 || o->smp < 0 || o->smp > 255)
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad NUMA node or CPU count");
+	if (o->serial && o->stock_linux)
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
+				    "a stock Linux kernel has no serial transport");
+	return 0;
 }
 
 /**
@@ -220,10 +301,8 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 			     strerror(errno));
 		return NULL;
 	}
-	if (o->numa_nodes < 0 || o->numa_nodes > 64 || o->smp < 0 || o->smp > 255) {
-		mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad NUMA node or CPU count");
+	if (check_counts(o, err))
 		return NULL;
-	}
 	q = calloc(1, sizeof(*q));
 	if (!q) {
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
@@ -231,6 +310,12 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 	}
 	if (mb_parse_size(o->mem ? o->mem : "256M", &q->ram_bytes) || q->ram_bytes < (16u << 20)) {
 		mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", o->mem);
+		free(q);
+		return NULL;
+	}
+	if (o->numa_nodes > 0 && (q->ram_bytes >> 20) / (uint64_t)o->numa_nodes == 0) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "cannot split -m %s over %d NUMA nodes",
+			     o->mem, o->numa_nodes);
 		free(q);
 		return NULL;
 	}

@@ -322,7 +322,7 @@ static int rx_next(struct mb_rsp *r, int64_t deadline, enum rx_event *ev, struct
 		left = deadline - mb_now_ms();
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
-					    "gdbstub did not answer within %d ms",
+					    "gdbstub timeout: no answer within %d ms",
 					    r->timeout_ms);
 		rc = poll(&pfd, 1, (int)left);
 		if (rc < 0) {

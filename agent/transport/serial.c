@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "mbagent/serial.h"
 #include "uapi/mb_evlog.h"
@@ -57,8 +58,6 @@ struct mb_serial {
 	char why[96];
 };
 
-static uint32_t crc_table[256];
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -73,25 +72,13 @@ static uint64_t now_ns(void)
  * @buf: data
  * @len: bytes
  *
+ * zlib's crc32(); the kernel computes the same sum with its own code.
+ *
  * Return: the updated CRC (final xor applied; chain by passing it back).
  */
 uint32_t mb_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-	uint32_t c;
-
-	if (!crc_table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-			crc_table[i] = c;
-		}
-	}
-	c = crc ^ 0xFFFFFFFFu;
-	while (len--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c ^ 0xFFFFFFFFu;
+	return (uint32_t)crc32_z(crc, buf, len);
 }
 
 static void put_le16(uint8_t *p, uint16_t v)
@@ -261,7 +248,7 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 		left = deadline - mb_now_ms();
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
-					    "serial peer did not answer within %d ms",
+					    "serial peer timeout: no answer within %d ms",
 					    s->timeout_ms);
 		rc = poll(&pfd, 1, (int)left);
 		if (rc < 0 && errno != EINTR)

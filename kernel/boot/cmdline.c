@@ -161,6 +161,10 @@ static bool parse_param(struct boot_params *bp, const char *name, size_t nlen,
 		bp->evlog_records = n;
 		return true;
 	}
+	if (name_is(name, nlen, "mb_evlog_nochains") && !val) {
+		bp->evlog_nochains = true;
+		return true;
+	}
 	if (name_is(name, nlen, "mb_test_fault") && !val) {
 		bp->test_fault = true;
 		return true;

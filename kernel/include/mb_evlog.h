@@ -18,6 +18,8 @@ void mb_evlog_set_state(uint32_t state);
 void mb_evlog_set_build_id(const uint8_t *id, uint32_t len);
 void mb_evlog_set_tsc_hz(uint64_t hz);
 void mb_evlog_set_memblock_addr(uint64_t phys);
+/* Room for caller chains (one slot per record); see struct mb_evlog_chain. */
+void mb_evlog_set_chain_area(void *buf, size_t bytes, uint64_t phys);
 /* Append one record (seq and tsc are filled in); counts a drop when full. */
 void mb_evlog_append(struct mb_evlog_record *rec);
 

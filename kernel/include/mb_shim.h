@@ -60,4 +60,23 @@ void mb_shim_array_release(void *virt, uint64_t size);
 
 #define MB_CALLER() ((uint64_t)(uintptr_t)__builtin_return_address(0))
 
+/*
+ * Collect the caller chain of the running call: follow the saved frame
+ * pointers outwards from the caller of this function, skip frames until the
+ * one returning to @from_ret, then store that return address and the ones
+ * above it (at most @max). Kernel: walks its own boot stack (built with frame
+ * pointers). Host: no walk, returns 0.
+ */
+#ifdef MB_FREESTANDING
+size_t mb_shim_stack_chain(uint64_t from_ret, uint64_t *out, size_t max);
+#else
+static inline size_t mb_shim_stack_chain(uint64_t from_ret, uint64_t *out, size_t max)
+{
+	(void)from_ret;
+	(void)out;
+	(void)max;
+	return 0;
+}
+#endif
+
 #endif /* _MB_SHIM_H */

@@ -555,6 +555,9 @@ static void evlog_setup(void)
 	mb_evlog_set_build_id(build_id, build_id_len);
 	mb_evlog_set_memblock_addr((uint64_t)(uintptr_t)&memblock);
 	mb_evlog_set_tsc_hz(tsc_hz);
+	if (!boot_params.evlog_nochains)
+		mb_evlog_set_chain_area(mb_evlog_chains, sizeof(mb_evlog_chains),
+					(uint64_t)(uintptr_t)mb_evlog_chains);
 }
 
 /**
@@ -584,8 +587,8 @@ void kmain(uint32_t start_info, uint32_t proto)
 	printk("Command line: %s\n", boot_info.cmdline);
 	e820_print_map();
 	cmdline_parse(boot_info.cmdline, &boot_params);	/* applied step by step below */
-	if (boot_params.evlog_records)
-		evlog_setup();		/* again, smaller: nothing is recorded yet */
+	if (boot_params.evlog_records || boot_params.evlog_nochains)
+		evlog_setup();		/* again: nothing is recorded yet */
 
 	/* setup_arch(), step by step */
 	early_reserve_memory();		/* kernel image, first 64 KiB, initrd, loader data */

@@ -5,6 +5,7 @@
 
 static struct mb_evlog_header *evlog_hdr;
 static struct mb_evlog_record *evlog_recs;
+static struct mb_evlog_chain *evlog_chains;
 
 /**
  * mb_evlog_init - start a new event log in a caller-provided buffer
@@ -21,6 +22,7 @@ void mb_evlog_init(void *buf, size_t bytes)
 
 	evlog_hdr = NULL;
 	evlog_recs = NULL;
+	evlog_chains = NULL;
 	if (!buf || bytes < sizeof(*h))
 		return;
 	cap = (bytes - sizeof(*h)) / sizeof(struct mb_evlog_record);
@@ -95,6 +97,33 @@ void mb_evlog_set_memblock_addr(uint64_t phys)
 }
 
 /**
+ * mb_evlog_set_chain_area - give the log room for caller chains
+ * @buf: @bytes of chain slots (8-byte aligned), one per record from seq 0
+ * @bytes: their size; records past the slots it holds (or past the log's
+ *   capacity) get no chain
+ * @phys: physical address of @buf, published in the header for the host
+ *
+ * Call after mb_evlog_init().  From then on every appended record whose
+ * slot exists also gets its caller chain (mb_shim_stack_chain()).
+ */
+void mb_evlog_set_chain_area(void *buf, size_t bytes, uint64_t phys)
+{
+	struct mb_evlog_header *h = evlog_hdr;
+	uint64_t cap = bytes / sizeof(struct mb_evlog_chain);
+
+	if (!h || !buf || !cap)
+		return;
+	/* No slot without a record slot to go with it. */
+	if (cap > h->capacity)
+		cap = h->capacity;
+	evlog_chains = buf;
+	h->chain_addr = phys;
+	h->chain_slot_size = sizeof(struct mb_evlog_chain);
+	h->chain_capacity = (uint32_t)cap;
+	h->features |= MB_EVLOG_FEAT_CHAINS;
+}
+
+/**
  * mb_evlog_append - append one record
  * @rec: the record; seq, tsc and pad are filled in here
  *
@@ -115,6 +144,13 @@ void mb_evlog_append(struct mb_evlog_record *rec)
 	rec->seq = h->written;
 	rec->tsc = mb_shim_timestamp();
 	rec->pad = 0;
+	if (evlog_chains && h->written < h->chain_capacity) {
+		struct mb_evlog_chain *c = &evlog_chains[h->written];
+
+		c->flags = 0;
+		c->nframes = (uint32_t)mb_shim_stack_chain(rec->caller, c->ret,
+							  MB_EVLOG_CHAIN_MAX);
+	}
 	memcpy(&evlog_recs[h->written], rec, sizeof(*rec));
 	__asm__ __volatile__("" ::: "memory");
 	h->written++;

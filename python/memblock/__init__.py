@@ -36,6 +36,9 @@ REGION_FLAGS = [(k[len('MEMBLOCK_'):], v) for k, v in _consts.REGION_FLAGS]
 REC_FAILED = _consts.MB_REC_FAILED
 REC_INTERNAL = _consts.MB_REC_INTERNAL
 NO_SYM = _consts.MB_NO_SYM
+CHAIN_MAX = _consts.MB_CHAIN_MAX
+# "orc", "fp", "kernel_fp", "one" (and "none") as the capture's method numbers.
+CHAIN_METHODS = {v: k[len('MB_CHAIN_'):].lower() for k, v in _consts.CHAIN_METHODS}
 
 
 def op_name(op):
@@ -158,6 +161,20 @@ def empty_state(memory_max=0, reserved_max=0, current_limit=(1 << 64) - 1, valid
 
 VerifyResult = collections.namedtuple('VerifyResult', 'ok divergence report')
 
+# One return address of a caller chain: frame 0 is the event's caller.
+# symbol is None when the frame is not symbolised; length 0 when unknown.
+Frame = collections.namedtuple('Frame', 'address symbol offset length')
+Chain = collections.namedtuple('Chain', 'method frames')
+
+
+def frame_text(f):
+    """Linux's %pS form: "func+0xoff/0xlen", "func+0xoff" or "0xaddr"."""
+    if f.symbol is None:
+        return '%#x' % f.address
+    if not f.length:
+        return '%s+%#x' % (f.symbol, f.offset)
+    return '%s+%#x/%#x' % (f.symbol, f.offset, f.length)
+
 
 class Capture:
     """An open capture (see open() and new())."""
@@ -247,6 +264,18 @@ class Capture:
                                  sym, e.caller_off if sym is not None else 0))
             self._events = out
         return self._events
+
+    def chain(self, i):
+        """Event @i's caller chain (Chain: method name, list of Frame), or None."""
+        fp = ctypes.POINTER(_lib.Frame)()
+        m = ctypes.c_uint()
+        n = _C.mb_event_chain(self._p, i, ctypes.byref(fp), ctypes.byref(m))
+        if not n:
+            return None
+        syms = self.syms
+        frames = [Frame(fp[k].addr, syms[fp[k].sym] if fp[k].sym != NO_SYM else None,
+                        fp[k].off, fp[k].len) for k in range(n)]
+        return Chain(CHAIN_METHODS.get(m.value, 'method%d' % m.value), frames)
 
     @property
     def initial(self):
@@ -356,6 +385,32 @@ class Capture:
             if _C.mb_capture_add_event(self._p, ctypes.byref(ev), ctypes.byref(err)):
                 _raise(err)
         self._events = None
+
+    def set_chain(self, i, frames, method='fp'):
+        """Give event @i a caller chain: Frame tuples (or bare addresses),
+        frame 0 the caller; @method a CHAIN_METHODS name."""
+        codes = {v: k for k, v in CHAIN_METHODS.items()}
+        if method not in codes:
+            raise ValueError('memblock: chain method %r is not one of %s'
+                             % (method, ', '.join(sorted(codes))))
+        frames = list(frames)[:CHAIN_MAX]
+        arr = (_lib.Frame * max(1, len(frames)))()
+        for k, f in enumerate(frames):
+            if isinstance(f, int):
+                f = Frame(f, None, 0, 0)
+            arr[k].addr = f.address
+            arr[k].sym = NO_SYM
+            if f.symbol is not None:
+                idx = _C.mb_capture_intern_sym(self._p, f.symbol.encode('utf-8'))
+                if idx == NO_SYM:
+                    raise CaptureError('nomem', 'memblock: cannot add symbol %s' % f.symbol)
+                arr[k].sym = idx
+            arr[k].off = f.offset
+            arr[k].len = f.length
+        err = _lib.Error()
+        if _C.mb_capture_set_chain_frames(self._p, i, arr, len(frames), codes[method],
+                                          ctypes.byref(err)):
+            _raise(err)
 
     def __repr__(self):
         return '<memblock.Capture %s: %d events, source %s>' % (

@@ -82,6 +82,7 @@ Region = STRUCTS['mb_region_rec']
 Array = STRUCTS['mb_array']
 State = STRUCTS['mb_state']
 Event = STRUCTS['mb_event']
+Frame = STRUCTS['mb_frame']
 Capture = STRUCTS['mb_capture']
 Error = STRUCTS['mb_error']
 ReplayReport = STRUCTS['mb_replay_report']
@@ -119,6 +120,10 @@ def _load():
         'mb_capture_reserve_events': (ctypes.c_int, [P(Capture), ctypes.c_size_t, P(Error)]),
         'mb_capture_add_checkpoint': (ctypes.c_int, [P(Capture), ctypes.c_uint64, P(State),
                                                      P(Error)]),
+        'mb_event_chain': (ctypes.c_uint, [P(Capture), ctypes.c_size_t, P(P(Frame)),
+                                           P(ctypes.c_uint)]),
+        'mb_capture_set_chain_frames': (ctypes.c_int, [P(Capture), ctypes.c_size_t, P(Frame),
+                                                       ctypes.c_uint, ctypes.c_uint, P(Error)]),
         'mb_state_copy': (ctypes.c_int, [P(State), P(State), P(Error)]),
         'mb_state_clear': (None, [P(State)]),
         'mb_op_name': (ctypes.c_char_p, [ctypes.c_uint]),

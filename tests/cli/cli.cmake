@@ -23,7 +23,13 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  import_tolerates_noise_and_no_timestamps diff_names_changed_callers
 	  unknown_command docs_cover_every_command format_survives_valid_checksum_mutations
 	  import_survives_mutations json_escapes_hostile_symbols import_large_initial_state
-	  help_golden man_and_completion_follow_the_table)
+	  help_golden man_and_completion_follow_the_table numbers_one_parser
+	  beyond_last_event_names_the_count stdout_write_errors
+	  text_output_escapes_control_characters replay_verify_counts_unparsable_lines
+	  replay_verify_compares_capacities output_never_replaces_special_files
+	  goldens_match_independent_reader human_sizes_one_formatter
+	  exit_status_table_is_one options_come_from_the_table
+	  replay_verify_compares_flags_and_nodes import_keeps_node_and_flags)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()

@@ -8,7 +8,7 @@ MODE files:  every capture the CLI tests use or make (tests/data/cli, mb-mkcaptu
              variants, imports of the real Linux logs) and a copy carrying an
              unknown optional section;
 MODE kernel: captures of kernel.elf and kernel-doubling.elf under QEMU.
-For each capture: event count and every event against "log -j", the arrays
+For each capture: event count and every event (with its caller chain) against "log -j", the arrays
 against "dump -j" (final or replayed) and "dump --at N -j" against
 state_at(N), verify() against "replay --verify", a rewrite through new()/
 write() read back by the CLI, and per-caller totals against "diff -j".
@@ -90,6 +90,14 @@ def check_events(path, cap):
                 j['reserved_cnt'])
         if got != want:
             die('%s: event %d:\n python %r\n CLI    %r' % (path, e.index, got, want))
+        # Caller chains: present in both or neither, frame by frame.
+        import memblock
+        ch = cap.chain(e.index)
+        got = ch and (ch.method, [(f.address, memblock.frame_text(f)) for f in ch.frames])
+        want = 'chain' in j and (j['chain_method'].replace('-', '_'),
+                                 [(num(f['address']), f['frame']) for f in j['chain']])
+        if bool(got) != bool(want) or (got and got != want):
+            die('%s: event %d chain:\n python %r\n CLI    %r' % (path, e.index, got, want))
 
 
 def check_states(path, cap):
@@ -126,6 +134,10 @@ def check_rewrite(path, cap, work):
     c.set_state('initial', cap.initial)
     c.set_state('final', cap.final)
     c.add_events(cap.events)
+    for i in range(len(cap.events)):
+        ch = cap.chain(i)
+        if ch:
+            c.set_chain(i, ch.frames, ch.method)
     for at, st in cap.checkpoints:
         c.add_checkpoint(at, st)
     c.write(out)

@@ -9,6 +9,7 @@ import pty
 import select
 import subprocess
 import sys
+import time
 
 ARGS = None
 HISTORY = None
@@ -190,6 +191,53 @@ def t_pty_completes_command_and_caller():
     lines = open(hist).read().splitlines()
     if "dump" not in lines or "log --caller sparse_init" not in lines:
         fail("history file %s lacks the commands: %r" % (hist, lines))
+    os.unlink(hist)
+
+
+def t_piped_exit_needs_a_status():
+    """'exit abc' / 'exit 999' are errors: the shell reports them and stays."""
+    cap = small_capture()
+    for bad in ("abc", "999", "-1", "1 2"):
+        p = shell("exit %s\ninfo\n" % bad, [cap])
+        err = p.stderr.decode().splitlines()
+        if len(err) != 1 or not err[0].startswith("Error: exit: "):
+            fail("exit %s: %r" % (bad, err))
+        if b"* @a" not in p.stdout:
+            fail("exit %s ended the shell (rc %d)" % (bad, p.returncode))
+    p = shell("exit abc\n", [cap])
+    if p.returncode != 2:
+        fail("exit abc as the last line: rc %d, expected 2" % p.returncode)
+    p = shell("exit 0x10\n", [cap])
+    if p.returncode != 16:
+        fail("exit 0x10: rc %d" % p.returncode)
+
+
+def t_pty_ctrl_c_drops_the_line():
+    """Ctrl-C drops the line being typed; the next keystroke starts a new line
+    (it used to complete the dropped line and run on its own)."""
+    cap = small_capture()
+    hist = HISTORY
+    if os.path.exists(hist):
+        os.unlink(hist)
+    p = Pty([ARGS.cli, "shell", cap])
+    p.expect("memblock(a:small.cap)> ")
+    p.send("map --wid")
+    p.expect("--wid")
+    p.send("\x03")
+    time.sleep(0.5)
+    p.send("info\n")
+    seen = p.expect("@b  (empty)", timeout=10)
+    if "unknown command" in seen or "* @a" not in seen:
+        fail("after Ctrl-C, 'info' did not run as typed: %r" % seen)
+    p.send("\x03")
+    p.expect("> ")
+    p.send("quit\n")
+    rc = p.close()
+    if rc != 0:
+        fail("quit gave %d" % rc)
+    lines = open(hist).read().splitlines()
+    if lines != ["info", "quit"]:
+        fail("history after Ctrl-C: %r, expected ['info', 'quit']" % lines)
     os.unlink(hist)
 
 

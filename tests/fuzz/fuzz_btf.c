@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_field(&l.nid, l.region_size);
 		/* All-zero guest memory: empty arrays, struct memblock read only. */
 		memset(guest, 0, sizeof(guest));
-		if (mb_memblock_read(&t, 0x100, &l, NULL, NULL, &st, &err) == 0)
+		if (mb_memblock_read(&t, 0x100, &l, NULL, &st, &err) == 0)
 			mb_state_clear(&st);
 	}
 	btf__free(btf);

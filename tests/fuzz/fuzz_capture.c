@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fuzz_capture.c - libFuzzer: the capture file reader (checksums fixed up by the harness), replay, round trip. */
+/* fuzz_capture.c - libFuzzer: the capture file reader (checksums fixed up by the harness), chains, replay, round trip. */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdint.h>
@@ -100,6 +100,50 @@ static bool same_event(const struct mb_event *a, const struct mb_event *b)
 	       a->caller_off == b->caller_off;
 }
 
+/* Chains of event @i equal in both captures (frames compared field by field). */
+static bool same_chain(const struct mb_capture *a, const struct mb_capture *b, size_t i)
+{
+	const struct mb_frame *fa, *fb;
+	unsigned int ma, mb, na, nb, k;
+
+	na = mb_event_chain(a, i, &fa, &ma);
+	nb = mb_event_chain(b, i, &fb, &mb);
+	if (na != nb || ma != mb)
+		return false;
+	for (k = 0; k < na; k++)
+		if (fa[k].addr != fb[k].addr || fa[k].sym != fb[k].sym || fa[k].off != fb[k].off ||
+		    fa[k].len != fb[k].len)
+			return false;
+	return true;
+}
+
+/* What the reader promises about chains, and the helpers that walk them. */
+static void check_chains(const struct mb_capture *c)
+{
+	char buf[600];
+	size_t i;
+
+	if (c->nchains > c->nevents || (c->nchains && !c->chains) || (c->nframes && !c->frames))
+		abort();
+	for (i = 0; i < c->nchains; i++) {
+		const struct mb_chain_ref *r = &c->chains[i];
+		unsigned int k;
+
+		if (r->n > MB_CHAIN_MAX || (size_t)r->first + r->n > c->nframes)
+			abort();
+		for (k = 0; k < r->n; k++) {
+			const struct mb_frame *f = &c->frames[r->first + k];
+
+			if (f->sym != MB_NO_SYM && f->sym >= c->nsyms)
+				abort();
+			mb_frame_format(c, f, buf, sizeof(buf));
+		}
+	}
+	for (i = 0; i < c->nevents && i < 64; i++)
+		for (int fr = -1; fr <= MB_CHAIN_MAX; fr++)
+			(void)mb_event_frame_name(c, i, fr);
+}
+
 static void round_trip(const struct mb_capture *c)
 {
 	static char dir[64];
@@ -121,7 +165,7 @@ static void round_trip(const struct mb_capture *c)
 	bool same = d->nevents == c->nevents;
 
 	for (size_t i = 0; same && i < c->nevents; i++)
-		same = same_event(&d->events[i], &c->events[i]);
+		same = same_event(&d->events[i], &c->events[i]) && same_chain(c, d, i);
 	if (!same || d->nsyms != c->nsyms || d->nmeta != c->nmeta ||
 	    d->ncheckpoints != c->ncheckpoints || d->log_dropped != c->log_dropped) {
 		fprintf(stderr, "round trip changed the capture: events %zu->%zu syms %zu->%zu "
@@ -130,7 +174,7 @@ static void round_trip(const struct mb_capture *c)
 			d->ncheckpoints, (unsigned long long)c->log_dropped,
 			(unsigned long long)d->log_dropped);
 		for (size_t i = 0; i < c->nevents && i < d->nevents; i++)
-			if (!same_event(&d->events[i], &c->events[i])) {
+			if (!same_event(&d->events[i], &c->events[i]) || !same_chain(c, d, i)) {
 				fprintf(stderr, "event %zu differs\n", i);
 				break;
 			}
@@ -179,6 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < c->nevents; i++)
 		if (c->events[i].caller_sym != MB_NO_SYM && c->events[i].caller_sym >= c->nsyms)
 			abort();
+	check_chains(c);
 	if (flags & 4)
 		round_trip(c);
 	if ((flags & 8) && c->nevents <= 2000) {

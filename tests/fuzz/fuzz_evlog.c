@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(recs);
 	}
 	kernel_layout(&l);
-	if (mb_memblock_read(&t, h.memblock_addr, &l, NULL, NULL, &st, &err) == 0) {
+	if (mb_memblock_read(&t, h.memblock_addr, &l, NULL, &st, &err) == 0) {
 		if (st.memory.cnt > st.memory.max || st.reserved.cnt > st.reserved.max)
 			abort();
 		for (i = 0; i < st.memory.cnt; i++)

@@ -64,16 +64,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3: {
 		struct btf *btf = btf__new(data + 1, (uint32_t)(size - 1));
-		struct mb_linux_layout l;
+		struct mb_layout l;
 
 		if (btf) {
 			struct mb_state st;
 
 			/* A layout it accepts must decode without reading past struct memblock. */
-			if (mb_linux_btf_layout(btf, &l, &err) == 0 &&
+			if (mb_btf_layout(btf, &l, &err) == 0 &&
 			    mb_linux_read_state(&l, 0xffffffff82000000ULL, zero_read, NULL, &st,
 						&err) == 0)
-				mb_linux_state_free(&st);
+				mb_state_clear(&st);
 			btf__free(btf);
 		}
 		break;

@@ -164,6 +164,16 @@ def capture_seeds(gencap):
             put("capture", "gencap_" + arg + "_raw", bytes([0x00]) + data)
 
 
+def capture_file_seeds(paths):
+    """Real captures (e.g. tests/data/chains/*.cap: before chains, with chains)."""
+    for p in paths:
+        with open(p, "rb") as f:
+            data = f.read()
+        name = os.path.basename(p).replace(".cap", "")
+        put("capture", "file_" + name, bytes([0x0F]) + data)
+        put("capture", "file_" + name + "_raw", bytes([0x00]) + data)
+
+
 def btf_seeds(elf):
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "btf")
@@ -230,6 +240,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gencap")
     ap.add_argument("--btf-elf", action="append", default=[])
+    ap.add_argument("--capture", action="append", default=[])
     ap.add_argument("--fixtures", default=os.path.join(HERE, "../data/linux"))
     a = ap.parse_args()
     evlog_seeds()
@@ -241,6 +252,7 @@ def main():
         import_seeds(a.fixtures)
     if a.gencap:
         capture_seeds(a.gencap)
+    capture_file_seeds(a.capture)
     for e in a.btf_elf:
         btf_seeds(e)
     linux_seeds(a.btf_elf)

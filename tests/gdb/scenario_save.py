@@ -65,8 +65,10 @@ def scenario():
             % (len(cap['events']), len(other['events'])))
     for a, b in zip(cap['events'], other['events']):
         t.check(a == b, 'event %d differs:\n gdb   %r\n agent %r' % (a['seq'], a, b))
-    t.check(cap['syms'] == other['syms'], 'symbol tables differ:\n gdb   %r\n agent %r'
-            % (cap['syms'], other['syms']))
+    # The agent also keeps caller chains (mb-save does not): their symbols
+    # come after the callers', so the callers' table is the common prefix.
+    t.check(cap['syms'] == other['syms'][:len(cap['syms'])],
+            'symbol tables differ:\n gdb   %r\n agent %r' % (cap['syms'], other['syms']))
     for role in ('initial', 'final'):
         fa = cap['states'][role][0]
         fb = other['states'][role][0]

@@ -17,6 +17,27 @@ add_test(NAME linux_image_synthetic_extract_deb_btf_locator COMMAND test_linux_i
 set_tests_properties(linux_image_synthetic_extract_deb_btf_locator PROPERTIES
 	LABELS unit TIMEOUT 120)
 
+# ORC unwinder: layouts and refusals, the frame-pointer walker (unit); known
+# call paths unwound through the real 6.1 and 6.12 images' ORC tables (linux).
+add_executable(test_orc ${MB_LINUX_TEST_DIR}/orc_test.c)
+target_link_libraries(test_orc PRIVATE mblinux)
+mb_host_target(test_orc)
+foreach(sc formats synthetic_unwind frame_pointers)
+	add_test(NAME orc_${sc} COMMAND test_orc ${sc})
+	set_tests_properties(orc_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+
+# A wedged gdbstub (this test binary playing QEMU through --qemu) during a
+# Linux capture: the CLI's one Error line says "timeout" without -v, and no
+# capture file is left.
+if(TARGET memblock-cli)
+	add_test(NAME cli.linux_capture_gdbstub_timeout_says_timeout COMMAND sh -c
+		"rm -rf \"$2\" && mkdir -p \"$2\" && \"$1\" --write-image \"$2/synth.elf\" || exit 1; \"$0\" capture --linux \"$2/synth.elf\" --qemu \"$1\" --read-at idle:100 -o \"$2/x.cap\" 2>\"$2/err\"; s=$?; cat \"$2/err\"; [ $s -eq 1 ] && [ $(wc -l <\"$2/err\") -eq 1 ] && grep -q '^Error: .*timeout' \"$2/err\" && [ ! -e \"$2/x.cap\" ]"
+		$<TARGET_FILE:memblock-cli> $<TARGET_FILE:test_linux_image_unit>
+		${CMAKE_CURRENT_BINARY_DIR}/linux-timeout)
+	set_tests_properties(cli.linux_capture_gdbstub_timeout_says_timeout PROPERTIES
+		LABELS cli TIMEOUT 120)
+endif()
 add_executable(test_linux_live ${MB_LINUX_TEST_DIR}/linux_live_test.c)
 target_link_libraries(test_linux_live PRIVATE mblinux)
 mb_host_target(test_linux_live)
@@ -38,6 +59,16 @@ function(mb_linux_test name req setup)
 		set_tests_properties(${name} PROPERTIES FIXTURES_SETUP ${setup})
 	endif()
 endfunction()
+
+set(MB_ORC_FMT_6_1 v1)
+set(MB_ORC_FMT_6_12 v2)
+foreach(v 6_1 6_12)
+	# A missing package fails (the fixture reports why); it never skips.
+	add_test(NAME linux_orc_${v}_unwinds_known_call_paths
+		COMMAND test_orc image ${MB_DEB_${v}} ${MB_ORC_FMT_${v}})
+	set_tests_properties(linux_orc_${v}_unwinds_known_call_paths PROPERTIES LABELS linux
+		TIMEOUT 300 FIXTURES_REQUIRED linux_kernels)
+endforeach()
 
 foreach(v 6_1 6_12)
 	mb_linux_test(linux_locate_symbolless_${v} linux_kernels "" locate ${MB_DEB_${v}})

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <bpf/btf.h>
 #include <elf.h>
@@ -584,9 +586,10 @@ static void test_layout_and_locator(void)
 	CHECK(img->layout.memblock_size == 96 && img->layout.type_size == 40 &&
 	      img->layout.region_size == 24, "sizes %u %u %u", img->layout.memblock_size,
 	      img->layout.type_size, img->layout.region_size);
-	CHECK(img->layout.memory_off == 16 && img->layout.reserved_off == 56 &&
-	      img->layout.regions_off == 24 && img->layout.name_off == 32 &&
-	      img->layout.nid_off == 20 && img->layout.flags_size == 4, "offsets");
+	CHECK(img->layout.memory.off == 16 && img->layout.reserved.off == 56 &&
+	      img->layout.regions.off == 24 && img->layout.name.off == 32 &&
+	      img->layout.nid.present && img->layout.nid.off == 20 &&
+	      img->layout.flags.size == 4, "offsets");
 	CHECK(!img->has_symtab, "symtab");
 	CHECK(mb_linux_symbol(img, "memblock", &got) == -1, "symbol without symtab");
 	CHECK(mb_linux_locate_memblock(img, &got, &err) == 0 && got == where,
@@ -605,7 +608,7 @@ static void test_layout_and_locator(void)
 		CHECK(st.valid && st.memory.cnt == 1 && st.memory.max == 128 &&
 		      st.reserved.cnt == 1 && st.current_limit == ~0ull && !st.bottom_up,
 		      "state fields");
-		mb_linux_state_free(&st);
+		mb_state_clear(&st);
 	}
 	mb_linux_image_free(img);
 
@@ -703,10 +706,10 @@ static void test_btf_without_nid(void)
 	uint32_t size;
 	void *raw = make_btf(&size, false);
 	struct btf *btf = btf__new(raw, size);
-	struct mb_linux_layout l;
+	struct mb_layout l;
 	struct mb_error err = { 0 };
 
-	CHECK(btf && mb_linux_btf_layout(btf, &l, &err) == 0 && l.nid_off == -1,
+	CHECK(btf && mb_btf_layout(btf, &l, &err) == 0 && !l.nid.present,
 	      "layout without nid: %s", err.msg);
 	btf__free(btf);
 	free(raw);
@@ -770,10 +773,121 @@ static void test_read_point(void)
 	      "unknown accepted");
 }
 
-int main(void)
+/*
+ * Fake QEMU for mb_linux_capture(): this binary run with QEMU's arguments.
+ * It serves the gdbstub socket named by "-chardev socket,id=mbgdb,path=P":
+ * answers the handshake, breakpoints and continue like QEMU, and never
+ * answers a memory read ('m'), as a wedged stub would.
+ */
+static void fake_reply(int fd, const char *body)
+{
+	unsigned int sum = 0;
+	char pkt[256];
+
+	for (const char *p = body; *p; p++)
+		sum += (unsigned char)*p;
+	snprintf(pkt, sizeof(pkt), "$%s#%02x", body, sum & 0xff);
+	if (write(fd, pkt, strlen(pkt)) < 0)
+		_exit(1);
+}
+
+static int fake_qemu(int argc, char **argv)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = NULL;
+	char pkt[4096];
+	size_t n = 0;
+	int lfd, fd;
+
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "socket,id=mbgdb,path=", 21))
+			path = argv[i] + 21;
+	if (!path)
+		return 2;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%.*s", (int)strcspn(path, ","), path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) || listen(lfd, 1))
+		return 3;
+	fd = accept(lfd, NULL, NULL);
+	for (;;) {
+		char c;
+		char *body;
+
+		if (read(fd, &c, 1) != 1)
+			return 0;
+		if (c == '$')
+			n = 0;
+		if (c != '#') {
+			if (n < sizeof(pkt) - 1)
+				pkt[n++] = c;
+			continue;
+		}
+		if (read(fd, pkt + n, 2) != 2 || write(fd, "+", 1) != 1)
+			return 0;
+		pkt[n] = 0;
+		body = pkt + 1;
+		if (body[0] == 'm')
+			pause();		/* wedged: never answers, until killed */
+		else if (!strncmp(body, "qSupported", 10))
+			fake_reply(fd, "PacketSize=1000");
+		else if (!strcmp(body, "?") || body[0] == 'c' || !strncmp(body, "vCont;c", 7))
+			fake_reply(fd, "T05thread:01;");
+		else if (body[0] == 'Z' || body[0] == 'z' || !strncmp(body, "Qqemu.PhysMemMode", 17))
+			fake_reply(fd, "OK");
+		else
+			fake_reply(fd, "");
+	}
+}
+
+/* A gdbstub that stops answering mid-capture: the error says "timeout". */
+static void test_capture_gdbstub_timeout(void)
+{
+	char path[] = "/tmp/mb-linux-synth-XXXXXX", self[4096];
+	struct mb_linux_opts o = { 0 };
+	struct mb_error err = { 0 };
+	struct mb_capture *c;
+	uint64_t where;
+	struct buf e = make_elf(1, true, &where);
+	int fd = mkstemp(path);
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	CHECK(fd >= 0 && sl > 0 && write(fd, e.p, e.len) == (ssize_t)e.len, "tmp image");
+	close(fd);
+	free(e.p);
+	if (sl <= 0)
+		return;
+	self[sl] = 0;
+	o.image = path;
+	o.qemu = self;
+	o.read_point = MB_LINUX_AT_IDLE;
+	o.idle_ms = 100;
+	o.timeout_s = 60;
+	c = mb_linux_capture(&o, &err);
+	CHECK(!c && err.code == MB_ERR_TIMEOUT && strstr(err.msg, "timeout") &&
+	      strstr(err.msg, "struct memblock"), "wedged gdbstub: code %d: %s", err.code,
+	      err.msg);
+	mb_capture_free(c);
+	unlink(path);
+}
+
+int main(int argc, char **argv)
 {
 	uint64_t where;
-	struct buf elf = make_elf(1, true, &where);
+	struct buf elf;
+
+	if (argc == 3 && !strcmp(argv[1], "--write-image")) {
+		/* The synthetic vmlinux, for the CLI's tests. */
+		FILE *f = fopen(argv[2], "wb");
+
+		elf = make_elf(1, true, &where);
+		if (!f || fwrite(elf.p, 1, elf.len, f) != elf.len || fclose(f))
+			return 1;
+		free(elf.p);
+		return 0;
+	}
+	if (argc > 1)
+		return fake_qemu(argc, argv);
+	elf = make_elf(1, true, &where);
 
 	test_extract(&elf);
 	test_deb(&elf);
@@ -783,6 +897,7 @@ int main(void)
 	test_system_map();
 	test_read_point();
 	test_capture_bad_input();
+	test_capture_gdbstub_timeout();
 	free(elf.p);
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);

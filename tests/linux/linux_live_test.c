@@ -219,8 +219,9 @@ static int t_locate(const char *deb)
 	}
 	CHECK(!img->has_symtab, "the Debian vmlinux was expected without .symtab");
 	CHECK(img->layout.memblock_size == 96 && img->layout.type_size == 40 &&
-	      img->layout.region_size == 24 && img->layout.memory_off == 16 &&
-	      img->layout.reserved_off == 56 && img->layout.nid_off == 20,
+	      img->layout.region_size == 24 && img->layout.memory.off == 16 &&
+	      img->layout.reserved.off == 56 && img->layout.nid.present &&
+	      img->layout.nid.off == 20,
 	      "BTF layout differs from the measured one");
 	CHECK(!strncmp(img->version, "Linux version 6.", 16), "banner '%s'", img->version);
 	CHECK(mb_linux_locate_memblock(img, &a, &err) == 0, "locate: %s", err.msg);
@@ -232,7 +233,7 @@ static int t_locate(const char *deb)
 	      st.memory.cnt <= 1 && st.reserved.cnt <= 1 && !st.memory.total_size &&
 	      !st.reserved.total_size && st.current_limit == ~0ull && !st.bottom_up,
 	      "static struct memblock is not the initialiser");
-	mb_linux_state_free(&st);
+	mb_state_clear(&st);
 	{
 		/* __initdata_memblock: .init.data, or .data with CONFIG_MEMORY_HOTPLUG. */
 		static const char *const secs[] = { ".init.data", ".data", ".meminit.data" };

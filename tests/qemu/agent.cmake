@@ -10,7 +10,8 @@ foreach(sc three_transports_identical capture_gdb_replays_exactly
 		capture_serial_replays_exactly capture_ramfile_replays_exactly
 		capture_ramfile_falls_back_with_numa attach_mismatched_elf_refused
 		missing_kernel_is_an_error boot_timeout_kills_qemu qemu_exit_is_reported
-		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel)
+		attach_over_tcp kernel_panic_reported breakpoints_stop_in_kernel
+		corrupt_arrays_refused_by_every_transport)
 	add_test(NAME agent_qemu_${sc}
 		COMMAND test_agent_capture ${MB_AGENT_TEST_KERNEL} ${sc})
 	set_tests_properties(agent_qemu_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
@@ -37,3 +38,24 @@ foreach(v 6.1 6.12)
 	set_tests_properties(agent_linux_${vn}_vmlinux_btf_memblock_layout PROPERTIES
 		LABELS linux SKIP_RETURN_CODE 77 TIMEOUT 300 FIXTURES_REQUIRED linux_kernels)
 endforeach()
+
+# Caller chains of our kernel through each transport, checked against nm and
+# objdump of the kernel ELF; a capture written before chains still reads.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(MB_CHAINS_TEST ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/chains_test.py
+	--cli $<TARGET_FILE:memblock-cli> --kernel ${MB_AGENT_TEST_KERNEL}
+	--work ${CMAKE_CURRENT_BINARY_DIR}/chains-work)
+foreach(tr gdb serial ramfile)
+	add_test(NAME qemu_chains_${tr}_match_elf_symbols_and_calls
+		COMMAND ${MB_CHAINS_TEST} transport ${tr})
+	set_tests_properties(qemu_chains_${tr}_match_elf_symbols_and_calls PROPERTIES
+		LABELS qemu TIMEOUT 300)
+endforeach()
+add_test(NAME qemu_chains_absent_from_log_header_read_as_before
+	COMMAND ${MB_CHAINS_TEST} nochains)
+set_tests_properties(qemu_chains_absent_from_log_header_read_as_before PROPERTIES
+	LABELS qemu TIMEOUT 300)
+add_test(NAME cli.pre_chains_capture_reads_with_log_stack
+	COMMAND ${MB_CHAINS_TEST} old ${CMAKE_SOURCE_DIR}/tests/data/chains/pre-chains-gdb.cap)
+set_tests_properties(cli.pre_chains_capture_reads_with_log_stack PROPERTIES LABELS cli
+	TIMEOUT 120)

@@ -47,7 +47,8 @@ target_link_libraries(test_agent_elfbtf PRIVATE mbtarget)
 mb_host_target(test_agent_elfbtf)
 add_dependencies(test_agent_elfbtf agent_elf_fixture_btf)
 foreach(sc fixture_symbols fixture_btf_layout memblock_decode_foreign_layout
-		evlog_validation parse_sizes)
+		evlog_validation parse_sizes memblock_refuses_corrupt_arrays
+		launcher_same_options_both_kernels)
 	add_test(NAME agent_elf_${sc} COMMAND test_agent_elfbtf ${MB_FIXTURE_BTF} ${sc})
 	set_tests_properties(agent_elf_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
@@ -60,3 +61,19 @@ add_test(NAME agent_kernel_elf_symbols_buildid_btf
 	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 	SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# Caller chains in captures: the CHAINS section, old captures (written by the
+# tree before chains existed, tests/data/chains/pre-chains-gdb.cap), newer layouts.
+add_executable(test_agent_chain ${MB_AGENT_UNIT_DIR}/test_chain.c)
+target_link_libraries(test_agent_chain PRIVATE mbagent z)
+mb_host_target(test_agent_chain)
+foreach(sc round_trip no_chains_no_section newer_and_malformed evlog_chains)
+	add_test(NAME agent_chain_${sc} COMMAND test_agent_chain ${sc})
+	set_tests_properties(agent_chain_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+foreach(old chains/pre-chains-gdb.cap cli/synth-v1.cap)
+	string(REGEX REPLACE "[/.-]" "_" tn ${old})
+	add_test(NAME agent_chain_old_capture_${tn} COMMAND test_agent_chain old_capture
+		${CMAKE_SOURCE_DIR}/tests/data/${old})
+	set_tests_properties(agent_chain_old_capture_${tn} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()

@@ -24,6 +24,14 @@ add_test(NAME harden_no_shell_in_host_code
 	COMMAND sh ${MB_HARDEN_DIR}/no_shell.sh ${CMAKE_SOURCE_DIR})
 set_tests_properties(harden_no_shell_in_host_code PROPERTIES LABELS unit TIMEOUT 60)
 
+# scripts/check refuses zero-test passes; the CLI benchmark reports crashes.
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/cli/mkcapture.c)
+	add_test(NAME harden_scripts_fail_loudly
+		COMMAND sh ${MB_HARDEN_DIR}/scripts_fail_loudly.sh ${CMAKE_SOURCE_DIR}
+			$<TARGET_FILE:mb-mkcapture> ${CMAKE_CURRENT_BINARY_DIR}/harden-scripts)
+	set_tests_properties(harden_scripts_fail_loudly PROPERTIES LABELS unit TIMEOUT 120)
+endif()
+
 # Every command that reads a capture says when the target's log dropped events.
 # Commands in MB_HARDEN_DROP_KNOWN_BAD do not yet (docs/RELIABILITY.md, F2):
 # their tests are registered but disabled until they do.

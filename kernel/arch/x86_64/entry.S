@@ -179,6 +179,7 @@ boot_pdpt:
 boot_pd:
 	.skip	4 * 4096
 	.p2align 4
+	.globl	boot_stack
 boot_stack:
 	.skip	BOOT_STACK_SIZE
 	.globl	boot_stack_top

@@ -99,6 +99,8 @@ void e820_sort_insert(struct boot_info *bi, uint64_t addr, uint64_t size, uint32
  * @no_serve: mb_noserve: halt after the report instead of serving COM2
  * @test_fault: mb_test_fault: take a page fault early (tests the trap report)
  * @evlog_records: mb_evlog_records=N: use only N record slots (0: all)
+ * @evlog_nochains: mb_evlog_nochains: log no caller chains (the log header
+ *   then looks as it did before chains existed)
  * @nr_unknown: number of unknown parameters
  * @unknown: the unknown parameters, space separated
  */
@@ -114,6 +116,7 @@ struct boot_params {
 	bool no_serve;
 	bool test_fault;
 	uint64_t evlog_records;
+	bool evlog_nochains;
 	int nr_unknown;
 	char unknown[512];
 };

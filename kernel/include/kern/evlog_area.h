@@ -22,4 +22,13 @@ struct mb_evlog_area {
 /* Global and in .symtab: the agent and gdb find the log by this name. */
 extern struct mb_evlog_area mb_evlog_area;
 
+/*
+ * Caller chains of the first MB_EVLOG_CHAIN_CAPACITY records (the header's
+ * chain_addr points here; later records have none).
+ */
+#ifndef MB_EVLOG_CHAIN_CAPACITY
+#define MB_EVLOG_CHAIN_CAPACITY 4096
+#endif
+extern struct mb_evlog_chain mb_evlog_chains[MB_EVLOG_CHAIN_CAPACITY];
+
 #endif /* _KERN_EVLOG_AREA_H */

@@ -17,6 +17,14 @@
 #define MB_EVLOG_HEADER_SIZE	128
 #define MB_EVLOG_RECORD_SIZE	96
 #define MB_EVLOG_BUILD_ID_MAX	32
+#define MB_EVLOG_CHAIN_MAX	16	/* return addresses per chain slot */
+#define MB_EVLOG_CHAIN_SIZE	136	/* sizeof(struct mb_evlog_chain) */
+
+/*
+ * Bits of mb_evlog_header.features. A reader ignores bits it does not know;
+ * a log without a bit simply lacks that part (older kernels: features 0).
+ */
+#define MB_EVLOG_FEAT_CHAINS	0x1	/* chain_addr/chain_slot_size/chain_capacity valid */
 
 /* Boot state written into mb_evlog_header.boot_state. */
 #define MB_BOOT_STATE_EMPTY	0	/* log never initialised */
@@ -100,7 +108,19 @@ enum mb_evlog_op {
  * @tsc_hz:       TSC frequency in Hz, 0 if unknown
  * @boot_tsc:     TSC value when the log was initialised
  * @memblock_addr: physical address of the kernel's struct memblock
+ * @chain_addr:   physical address of the chain area: @chain_capacity slots
+ *                of @chain_slot_size bytes, slot i belonging to the record
+ *                with seq i (only with %MB_EVLOG_FEAT_CHAINS)
+ * @chain_slot_size: bytes per chain slot (struct mb_evlog_chain, or larger
+ *                in later versions: read the first %MB_EVLOG_CHAIN_SIZE)
+ * @chain_capacity: number of chain slots; records from seq @chain_capacity
+ *                on have no chain
+ * @features:     MB_EVLOG_FEAT_* bits
  * @reserved:     zero; room for later versions
+ *
+ * The chain fields took bytes that were reserved (zero) in the first
+ * layout, so a log without chains reads exactly as before, and a reader that
+ * predates chains reads a log that has them.
  */
 struct mb_evlog_header {
 	uint64_t magic;
@@ -116,7 +136,11 @@ struct mb_evlog_header {
 	uint64_t tsc_hz;
 	uint64_t boot_tsc;
 	uint64_t memblock_addr;
-	uint8_t  reserved[24];
+	uint64_t chain_addr;
+	uint32_t chain_slot_size;
+	uint32_t chain_capacity;
+	uint32_t features;
+	uint8_t  reserved[4];
 };
 
 /**
@@ -191,6 +215,25 @@ struct mb_evlog_record {
 	uint16_t pad;
 };
 
+/**
+ * struct mb_evlog_chain - the caller chain of one record (one chain slot)
+ * @nframes:      valid entries in @ret (0: no chain for this record)
+ * @flags:        zero
+ * @ret:          return addresses found by following the saved frame
+ *                pointers when the record was appended: @ret[0] is the
+ *                record's @caller, @ret[1] where that caller returns to,
+ *                and so on outwards
+ *
+ * The slot is written before mb_evlog_header.written counts its record.
+ */
+struct mb_evlog_chain {
+	uint32_t nframes;
+	uint32_t flags;
+	uint64_t ret[MB_EVLOG_CHAIN_MAX];
+};
+
+_Static_assert(sizeof(struct mb_evlog_chain) == MB_EVLOG_CHAIN_SIZE,
+	       "mb_evlog_chain ABI size");
 _Static_assert(sizeof(struct mb_evlog_header) == MB_EVLOG_HEADER_SIZE,
 	       "mb_evlog_header ABI size");
 _Static_assert(sizeof(struct mb_evlog_record) == MB_EVLOG_RECORD_SIZE,

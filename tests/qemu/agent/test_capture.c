@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <errno.h>
+#include <fcntl.h>
 
 #include "mbagent/agent.h"
 #include "mbagent/elf.h"
@@ -152,6 +153,73 @@ static struct mb_capture *three_way(void)
 	mb_qemu_stop(q);
 	mb_elf_close(elf);
 	return cg;
+}
+
+/* Pull through @t expecting a refusal whose message holds @want. */
+static void pull_refused(struct mb_transport *t, struct mb_elf *elf, const struct mb_layout *l,
+			 uint64_t ram, const char *want)
+{
+	struct mb_pull_opts po = { .t = t, .elf = elf, .layout = l, .ram_size = ram };
+	struct mb_error err = { 0 };
+	struct mb_capture *c = mb_pull(&po, &err);
+
+	if (c || err.code != MB_ERR_FORMAT || !strstr(err.msg, want))
+		fprintf(stderr, "%s: expected a refusal with '%s', got %s (%s)\n", t->ops->name,
+			want, c ? "a capture" : err.msg, mb_errcode_name(err.code));
+	CHECK(!c && err.code == MB_ERR_FORMAT && strstr(err.msg, want));
+}
+
+/*
+ * Issue 12: a struct memblock whose arrays are not memblock's is refused by
+ * every transport with a clear error, not written as a capture. The guest's
+ * RAM file is the pen: reserved.regions = 0 (the interrupt vectors would be
+ * read as regions), then memory.regions pointing beyond guest RAM.
+ */
+static int sc_corrupt_arrays_refused_by_every_transport(void)
+{
+	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
+				   .ramfile = true };
+	struct mb_error err = { 0 };
+	struct mb_serial_hello hello;
+	struct mb_transport *tg, *ts, *tr;
+	uint64_t mbaddr, zero = 0, beyond = 0x40000000;
+	struct mb_serial *s;
+	struct mb_layout l;
+	struct mb_elf *elf;
+	struct mb_qemu *q;
+	int fd;
+
+	need_kernel();
+	OK((elf = mb_elf_open(kernel, &err)), err);
+	OK(mb_btf_layout_from_file(kernel, &l, &err) == 0, err);
+	OK(mb_elf_symbol(elf, "memblock", &mbaddr, NULL, &err) == 0, err);
+	OK((q = mb_qemu_start(&qo, &err)), err);
+	OK((s = mb_serial_connect(q->serial_path, 5000, &err)), err);
+	OK(mb_serial_hello(s, &hello, 60000, &err) == 0, err);
+	CHECK(hello.boot_state == 2);
+	ts = mb_serial_transport(s);
+	OK((tr = mb_ramfile_open(q->ram_path, q->ram_bytes, &err)), err);
+	fd = open(q->ram_path, O_RDWR | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK(pwrite(fd, &zero, l.regions.size,
+		     (off_t)(mbaddr + l.reserved.off + l.regions.off)) == (ssize_t)l.regions.size);
+	pull_refused(ts, elf, &l, 0, "reserved.regions is NULL");
+	pull_refused(tr, elf, &l, 0, "reserved.regions is NULL");
+	OK((tg = mb_gdb_transport_open(q->gdb_addr, 5000, &err)), err);	/* guest stops */
+	pull_refused(tg, elf, &l, 0, "reserved.regions is NULL");
+	CHECK(pwrite(fd, &beyond, l.regions.size,
+		     (off_t)(mbaddr + l.memory.off + l.regions.off)) == (ssize_t)l.regions.size);
+	pull_refused(tg, elf, &l, q->ram_bytes, "memory.regions at 0x40000000");
+	pull_refused(tr, elf, &l, q->ram_bytes, "outside guest RAM");
+	OK(tg->ops->cont(tg, &err) == 0, err);
+	pull_refused(ts, elf, &l, q->ram_bytes, "outside guest RAM");
+	close(fd);
+	tg->ops->close(tg);
+	ts->ops->close(ts);
+	tr->ops->close(tr);
+	mb_qemu_stop(q);
+	mb_elf_close(elf);
+	return 0;
 }
 
 static void check_replay(const struct mb_capture *c);
@@ -541,6 +609,8 @@ int main(int argc, char **argv)
 		{ "attach_mismatched_elf_refused", sc_attach_mismatched_elf_refused },
 		{ "missing_kernel_is_an_error", sc_missing_kernel_is_an_error },
 		{ "attach_over_tcp", sc_attach_over_tcp },
+		{ "corrupt_arrays_refused_by_every_transport",
+		  sc_corrupt_arrays_refused_by_every_transport },
 		{ "kernel_panic_reported", sc_kernel_panic_reported },
 		{ "breakpoints_stop_in_kernel", sc_breakpoints_stop_in_kernel },
 		{ "boot_timeout_kills_qemu", sc_boot_timeout_kills_qemu },

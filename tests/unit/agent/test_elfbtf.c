@@ -114,7 +114,7 @@ static int sc_memblock_decode_foreign_layout(void)
 	memcpy(mem + 0x3000, &r, sizeof(r));
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
 	memtr_init(&m, 0, mem, sizeof(mem));
-	if (mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err)) {
+	if (mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
@@ -129,14 +129,178 @@ static int sc_memblock_decode_foreign_layout(void)
 	/* cnt > max is corrupt, not a long read. */
 	mb.memory.cnt = 9;
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
-	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err) == -1);
+	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err) == -1);
 	CHECK(err.code == MB_ERR_FORMAT && !st.valid);
 	/* Regions pointer outside memory: an error, no crash. */
 	mb.memory.cnt = 2;
 	mb.memory.regions = (void *)(uintptr_t)0x3ff0;
 	memcpy(mem + 0x1000, &mb, sizeof(mb));
-	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, NULL, &st, &err) == -1);
+	CHECK(mb_memblock_read(&m.t, 0x1000, &l, NULL, &st, &err) == -1);
 	CHECK(err.code == MB_ERR_REMOTE);
+	return 0;
+}
+
+/*
+ * The image of sc_memblock_decode_foreign_layout with three memory regions
+ * (0x100000, 0x200000, 0x300000; 0x1000 each) and one reserved region.
+ */
+static void good_image(uint8_t *mem, struct memblock *mb)
+{
+	struct memblock_region r;
+
+	memset(mem, 0, 0x4000);
+	memset(mb, 0, sizeof(*mb));
+	mb->memory.cnt = 3;
+	mb->memory.max = 8;
+	mb->memory.total_size = 0x3000;
+	mb->memory.regions = (void *)(uintptr_t)0x2000;
+	mb->reserved.cnt = 1;
+	mb->reserved.max = 4;
+	mb->reserved.total_size = 0x42;
+	mb->reserved.regions = (void *)(uintptr_t)0x3000;
+	for (int i = 0; i < 3; i++) {
+		r = (struct memblock_region){ .base = 0x100000 * (i + 1), .size = 0x1000 };
+		memcpy(mem + 0x2000 + i * sizeof(r), &r, sizeof(r));
+	}
+	r = (struct memblock_region){ .base = 0x5000, .size = 0x42 };
+	memcpy(mem + 0x3000, &r, sizeof(r));
+	memcpy(mem + 0x1000, mb, sizeof(*mb));
+}
+
+static void set_region(uint8_t *mem, int i, uint32_t base, uint32_t size)
+{
+	struct memblock_region r = { .base = base, .size = size };
+
+	memcpy(mem + 0x2000 + i * sizeof(r), &r, sizeof(r));
+}
+
+static int v2p_refuse_high(uint64_t vaddr, uint64_t *phys, void *ctx)
+{
+	(void)ctx;
+	*phys = vaddr;
+	return vaddr >= 0x3000 ? -1 : 0;
+}
+
+/* Read with @o; 0 if accepted, else -1 with the message checked for @want. */
+static int read_expect(struct memtr *m, const struct mb_layout *l, const struct mb_read_opts *o,
+		      const char *want)
+{
+	struct mb_error err = { 0 };
+	struct mb_state st;
+	int rc = mb_memblock_read(&m->t, 0x1000, l, o, &st, &err);
+
+	if (!want) {
+		if (rc)
+			fprintf(stderr, "refused: %s\n", err.msg);
+		CHECK(rc == 0 && st.valid);
+		mb_state_clear(&st);
+		return 0;
+	}
+	if (rc == 0 || err.code != MB_ERR_FORMAT || !strstr(err.msg, want))
+		fprintf(stderr, "expected '%s', got rc %d: %s\n", want, rc, err.msg);
+	CHECK(rc == -1 && err.code == MB_ERR_FORMAT && strstr(err.msg, want) && !st.valid);
+	return 0;
+}
+
+/* Arrays that are not memblock's are refused with a clear error (issue 12). */
+static int sc_memblock_refuses_corrupt_arrays(void)
+{
+	static uint8_t mem[0x4000];
+	struct mb_read_opts ram = { .ram_bytes = 0x4000 }, flux = { .in_flux = true };
+	struct mb_read_opts small = { .ram_bytes = 0x2000 }, v2p = { .v2p = v2p_refuse_high };
+	struct mb_error err = { 0 };
+	struct memblock mb;
+	struct mb_state st;
+	struct mb_layout l;
+	struct memtr m;
+
+	CHECK(mb_btf_layout_from_file(fixture, &l, &err) == 0);
+	memtr_init(&m, 0, mem, sizeof(mem));
+	good_image(mem, &mb);
+	read_expect(&m, &l, NULL, NULL);
+	read_expect(&m, &l, &ram, NULL);
+	/* The arrays' RAM: the memory array at 0x2000 is outside 8 KiB of RAM. */
+	read_expect(&m, &l, &small, "outside guest RAM");
+	/* A pointer the translation does not know (reserved's, at 0x3000). */
+	read_expect(&m, &l, &v2p, "not a kernel address");
+	/* reserved.regions = 0: the interrupt vectors are not regions. */
+	mb.reserved.regions = NULL;
+	memcpy(mem + 0x1000, &mb, sizeof(mb));
+	read_expect(&m, &l, NULL, "NULL");
+	/* Unmapped memory reads as zeros: zero-size regions. */
+	good_image(mem, &mb);
+	set_region(mem, 1, 0, 0);
+	read_expect(&m, &l, NULL, "size 0");
+	/* ... unless read mid-call; then the check is the caller's. */
+	CHECK(mb_memblock_read(&m.t, 0x1000, &l, &flux, &st, &err) == 0);
+	CHECK(mb_memblock_check(&st, &err) == -1 && strstr(err.msg, "regions[1] has size 0"));
+	mb_state_clear(&st);
+	/* Out of order, and overlapping. */
+	good_image(mem, &mb);
+	set_region(mem, 2, 0x150000, 0x1000);
+	read_expect(&m, &l, NULL, "overlaps or precedes");
+	good_image(mem, &mb);
+	set_region(mem, 1, 0x100800, 0x1000);
+	read_expect(&m, &l, NULL, "overlaps or precedes");
+	/* Touching regions are fine (they differ in flags or node). */
+	good_image(mem, &mb);
+	set_region(mem, 1, 0x101000, 0x1000);
+	read_expect(&m, &l, NULL, NULL);
+	/* Older Linux's empty array: one zero-size entry, total 0. */
+	good_image(mem, &mb);
+	mb.reserved.total_size = 0;
+	memcpy(mem + 0x1000, &mb, sizeof(mb));
+	memset(mem + 0x3000, 0, sizeof(struct memblock_region));
+	read_expect(&m, &l, NULL, NULL);
+	return 0;
+}
+
+/*
+ * The one launcher: our kernel and a stock Linux get -m, -smp, -append,
+ * -initrd and NUMA nodes (memory and CPUs) the same way. "true" plays QEMU.
+ */
+static int sc_launcher_same_options_both_kernels(void)
+{
+	struct mb_qemu_opts o = { .qemu = "true", .kernel = fixture, .mem = "96M", .smp = 4,
+				  .numa_nodes = 3, .append = "a b", .initrd = fixture };
+	static const char *const want[] = {
+		"-m 96M", "-smp 4", "-append 'a b'", "-initrd ",
+		"-object memory-backend-ram,id=node0,size=32M -numa node,nodeid=0,cpus=0-0,memdev=node0 "
+		"-object memory-backend-ram,id=node1,size=32M -numa node,nodeid=1,cpus=1-1,memdev=node1 "
+		"-object memory-backend-ram,id=node2,size=32M -numa node,nodeid=2,cpus=2-3,memdev=node2",
+	};
+	struct mb_error err = { 0 };
+	struct mb_qemu *q;
+
+	for (int stock = 0; stock < 2; stock++) {
+		o.stock_linux = stock;
+		q = mb_qemu_start(&o, &err);
+		if (!q)
+			fprintf(stderr, "%s\n", err.msg);
+		CHECK(q);
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			if (!strstr(q->cmdline, want[i]))
+				fprintf(stderr, "%s: no '%s' in %s\n", stock ? "linux" : "ours",
+					want[i], q->cmdline);
+			CHECK(strstr(q->cmdline, want[i]));
+		}
+		CHECK(!strncmp(q->cmdline, "true ", 5));
+		CHECK(!stock == !strstr(q->cmdline, " -S"));
+		mb_qemu_stop(q);
+	}
+	/* The binary: the option, else $MB_QEMU, else qemu-system-x86_64. */
+	o.qemu = NULL;
+	setenv("MB_QEMU", "/bin/true", 1);
+	CHECK((q = mb_qemu_start(&o, &err)) && !strncmp(q->cmdline, "/bin/true ", 10));
+	mb_qemu_stop(q);
+	o.qemu = "true";
+	CHECK((q = mb_qemu_start(&o, &err)) && !strncmp(q->cmdline, "true ", 5));
+	mb_qemu_stop(q);
+	unsetenv("MB_QEMU");
+	/* Nodes smaller than a MiB cannot be made. */
+	o.mem = "32M";
+	o.numa_nodes = 64;
+	CHECK(!mb_qemu_start(&o, &err) && err.code == MB_ERR_INVAL);
 	return 0;
 }
 
@@ -234,6 +398,8 @@ int main(int argc, char **argv)
 		{ "memblock_decode_foreign_layout", sc_memblock_decode_foreign_layout },
 		{ "evlog_validation", sc_evlog_validation },
 		{ "parse_sizes", sc_parse_sizes },
+		{ "memblock_refuses_corrupt_arrays", sc_memblock_refuses_corrupt_arrays },
+		{ "launcher_same_options_both_kernels", sc_launcher_same_options_both_kernels },
 	};
 	int found = 0;
 

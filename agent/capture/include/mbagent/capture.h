@@ -83,6 +83,49 @@ struct mb_event {
 	uint32_t caller_off;
 };
 
+/* Caller chains (optional CHAINS section, docs/capture-format.md). */
+#define MB_CHAIN_MAX 16
+
+/* How a chain was obtained. */
+enum mb_chain_method {
+	MB_CHAIN_NONE = 0,
+	MB_CHAIN_ORC,		/* stock Linux, unwound with the image's ORC tables */
+	MB_CHAIN_FP,		/* unwound by frame pointers on the host */
+	MB_CHAIN_KERNEL_FP,	/* walked by frame pointers in our kernel, logged */
+	MB_CHAIN_ONE,		/* only the immediate caller is known */
+};
+
+/**
+ * struct mb_frame - one return address of a caller chain, symbolised
+ * @addr: return address (a kernel virtual address)
+ * @sym: index into mb_capture.syms, MB_NO_SYM if not symbolised
+ * @off: @addr minus the symbol's start
+ * @len: the symbol's length, 0 if unknown
+ */
+struct mb_frame {
+	uint64_t addr;
+	uint32_t sym;
+	uint32_t off;
+	uint32_t len;
+};
+
+/**
+ * struct mb_chain_ref - where one event's chain lives in mb_capture.frames
+ * @first: index of its frame 0 in mb_capture.frames
+ * @n: number of frames (0: the event has no chain)
+ * @method: enum mb_chain_method
+ *
+ * Frame 0 is the event's caller (the return address out of the memblock entry
+ * point, equal to mb_event.caller when both are known); frame 1 is where that
+ * caller returns to, and so on outwards.
+ */
+struct mb_chain_ref {
+	uint32_t first;
+	uint8_t n;
+	uint8_t method;
+	uint16_t pad;
+};
+
 /**
  * struct mb_meta - one free-form metadata pair ("qemu_cmdline", "ram_size", ...)
  */
@@ -119,6 +162,9 @@ struct mb_checkpoint {
  * @meta: @nmeta key/value pairs
  * @checkpoints: @ncheckpoints intermediate states, sorted by @at (additive
  *   extension; NULL/0 when none)
+ * @chains: caller chains of events 0..@nchains-1 (additive; @nchains may be
+ *   below @nevents, and NULL/0 when no event has one). Use mb_event_chain().
+ * @frames: @nframes frames the chains point into
  */
 struct mb_capture {
 	uint32_t source;
@@ -138,6 +184,10 @@ struct mb_capture {
 	size_t nmeta;
 	struct mb_checkpoint *checkpoints;
 	size_t ncheckpoints;
+	struct mb_chain_ref *chains;
+	size_t nchains;
+	struct mb_frame *frames;
+	size_t nframes;
 };
 
 struct mb_capture *mb_capture_new(void);
@@ -165,6 +215,27 @@ const char *mb_op_name(unsigned int op);
 unsigned int mb_op_from_name(const char *name);
 /* Symbol name of an event's caller or NULL. */
 const char *mb_event_sym(const struct mb_capture *c, const struct mb_event *ev);
+
+/* Caller chains (agent/capture/capture_chain.c). */
+int mb_capture_set_chain(struct mb_capture *c, size_t ev, const uint64_t *addrs, unsigned int n,
+			 unsigned int method, struct mb_error *err);
+int mb_capture_set_chain_frames(struct mb_capture *c, size_t ev, const struct mb_frame *frames,
+				unsigned int n, unsigned int method, struct mb_error *err);
+unsigned int mb_event_chain(const struct mb_capture *c, size_t ev, const struct mb_frame **frames,
+			    unsigned int *method);
+/*
+ * Looks up the function containing @addr: its name, start and length.
+ * Returns 0, or non-zero when @addr is in no known function.
+ */
+typedef int (*mb_symbolize_fn)(void *ctx, uint64_t addr, const char **name, uint64_t *start,
+			       uint64_t *len);
+int mb_capture_symbolize_chains(struct mb_capture *c, mb_symbolize_fn fn, void *ctx,
+				struct mb_error *err);
+const char *mb_frame_name(const struct mb_capture *c, const struct mb_frame *f);
+int mb_frame_format(const struct mb_capture *c, const struct mb_frame *f, char *buf, size_t cap);
+bool mb_symbol_is_memblock(const char *name);
+const char *mb_event_frame_name(const struct mb_capture *c, size_t ev, int frame);
+const char *mb_chain_method_name(unsigned int method);
 
 /* File I/O (docs/capture-format.md): versioned, checksummed, atomic. */
 int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_error *err);

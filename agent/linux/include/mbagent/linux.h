@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "mbagent/btf.h"
 #include "mbagent/capture.h"
 #include "mbagent/error.h"
 
@@ -14,51 +15,6 @@ struct btf;
 /* x86-64 with nokaslr: kernel image and direct-map bases. */
 #define MB_LINUX_START_KERNEL_MAP	0xffffffff80000000ull
 #define MB_LINUX_PAGE_OFFSET		0xffff888000000000ull
-
-/**
- * struct mb_linux_layout - struct memblock and friends as the target's BTF says
- * @memblock_size: sizeof(struct memblock)
- * @bottom_up_off: offset of memblock.bottom_up
- * @bottom_up_size: size of memblock.bottom_up (bool: 1)
- * @current_limit_off: offset of memblock.current_limit
- * @memory_off: offset of memblock.memory
- * @reserved_off: offset of memblock.reserved
- * @type_size: sizeof(struct memblock_type)
- * @cnt_off: offset of memblock_type.cnt
- * @max_off: offset of memblock_type.max
- * @total_size_off: offset of memblock_type.total_size
- * @regions_off: offset of memblock_type.regions
- * @name_off: offset of memblock_type.name
- * @region_size: sizeof(struct memblock_region)
- * @base_off: offset of memblock_region.base
- * @size_off: offset of memblock_region.size
- * @flags_off: offset of memblock_region.flags
- * @flags_size: size of memblock_region.flags (an enum: 4)
- * @nid_off: offset of memblock_region.nid, -1 without CONFIG_NUMA
- *
- * Every 8-byte field (cnt, max, total_size, regions, name, base, size,
- * current_limit) is checked to be 8 bytes wide when the layout is built.
- */
-struct mb_linux_layout {
-	uint32_t memblock_size;
-	uint32_t bottom_up_off;
-	uint32_t bottom_up_size;
-	uint32_t current_limit_off;
-	uint32_t memory_off;
-	uint32_t reserved_off;
-	uint32_t type_size;
-	uint32_t cnt_off;
-	uint32_t max_off;
-	uint32_t total_size_off;
-	uint32_t regions_off;
-	uint32_t name_off;
-	uint32_t region_size;
-	uint32_t base_off;
-	uint32_t size_off;
-	uint32_t flags_off;
-	uint32_t flags_size;
-	int32_t nid_off;
-};
 
 /**
  * struct mb_linux_section - one loaded section of the vmlinux
@@ -84,7 +40,7 @@ struct mb_linux_section {
  * @version: the "Linux version ..." banner found in the image ("" if none)
  * @build_id: GNU build-id, @build_id_len bytes (0 if none)
  * @btf: the kernel's BTF (from .BTF), owned
- * @layout: layout of struct memblock from @btf
+ * @layout: layout of struct memblock from @btf (mb_btf_layout())
  * @has_symtab: the ELF has a .symtab
  * @secs: loaded sections (SHF_ALLOC with an address), @nsecs of them
  */
@@ -98,7 +54,7 @@ struct mb_linux_image {
 	uint8_t build_id[32];
 	uint32_t build_id_len;
 	struct btf *btf;
-	struct mb_linux_layout layout;
+	struct mb_layout layout;
 	bool has_symtab;
 	struct mb_linux_section *secs;
 	size_t nsecs;
@@ -135,16 +91,6 @@ int mb_linux_extract_vmlinux(const uint8_t *buf, size_t len, uint8_t **out, size
  */
 int mb_linux_deb_find_kernel(const uint8_t *buf, size_t len, uint8_t **out, size_t *out_len,
 			     char *member, size_t member_cap, struct mb_error *err);
-
-/**
- * mb_linux_btf_layout() - build the memblock layout from a kernel's BTF
- * @btf: the kernel's BTF
- * @l: filled
- * @err: filled on failure (a missing type or member, an unexpected size)
- *
- * Return: 0, or -1 with @err set.
- */
-int mb_linux_btf_layout(const struct btf *btf, struct mb_linux_layout *l, struct mb_error *err);
 
 /**
  * mb_linux_image_open() - open a bzImage/vmlinuz, a vmlinux or a Debian package
@@ -223,6 +169,9 @@ struct mb_linux_kallsyms *mb_linux_kallsyms_open(const struct mb_linux_image *im
 						 struct mb_error *err);
 int mb_linux_kallsyms_lookup(const struct mb_linux_kallsyms *k, const char *name, uint64_t *addr);
 uint32_t mb_linux_kallsyms_count(const struct mb_linux_kallsyms *k);
+int mb_linux_kallsyms_foreach(const struct mb_linux_kallsyms *k,
+			      int (*fn)(void *ctx, char type, const char *name, uint64_t addr),
+			      void *ctx);
 void mb_linux_kallsyms_free(struct mb_linux_kallsyms *k);
 
 /**
@@ -279,7 +228,7 @@ enum mb_linux_read_point {
 	MB_LINUX_AT_AUTO = 0,	/* symbol if known, else pattern if given, else idle */
 	MB_LINUX_AT_SYMBOL,	/* hardware breakpoint at @read_symbol */
 	MB_LINUX_AT_PATTERN,	/* state at the last console occurrence of @pattern */
-	MB_LINUX_AT_IDLE,	/* console silent for @idle_ms */
+	MB_LINUX_AT_IDLE,	/* console silent for @idle_ms after its first output */
 };
 
 /**
@@ -343,25 +292,10 @@ struct mb_linux_opts {
  */
 int mb_linux_parse_read_point(const char *s, struct mb_linux_opts *o, struct mb_error *err);
 
-/**
- * mb_linux_read_state() - read struct memblock and both arrays from a guest
- * @l: layout (from the kernel's BTF)
- * @vaddr: virtual address of struct memblock
- * @read: reads guest memory by *virtual* address (translate inside)
- * @ctx: for @read
- * @st: filled (arrays malloc'd; free with mb_linux_state_free())
- * @err: filled on failure
- *
- * Return: 0, or -1 with @err set.
- */
-int mb_linux_read_state(const struct mb_linux_layout *l, uint64_t vaddr, mb_linux_read_fn read,
+int mb_linux_read_state(const struct mb_layout *l, uint64_t vaddr, mb_linux_read_fn read,
 			void *ctx, struct mb_state *st, struct mb_error *err);
-
-/**
- * mb_linux_state_free() - free the arrays of a state read by mb_linux_read_state()
- * @st: the state (left empty and !valid)
- */
-void mb_linux_state_free(struct mb_state *st);
+uint64_t mb_linux_type_field(const struct mb_layout *l, const void *mb, bool memory,
+			     const struct mb_field *f);
 
 /**
  * mb_linux_capture() - boot a stock Linux kernel and read struct memblock live

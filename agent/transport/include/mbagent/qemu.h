@@ -10,16 +10,20 @@
 #include "mbagent/transport.h"
 
 /**
- * struct mb_qemu_opts - how to start QEMU
- * @qemu: binary (NULL: qemu-system-x86_64)
+ * struct mb_qemu_opts - how to start QEMU (the one launcher of both kernels)
+ * @qemu: binary (NULL: $MB_QEMU, else qemu-system-x86_64 from PATH)
  * @kernel: kernel ELF for -kernel
  * @mem: -m value (NULL: "256M")
  * @smp: CPUs (0: 1)
  * @append: -append (may be NULL)
  * @initrd: -initrd (may be NULL)
- * @numa_nodes: NUMA nodes (0: none); RAM is split evenly
+ * @numa_nodes: NUMA nodes (0: none); RAM is split evenly in MiB and the
+ *   CPUs in order, the same way for both kernels
  * @serial: give COM2 a unix-socket chardev (the serial transport)
  * @ramfile: back guest RAM by a shared file (the RAM-file transport)
+ * @stock_linux: boot a distribution kernel: QEMU's default devices, the
+ *   console alone on COM1, started frozen (-S) for the gdbstub, pausing
+ *   instead of shutting down (no @serial)
  * @extra: NULL-terminated extra arguments (may be NULL)
  */
 struct mb_qemu_opts {
@@ -32,6 +36,7 @@ struct mb_qemu_opts {
 	int numa_nodes;
 	bool serial;
 	bool ramfile;
+	bool stock_linux;
 	const char *const *extra;
 };
 
