@@ -124,39 +124,6 @@ void mba_strip_sym(const char *sym, char *buf, size_t len)
 }
 
 /**
- * mba_printable() - a name with control characters escaped for a terminal
- * @in: name from a capture (untrusted)
- * @buf: output
- * @len: size of @buf
- *
- * Bytes below 0x20 and 0x7f become "\\xNN", so no escape sequence read
- * from a capture reaches the terminal.
- *
- * Return: @buf.
- */
-const char *mba_printable(const char *in, char *buf, size_t len)
-{
-	size_t k = 0;
-
-	if (!len)
-		return buf;
-	for (; *in && k + 1 < len; in++) {
-		unsigned char c = (unsigned char)*in;
-
-		if (c < 0x20 || c == 0x7f) {
-			if (k + 5 > len)
-				break;
-			snprintf(buf + k, len - k, "\\x%02x", c);
-			k += 4;
-		} else {
-			buf[k++] = (char)c;
-		}
-	}
-	buf[k] = 0;
-	return buf;
-}
-
-/**
  * mba_group_caller() - group an event by the function that called memblock
  * @c: capture
  * @ev: event

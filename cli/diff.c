@@ -485,7 +485,7 @@ static void describe_call(const struct mb_capture *c, size_t idx, char *buf, siz
 	cli_event_args(e, args, sizeof(args));
 	snprintf(raw, sizeof(raw), "%s %s %s", mb_op_name(e->op) ? mb_op_name(e->op) : "?",
 		 cli_sym(c, e, sym, sizeof(sym)), args);
-	mba_printable(raw, buf, len);
+	cli_escape(raw, buf, len);
 }
 
 /* ---- the whole comparison ---- */
@@ -790,7 +790,7 @@ static void csv_field(const char *s)
 {
 	char buf[600];
 
-	mba_printable(s, buf, sizeof(buf));
+	cli_escape(s, buf, sizeof(buf));
 	if (strpbrk(buf, ",\"")) {
 		const char *p;
 
@@ -828,7 +828,7 @@ static void print_change(const struct diff *d, const struct achange *c)
 	char r1[48], r2[48], h1[32], h2[32], who[300];
 	const char *kind = akind_name[c->kind];
 
-	mba_printable(d->names.v[(y ? y : x)->owner], who, sizeof(who));
+	cli_escape(d->names.v[(y ? y : x)->owner], who, sizeof(who));
 	if (x)
 		cli_human_size(seg_size(x), h1, sizeof(h1));
 	if (y)
@@ -901,7 +901,7 @@ static void print_run(const struct diff *d, size_t i, size_t n)
 	cli_human_size(seg_size(x), h, sizeof(h));
 	printf("  %-8s %zu x %s within [0x%016" PRIx64 "-0x%016" PRIx64 "]  %s\n",
 	       akind_name[c->kind], n, h, lo, hi - 1,
-	       mba_printable(d->names.v[x->owner], who, sizeof(who)));
+	       cli_escape(d->names.v[x->owner], who, sizeof(who)));
 }
 
 static void print_text(const struct diff *d)
@@ -923,7 +923,7 @@ static void print_text(const struct diff *d)
 		pct(r->a, r->b, p, sizeof(p));
 		printf("  %-9s %21s %20" PRIu64 " %20" PRIu64 "  %s\n", p,
 		       mba_s128_str(delta_of(r), n, sizeof(n)), r->a, r->b,
-		       mba_printable(d->names.v[r->name], nm, sizeof(nm)));
+		       cli_escape(d->names.v[r->name], nm, sizeof(nm)));
 	}
 	if (i < d->ncr)
 		printf("  ... %zu more callers (-n)\n", d->ncr - i);
@@ -1310,17 +1310,6 @@ static void free_diff(struct diff *d)
 	mba_names_free(&d->names);
 }
 
-/* Exit non-zero when stdout could not take the output (a full disk, /dev/full). */
-static int stdout_status(int rc)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return rc;
-	clearerr(stdout);
-	fprintf(stderr, "Error: %s: cannot write to standard output: %s\n",
-		cli_cmd_name ? cli_cmd_name : "memblock-cli", strerror(errno ? errno : EIO));
-	return MB_EXIT_FAIL;
-}
-
 /**
  * cmd_diff() - compare two captures
  * @argc: argument count
@@ -1366,7 +1355,6 @@ int cmd_diff(int argc, char **argv)
 	}
 	else
 		print_text(d);
-	rc = stdout_status(rc);
 out:
 	free_diff(d);
 	free(d);

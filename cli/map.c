@@ -232,13 +232,7 @@ int map_out_commit(struct map_outfile *o)
 		e = errno ? errno : EIO;
 	if (!e && o->tmp && fsync(fileno(o->f)))
 		e = errno;
-	if (o->f == stdout) {
-		if (e) {
-			clearerr(stdout);
-			fprintf(stderr, "Error: %s: cannot write to standard output: %s\n",
-				cli_cmd_name ? cli_cmd_name : "memblock-cli", strerror(e));
-			rc = MB_EXIT_FAIL;
-		}
+	if (o->f == stdout) {	/* cli_finish_stdout() reports a failed stdout */
 		memset(o, 0, sizeof(*o));
 		return rc;
 	}
@@ -304,7 +298,7 @@ static void csv_name(FILE *out, const char *s)
 	char buf[600];
 	const char *p;
 
-	mba_printable(s, buf, sizeof(buf));
+	cli_escape(s, buf, sizeof(buf));
 	if (!strpbrk(buf, ",\"")) {
 		fputs(buf, out);
 		return;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <mbagent/capture.h>
 #include <mbanalysis/analysis.h>
+#include "cli.h"
 
 /* Owner 0 is always the initial state's owner: nobody logged the call. */
 #define MAP_OWNER_PRELOG	MBA_OWNER_INITIAL
@@ -126,8 +127,6 @@ const char *map_color(const struct map_model *m, uint32_t owner, char *buf);
 /* Write @str escaped for XML/HTML text and attributes. */
 void map_xml_escape(FILE *out, const char *str);
 
-/* Human sizes: "512 KiB", "1.5 GiB"; @buf at least 16 bytes. */
-const char *map_human(uint64_t bytes, char *buf, size_t len);
 
 /**
  * struct map_opts - rendering options

@@ -576,37 +576,6 @@ int map_layout_runs(const struct map_segs *extent, size_t max_runs,
 	return 0;
 }
 
-/**
- * map_human() - format a byte count with a binary unit
- * @bytes: value
- * @buf: output
- * @len: size of @buf
- *
- * Return: @buf.
- */
-const char *map_human(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u > 0 && u < 6 && v >= 1023.95) {	/* would print as "1024.0" */
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", bytes);
-	else if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f %s", v, units[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
-	return buf;
-}
-
 static int legend_cmp(const void *a, const void *b, void *arg)
 {
 	const struct map_legend_ent *x = a, *y = b;

@@ -162,9 +162,9 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	map_xml_escape(out, o->title ? o->title : "memblock map");
 	fprintf(out, "</text>\n<text x=\"%d\" y=\"36\">after %zu of %zu events: memory %s in "
 		"%zu regions, reserved %s in %zu regions, free %s; %s scale</text>\n", SVG_MARGIN, s->at,
-		m->cap->nevents, map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
-		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
-		map_human(s->free_bytes, h3, sizeof(h3)), o->log_scale ? "log" : "linear");
+		m->cap->nevents, cli_human_size(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		cli_human_size(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		cli_human_size(s->free_bytes, h3, sizeof(h3)), o->log_scale ? "log" : "linear");
 	y = 50;
 	if (m->cap->log_dropped) {
 		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#c00000\">INCOMPLETE: the log dropped "
@@ -178,12 +178,12 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			fprintf(out, "<text class=\"hole\" x=\"%d\" y=\"%d\" fill=\"#888888\" "
 				"font-style=\"italic\">~ hole 0x%" PRIx64 "-0x%" PRIx64 " (%s) ~</text>\n",
 				SVG_MARGIN, y + 11, runs[r - 1].end, run->base - 1,
-				map_human(run->base - runs[r - 1].end, h1, sizeof(h1)));
+				cli_human_size(run->base - runs[r - 1].end, h1, sizeof(h1)));
 			y += 16;
 		}
 		fprintf(out, "<text x=\"%d\" y=\"%d\">0x%" PRIx64 "-0x%" PRIx64 " (%s)</text>\n",
 			SVG_MARGIN, y + 13, run->base, run->end - 1,
-			map_human(run->end - run->base, h1, sizeof(h1)));
+			cli_human_size(run->end - run->base, h1, sizeof(h1)));
 		y += 18;
 		if (scale_build(&sc, s, run, o->log_scale))
 			goto out;
@@ -196,7 +196,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			fprintf(out, "<rect class=\"mem\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 				"height=\"%d\" fill=\"#cfe8cf\"><title>memory 0x%" PRIx64 "-0x%" PRIx64
 				" (%s)</title></rect>\n", a, y, b - a, SVG_BAR_H, g->base, g->end - 1,
-				map_human(g->end - g->base, h1, sizeof(h1)));
+				cli_human_size(g->end - g->base, h1, sizeof(h1)));
 		}
 		for (; ri < s->nreserved && s->reserved[ri].base < run->end; ri++) {
 			const struct map_region *g = &s->reserved[ri];
@@ -204,13 +204,13 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 
 			fprintf(out, "<g class=\"rsv\"><title>reserved 0x%" PRIx64 "-0x%" PRIx64
 				" (%s)", g->base, g->end - 1,
-				map_human(g->end - g->base, h1, sizeof(h1)));
+				cli_human_size(g->end - g->base, h1, sizeof(h1)));
 			for (p = 0; p < g->npieces && p < 8; p++) {
 				const struct map_seg *pc = &s->pieces[g->first + p];
 
 				fprintf(out, "\n");
 				map_xml_escape(out, map_owner_name(m, pc->owner));
-				fprintf(out, ": %s", map_human(pc->end - pc->base, h1, sizeof(h1)));
+				fprintf(out, ": %s", cli_human_size(pc->end - pc->base, h1, sizeof(h1)));
 			}
 			if (g->npieces > 8)
 				fprintf(out, "\n... %zu more", g->npieces - 8);
@@ -239,7 +239,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			map_color(m, leg[i].owner, col), SVG_MARGIN + 18, y + 10);
 		map_xml_escape(out, map_owner_name(m, leg[i].owner));
 		fprintf(out, " - %s in %zu range%s</text></g>\n",
-			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			cli_human_size(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
 			leg[i].ranges == 1 ? "" : "s");
 		y += 18;
 	}

@@ -300,9 +300,9 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		fprintf(out, "INCOMPLETE: the log dropped %" PRIu64 " calls (it was full); "
 			"the map misses them\n", m->cap->log_dropped);
 	fprintf(out, "memory %s in %zu regions, reserved %s in %zu regions, free %s\n\n",
-		map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
-		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
-		map_human(s->free_bytes, h3, sizeof(h3)));
+		cli_human_size(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		cli_human_size(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		cli_human_size(s->free_bytes, h3, sizeof(h3)));
 	if (!nruns) {
 		fprintf(out, "(no memory and no reservations)\n");
 		ret = 0;
@@ -328,7 +328,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 
 			fprintf(out, "%*s~ hole 0x%0*" PRIx64 "-0x%0*" PRIx64 " (%s) ~\n",
 				digits / 2, "", digits, hb, digits, he - 1,
-				map_human(he - hb, h1, sizeof(h1)));
+				cli_human_size(he - hb, h1, sizeof(h1)));
 		}
 		free(cells);
 		cells = NULL;
@@ -372,7 +372,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				fputs("\033[0m", out);
 			fputc('|', out);
 			if (suffix && row == 0)
-				fprintf(out, " %10s", map_human(len, h1, sizeof(h1)));
+				fprintf(out, " %10s", cli_human_size(len, h1, sizeof(h1)));
 			fputc('\n', out);
 		}
 	}
@@ -382,7 +382,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		"every stretch gets a cell, widths by log2 of size (--scale linear: proportional)" :
 		"proportional, a letter marks a cell with any reserved byte");
 	for (i = 0; i < nleg && i < NLETTERS; i++) {
-		int l = strlen(mba_printable(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)));
+		int l = strlen(cli_escape(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)));
 
 		if (l > namew)
 			namew = l > 48 ? 48 : l;
@@ -405,8 +405,8 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				fprintf(out, "  %c  ", li < NLETTERS ? letters[li] : '*');
 			}
 			fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
-				mba_printable(map_owner_name(m, d[i].owner), nbuf, sizeof(nbuf)),
-				map_human(d[i].bytes, h1, sizeof(h1)), d[i].ranges,
+				cli_escape(map_owner_name(m, d[i].owner), nbuf, sizeof(nbuf)),
+				cli_human_size(d[i].bytes, h1, sizeof(h1)), d[i].ranges,
 				d[i].ranges == 1 ? "" : "s");
 		}
 		if (nd < all)
@@ -424,7 +424,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				orng += leg[j].ranges;
 			}
 			fprintf(out, "  *  %-*s %10s  %zu ranges\n", namew, "(other callers)",
-				map_human(other, h1, sizeof(h1)), orng);
+				cli_human_size(other, h1, sizeof(h1)), orng);
 			break;
 		}
 		if (o->color) {
@@ -435,8 +435,8 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 			fprintf(out, "  %c  ", letters[i]);
 		}
 		fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
-			mba_printable(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)),
-			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			cli_escape(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)),
+			cli_human_size(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
 			leg[i].ranges == 1 ? "" : "s");
 	}
 
@@ -446,7 +446,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		size_t p, shown = 0;
 
 		fprintf(out, "  0x%0*" PRIx64 "-0x%0*" PRIx64 " %10s  ", digits, g->base,
-			digits, g->end - 1, map_human(g->end - g->base, h1, sizeof(h1)));
+			digits, g->end - 1, cli_human_size(g->end - g->base, h1, sizeof(h1)));
 		for (p = 0; p < g->npieces; p++) {
 			uint32_t ow = s->pieces[g->first + p].owner;
 			size_t q;
@@ -461,7 +461,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				break;
 			}
 			fprintf(out, "%s%s", shown ? ", " : "",
-				mba_printable(map_owner_name(m, ow), nbuf, sizeof(nbuf)));
+				cli_escape(map_owner_name(m, ow), nbuf, sizeof(nbuf)));
 			shown++;
 		}
 		fputc('\n', out);

@@ -125,7 +125,7 @@ static void event_line(const struct mb_capture *c, size_t i, char *buf, size_t l
 	cli_event_args(e, args, sizeof(args));
 	snprintf(raw, sizeof(raw), "#%" PRIu64 " %s %s by %s", e->seq,
 		 mb_op_name(e->op) ? mb_op_name(e->op) : "?", args, cli_sym(c, e, sym, sizeof(sym)));
-	mba_printable(raw, buf, len);
+	cli_escape(raw, buf, len);
 }
 
 struct whois {
@@ -205,13 +205,13 @@ static void print_text(const struct mb_capture *c, const struct mba_owners *o,
 	if (w->reserved) {
 		cli_human_size(w->rsv.end - w->rsv.base, h, sizeof(h));
 		printf("  owner:     %s [0x%" PRIx64 "-0x%" PRIx64 "] %s\n",
-		       mba_printable(w->owner, nm, sizeof(nm)), w->rsv.base, w->rsv.end - 1, h);
+		       cli_escape(w->owner, nm, sizeof(nm)), w->rsv.base, w->rsv.end - 1, h);
 		if (w->rsv.ev == MBA_EV_INITIAL) {
 			printf("  since:     the initial state (reserved before the log started)\n");
 		} else {
 			event_line(c, w->rsv.ev, line, sizeof(line));
 			printf("  since:     %s\n", line);
-			printf("  before:    %s\n", mba_printable(w->before, nm, sizeof(nm)));
+			printf("  before:    %s\n", cli_escape(w->before, nm, sizeof(nm)));
 		}
 	} else {
 		printf("  owner:     none (%s)\n", w->memory ? "free" : "not reserved");
@@ -339,11 +339,6 @@ int cmd_whois(int argc, char **argv)
 		print_json(c, &w);
 	} else {
 		print_text(c, &o, &w);
-	}
-	if (!rc && (fflush(stdout) || ferror(stdout))) {
-		clearerr(stdout);
-		fprintf(stderr, "Error: whois: cannot write to standard output\n");
-		rc = MB_EXIT_FAIL;
 	}
 	mba_owners_free(&o);
 	cli_release(c);

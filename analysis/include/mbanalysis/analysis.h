@@ -35,7 +35,6 @@ uint32_t mba_names_get(struct mba_names *nm, const char *name);
 uint32_t mba_names_find(const struct mba_names *nm, const char *name);
 void mba_names_free(struct mba_names *nm);
 void mba_strip_sym(const char *sym, char *buf, size_t len);
-const char *mba_printable(const char *in, char *buf, size_t len);
 
 /*
  * Grouping of events: by the calling function (the default), or by the
