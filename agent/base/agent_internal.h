@@ -10,4 +10,10 @@ void mb_agent_log(int level, const char *fmt, ...) __attribute__((format(printf,
 /* Monotonic milliseconds. */
 int64_t mb_now_ms(void);
 
+/* cleanup.c: temporary state removed on SIGINT/SIGTERM/SIGHUP/SIGQUIT and swept after SIGKILL. */
+int mb_tmpdir_make(char *tmpl);
+void mb_tmpdir_remove(const char *dir);
+int mb_cleanup_add_file(const char *path);
+void mb_cleanup_forget(int id);
+
 #endif /* MBAGENT_INTERNAL_H */

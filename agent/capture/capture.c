@@ -11,6 +11,7 @@
 
 #include "capture_chain.h"
 #include "mbagent/capture.h"
+#include "mbagent/outfile.h"
 #include "uapi/mb_evlog.h"
 
 /* On-disk layout: see docs/capture-format.md. */
@@ -57,6 +58,39 @@ static uint64_t str_hash(const char *s)
 }
 
 /*
+ * Capacity of one of the capture's arrays.  @ptr is the array it was
+ * measured for: an array allocated elsewhere (the reader sizes syms exactly)
+ * counts as full.
+ */
+struct grow {
+	const void *ptr;
+	size_t cap;
+};
+
+/* Make room for element @n of *@arr, doubling the capacity when full. */
+static int grow_array(struct grow *g, void **arr, size_t n, size_t elsz)
+{
+	size_t cap = g && *arr && g->ptr == *arr ? g->cap : n;
+	void *p;
+
+	if (n < cap)
+		return 0;
+	cap = cap < 8 ? 8 : cap;
+	if (cap > SIZE_MAX / 2 / elsz)
+		return -1;
+	cap *= 2;
+	p = realloc(*arr, cap * elsz);
+	if (!p)
+		return -1;
+	*arr = p;
+	if (g) {
+		g->ptr = p;
+		g->cap = cap;
+	}
+	return 0;
+}
+
+/*
  * The index is kept in a side table keyed by the capture pointer so that the
  * public struct stays as the contract defines it.  One table entry per live
  * capture; a handful at most.
@@ -65,6 +99,7 @@ struct sym_owner {
 	const struct mb_capture *c;
 	struct sym_index idx;
 	size_t ev_cap;		/* allocated length of c->events */
+	struct grow syms, meta, checkpoints;
 	struct sym_owner *next;
 };
 
@@ -242,8 +277,8 @@ uint32_t mb_capture_intern_sym(struct mb_capture *c, const char *name)
 	}
 	if (c->nsyms >= UINT32_MAX - 1)
 		return MB_NO_SYM;
-	ns = realloc(c->syms, (c->nsyms + 1) * sizeof(*ns));
-	if (!ns)
+	ns = c->syms;
+	if (grow_array(&owner_of(c)->syms, (void **)&ns, c->nsyms, sizeof(*ns)))
 		return MB_NO_SYM;
 	c->syms = ns;
 	dup = strdup(name);
@@ -279,12 +314,11 @@ int mb_capture_set_meta(struct mb_capture *c, const char *key, const char *value
 		}
 	}
 	k = strdup(key);
-	nm = realloc(c->meta, (c->nmeta + 1) * sizeof(*nm));
-	if (!k || !nm) {
+	nm = c->meta;
+	if (!k || !owner_of(c) ||
+	    grow_array(&owner_of(c)->meta, (void **)&nm, c->nmeta, sizeof(*nm))) {
 		free(k);
 		free(v);
-		if (nm)
-			c->meta = nm;
 		return -1;
 	}
 	c->meta = nm;
@@ -372,10 +406,10 @@ int mb_capture_add_event(struct mb_capture *c, const struct mb_event *ev, struct
 int mb_capture_add_checkpoint(struct mb_capture *c, uint64_t at, const struct mb_state *st,
 			      struct mb_error *err)
 {
-	struct mb_checkpoint *n;
+	struct sym_owner *o = owner_of(c);
+	struct mb_checkpoint *n = c->checkpoints;
 
-	n = realloc(c->checkpoints, (c->ncheckpoints + 1) * sizeof(*n));
-	if (!n)
+	if (!o || grow_array(&o->checkpoints, (void **)&n, c->ncheckpoints, sizeof(*n)))
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 	c->checkpoints = n;
 	n[c->ncheckpoints].at = at;
@@ -490,6 +524,9 @@ struct writer {
 	size_t nsects;
 	struct wsect *cur;
 	int failed_errno;
+	struct grow sects_cap;
+	bool direct;		/* not seekable: keep everything in @buf */
+	size_t cap;		/* size of @buf when @direct */
 };
 
 static int w_flush(struct writer *w)
@@ -521,6 +558,25 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 	if (w->cur)
 		w->cur->crc = crc32(w->cur->crc, p, len);
 	w->pos += len;
+	if (w->direct && w->used + len > w->cap) {
+		size_t ncap = w->cap ? w->cap : IOBUF_SIZE;
+		uint8_t *nb;
+
+		while (ncap < w->used + len)
+			ncap *= 2;
+		nb = realloc(w->buf, ncap);
+		if (!nb) {
+			w->failed_errno = ENOMEM;
+			return -1;
+		}
+		w->buf = nb;
+		w->cap = ncap;
+	}
+	while (len && w->direct) {
+		memcpy(w->buf + w->used, p, len);
+		w->used += len;
+		len = 0;
+	}
 	while (len) {
 		size_t n = IOBUF_SIZE - w->used;
 
@@ -530,7 +586,7 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 		w->used += n;
 		p += n;
 		len -= n;
-		if (w->used == IOBUF_SIZE && w_flush(w))
+		if (w->used == IOBUF_SIZE && !w->direct && w_flush(w))
 			return -1;
 	}
 	return 0;
@@ -564,9 +620,9 @@ static int w_str(struct writer *w, const char *s)
 
 static int w_begin(struct writer *w, uint32_t type, uint32_t flags)
 {
-	struct wsect *n = realloc(w->sects, (w->nsects + 1) * sizeof(*n));
+	struct wsect *n = w->sects;
 
-	if (!n) {
+	if (grow_array(&w->sects_cap, (void **)&n, w->nsects, sizeof(*n))) {
 		w->failed_errno = ENOMEM;
 		return -1;
 	}
@@ -729,55 +785,42 @@ static void w_body(struct writer *w, const struct mb_capture *c)
 	w_chains(w, c);
 }
 
-static mode_t current_umask(void)
-{
-	mode_t m = umask(0);
-
-	umask(m);
-	return m;
-}
-
 /**
  * mb_capture_write() - write a capture file atomically
  * @c: capture
- * @path: destination; written as a temporary file in the same directory,
- *   fsync'ed, then renamed over @path (mode 0666 minus the umask)
- * @err: filled on failure (the temporary file is removed)
+ * @path: destination (see mb_outfile_open()): a regular file is replaced
+ *   by rename once the new one is complete and fsync'ed (mode 0666 minus the
+ *   umask); a FIFO or character device is written in place, never replaced
+ * @err: filled on failure (no temporary file is left behind)
  *
  * Return: 0, or -1 with @err set.
  */
 int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_error *err)
 {
 	struct writer w = { .fd = -1 };
+	struct mb_outfile out;
 	uint8_t hdr[CAP_HEADER_SIZE];
 	uint64_t table_off;
-	size_t plen = strlen(path), i;
-	char *tmp;
+	size_t i;
 	int rc = -1;
 
-	tmp = malloc(plen + 16);
 	w.buf = malloc(IOBUF_SIZE);
-	if (!tmp || !w.buf) {
-		free(tmp);
-		free(w.buf);
+	if (!w.buf)
 		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-	}
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	w.fd = mkstemp(tmp);
-	if (w.fd < 0) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: cannot create: %s", path,
-			     strerror(errno));
-		free(tmp);
+	if (mb_outfile_open(&out, path, err)) {
 		free(w.buf);
 		return -1;
 	}
-	if (fchmod(w.fd, 0666 & ~current_umask())) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: chmod: %s", tmp, strerror(errno));
-		goto out;
-	}
+	w.fd = out.fd;
 	w.file_crc = crc32(0L, Z_NULL, 0);
 	memset(hdr, 0, sizeof(hdr));
-	/* Placeholder header, excluded from file_crc. */
+	/*
+	 * The header comes last (it holds the table offset and CRCs): a
+	 * seekable file gets a placeholder, patched at the end; a FIFO or
+	 * device gets the whole file assembled in memory first.
+	 */
+	w.direct = out.direct;
+	w.cap = IOBUF_SIZE;
 	memcpy(w.buf, hdr, sizeof(hdr));
 	w.used = sizeof(hdr);
 	w.pos = sizeof(hdr);
@@ -792,12 +835,6 @@ int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_err
 		w_u32(&w, w.sects[i].crc);
 		w_u32(&w, 0);
 	}
-	if (w.failed_errno || w_flush(&w)) {
-		mb_error_set(err, w.failed_errno == ENOMEM ? MB_ERR_NOMEM : MB_ERR_IO,
-			     w.failed_errno, 0, "%s: write: %s", path, strerror(w.failed_errno));
-		goto out;
-	}
-
 	memcpy(hdr, CAP_MAGIC, 8);
 	put32(hdr + 8, CAP_VERSION);
 	put32(hdr + 12, CAP_HEADER_SIZE);
@@ -808,31 +845,21 @@ int mb_capture_write(const struct mb_capture *c, const char *path, struct mb_err
 	put32(hdr + 40, w.file_crc);
 	put32(hdr + 44, 0);
 	put32(hdr + 60, crc32(crc32(0L, Z_NULL, 0), hdr, 60));
-	if (pwrite(w.fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
+	if (w.direct && !w.failed_errno)
+		memcpy(w.buf, hdr, sizeof(hdr));
+	if (w.failed_errno || w_flush(&w)) {
+		mb_error_set(err, w.failed_errno == ENOMEM ? MB_ERR_NOMEM : MB_ERR_IO,
+			     w.failed_errno, 0, "%s: write: %s", path, strerror(w.failed_errno));
+		goto out;
+	}
+	if (!w.direct && pwrite(w.fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
 		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: write: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fsync(w.fd)) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: fsync: %s", path, strerror(errno));
-		goto out;
-	}
-	if (close(w.fd)) {
-		w.fd = -1;
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: close: %s", path, strerror(errno));
-		goto out;
-	}
-	w.fd = -1;
-	if (rename(tmp, path)) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "%s: rename: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
+	rc = mb_outfile_commit(&out, err);
 out:
-	if (w.fd >= 0)
-		close(w.fd);
 	if (rc)
-		unlink(tmp);
-	free(tmp);
+		mb_outfile_abort(&out);
 	free(w.buf);
 	free(w.sects);
 	return rc;
@@ -979,10 +1006,11 @@ static int parse_state(struct mb_capture *c, struct cursor *cu, const char *path
 		c->final = st;
 		return 0;
 	case STATE_CHECKPOINT: {
-		struct mb_checkpoint *n = realloc(c->checkpoints,
-						  (c->ncheckpoints + 1) * sizeof(*n));
+		struct sym_owner *o = owner_of(c);
+		struct mb_checkpoint *n = c->checkpoints;
 
-		if (!n) {
+		if (!o || grow_array(&o->checkpoints, (void **)&n, c->ncheckpoints,
+				     sizeof(*n))) {
 			mb_state_clear(&st);
 			return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		}

@@ -662,6 +662,34 @@ static int handle_line(struct importer *im, const char *line)
 	return 0;
 }
 
+/*
+ * Read one line into @buf (NUL-terminated, without the '\n').  A longer line
+ * is consumed to its end but only @cap - 1 bytes are kept, so memory stays
+ * bounded whatever the input, and *@too_long says so.
+ * Returns the kept length, or -1 at the end of the input.
+ */
+static ssize_t bounded_line(FILE *f, char *buf, size_t cap, bool *too_long)
+{
+	size_t n = 0;
+	bool any = false;
+	int c;
+
+	*too_long = false;
+	while ((c = getc_unlocked(f)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (n < cap - 1)
+			buf[n++] = (char)c;
+		else
+			*too_long = true;
+	}
+	if (!any)
+		return -1;
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
 /**
  * mb_import_stream() - import memblock=debug console output
  * @f: open text stream
@@ -678,6 +706,7 @@ struct mb_capture *mb_import_stream(FILE *f, const char *name, struct mb_import_
 	struct importer im;
 	char *line = NULL;
 	size_t cap = 0;
+	bool too_long;
 	ssize_t n;
 
 	memset(&im, 0, sizeof(im));
@@ -693,8 +722,16 @@ struct mb_capture *mb_import_stream(FILE *f, const char *name, struct mb_import_
 	}
 	im.c->source = MB_SRC_CONSOLE;
 	im.c->boot_state = MB_BOOT_STATE_DONE;
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	line = malloc(IMP_LINE_MAX + 2);
+	if (!line) {
+		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+		goto fail;
+	}
+	cap = IMP_LINE_MAX + 2;
+	while ((n = bounded_line(f, line, cap, &too_long)) >= 0) {
 		stats->lines++;
+		if (too_long)
+			continue;	/* over 4 KiB: not a memblock line */
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = 0;
 		if (memchr(line, 0, (size_t)n)) {

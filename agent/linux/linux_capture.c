@@ -341,7 +341,7 @@ static int prepare_kernel(struct run *run, struct mb_error *err)
 	if (ret)
 		return mb_error_prefix(err, "%s", path);
 	snprintf(run->kdir, sizeof(run->kdir), "/tmp/mb-linux-XXXXXX");
-	if (!mkdtemp(run->kdir)) {
+	if (mb_tmpdir_make(run->kdir)) {	/* removed on signals, swept after SIGKILL */
 		run->kdir[0] = 0;
 		free(kern);
 		return mb_error_set(err, MB_ERR_IO, errno, 0, "mkdtemp: %s", strerror(errno));
@@ -772,7 +772,7 @@ static void run_cleanup(struct run *run)
 	free(run->con);
 	if (run->kdir[0]) {
 		unlink(run->kernel_path);
-		rmdir(run->kdir);
+		mb_tmpdir_remove(run->kdir);
 	}
 	mb_state_clear(&run->final);
 	mb_state_clear(&run->w.prev);

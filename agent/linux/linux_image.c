@@ -265,7 +265,7 @@ static int unpack_lz4_legacy(const uint8_t *in, size_t n, sink_fn sink, void *ct
 			     struct mb_error *err)
 {
 	uint8_t *out = malloc(LZ4_LEGACY_BLOCK);
-	size_t pos = 4;
+	size_t pos = 4, total = 0;
 	int ret = 0, sr;
 
 	if (!out)
@@ -278,8 +278,18 @@ static int unpack_lz4_legacy(const uint8_t *in, size_t n, sink_fn sink, void *ct
 			pos += 4;
 			continue;
 		}
-		if (bs == 0 || bs > n - pos - 4)
+		if (bs == 0 || bs > n - pos - 4) {
+			/*
+			 * Only the size trailer may end the stream, and it
+			 * must match; anything else is a corrupt payload,
+			 * not a short vmlinux.
+			 */
+			if (n - pos != 4 || bs != total)
+				ret = mb_error_set(err, MB_ERR_FORMAT, 0, pos,
+						   "lz4: corrupt or truncated payload (block size %u at offset %zu, %zu bytes left, %zu inflated)",
+						   bs, pos, n - pos - 4, total);
 			break;
+		}
 		if (bs > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK)) {
 			ret = mb_error_set(err, MB_ERR_FORMAT, 0, pos, "lz4: block size %u too large", bs);
 			break;
@@ -292,6 +302,7 @@ static int unpack_lz4_legacy(const uint8_t *in, size_t n, sink_fn sink, void *ct
 			break;
 		}
 		pos += 4 + bs;
+		total += (size_t)got;
 		sr = sink(ctx, out, (size_t)got, err);
 		if (sr < 0)
 			ret = -1;
@@ -572,6 +583,9 @@ int mb_linux_deb_find_kernel(const uint8_t *buf, size_t len, uint8_t **out, size
 
 		memcpy(name, h, 16);
 		name[16] = 0;
+		/* Names are space-padded, GNU ar ends them with '/'. */
+		for (int i = 15; i >= 0 && (name[i] == ' ' || name[i] == '/'); i--)
+			name[i] = 0;
 		memcpy(sz, h + 48, 10);
 		sz[10] = 0;
 		if (h[58] != '`' || h[59] != '\n')
@@ -586,8 +600,7 @@ int mb_linux_deb_find_kernel(const uint8_t *buf, size_t len, uint8_t **out, size
 
 			if (!t)
 				return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-			k = !strncmp(name, "data.tar ", 9) || !strncmp(name, "data.tar/", 9) ?
-			    PK_NONE : sniff(buf + pos, size);
+			k = !strcmp(name, "data.tar") ? PK_NONE : sniff(buf + pos, size);
 			r = unpack(k, buf + pos, size, tar_sink, t, err);
 			if (r) {
 				free(t->keep.p);
@@ -621,10 +634,12 @@ static int load_file(const char *path, uint8_t **out, size_t *out_len, struct mb
 	struct stat st;
 	uint8_t *p;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO must not hang us before the type check. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return mb_error_set(err, MB_ERR_IO, errno, 0, "%s: %s", path, strerror(errno));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return mb_error_set(err, MB_ERR_IO, errno, 0, "%s: not a regular file", path);

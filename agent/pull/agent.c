@@ -15,6 +15,8 @@
 #include "agent_internal.h"
 
 #define POLL_MS		100
+/* How long a COM2 peer may stay silent before a request is sent again. */
+#define SERIAL_SILENCE_MS	10000
 
 /* Everything one capture holds open; released by ctx_release(). */
 struct ctx {
@@ -102,6 +104,23 @@ static bool console_says_panic(struct ctx *c)
 }
 
 /*
+ * The pull's first reads over COM2, asked for all at once: log header,
+ * records and struct memblock (the HELLO said where and how many).  Saves
+ * two round trips; what did not arrive is read the normal way.
+ */
+static void prefetch_serial(struct ctx *c, const struct mb_serial_hello *h)
+{
+	uint64_t hdr = sizeof(struct mb_evlog_header);
+	uint64_t addr[3] = { c->evlog, c->evlog + hdr, c->mbaddr };
+	uint32_t len[3] = { hdr, 0, c->layout.memblock_size };
+
+	if (h->evlog_addr != c->evlog || h->records_written > MB_SER_MAX_REPLY / MB_EVLOG_RECORD_SIZE)
+		return;
+	len[1] = (uint32_t)h->records_written * MB_EVLOG_RECORD_SIZE;
+	mb_serial_prefetch(c->t->priv, addr, len, 3);
+}
+
+/*
  * Poll the log header until the boot is done. Through the gdbstub each poll
  * stops the guest, reads 128 bytes and lets it run again; the serial
  * transport's HELLO is only answered after boot; the RAM file is simply read.
@@ -110,6 +129,7 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 {
 	struct mb_evlog_header h;
 	const char *last = "not found yet";
+	int bad_polls = 0;
 
 	for (;;) {
 		struct mb_error e = { 0 };
@@ -125,10 +145,16 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 
 			if (mb_serial_hello(c->t->priv, &hello, 1000, &e) == 0) {
 				last = state_name(hello.boot_state);
+				if (hello.boot_state > MB_BOOT_STATE_PANIC)
+					return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+							    "the kernel reports boot state %u (known: 0..%u); not a log this agent can read",
+							    hello.boot_state, MB_BOOT_STATE_PANIC);
 				if (hello.boot_state == MB_BOOT_STATE_PANIC)
 					return panicked(c, err);
-				if (hello.boot_state == MB_BOOT_STATE_DONE)
+				if (hello.boot_state == MB_BOOT_STATE_DONE) {
+					prefetch_serial(c, &hello);
 					return 0;
+				}
 			} else if (e.code != MB_ERR_TIMEOUT) {
 				*err = e;
 				return -1;
@@ -145,6 +171,19 @@ static int wait_done(struct ctx *c, struct mb_error *err)
 			return mb_error_prefix(err, "polling the log header");
 		}
 		if (h.magic == MB_EVLOG_MAGIC) {
+			/*
+			 * An impossible header will not fix itself: refuse it
+			 * now rather than wait out the timeout.  The kernel
+			 * writes the magic first, so a header caught half-way
+			 * through its initialisation must fail twice running.
+			 */
+			rc = mb_evlog_validate(&h, c->evbytes, &e);
+			bad_polls = rc ? bad_polls + 1 : 0;
+			if (h.boot_state > MB_BOOT_STATE_PANIC || bad_polls >= 2) {
+				*err = e;
+				return mb_error_prefix(err, "the log header at %#llx is impossible",
+						       (unsigned long long)c->evlog);
+			}
 			last = state_name(h.boot_state);
 			if (h.boot_state == MB_BOOT_STATE_PANIC)
 				return panicked(c, err);
@@ -219,6 +258,17 @@ static struct mb_transport *open_ramfile(struct ctx *c, const char *path, uint64
 static void ctx_release(struct ctx *c)
 {
 	if (c->t) {
+		/* Past the deadline still resume an attached target and say goodbye. */
+		c->t->deadline = 0;
+		if (!strcmp(c->t->ops->name, "serial")) {
+			const struct mb_serial_stats *st = mb_serial_stats(c->t->priv);
+
+			mb_agent_log(1, "serial: %llu requests, %llu retries, %llu HELLO polls, %llu bad CRC",
+				     (unsigned long long)st->frames_sent,
+				     (unsigned long long)st->retries,
+				     (unsigned long long)st->polls,
+				     (unsigned long long)st->bad_crc);
+		}
 		/* Leave an attached target running. */
 		if (!c->q && c->t->ops->cont) {
 			struct mb_error e;
@@ -240,6 +290,7 @@ static int attach(struct ctx *c, struct mb_error *err)
 
 		if (!s)
 			return -1;
+		mb_serial_set_timeout(s, SERIAL_SILENCE_MS);
 		c->t = mb_serial_transport(s);
 		c->source = MB_SRC_SERIAL;
 		return 0;
@@ -294,6 +345,13 @@ static int boot(struct ctx *c, struct mb_error *err)
 
 		if (!s)
 			return check_qemu(c, err) ? -1 : mb_error_prefix(err, "COM2 socket");
+		/*
+		 * The timeout is for silence, not for a whole reply: on a
+		 * loaded host QEMU can go quiet for seconds without anything
+		 * being lost, and a resent request only queues behind the
+		 * first.  QEMU's death closes the socket; --timeout bounds all.
+		 */
+		mb_serial_set_timeout(s, SERIAL_SILENCE_MS);
 		c->t = mb_serial_transport(s);
 		c->source = MB_SRC_SERIAL;
 	} else if (qo.ramfile) {
@@ -343,6 +401,8 @@ struct mb_capture *mb_agent_capture(const struct mb_capture_opts *o, struct mb_e
 		goto out;
 	if (o->attach ? attach(&c, err) : boot(&c, err))
 		goto out;
+	/* --timeout bounds the whole capture, the pull included. */
+	c.t->deadline = c.deadline;
 	if (wait_done(&c, err))
 		goto out;
 	/* Stop the guest (where the transport can) for a consistent snapshot. */
@@ -359,7 +419,10 @@ struct mb_capture *mb_agent_capture(const struct mb_capture_opts *o, struct mb_e
 	po.qemu_cmdline = c.q ? c.q->cmdline : NULL;
 	po.ram_size = c.q ? c.q->ram_bytes : 0;
 	cap = mb_pull(&po, err);
-	if (!cap)
+	if (!cap && err && err->code == MB_ERR_TIMEOUT && mb_now_ms() >= c.deadline)
+		mb_error_prefix(err, "capture not finished within --timeout %d s",
+				o->timeout_s > 0 ? o->timeout_s : 60);
+	else if (!cap)
 		check_qemu(&c, err);	/* "QEMU was killed" says more than "connection closed" */
 out:
 	progress_end(&c);

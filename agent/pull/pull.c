@@ -2,12 +2,14 @@
 /* pull.c - transport + ELF + BTF layout -> struct mb_capture (events, arrays, metadata). */
 #include <errno.h>
 #include <bpf/btf.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mbagent/pull.h"
+#include "mbagent/serial.h"
 #include "memblock.h"
 #include "agent_internal.h"
 
@@ -125,8 +127,13 @@ static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_
 {
 	struct mb_evlog_header h2;
 
-	if (mb_evlog_read_header(o->t, evlog, bytes, &h2, err))
+	if (mb_evlog_read_header(o->t, evlog, bytes, &h2, err)) {
+		/* A lost connection or the deadline is not the target changing. */
+		if (err && (err->code == MB_ERR_TIMEOUT || err->code == MB_ERR_CLOSED ||
+			    err->code == MB_ERR_IO))
+			return -1;
 		return mb_error_prefix(err, "target changed during the pull");
+	}
 	if (h2.written != h->written || h2.dropped != h->dropped ||
 	    h2.boot_state != h->boot_state || h2.build_id_len != h->build_id_len ||
 	    memcmp(h2.build_id, h->build_id, sizeof(h2.build_id)))
@@ -142,6 +149,146 @@ static int check_unchanged(const struct mb_pull_opts *o, uint64_t evlog, uint64_
 				    recs[n - 1].memory_cnt, recs[n - 1].reserved_cnt,
 				    (unsigned long long)final->memory.cnt,
 				    (unsigned long long)final->reserved.cnt);
+	return 0;
+}
+
+/*
+ * A transport that answers one remembered read from memory: the pre-check
+ * reads struct memblock, and mb_memblock_read() reads the same bytes again
+ * right after (a round trip saved on the serial link).
+ */
+struct once {
+	struct mb_transport t;
+	struct mb_transport *inner;
+	uint64_t addr;
+	uint32_t len;
+	bool used;
+	uint8_t buf[4096];
+	/* Both region arrays, when they lie close together: one read for two. */
+	uint64_t span_addr;
+	size_t span_len;
+	uint8_t *span;
+};
+
+/* Nearby arrays are read in one piece when the gap between them is this small. */
+#define SPAN_MAX	(64u << 10)
+
+static int once_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
+		     struct mb_error *err)
+{
+	struct once *o = t->priv;
+
+	if (!o->used && addr == o->addr && len == o->len) {
+		o->used = true;
+		memcpy(buf, o->buf, len);
+		return 0;
+	}
+	if (o->span && addr >= o->span_addr && len <= o->span_len &&
+	    addr - o->span_addr <= o->span_len - len) {
+		memcpy(buf, o->span + (addr - o->span_addr), len);
+		return 0;
+	}
+	return mb_transport_read(o->inner, addr, buf, len, err);
+}
+
+/* Read both region arrays at once if they sit within SPAN_MAX of each other. */
+static void prefetch_span(struct once *o, const struct mb_layout *l, uint64_t evlog)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	struct mb_error ignored;
+
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *ty = o->buf + (i ? l->reserved.off : l->memory.off);
+		uint64_t cnt = mb_field_get(ty, &l->cnt), p = mb_field_get(ty, &l->regions);
+
+		if (!cnt || p + cnt * l->region_size < p)
+			return;
+		lo = p < lo ? p : lo;
+		hi = p + cnt * l->region_size > hi ? p + cnt * l->region_size : hi;
+	}
+	if (hi - lo > SPAN_MAX)
+		return;
+	o->span = malloc(hi - lo);
+	/*
+	 * Over COM2 the log header that check_unchanged() reads after the
+	 * arrays goes in the same burst (the kernel answers in order, so it
+	 * is still read after them): one round trip for both.
+	 */
+	if (o->span && !strcmp(o->inner->ops->name, "serial")) {
+		uint64_t a[2] = { lo, evlog };
+		uint32_t n[2] = { (uint32_t)(hi - lo), sizeof(struct mb_evlog_header) };
+
+		mb_serial_prefetch(o->inner->priv, a, n, 2);
+	}
+	/* Any failure (a hole between them): read them one by one as usual. */
+	if (o->span && mb_transport_read(o->inner, lo, o->span, hi - lo, &ignored)) {
+		free(o->span);
+		o->span = NULL;
+	}
+	o->span_addr = lo;
+	o->span_len = hi - lo;
+}
+
+static const struct mb_transport_ops once_ops = { .name = "cached", .read = once_read };
+
+/* Whether @max is a capacity memblock can reach: the initial one, doubled k times. */
+static bool reachable_max(uint64_t max, uint64_t init)
+{
+	while (max > init && !(max & 1))
+		max >>= 1;
+	return max == init;
+}
+
+/*
+ * Look at the two array headers before reading any region: a count the log
+ * contradicts, a capacity memblock cannot reach or arrays bigger than RAM
+ * would otherwise cost a read of up to MB_MAX_REGIONS regions (24 MiB, minutes
+ * through the serial transport) before the pull could say it was wrong.
+ */
+static int precheck_arrays(const struct mb_pull_opts *o, uint64_t mbaddr,
+			   const struct mb_evlog_header *h, const struct mb_evlog_record *recs,
+			   size_t n, struct once *cache, struct mb_error *err)
+{
+	const struct mb_layout *l = o->layout;
+	static const char *const names[2] = { "memory", "reserved" };
+	const struct mb_field *types[2] = { &l->memory, &l->reserved };
+	const uint64_t init[2] = { INIT_MEMBLOCK_MEMORY_REGIONS, INIT_MEMBLOCK_RESERVED_REGIONS };
+	uint8_t *mb = cache->buf;
+
+	if (!l->memblock_size || l->memblock_size > sizeof(cache->buf))
+		return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr, "struct memblock of %u bytes",
+				    l->memblock_size);
+	if (mb_transport_read(o->t, mbaddr, mb, l->memblock_size, err))
+		return mb_error_prefix(err, "reading struct memblock at %#llx",
+				       (unsigned long long)mbaddr);
+	cache->t.ops = &once_ops;
+	cache->t.priv = cache;
+	cache->inner = o->t;
+	cache->addr = mbaddr;
+	cache->len = l->memblock_size;
+	cache->span = NULL;
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *ty = mb + types[i]->off;
+		uint64_t cnt = mb_field_get(ty, &l->cnt), max = mb_field_get(ty, &l->max);
+		uint64_t logged = !n ? 0 : i ? recs[n - 1].reserved_cnt : recs[n - 1].memory_cnt;
+
+		if (cnt > max || max > MB_MAX_REGIONS || !reachable_max(max, init[i]))
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu of %llu regions: memblock starts at %llu and only doubles (limit %u); not reading them",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)max, (unsigned long long)init[i],
+					    MB_MAX_REGIONS);
+		if (!h->dropped && cnt != logged)
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu regions, the log's last call left %llu; not reading them",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)logged);
+		if (o->ram_size && cnt * l->region_size > o->ram_size)
+			return mb_error_set(err, MB_ERR_FORMAT, 0, mbaddr,
+					    "memblock.%s claims %llu regions, more than %llu bytes of RAM hold",
+					    names[i], (unsigned long long)cnt,
+					    (unsigned long long)o->ram_size);
+	}
 	return 0;
 }
 
@@ -275,6 +422,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	struct mb_evlog_header h;
 	struct mb_read_opts ro = { .ram_bytes = o->ram_size };
 	struct mb_capture *c = NULL;
+	struct once *cache = NULL;
 	const uint8_t *bid;
 	size_t n = 0, bidlen;
 	char hex[80];
@@ -298,11 +446,15 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	if (mb_evlog_read_records(o->t, evlog, &h, &recs, &n, err))
 		return NULL;
 	c = mb_capture_new();
-	if (!c) {
+	cache = calloc(1, sizeof(*cache));
+	if (!c || !cache) {
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
-	if (mb_memblock_read(o->t, mbaddr, o->layout, &ro, &c->final, err))
+	if (precheck_arrays(o, mbaddr, &h, recs, n, cache, err))
+		goto fail;
+	prefetch_span(cache, o->layout, evlog);
+	if (mb_memblock_read(&cache->t, mbaddr, o->layout, &ro, &c->final, err))
 		goto fail;
 	if (check_unchanged(o, evlog, bytes, &h, recs, n, &c->final, err))
 		goto fail;
@@ -336,6 +488,9 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	}
 	free(recs);
 	recs = NULL;
+	free(cache->span);
+	free(cache);
+	cache = NULL;
 	if (attach_chains(o, c, &h, err))
 		goto fail;
 	hex[0] = '\0';
@@ -361,6 +516,9 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	return c;
 fail:
 	free(recs);
+	if (cache)
+		free(cache->span);
+	free(cache);
 	mb_capture_free(c);
 	return NULL;
 }

@@ -4,18 +4,33 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mbagent/btf.h"
+#include "mbagent/outfile.h"
 
 static const struct btf_type *find_struct(const struct btf *btf, const char *name,
 					  int32_t *id, struct mb_error *err)
 {
+	const struct btf_type *t;
+
 	*id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
 	if (*id < 0) {
 		mb_error_set(err, MB_ERR_NOTFOUND, 0, 0, "BTF has no struct %s", name);
 		return NULL;
 	}
-	return btf__type_by_id(btf, *id);
+	t = btf__type_by_id(btf, *id);
+	/*
+	 * libbpf checks the type section's offset for alignment but not the
+	 * header length, so a header of 25 bytes leaves every type record
+	 * misaligned; refuse it rather than read u32s at odd addresses.
+	 */
+	if (!t || (uintptr_t)t % _Alignof(struct btf_type)) {
+		mb_error_set(err, MB_ERR_FORMAT, 0, 0,
+			     "BTF type data is misaligned (header length not a multiple of 4)");
+		return NULL;
+	}
+	return t;
 }
 
 /* Fill @f from member @name of struct @t; @need: a missing member is an error. */
@@ -138,15 +153,14 @@ int mb_btf_layout_from_file(const char *path, struct mb_layout *l, struct mb_err
 {
 	unsigned char magic[4] = { 0 };
 	struct btf *btf = NULL;
-	FILE *f = fopen(path, "rb");
-	size_t got;
+	int fd = mb_open_regular(path, err);
+	ssize_t got;
 	int rc;
 
-	if (!f)
-		return mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,
-				    "%s: %s", path, strerror(errno));
-	got = fread(magic, 1, sizeof(magic), f);
-	fclose(f);
+	if (fd < 0)
+		return -1;
+	got = read(fd, magic, sizeof(magic));
+	close(fd);
 	/* Decide the format ourselves: libbpf would print noise for others. */
 	if (got == 4 && !memcmp(magic, "\x7f" "ELF", 4))
 		btf = btf__parse_elf(path, NULL);

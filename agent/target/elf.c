@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mbagent/elf.h"
+#include "mbagent/outfile.h"
 
 struct elf_sym {
 	uint64_t addr;
@@ -157,12 +158,10 @@ struct mb_elf *mb_elf_open(const char *path, struct mb_error *err)
 		return NULL;
 	}
 	e->path = strdup(path);
-	e->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (e->fd < 0) {
-		mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,
-			     "cannot open %s: %s", path, strerror(errno));
+	/* A FIFO or device would block or mislead libelf: regular files only. */
+	e->fd = mb_open_regular(path, err);
+	if (e->fd < 0)
 		goto fail;
-	}
 	e->elf = elf_begin(e->fd, ELF_C_READ, NULL);
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF) {
 		mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s is not an ELF file", path);

@@ -80,11 +80,15 @@ int mb_evlog_read_header(struct mb_transport *t, uint64_t addr, uint64_t area_by
 	return 0;
 }
 
-static int read_via_serial(struct mb_transport *t, const struct mb_evlog_header *h,
-			   uint8_t *raw, struct mb_error *err)
+static int read_via_serial(struct mb_transport *t, uint64_t addr,
+			   const struct mb_evlog_header *h, uint8_t *raw, struct mb_error *err)
 {
 	uint64_t seq = 0;
 
+	/* Fetched ahead with the header (mb_serial_prefetch()): no round trip. */
+	if (mb_serial_take_cached(t->priv, addr + h->header_size, raw,
+				  h->written * h->record_size))
+		return 0;
 	if (h->record_size != MB_EVLOG_RECORD_SIZE)
 		return 1;	/* READ_LOG sends 96-byte records: use READ_MEM */
 	while (seq < h->written) {
@@ -141,7 +145,7 @@ int mb_evlog_read_records(struct mb_transport *t, uint64_t addr,
 				    cnt);
 	}
 	if (!strcmp(t->ops->name, "serial"))
-		rc = read_via_serial(t, h, raw, err);
+		rc = read_via_serial(t, addr, h, raw, err);
 	if (rc > 0)
 		rc = mb_transport_read(t, addr + h->header_size, raw, cnt * h->record_size, err);
 	if (rc) {

@@ -323,7 +323,8 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 	if (!tmp || strlen(tmp) > 30)
 		tmp = "/tmp";
 	snprintf(tmpl, sizeof(tmpl), "%s/mbagent-XXXXXX", tmp);
-	if (!mkdtemp(tmpl)) {
+	/* Removed on SIGINT/SIGTERM; after a SIGKILL, by the next run. */
+	if (mb_tmpdir_make(tmpl)) {
 		mb_error_set(err, MB_ERR_IO, errno, 0, "mkdtemp %s: %s", tmpl, strerror(errno));
 		free(q);
 		return NULL;
@@ -464,7 +465,7 @@ void mb_qemu_stop(struct mb_qemu *q)
 			rm(q->console_path);
 			rm(q->log_path);
 			rm(q->gdb_addr[0] ? q->gdb_addr + 5 : "");
-			rmdir(q->dir);
+			mb_tmpdir_remove(q->dir);
 		}
 	}
 	free(q->cmdline);

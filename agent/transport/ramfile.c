@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ramfile.c - read guest-physical memory from QEMU's shared RAM backing file (mmap). */
+/* ramfile.c - read guest-physical memory from QEMU's shared RAM backing file (pread). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mbagent/outfile.h"
 #include "mbagent/qemu.h"
+#include "agent_internal.h"
 
 /*
  * On the x86 "pc" and "q35" machines guest RAM below min(ram, 2.75 GiB) is
@@ -23,8 +24,9 @@
 
 struct ramfile {
 	struct mb_transport t;
-	const uint8_t *map;
+	int fd;
 	uint64_t size;
+	const char *path;
 };
 
 static int rf_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
@@ -40,7 +42,35 @@ static int rf_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
 		return mb_error_set(err, MB_ERR_REMOTE, 0, addr,
 				    "%#llx+%zu touches the legacy VGA/ROM window",
 				    (unsigned long long)addr, len);
-	memcpy(buf, rf->map + addr, len);
+	if (t->deadline && mb_now_ms() > t->deadline)
+		return mb_error_set(err, MB_ERR_TIMEOUT, 0, addr,
+				    "capture deadline reached before reading %#llx",
+				    (unsigned long long)addr);
+	/*
+	 * pread, not a mapping: if the file shrinks under us (QEMU exits, or
+	 * someone truncates it) a mapped read would die of SIGBUS; pread
+	 * returns short and we say so.
+	 */
+	for (size_t done = 0; done < len;) {
+		ssize_t n = pread(rf->fd, (uint8_t *)buf + done, len - done,
+				  (off_t)(addr + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return mb_error_set(err, MB_ERR_IO, errno, addr + done,
+					    "RAM file %s: read at %#llx: %s", rf->path,
+					    (unsigned long long)(addr + done), strerror(errno));
+		if (n == 0) {
+			struct stat st;
+
+			return mb_error_set(err, MB_ERR_CLOSED, 0, addr + done,
+					    "RAM file %s shrank to %lld bytes while reading %#llx (QEMU gone?)",
+					    rf->path, fstat(rf->fd, &st) ? -1LL : (long long)st.st_size,
+					    (unsigned long long)(addr + done));
+		}
+		done += (size_t)n;
+	}
 	return 0;
 }
 
@@ -48,7 +78,7 @@ static void rf_close(struct mb_transport *t)
 {
 	struct ramfile *rf = t->priv;
 
-	munmap((void *)rf->map, rf->size);
+	close(rf->fd);
 	free(rf);
 }
 
@@ -59,10 +89,11 @@ static const struct mb_transport_ops ramfile_ops = {
 };
 
 /**
- * mb_ramfile_open() - map a QEMU memory-backend-file (share=on) read-only
+ * mb_ramfile_open() - open a QEMU memory-backend-file (share=on) read-only
  * @path: the backing file
  * @ram_bytes: guest RAM size the file must have (0: take the file's size)
- * @err: MB_ERR_NOTFOUND (missing), MB_ERR_MISMATCH (size), MB_ERR_UNSUPPORTED
+ * @err: MB_ERR_NOTFOUND (missing), MB_ERR_INVAL (a FIFO or device: never
+ *   opened blocking), MB_ERR_MISMATCH (size), MB_ERR_UNSUPPORTED
  *   (RAM large enough to be split around the PCI hole)
  *
  * Whether QEMU writes through to the file (share=on) cannot be seen here;
@@ -75,17 +106,15 @@ struct mb_transport *mb_ramfile_open(const char *path, uint64_t ram_bytes,
 {
 	struct ramfile *rf;
 	struct stat st;
-	void *map;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = mb_open_regular(path, err);
 	if (fd < 0) {
-		mb_error_set(err, errno == ENOENT ? MB_ERR_NOTFOUND : MB_ERR_IO, errno, 0,
-			     "RAM file %s: %s", path, strerror(errno));
+		mb_error_prefix(err, "RAM file");
 		return NULL;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "RAM file %s is not a regular file", path);
+	if (fstat(fd, &st)) {
+		mb_error_set(err, MB_ERR_IO, errno, 0, "RAM file %s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
@@ -104,20 +133,15 @@ struct mb_transport *mb_ramfile_open(const char *path, uint64_t ram_bytes,
 		close(fd);
 		return NULL;
 	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		mb_error_set(err, MB_ERR_IO, errno, 0, "mmap %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	rf = calloc(1, sizeof(*rf));
+	rf = calloc(1, sizeof(*rf) + strlen(path) + 1);
 	if (!rf) {
-		munmap(map, st.st_size);
+		close(fd);
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	rf->map = map;
+	rf->fd = fd;
 	rf->size = st.st_size;
+	rf->path = strcpy((char *)(rf + 1), path);
 	rf->t.ops = &ramfile_ops;
 	rf->t.priv = rf;
 	return &rf->t;

@@ -320,6 +320,9 @@ static int rx_next(struct mb_rsp *r, int64_t deadline, enum rx_event *ev, struct
 		if (r->out_len && flush_out(r, deadline, err))
 			return -1;
 		left = deadline - mb_now_ms();
+		if (left <= 0 && r->tr.deadline && mb_now_ms() >= r->tr.deadline)
+			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
+					    "time limit of the capture reached while waiting for the gdbstub");
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
 					    "gdbstub timeout: no answer within %d ms",
@@ -360,9 +363,39 @@ static bool is_stop_cmd(const char *data, size_t len)
 	       (len >= 5 && !memcmp(data, "vCont", 5) && (len == 5 || data[5] == ';'));
 }
 
+/* Now plus the per-wait timeout, but never past the transport's deadline. */
 static int64_t deadline_in(struct mb_rsp *r)
 {
-	return mb_now_ms() + r->timeout_ms;
+	int64_t d = mb_now_ms() + r->timeout_ms;
+
+	return r->tr.deadline && r->tr.deadline < d ? r->tr.deadline : d;
+}
+
+/*
+ * A packet the stub sends on its own: console output ('O' + hex) or a stop
+ * reply (the guest hit something, or QEMU's own notice).  Returns 1 for
+ * one to skip, 0 for anything else, -1 (with @err) when the target exited.
+ */
+static int unsolicited(struct mb_rsp *r, struct mb_error *err)
+{
+	struct mb_rsp_stop stop;
+	size_t i;
+
+	if (r->pkt_len >= 3 && r->pkt[0] == 'O' && r->pkt_len % 2) {
+		for (i = 1; i < r->pkt_len && hexval(r->pkt[i]) >= 0; i++)
+			;
+		if (i == r->pkt_len)
+			return 1;
+	}
+	if (parse_stop(r, &stop))
+		return 0;
+	r->running = false;
+	if (stop.kind == 'W' || stop.kind == 'X')
+		return mb_error_set(err, MB_ERR_CLOSED, 0, 0, "the target %s (%c%02x)",
+				    stop.kind == 'W' ? "exited" : "was terminated", stop.kind,
+				    stop.signal);
+	mb_agent_log(2, "gdbstub: unsolicited stop reply '%.40s'", r->pkt);
+	return 1;
 }
 
 /*
@@ -419,11 +452,15 @@ static int transact(struct mb_rsp *r, const char *data, size_t len, bool want_re
 			 * (QEMU sends one when a debugger connects), not the
 			 * answer to this packet.
 			 */
-			if (!acked && !is_stop_cmd(data, len) && parse_stop(r, NULL) == 0) {
-				r->running = false;
-				if (queue_raw(r, "+", 1, err))
+			if (!is_stop_cmd(data, len)) {
+				int u = unsolicited(r, err);
+
+				if (u && queue_raw(r, "+", 1, err))
 					return -1;
-				break;
+				if (u < 0)
+					return -1;
+				if (u)
+					break;
 			}
 			/* Also the end for a stub that answers without acking. */
 			if (queue_raw(r, "+", 1, err))
@@ -939,7 +976,14 @@ int mb_rsp_read_mem(struct mb_rsp *r, uint64_t addr, void *buf, size_t len,
 			break;
 		case EV_PACKET: {
 			ssize_t got;
+			int u = unsolicited(r, err);
 
+			if (u) {
+				/* Not an answer to any request: ack it and read on. */
+				if (queue_raw(r, "+", 1, err) || u < 0)
+					goto out;
+				break;
+			}
 			if (rep_n)
 				k = replq[rep_h], rep_h = (rep_h + 1) % QLEN, rep_n--;
 			else if (ack_n)	/* stub that does not ack */
@@ -1074,6 +1118,8 @@ int mb_rsp_wait_stop(struct mb_rsp *r, int timeout_ms, struct mb_rsp_stop *stop,
 	int64_t deadline = mb_now_ms() + (timeout_ms > 0 ? timeout_ms : r->timeout_ms);
 	enum rx_event ev;
 
+	if (r->tr.deadline && r->tr.deadline < deadline)
+		deadline = r->tr.deadline;
 	for (;;) {
 		if (rx_next(r, deadline, &ev, err))
 			return -1;

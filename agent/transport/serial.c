@@ -18,6 +18,20 @@
 #include "agent_internal.h"
 
 #define SER_ATTEMPTS	3
+/* However much keeps arriving, one attempt ends after this long. */
+#define SER_ATTEMPT_CAP_MS	120000
+/* HELLO is sent again this often until the kernel answers. */
+#define SER_HELLO_POLL_MS	50
+
+/* Ranges fetched ahead by mb_serial_prefetch(); each is handed out once. */
+#define SER_CACHE	8
+
+struct ser_cached {
+	uint64_t addr;
+	uint32_t len;
+	uint32_t got;		/* bytes arrived so far */
+	uint8_t *buf;		/* NULL: slot free */
+};
 
 /* Receiver states, one per field of a frame. */
 enum srx_state {
@@ -56,7 +70,10 @@ struct mb_serial {
 	struct mb_serial_stats stats;
 	struct mb_transport tr;
 	char why[96];
+	struct ser_cached cache[SER_CACHE];
 };
+
+static void cache_drop(struct mb_serial *s, int i);
 
 static uint64_t now_ns(void)
 {
@@ -230,12 +247,21 @@ static void srx_bulk(struct mb_serial *s)
 	}
 }
 
-static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
-		    struct mb_error *err)
+/*
+ * Next frame event.  @deadline moves: every byte that carries a frame
+ * forward pushes it to now + @idle_ms, so a long reply arriving slowly
+ * (a loaded host, a 64 KiB frame at UART speed) never times out while it
+ * still flows; only silence does.  @cap (and the transport's deadline)
+ * bound the wait whatever arrives.
+ */
+static int srx_next(struct mb_serial *s, int64_t *deadline, int idle_ms, int64_t cap,
+		    enum srx_event *ev, struct mb_error *err)
 {
+	if (s->tr.deadline && s->tr.deadline < cap)
+		cap = s->tr.deadline;
 	for (;;) {
 		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-		int64_t left;
+		int64_t left, now;
 		ssize_t n;
 		int rc;
 
@@ -245,11 +271,16 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 			if (rc)
 				return rc < 0 ? -1 : 0;
 		}
-		left = deadline - mb_now_ms();
+		now = mb_now_ms();
+		if (*deadline > cap)
+			*deadline = cap;
+		left = *deadline - now;
+		if (left <= 0 && s->tr.deadline && now >= s->tr.deadline)
+			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
+					    "time limit of the capture reached while waiting for the serial peer");
 		if (left <= 0)
 			return mb_error_set(err, MB_ERR_TIMEOUT, 0, 0,
-					    "serial peer timeout: no answer within %d ms",
-					    s->timeout_ms);
+					    "serial peer timeout: silent for %d ms", idle_ms);
 		rc = poll(&pfd, 1, (int)left);
 		if (rc < 0 && errno != EINTR)
 			return mb_error_set(err, MB_ERR_IO, errno, 0, "serial: poll: %s",
@@ -269,6 +300,9 @@ static int srx_next(struct mb_serial *s, int64_t deadline, enum srx_event *ev,
 		s->in_pos = 0;
 		s->in_len = n;
 		s->in_ns = now_ns();
+		/* Progress: bytes inside a frame, or a sync that may start one. */
+		if (s->st != SRX_SYNC0 || memchr(s->in, MB_SER_SYNC0, n))
+			*deadline = mb_now_ms() + idle_ms;
 	}
 }
 
@@ -310,13 +344,18 @@ static const char *ser_errname(uint32_t code)
 }
 
 /*
- * One request/reply with retries. On success the reply payload is in
- * s->payload / s->len (type checked). @attempt_ms bounds each attempt.
+ * One request/reply with retries.  On success the reply payload is in
+ * s->payload / s->len (type checked).  @attempt_ms is how long the peer may
+ * stay silent before the request is sent again; the peer's answer to any of
+ * the copies sent by this call is accepted, since every copy asks the same
+ * thing (a late answer to the first is as good as one to the last).
  */
 static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t len,
 		   int attempts, int attempt_ms, uint64_t addr, struct mb_error *err)
 {
 	uint8_t frame[MB_SER_HDR + MB_SER_MAX_REQ + 4];
+	uint16_t first = s->tag + 1;
+	int64_t cap = mb_now_ms() + (int64_t)attempts * SER_ATTEMPT_CAP_MS;
 	int a;
 
 	for (a = 0; a < attempts; a++) {
@@ -324,7 +363,9 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 		int64_t deadline = mb_now_ms() + attempt_ms;
 		size_t n = mb_serial_frame(frame, type, tag, req, len);
 
-		if (a)
+		if (a && type == MB_SER_HELLO)
+			s->stats.polls++;
+		else if (a)
 			s->stats.retries++;
 		s->stats.frames_sent++;
 		if (send_all(s, frame, n, err))
@@ -332,8 +373,10 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 		for (;;) {
 			enum srx_event ev = SEV_BAD;
 
-			if (srx_next(s, deadline, &ev, err)) {
-				if (err && err->code == MB_ERR_TIMEOUT) {
+			if (srx_next(s, &deadline, attempt_ms, cap, &ev, err)) {
+				if (err && err->code == MB_ERR_TIMEOUT &&
+				    !(s->tr.deadline && mb_now_ms() >= s->tr.deadline) &&
+				    mb_now_ms() < cap) {
 					/* A short frame never completes: drop it. */
 					s->st = SRX_SYNC0;
 					break;
@@ -344,7 +387,7 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 				mb_agent_log(2, "serial: %s; retrying", s->why);
 				break;
 			}
-			if (s->rtag != tag) {
+			if ((uint16_t)(s->rtag - first) > (uint16_t)a) {
 				s->stats.stale++;
 				continue;
 			}
@@ -360,6 +403,8 @@ static int request(struct mb_serial *s, uint8_t type, const void *req, uint32_t 
 				}
 				if (code == 1) {	/* our request arrived corrupt */
 					mb_agent_log(2, "serial: kernel saw a bad CRC; retrying");
+					if (s->rtag != tag)
+						continue;	/* an older copy: wait for this one */
 					break;
 				}
 				return mb_error_set(err, MB_ERR_REMOTE, 0, addr,
@@ -458,6 +503,8 @@ void mb_serial_close(struct mb_serial *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < SER_CACHE; i++)
+		cache_drop(s, i);
 	close(s->fd);
 	free(s->payload);
 	free(s);
@@ -486,10 +533,12 @@ const struct mb_serial_stats *mb_serial_stats(const struct mb_serial *s)
 }
 
 /**
- * mb_serial_hello() - HELLO, retried once a second until @timeout_ms
+ * mb_serial_hello() - HELLO, sent again every 50 ms until @timeout_ms
  * @s: client
  * @h: decoded reply
- * @timeout_ms: total wait (the kernel answers only once it has booted)
+ * @timeout_ms: total wait (the kernel answers only once it has booted; a
+ *   HELLO sent before it listens is lost, so it is repeated promptly, and
+ *   the answer to any copy counts)
  * @err: filled on failure
  *
  * Return: 0 or -1.
@@ -497,8 +546,9 @@ const struct mb_serial_stats *mb_serial_stats(const struct mb_serial *s)
 int mb_serial_hello(struct mb_serial *s, struct mb_serial_hello *h, int timeout_ms,
 		    struct mb_error *err)
 {
-	int attempts = timeout_ms > 1000 ? (timeout_ms + 999) / 1000 : 1;
-	int each = timeout_ms > 1000 ? 1000 : (timeout_ms > 0 ? timeout_ms : s->timeout_ms);
+	int total = timeout_ms > 0 ? timeout_ms : s->timeout_ms;
+	int each = total > SER_HELLO_POLL_MS ? SER_HELLO_POLL_MS : total;
+	int attempts = (total + each - 1) / each;
 	const uint8_t *p;
 
 	if (request(s, MB_SER_HELLO, NULL, 0, attempts, each, 0, err))
@@ -601,9 +651,128 @@ int mb_serial_read_log(struct mb_serial *s, uint64_t from_seq, uint32_t max_reco
 	return 0;
 }
 
+static void cache_drop(struct mb_serial *s, int i)
+{
+	free(s->cache[i].buf);
+	memset(&s->cache[i], 0, sizeof(s->cache[i]));
+}
+
+/**
+ * mb_serial_take_cached() - hand out a prefetched range (once)
+ * @s: client
+ * @addr: guest-physical address
+ * @buf: destination
+ * @len: bytes
+ *
+ * Return: true if [@addr, @addr + @len) was prefetched whole (the slot is
+ * then freed: a second read of the same bytes goes to the kernel again).
+ */
+bool mb_serial_take_cached(struct mb_serial *s, uint64_t addr, void *buf, size_t len)
+{
+	for (int i = 0; i < SER_CACHE; i++) {
+		struct ser_cached *c = &s->cache[i];
+
+		if (c->buf && c->got == c->len && addr == c->addr && len == c->len) {
+			memcpy(buf, c->buf, len);
+			cache_drop(s, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * mb_serial_prefetch() - READ_MEM several ranges with all requests sent at once
+ * @s: client
+ * @addr: start addresses, @n of them (at most 8)
+ * @len: their lengths (each at most 1 MiB)
+ * @n: number of ranges
+ *
+ * One round trip instead of one per range and per max_payload piece: the
+ * kernel answers in order, the replies are matched by tag.  What arrives is
+ * kept for mb_serial_take_cached(); anything that goes wrong (an error
+ * frame, a timeout, a bad CRC) just leaves that range to be read normally.
+ *
+ * Return: the number of ranges fetched whole.
+ */
+int mb_serial_prefetch(struct mb_serial *s, const uint64_t *addr, const uint32_t *len, int n)
+{
+	uint8_t frame[MB_SER_HDR + MB_SER_MAX_REQ + 4];
+	uint16_t first = s->tag + 1, ntags = 0;
+	int whole = 0;
+	uint32_t piece_off[256];
+	uint8_t piece_slot[256];
+	struct mb_error err;
+	int64_t deadline;
+
+	if (n > SER_CACHE)
+		n = SER_CACHE;
+	for (int i = 0; i < SER_CACHE; i++)
+		cache_drop(s, i);
+	for (int i = 0; i < n; i++) {
+		if (!len[i] || len[i] > MB_SER_MAX_REPLY)
+			continue;
+		s->cache[i].buf = malloc(len[i]);
+		if (!s->cache[i].buf)
+			continue;
+		s->cache[i].addr = addr[i];
+		s->cache[i].len = len[i];
+		for (uint32_t off = 0; off < len[i] && ntags < 256; off += s->max_payload) {
+			uint32_t k = len[i] - off < s->max_payload ? len[i] - off : s->max_payload;
+			uint8_t req[12];
+
+			put_le64(req, addr[i] + off);
+			put_le32(req + 8, k);
+			piece_off[ntags] = off;
+			piece_slot[ntags] = (uint8_t)i;
+			if (send_all(s, frame, mb_serial_frame(frame, MB_SER_READ_MEM, ++s->tag, req,
+								 sizeof(req)), &err))
+				return 0;
+			s->stats.frames_sent++;
+			ntags++;
+		}
+	}
+	deadline = mb_now_ms() + s->timeout_ms;
+	for (uint16_t left = ntags; left;) {
+		enum srx_event ev = SEV_BAD;
+		uint16_t k;
+
+		if (srx_next(s, &deadline, s->timeout_ms, mb_now_ms() + SER_ATTEMPT_CAP_MS, &ev,
+			     &err)) {
+			s->st = SRX_SYNC0;
+			break;
+		}
+		if (ev == SEV_BAD)
+			break;	/* a lost reply: the rest is read the normal way */
+		k = (uint16_t)(s->rtag - first);
+		if (k >= ntags) {
+			s->stats.stale++;
+			continue;
+		}
+		left--;
+		if (s->type == (MB_SER_READ_MEM | MB_SER_REPLY)) {
+			struct ser_cached *c = &s->cache[piece_slot[k]];
+
+			if (c->buf && piece_off[k] + s->len <= c->len) {
+				memcpy(c->buf + piece_off[k], s->payload, s->len);
+				c->got += s->len;
+			}
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (s->cache[i].buf && s->cache[i].got == s->cache[i].len)
+			whole++;
+		else
+			cache_drop(s, i);
+	}
+	return whole;
+}
+
 static int str_read(struct mb_transport *t, uint64_t addr, void *buf, size_t len,
 		    struct mb_error *err)
 {
+	if (mb_serial_take_cached(t->priv, addr, buf, len))
+		return 0;
 	return mb_serial_read_mem(t->priv, addr, buf, len, err);
 }
 

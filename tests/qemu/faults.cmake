@@ -72,7 +72,8 @@ if(TARGET memblock-cli)
 	set(MB_FAULTS_KNOWN_BAD)
 	foreach(sc qemu_killed_mid_capture cli_interrupted_mid_capture disk_full
 			parallel_captures sockets_are_unix_or_loopback capture_follows_umask
-			overflowed_log_reported)
+			overflowed_log_reported cli_killed_debris_swept ramfile_truncated_mid_capture
+			timeout_bounds_slow_gdbstub fifo_inputs_time_out output_fifo_and_device)
 		add_test(NAME qemu_fault_${sc} COMMAND ${MB_FAULTS_TEST} ${sc})
 		set_tests_properties(qemu_fault_${sc} PROPERTIES LABELS qemu TIMEOUT 300)
 		if(sc IN_LIST MB_FAULTS_KNOWN_BAD)

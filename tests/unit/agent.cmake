@@ -24,7 +24,7 @@ add_executable(test_agent_serial ${MB_AGENT_UNIT_DIR}/test_serial.c)
 target_link_libraries(test_agent_serial PRIVATE mbtransport Threads::Threads)
 mb_host_target(test_agent_serial)
 foreach(sc clean bad_crc error_frames short_frame huge_length peer_never_answers
-		peer_closes_mid_frame inconsistent_log_reply)
+		peer_closes_mid_frame inconsistent_log_reply log_reply_over_max)
 	add_test(NAME agent_serial_${sc} COMMAND test_agent_serial ${sc})
 	set_tests_properties(agent_serial_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()
@@ -61,6 +61,42 @@ add_test(NAME agent_kernel_elf_symbols_buildid_btf
 	COMMAND test_agent_kernel_elf ${CMAKE_BINARY_DIR}/kernel/kernel.elf)
 set_tests_properties(agent_kernel_elf_symbols_buildid_btf PROPERTIES LABELS unit
 	SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# Faults found by attacking the agent (issue 12): each scenario failed on the
+# code before its fix (see the commit messages and docs/RELIABILITY.md).
+add_executable(test_agent_robust ${MB_AGENT_UNIT_DIR}/test_robust.c)
+# liblz4 builds the LZ4 bzImage the test feeds to the Linux image reader.
+pkg_check_modules(MBT_LZ4 REQUIRED IMPORTED_TARGET liblz4)
+target_link_libraries(test_agent_robust PRIVATE mbagent mblinux mbagent_internal PkgConfig::MBT_LZ4
+	Threads::Threads)
+mb_host_target(test_agent_robust)
+target_compile_definitions(test_agent_robust PRIVATE MB_TEST_SRC="${CMAKE_SOURCE_DIR}")
+add_dependencies(test_agent_robust agent_elf_fixture_btf)
+foreach(sc ramfile_shrinks fifo_inputs output_special_files btf_misaligned rsp_deadline
+		rsp_unsolicited_stop serial_deadline serial_slow_stream serial_hello_prompt
+		tmpdir_cleanup linux_lz4_corrupt linux_deb_names_and_fifo import_long_line_bounded
+		rsp_reply_too_long capture_roundtrip capture_file_crc serial_prefetch)
+	add_test(NAME agent_robust_${sc}
+		COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
+	set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+endforeach()
+# These read the test kernel's ELF (symbols, BTF, build-id).
+if(TARGET kernel)
+	add_dependencies(test_agent_robust kernel)
+	foreach(sc pull_impossible_array boot_state_impossible)
+		add_test(NAME agent_robust_${sc}
+			COMMAND test_agent_robust ${MB_FIXTURE_BTF} ${CMAKE_BINARY_DIR}/kernel/kernel.elf ${sc})
+		set_tests_properties(agent_robust_${sc} PROPERTIES LABELS unit TIMEOUT 60)
+	endforeach()
+endif()
+
+# Geometric growth of the capture's arrays: realloc counted through --wrap.
+add_executable(test_agent_growth ${MB_AGENT_UNIT_DIR}/test_growth.c)
+target_link_libraries(test_agent_growth PRIVATE mbagent)
+target_link_options(test_agent_growth PRIVATE -Wl,--wrap=realloc)
+mb_host_target(test_agent_growth)
+add_test(NAME agent_capture_growth_geometric COMMAND test_agent_growth)
+set_tests_properties(agent_capture_growth_geometric PROPERTIES LABELS unit TIMEOUT 120)
 
 # Caller chains in captures: the CHAINS section, old captures (written by the
 # tree before chains existed, tests/data/chains/pre-chains-gdb.cap), newer layouts.

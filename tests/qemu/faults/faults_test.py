@@ -5,16 +5,21 @@
 
 Scenarios: qemu_killed_mid_capture, cli_interrupted_mid_capture, disk_full,
 parallel_captures, sockets_are_unix_or_loopback, capture_follows_umask,
-overflowed_log_reported.  Quiet on success; exit 1 with the reason otherwise."""
+overflowed_log_reported, cli_killed_debris_swept, ramfile_truncated_mid_capture,
+timeout_bounds_slow_gdbstub, fifo_inputs_time_out, output_fifo_and_device.
+Quiet on success; exit 1 with the reason otherwise."""
 import argparse
 import os
 import re
+import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 A = None
@@ -136,6 +141,8 @@ def sc_cli_interrupted_mid_capture():
             fail("%s: exit 0 but no valid capture" % sig.name)
         if p.returncode != 0 and leftovers(d, "out.mbcap"):
             fail("%s: left %s behind" % (sig.name, leftovers(d, "out.mbcap")))
+        if leftovers(d, "mbagent-"):
+            fail("%s: left QEMU's directory %s behind" % (sig.name, leftovers(d, "mbagent-")))
         time.sleep(1.0)
         stray = qemus_under(d)
         for pid in stray:
@@ -269,6 +276,202 @@ def sc_overflowed_log_reported():
                        timeout=60)
     if q.returncode == 0:
         fail("replay --verify exits 0 on an incomplete log")
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def start_qemu(d, extra):
+    """Our kernel in a QEMU of our own (not the agent's), returning the Popen."""
+    cmd = [QEMU, "-nodefaults", "-m", "128M", "-display", "none", "-monitor", "none",
+           "-nic", "none", "-no-reboot", "-kernel", A.kernel, "-serial", "null",
+           "-device", "isa-debug-exit,iobase=0x501,iosize=2"] + extra
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(p):
+    if p.poll() is None:
+        p.kill()
+    p.wait()
+
+
+def sc_cli_killed_debris_swept():
+    """SIGKILL the CLI mid-capture: no temporary capture file; the next run removes
+    QEMU's directory (and its 128 MiB RAM file) that the killed run left."""
+    d = workdir("sweep")
+    env = dict(os.environ, TMPDIR=d)
+    out = os.path.join(d, "out.mbcap")
+    for delay in (0.2, 0.1, 0.05, 0.4):
+        p = subprocess.Popen([A.cli, "capture", "--kernel", A.kernel, "--mem", "128M",
+                              "-t", "ramfile", "-o", out], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.kill()
+        p.wait()
+        if leftovers(d, "out.mbcap.tmp"):
+            fail("SIGKILL after %ss left %s" % (delay, leftovers(d, "out.mbcap.tmp")))
+        if p.returncode == -signal.SIGKILL and leftovers(d, "mbagent-"):
+            break
+    else:
+        fail("no kill landed while QEMU's directory existed")
+    time.sleep(0.5)    # QEMU dies with its parent (PDEATHSIG)
+    p = capture(out, env=env)
+    if p.returncode != 0:
+        fail("capture after the killed ones failed: %s" % p.stderr)
+    if leftovers(d, "mbagent-"):
+        fail("the next capture did not remove %s" % leftovers(d, "mbagent-"))
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def sc_ramfile_truncated_mid_capture():
+    """The RAM file shrinks while `capture --attach ramfile:` reads it: an Error line,
+    not SIGBUS (exit 135)."""
+    d = workdir("trunc")
+    ram = os.path.join(d, "ram")
+    q = start_qemu(d, ["-machine", "pc,memory-backend=ram0", "-object",
+                       "memory-backend-file,id=ram0,size=128M,mem-path=%s,share=on" % ram])
+    try:
+        until = time.time() + 20
+        while not (os.path.exists(ram) and os.path.getsize(ram) == 128 << 20):
+            if time.time() > until:
+                fail("QEMU did not create its RAM file")
+            time.sleep(0.02)
+        # The agent opens the file at once and polls the log header; the
+        # header (above 1 MiB) then vanishes under it.
+        p = subprocess.Popen([A.cli, "capture", "--attach", "ramfile:" + ram, "--elf",
+                              A.kernel, "--timeout", "20", "-o", os.path.join(d, "o.cap")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        os.truncate(ram, 1 << 20)
+        o, e = p.communicate(timeout=60)
+        if p.returncode < 0 or p.returncode > 128:
+            fail("capture died of a signal (status %d) when the RAM file shrank" % p.returncode)
+        if p.returncode == 0:
+            fail("capture succeeded from a RAM file cut to 1 MiB")
+        err = error_line(subprocess.CompletedProcess(p.args, p.returncode, o, e),
+                         "RAM file truncated")
+        if not re.search(r"shr[ua]nk|outside|RAM file", err):
+            fail("RAM file truncated: message does not say so: %s" % err)
+    finally:
+        stop(q)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def delaying_proxy(target, delay):
+    """A TCP listener forwarding to unix socket @target; each gdb 'm' packet from
+    the client is held @delay seconds before it is passed on."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+
+    def run():
+        c, _ = ls.accept()
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(target)
+        while True:
+            r, _, _ = select.select([c, s], [], [], 60)
+            if not r:
+                break
+            for x in r:
+                data = x.recv(65536)
+                if not data:
+                    c.close()
+                    s.close()
+                    return
+                if x is c and b"$m" in data:
+                    time.sleep(delay)
+                (s if x is c else c).sendall(data)
+    threading.Thread(target=run, daemon=True).start()
+    return ls.getsockname()[1]
+
+
+def sc_timeout_bounds_slow_gdbstub():
+    """A gdbstub answering every m packet 1.5 s late: --timeout 8 ends the capture
+    (the pull included) within a few seconds of 8, with an Error line."""
+    d = workdir("slow")
+    gdb = os.path.join(d, "gdb.sock")
+    q = start_qemu(d, ["-chardev", "socket,id=g,path=%s,server=on,wait=off" % gdb,
+                       "-gdb", "chardev:g"])
+    try:
+        until = time.time() + 20
+        while not os.path.exists(gdb):
+            if time.time() > until:
+                fail("QEMU did not create its gdbstub socket")
+            time.sleep(0.02)
+        port = delaying_proxy(gdb, 1.5)
+        t0 = time.time()
+        p = subprocess.run([A.cli, "capture", "--attach", "tcp:127.0.0.1:%d" % port, "--elf",
+                            A.kernel, "--timeout", "8", "-o", os.path.join(d, "o.cap")],
+                           capture_output=True, text=True, timeout=200)
+        took = time.time() - t0
+        if p.returncode == 0:
+            fail("capture through a stub that slow finished (%.1f s)" % took)
+        e = error_line(p, "slow gdbstub")
+        if took > 8 + 4:
+            fail("--timeout 8 took %.1f s (%s)" % (took, e))
+        if not re.search(r"timeout|time limit", e, re.I):
+            fail("slow gdbstub: message does not name the time limit: %s" % e)
+    finally:
+        stop(q)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def sc_fifo_inputs_time_out():
+    """FIFOs given as the RAM file, --elf or --linux: an Error line at once, no hang."""
+    d = workdir("fifo")
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    for args in (["--attach", "ramfile:" + fifo, "--elf", A.kernel],
+                 ["--attach", "ramfile:" + os.path.join(d, "none"), "--elf", fifo],
+                 ["--linux", fifo]):
+        try:
+            p = subprocess.run([A.cli, "capture", "--timeout", "5", "-o",
+                                os.path.join(d, "o.cap")] + args,
+                               capture_output=True, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            fail("capture %s hung on the FIFO" % " ".join(args))
+        e = error_line(p, "FIFO input (%s)" % " ".join(args))
+        if not re.search(r"FIFO|regular file", e):
+            fail("FIFO input (%s): message does not say what is wrong: %s" % (args, e))
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def sc_output_fifo_and_device():
+    """capture -o onto a FIFO or a character device (as root a private copy of
+    /dev/full): written through in place, or refused with one Error line; the
+    node is never replaced by a regular file, and no temporary file is left."""
+    d = workdir("odev")
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    got = os.path.join(d, "got.cap")
+    reader = subprocess.Popen(["sh", "-c", "exec cat \"$0\" > \"$1\"", fifo, got])
+    p = capture(fifo)
+    if p.returncode != 0:
+        # Refused (the CLI only writes regular files): the reader still waits.
+        error_line(p, "-o FIFO")
+        reader.kill()
+    try:
+        reader.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        reader.kill()
+        reader.wait()
+        fail("capture -o FIFO: exit 0 but the reader never saw the end of the data")
+    if not stat.S_ISFIFO(os.stat(fifo).st_mode):
+        fail("capture -o FIFO replaced the FIFO")
+    if p.returncode == 0 and not valid_capture(got):
+        fail("capture -o FIFO: exit 0 but what came out of the FIFO is not a capture")
+    if os.geteuid() == 0:
+        full = os.path.join(d, "full")
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    else:
+        full = "/dev/full"
+    p = capture(full)
+    e = error_line(p, "-o full device")
+    st = os.stat(full)
+    if not stat.S_ISCHR(st.st_mode) or st.st_rdev != os.makedev(1, 7):
+        fail("capture -o %s replaced the device node" % full)
+    if not re.search(r"space|regular file", e, re.I):
+        fail("-o full device: message does not say why: %s" % e)
+    if [f for f in os.listdir(d) if ".tmp" in f]:
+        fail("temporary files left: %s" % os.listdir(d))
     shutil.rmtree(d, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mbagent/serial.h"
@@ -25,6 +26,7 @@ struct peer_cfg {
 	int close_at;		/* close in the middle of the Nth reply */
 	int huge_len_first;	/* Nth reply claims a 4 GiB payload */
 	bool lying_log;		/* READ_LOG count disagrees with the payload */
+	bool over_log;		/* READ_LOG sends one record more than asked for */
 };
 
 static struct {
@@ -187,7 +189,7 @@ static void *peer_main(void *arg)
 			memcpy(&max, payload + 8, 4);
 			n = a >= NRECORDS ? 0 : NRECORDS - a;
 			if (n > max)
-				n = max;
+				n = max + peer.cfg.over_log;
 			if (n > 600)
 				n = 600;
 			put64(out, a);
@@ -336,12 +338,17 @@ static int sc_short_frame(void)
 
 static int sc_huge_length(void)
 {
+	/* A long timeout: the absurd length must be refused, not waited out. */
 	struct mb_serial *s = start((struct peer_cfg){ .huge_len_first = 2, .garbage = true },
-				    500);
+				    10000);
+	struct timespec t0, t1;
 
 	hello(s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	read_check(s, 0x1000, 100000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CHECK(mb_serial_stats(s)->skipped_bytes > 0);
+	CHECK(t1.tv_sec - t0.tv_sec < 5);
 	finish(s);
 	return 0;
 }
@@ -387,6 +394,24 @@ static int sc_inconsistent_log_reply(void)
 	return 0;
 }
 
+/* More records than asked for (lengths consistent): refused, never copied. */
+static int sc_log_reply_over_max(void)
+{
+	struct mb_serial *s = start((struct peer_cfg){ .over_log = true }, 2000);
+	static uint8_t recs[11 * 96];
+	struct mb_error err = { 0 };
+	uint64_t first;
+	uint32_t n;
+
+	hello(s);
+	memset(recs, 0x5a, sizeof(recs));
+	CHECK(mb_serial_read_log(s, 0, 10, recs, &first, &n, &err) == -1);
+	CHECK(err.code == MB_ERR_PROTO);
+	CHECK(recs[10 * 96] == 0x5a);
+	finish(s);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -399,6 +424,7 @@ static const struct {
 	{ "peer_never_answers", sc_peer_never_answers },
 	{ "peer_closes_mid_frame", sc_peer_closes_mid_frame },
 	{ "inconsistent_log_reply", sc_inconsistent_log_reply },
+	{ "log_reply_over_max", sc_log_reply_over_max },
 };
 
 int main(int argc, char **argv)

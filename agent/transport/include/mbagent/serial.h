@@ -3,6 +3,7 @@
 #ifndef MBAGENT_SERIAL_H
 #define MBAGENT_SERIAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "mbagent/error.h"
@@ -53,7 +54,8 @@ struct mb_serial_hello {
  * @frames_sent: requests written (retries included)
  * @frames_received: frames with a good CRC
  * @bad_crc: frames dropped for a CRC mismatch
- * @retries: requests sent again
+ * @retries: requests sent again (HELLO polls not included)
+ * @polls: HELLOs sent again while waiting for the kernel to listen
  * @skipped_bytes: bytes skipped while looking for a sync
  * @stale: good frames with another tag (answers to abandoned requests)
  * @stream_bytes: bytes of good frames, sync to CRC
@@ -65,6 +67,7 @@ struct mb_serial_stats {
 	uint64_t frames_received;
 	uint64_t bad_crc;
 	uint64_t retries;
+	uint64_t polls;
 	uint64_t skipped_bytes;
 	uint64_t stale;
 	uint64_t stream_bytes;
@@ -86,5 +89,7 @@ uint32_t mb_crc32(uint32_t crc, const void *buf, size_t len);
 size_t mb_serial_frame(uint8_t *out, uint8_t type, uint16_t tag, const void *payload,
 		       uint32_t len);
 struct mb_transport *mb_serial_transport(struct mb_serial *s);
+int mb_serial_prefetch(struct mb_serial *s, const uint64_t *addr, const uint32_t *len, int n);
+bool mb_serial_take_cached(struct mb_serial *s, uint64_t addr, void *buf, size_t len);
 
 #endif /* MBAGENT_SERIAL_H */

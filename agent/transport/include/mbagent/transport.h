@@ -30,10 +30,15 @@ struct mb_transport_ops {
  * struct mb_transport - an open connection to a target
  * @ops: the implementation
  * @priv: implementation state
+ * @deadline: monotonic time (ms, see mb_now_ms()) after which every read
+ *   fails with MB_ERR_TIMEOUT, whatever the per-request timeouts say; 0 =
+ *   none.  The agent sets it from --timeout so that a slow or hostile peer
+ *   cannot stretch a capture beyond it.
  */
 struct mb_transport {
 	const struct mb_transport_ops *ops;
 	void *priv;
+	int64_t deadline;
 };
 
 static inline int mb_transport_read(struct mb_transport *t, uint64_t addr, void *buf,
