@@ -1,363 +1,151 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* diff.c - `memblock-cli diff A B`: per-caller totals, ranges, aligned call sequences. */
+/* diff.c - `memblock-cli diff A B`: bytes by caller, allocations paired across captures, calls. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "cli.h"
+#include "map.h"
 #include "mbagent/import.h"
+#include "mbanalysis/analysis.h"
 #include "uapi/mb_evlog.h"
 
-#define NAME_INITIAL	"[initial state]"
-#define NAME_UNKNOWN	"[unknown caller]"
-#define NAME_DOUBLE	"memblock_double_array"
-#define MYERS_MAX_D	4000
 #define TEXT_MAX_CALLS	2000
-#define TEXT_MAX_RANGES	100
+#define TEXT_MAX_ROWS	100
 
-/* ---- caller names, shared by both sides ---- */
+enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_HTML };
+enum sort_key { SORT_DELTA, SORT_SIZE, SORT_NAME };
 
-struct names {
-	char **v;
-	size_t n, cap;
-	uint32_t *slots;	/* index + 1 */
-	size_t nslots;
+struct diff_opts {
+	bool show_events, all;
+	enum out_format fmt;
+	enum sort_key sort;
+	uint64_t rows;		/* 0: the default */
+	enum mba_group group;
+	bool reserved_set, memory_set, new_callers;
+	uint64_t reserved_max, memory_max;
+	const char *outpath;
 };
 
-static uint64_t hash_str(const char *s)
+/* ---- one side: capture, end state, ownership, call sequence ---- */
+
+struct side {
+	const char *path;
+	struct mb_capture *c;
+	struct mb_state end;
+	const char *how;
+	struct mba_owners own;
+	struct mba_seg *allocs;	/* live owned ranges at the end, by address */
+	size_t nallocs;
+	size_t *idx;		/* event index of each top-level call */
+	uint64_t *key;		/* its op and caller */
+	size_t ncalls;
+};
+
+static int build_calls(struct side *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	const struct mb_capture *c = s->c;
+	size_t i;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static int names_grow(struct names *nm)
-{
-	size_t n = nm->nslots ? nm->nslots * 2 : 256, i;
-	uint32_t *s = calloc(n, sizeof(*s));
-
-	if (!s)
+	s->idx = malloc((c->nevents + 1) * sizeof(*s->idx));
+	s->key = malloc((c->nevents + 1) * sizeof(*s->key));
+	if (!s->idx || !s->key)
 		return -1;
-	for (i = 0; i < nm->n; i++) {
-		size_t h = hash_str(nm->v[i]) & (n - 1);
+	for (i = 0; i < c->nevents; i++) {
+		const struct mb_event *e = &c->events[i];
+		const char *sym = mb_event_sym(c, e);
+		uint32_t w;
 
-		while (s[h])
-			h = (h + 1) & (n - 1);
-		s[h] = (uint32_t)i + 1;
+		/* Nested calls and the importer's inferred set_node calls are not calls. */
+		if (e->depth || (sym && !strcmp(sym, MB_IMPORT_NUMA_SYM)))
+			continue;
+		w = mba_event_owner(&s->own, e);
+		if (w == MBA_NO_OWNER)
+			return -1;
+		s->idx[s->ncalls] = i;
+		s->key[s->ncalls] = (uint64_t)e->op << 32 | w;
+		s->ncalls++;
 	}
-	free(nm->slots);
-	nm->slots = s;
-	nm->nslots = n;
 	return 0;
 }
 
-static uint32_t names_get(struct names *nm, const char *name)
+static int load_side(struct side *s, struct mba_names *nm, mba_group_fn group,
+		     struct mb_error *err)
 {
-	size_t h;
-
-	if ((nm->n + 1) * 2 > nm->nslots && names_grow(nm))
-		return 0;
-	h = hash_str(name) & (nm->nslots - 1);
-	while (nm->slots[h]) {
-		if (!strcmp(nm->v[nm->slots[h] - 1], name))
-			return nm->slots[h] - 1;
-		h = (h + 1) & (nm->nslots - 1);
-	}
-	if (nm->n == nm->cap) {
-		size_t c = nm->cap ? nm->cap * 2 : 64;
-		char **v = realloc(nm->v, c * sizeof(*v));
-
-		if (!v)
-			return 0;
-		nm->v = v;
-		nm->cap = c;
-	}
-	nm->v[nm->n] = strdup(name);
-	if (!nm->v[nm->n])
-		return 0;
-	nm->slots[h] = (uint32_t)nm->n + 1;
-	return (uint32_t)nm->n++;
+	s->c = cli_load(s->path, err);
+	if (!s->c)
+		return -1;
+	if (cli_end_state(s->c, &s->end, &s->how, err))
+		return -1;
+	if (mba_owners_init(&s->own, s->c, nm, group) ||
+	    mba_owners_seek(&s->own, s->c->nevents) ||
+	    mba_imap_flatten(&s->own.reserved, &s->allocs, &s->nallocs) || build_calls(s))
+		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "out of memory");
+	return 0;
 }
 
-static void names_free(struct names *nm)
+static void free_side(struct side *s)
 {
-	size_t i;
-
-	for (i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
-	free(nm->slots);
+	if (s->c)
+		cli_release(s->c);
+	mb_state_clear(&s->end);
+	mba_owners_free(&s->own);
+	free(s->allocs);
+	free(s->idx);
+	free(s->key);
 }
 
-/*
- * Symbol name without offset and without GCC clone suffixes
- * (".constprop.0", ".isra.0", ".part.0", ".cold"), which move between builds.
- */
-static void strip_sym(const char *s, char *buf, size_t len)
-{
-	const char *dot = s[0] ? strchr(s + 1, '.') : NULL;
-	size_t n = dot ? (size_t)(dot - s) : strlen(s);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, s, n);
-	buf[n] = 0;
-}
-
-static uint32_t caller_name(struct names *nm, const struct mb_capture *c,
-			    const struct mb_event *e)
-{
-	const char *s = mb_event_sym(c, e);
-	char buf[256];
-
-	if (s) {
-		strip_sym(s, buf, sizeof(buf));
-		return names_get(nm, buf);
-	}
-	if (e->caller) {
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, e->caller);
-		return names_get(nm, buf);
-	}
-	return names_get(nm, NAME_UNKNOWN);
-}
-
-/* ---- who owns each reserved byte: a treap of disjoint intervals ---- */
-
-struct tnode {
-	uint64_t b, e;
-	uint32_t owner;
-	uint32_t prio;
-	int32_t l, r;
-};
-
-struct owners {
-	struct tnode *n;
-	size_t cnt, cap;
-	int32_t free_list;
-	int32_t root;
-	uint32_t seed;
-	int64_t *total;		/* bytes per name index */
-	size_t ntotal;
-	bool oom;
-};
-
-static int32_t t_new(struct owners *o, uint64_t b, uint64_t e, uint32_t owner)
-{
-	int32_t i;
-
-	if (o->free_list >= 0) {
-		i = o->free_list;
-		o->free_list = o->n[i].l;
-	} else {
-		if (o->cnt == o->cap) {
-			size_t c = o->cap ? o->cap * 2 : 1024;
-			struct tnode *nn = realloc(o->n, c * sizeof(*nn));
-
-			if (!nn || c > INT32_MAX) {
-				o->oom = true;
-				return -1;
-			}
-			o->n = nn;
-			o->cap = c;
-		}
-		i = (int32_t)o->cnt++;
-	}
-	o->seed = o->seed * 1103515245u + 12345u;
-	o->n[i] = (struct tnode){ b, e, owner, o->seed, -1, -1 };
-	return i;
-}
-
-static void t_add(struct owners *o, uint32_t owner, int64_t bytes)
-{
-	if (owner >= o->ntotal) {
-		size_t n = o->ntotal ? o->ntotal : 64;
-		int64_t *t;
-
-		while (n <= owner)
-			n *= 2;
-		t = realloc(o->total, n * sizeof(*t));
-		if (!t) {
-			o->oom = true;
-			return;
-		}
-		memset(t + o->ntotal, 0, (n - o->ntotal) * sizeof(*t));
-		o->total = t;
-		o->ntotal = n;
-	}
-	o->total[owner] += bytes;
-}
-
-/* Split @t into keys < @key (*l) and keys >= @key (*r). */
-static void t_split(struct owners *o, int32_t t, uint64_t key, int32_t *l, int32_t *r)
-{
-	if (t < 0) {
-		*l = *r = -1;
-		return;
-	}
-	if (o->n[t].b < key) {
-		t_split(o, o->n[t].r, key, &o->n[t].r, r);
-		*l = t;
-	} else {
-		t_split(o, o->n[t].l, key, l, &o->n[t].l);
-		*r = t;
-	}
-}
-
-static int32_t t_merge(struct owners *o, int32_t a, int32_t b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	if (o->n[a].prio > o->n[b].prio) {
-		o->n[a].r = t_merge(o, o->n[a].r, b);
-		return a;
-	}
-	o->n[b].l = t_merge(o, a, o->n[b].l);
-	return b;
-}
-
-static int32_t t_max(struct owners *o, int32_t t)
-{
-	while (t >= 0 && o->n[t].r >= 0)
-		t = o->n[t].r;
-	return t;
-}
-
-/* Free a subtree, taking its bytes away from their owners. */
-static void t_drop(struct owners *o, int32_t t)
-{
-	while (t >= 0) {
-		int32_t r = o->n[t].r;
-
-		t_drop(o, o->n[t].l);
-		t_add(o, o->n[t].owner, -(int64_t)(o->n[t].e - o->n[t].b));
-		o->n[t].l = o->free_list;
-		o->free_list = t;
-		t = r;
-	}
-}
-
-static void own_remove(struct owners *o, uint64_t b, uint64_t e)
-{
-	int32_t l, m, r, x, rem = -1;
-
-	if (e <= b)
-		return;
-	t_split(o, o->root, b, &l, &r);
-	x = t_max(o, l);
-	if (x >= 0 && o->n[x].e > b) {
-		if (o->n[x].e > e)
-			rem = t_new(o, e, o->n[x].e, o->n[x].owner);
-		t_add(o, o->n[x].owner, -(int64_t)(o->n[x].e - b));
-		if (rem >= 0)
-			t_add(o, o->n[x].owner, (int64_t)(o->n[rem].e - o->n[rem].b));
-		o->n[x].e = b;
-	}
-	t_split(o, r, e, &m, &r);
-	x = t_max(o, m);
-	if (x >= 0 && o->n[x].e > e) {
-		rem = t_new(o, e, o->n[x].e, o->n[x].owner);
-		if (rem >= 0)
-			t_add(o, o->n[x].owner, (int64_t)(o->n[rem].e - o->n[rem].b));
-	}
-	t_drop(o, m);
-	if (rem >= 0)
-		r = t_merge(o, rem, r);
-	o->root = t_merge(o, l, r);
-}
-
-static void own_assign(struct owners *o, uint64_t b, uint64_t size, uint32_t owner)
-{
-	uint64_t e = size > UINT64_MAX - b ? UINT64_MAX : b + size;
-	int32_t l, r, x;
-
-	if (e <= b)
-		return;
-	own_remove(o, b, e);
-	x = t_new(o, b, e, owner);
-	if (x < 0)
-		return;
-	t_add(o, owner, (int64_t)(e - b));
-	t_split(o, o->root, b, &l, &r);
-	o->root = t_merge(o, t_merge(o, l, x), r);
-}
-
-static bool alloc_op(unsigned int op)
-{
-	return op >= MB_OP_PHYS_ALLOC_RANGE && op <= MB_OP_ALLOC_NODE;
-}
-
-static int ownership(const struct mb_capture *c, struct names *nm, struct owners *o)
-{
-	uint32_t init = names_get(nm, NAME_INITIAL), dbl = names_get(nm, NAME_DOUBLE);
-	size_t i;
-
-	memset(o, 0, sizeof(*o));
-	o->free_list = -1;
-	o->root = -1;
-	o->seed = 12345;
-	if (c->initial.valid)
-		for (i = 0; i < c->initial.reserved.cnt; i++)
-			own_assign(o, c->initial.reserved.regions[i].base,
-				   c->initial.reserved.regions[i].size, init);
-	for (i = 0; i < c->nevents && !o->oom; i++) {
-		const struct mb_event *e = &c->events[i];
-		bool ok = !(e->rflags & MB_REC_FAILED);
-
-		if (e->op == MB_OP_RESERVE && ok)
-			own_assign(o, e->base, e->size, caller_name(nm, c, e));
-		else if (alloc_op(e->op) && ok && e->result)
-			own_assign(o, e->result, e->size, caller_name(nm, c, e));
-		else if ((e->op == MB_OP_PHYS_FREE || e->op == MB_OP_FREE) && e->base)
-			own_remove(o, e->base, e->size > UINT64_MAX - e->base ?
-				   UINT64_MAX : e->base + e->size);
-		else if (e->op == MB_OP_DOUBLE_ARRAY && ok && e->base) {
-			if (e->min_addr && e->align)
-				own_remove(o, e->min_addr, e->min_addr + e->align);
-			own_assign(o, e->base, e->size, dbl);
-		}
-	}
-	return o->oom ? -1 : 0;
-}
-
-static void owners_free(struct owners *o)
-{
-	free(o->n);
-	free(o->total);
-}
-
-static int64_t total_of(const struct owners *o, size_t i)
-{
-	return i < o->ntotal ? o->total[i] : 0;
-}
-
-/* ---- callers table ---- */
+/* ---- bytes by caller ---- */
 
 struct crow {
 	uint32_t name;
-	int64_t a, b;
+	uint64_t a, b;
 };
 
-static int64_t abs64(int64_t v)
+static mba_s128 delta_of(const struct crow *r)
+{
+	return (mba_s128)r->b - (mba_s128)r->a;
+}
+
+static mba_s128 abs128(mba_s128 v)
 {
 	return v < 0 ? -v : v;
 }
 
-static int crow_cmp(const void *x, const void *y)
+static const struct mba_names *sort_names;
+
+static int crow_cmp_name(const struct crow *p, const struct crow *q)
+{
+	return strcmp(sort_names->v[p->name], sort_names->v[q->name]);
+}
+
+static int crow_cmp_delta(const void *x, const void *y)
 {
 	const struct crow *p = x, *q = y;
-	int64_t dp = abs64(p->b - p->a), dq = abs64(q->b - q->a);
+	mba_s128 dp = abs128(delta_of(p)), dq = abs128(delta_of(q));
 
 	if (dp != dq)
 		return dp < dq ? 1 : -1;
 	if (p->b != q->b)
 		return p->b < q->b ? 1 : -1;
-	return (int)p->name - (int)q->name;
+	return crow_cmp_name(p, q);
+}
+
+static int crow_cmp_size(const void *x, const void *y)
+{
+	const struct crow *p = x, *q = y;
+	uint64_t sp = p->a > p->b ? p->a : p->b, sq = q->a > q->b ? q->a : q->b;
+
+	if (sp != sq)
+		return sp < sq ? 1 : -1;
+	return crow_cmp_name(p, q);
+}
+
+static int crow_cmp_byname(const void *x, const void *y)
+{
+	return crow_cmp_name(x, y);
 }
 
 static const char *status_of(const struct crow *r)
@@ -371,25 +159,261 @@ static const char *status_of(const struct crow *r)
 	return "SAME";
 }
 
-static void signed_human(int64_t v, char *buf, size_t len)
-{
-	char h[32];
-
-	cli_human_size((uint64_t)abs64(v), h, sizeof(h));
-	snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', h);
-}
-
-static void pct(int64_t a, int64_t b, char *buf, size_t len)
+static void pct(uint64_t a, uint64_t b, char *buf, size_t len)
 {
 	if (!a)
 		snprintf(buf, len, "%s", b ? "[NEW]" : "0.0%");
 	else if (!b)
 		snprintf(buf, len, "[DEL]");
 	else
-		snprintf(buf, len, "%+.1f%%", (double)(b - a) * 100.0 / (double)a);
+		snprintf(buf, len, "%+.1f%%", ((double)b - (double)a) * 100.0 / (double)a);
 }
 
-/* ---- ranges ---- */
+static void signed_human(mba_s128 v, char *buf, size_t len)
+{
+	char h[32];
+
+	cli_human_size((uint64_t)abs128(v), h, sizeof(h));
+	snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', h);
+}
+
+/* ---- allocations paired across the two captures ---- */
+
+enum akind { A_MOVED, A_GROWN, A_SHRUNK, A_NEW, A_REMOVED, A_NKINDS };
+
+static const char *const akind_name[] = { "moved", "grown", "shrunk", "new", "removed" };
+
+/**
+ * struct achange - one allocation that differs: @a / @b index the sides'
+ * allocs (SIZE_MAX when absent); @moved: the address changed too
+ */
+struct achange {
+	uint8_t kind;
+	bool moved;
+	size_t a, b;
+};
+
+struct aref {
+	const struct mba_seg *s;
+	size_t i;
+	bool paired;
+};
+
+static uint64_t seg_size(const struct mba_seg *s)
+{
+	return s->end - s->base;
+}
+
+static int aref_by_base(const void *x, const void *y)
+{
+	const struct aref *p = x, *q = y;
+
+	if (p->s->base != q->s->base)
+		return p->s->base < q->s->base ? -1 : 1;
+	return p->s->owner < q->s->owner ? -1 : p->s->owner > q->s->owner;
+}
+
+/* by caller, then size, then the order the allocations were made in */
+static int aref_by_owner_size(const void *x, const void *y)
+{
+	const struct aref *p = x, *q = y;
+
+	if (p->s->owner != q->s->owner)
+		return p->s->owner < q->s->owner ? -1 : 1;
+	if (seg_size(p->s) != seg_size(q->s))
+		return seg_size(p->s) < seg_size(q->s) ? -1 : 1;
+	if (p->s->ev != q->s->ev)
+		return p->s->ev < q->s->ev ? -1 : 1;
+	return aref_by_base(x, y);
+}
+
+static int aref_by_owner(const void *x, const void *y)
+{
+	const struct aref *p = x, *q = y;
+
+	if (p->s->owner != q->s->owner)
+		return p->s->owner < q->s->owner ? -1 : 1;
+	if (p->s->ev != q->s->ev)
+		return p->s->ev < q->s->ev ? -1 : 1;
+	return aref_by_base(x, y);
+}
+
+struct achanges {
+	struct achange *v;
+	size_t n;
+	size_t unchanged;
+	size_t count[A_NKINDS];
+};
+
+static void add_change(struct achanges *ch, uint8_t kind, bool moved, size_t a, size_t b)
+{
+	ch->v[ch->n++] = (struct achange){ kind, moved, a, b };
+	ch->count[kind]++;
+}
+
+static uint8_t size_kind(const struct mba_seg *x, const struct mba_seg *y)
+{
+	return seg_size(y) > seg_size(x) ? A_GROWN : A_SHRUNK;
+}
+
+/*
+ * Pair in three passes, each on what the previous left unpaired:
+ * 1. same caller at the same address: unchanged, or grown/shrunk in place;
+ * 2. same caller and size, in allocation order: moved;
+ * 3. a caller with as many leftovers on both sides: paired in allocation
+ *    order, moved and resized.
+ * What is left is new (only in B) or removed (only in A).
+ */
+static int pair_allocs(const struct side *A, const struct side *B, struct achanges *ch)
+{
+	struct aref *ra = calloc(A->nallocs + 1, sizeof(*ra));
+	struct aref *rb = calloc(B->nallocs + 1, sizeof(*rb));
+	size_t i, k, na = A->nallocs, nb = B->nallocs;
+
+	ch->v = calloc(na + nb + 1, sizeof(*ch->v));
+	if (!ra || !rb || !ch->v) {
+		free(ra);
+		free(rb);
+		return -1;
+	}
+	for (i = 0; i < na; i++)
+		ra[i] = (struct aref){ &A->allocs[i], i, false };
+	for (i = 0; i < nb; i++)
+		rb[i] = (struct aref){ &B->allocs[i], i, false };
+
+	/* 1: both lists are in address order already */
+	for (i = 0, k = 0; i < na && k < nb;) {
+		const struct mba_seg *x = ra[i].s, *y = rb[k].s;
+
+		if (x->base == y->base && x->owner == y->owner) {
+			if (x->end == y->end)
+				ch->unchanged++;
+			else
+				add_change(ch, size_kind(x, y), false, ra[i].i, rb[k].i);
+			ra[i++].paired = rb[k++].paired = true;
+		} else if (x->base < y->base || (x->base == y->base && x->owner < y->owner)) {
+			i++;
+		} else {
+			k++;
+		}
+	}
+	/* 2 */
+	qsort(ra, na, sizeof(*ra), aref_by_owner_size);
+	qsort(rb, nb, sizeof(*rb), aref_by_owner_size);
+	for (i = 0, k = 0; i < na && k < nb;) {
+		int c;
+
+		if (ra[i].paired) {
+			i++;
+			continue;
+		}
+		if (rb[k].paired) {
+			k++;
+			continue;
+		}
+		c = ra[i].s->owner != rb[k].s->owner ?
+			(ra[i].s->owner < rb[k].s->owner ? -1 : 1) :
+			seg_size(ra[i].s) != seg_size(rb[k].s) ?
+			(seg_size(ra[i].s) < seg_size(rb[k].s) ? -1 : 1) : 0;
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			k++;
+		} else {
+			add_change(ch, A_MOVED, true, ra[i].i, rb[k].i);
+			ra[i++].paired = rb[k++].paired = true;
+		}
+	}
+	/* 3 */
+	qsort(ra, na, sizeof(*ra), aref_by_owner);
+	qsort(rb, nb, sizeof(*rb), aref_by_owner);
+	for (i = 0, k = 0; i < na || k < nb;) {
+		uint32_t w;
+		size_t i0, k0, ca = 0, cb = 0;
+
+		if (i < na && (k >= nb || ra[i].s->owner <= rb[k].s->owner))
+			w = ra[i].s->owner;
+		else
+			w = rb[k].s->owner;
+		for (i0 = i; i < na && ra[i].s->owner == w; i++)
+			ca += !ra[i].paired;
+		for (k0 = k; k < nb && rb[k].s->owner == w; k++)
+			cb += !rb[k].paired;
+		if (ca && ca == cb) {
+			size_t p = i0, q = k0;
+
+			while (p < i && q < k) {
+				if (ra[p].paired) {
+					p++;
+				} else if (rb[q].paired) {
+					q++;
+				} else {
+					add_change(ch, size_kind(ra[p].s, rb[q].s),
+						   ra[p].s->base != rb[q].s->base, ra[p].i, rb[q].i);
+					ra[p++].paired = rb[q++].paired = true;
+				}
+			}
+		}
+	}
+	for (i = 0; i < na; i++)
+		if (!ra[i].paired)
+			add_change(ch, A_REMOVED, false, ra[i].i, SIZE_MAX);
+	for (i = 0; i < nb; i++)
+		if (!rb[i].paired)
+			add_change(ch, A_NEW, false, SIZE_MAX, rb[i].i);
+	free(ra);
+	free(rb);
+	return 0;
+}
+
+/* For sorting the changes: the sides' allocations. */
+static const struct side *sort_a, *sort_b;
+static enum sort_key sort_changes_by;
+
+static const struct mba_seg *change_seg(const struct achange *c)
+{
+	return c->b != SIZE_MAX ? &sort_b->allocs[c->b] : &sort_a->allocs[c->a];
+}
+
+static mba_s128 change_delta(const struct achange *c)
+{
+	mba_s128 a = c->a != SIZE_MAX ? seg_size(&sort_a->allocs[c->a]) : 0;
+	mba_s128 b = c->b != SIZE_MAX ? seg_size(&sort_b->allocs[c->b]) : 0;
+
+	return b - a;
+}
+
+static int change_cmp(const void *x, const void *y)
+{
+	const struct achange *p = x, *q = y;
+	const struct mba_seg *sp = change_seg(p), *sq = change_seg(q);
+	int c;
+
+	switch (sort_changes_by) {
+	case SORT_NAME:
+		c = strcmp(sort_names->v[sp->owner], sort_names->v[sq->owner]);
+		if (c)
+			return c;
+		break;
+	case SORT_SIZE:
+		if (seg_size(sp) != seg_size(sq))
+			return seg_size(sp) < seg_size(sq) ? 1 : -1;
+		break;
+	case SORT_DELTA:
+		if (abs128(change_delta(p)) != abs128(change_delta(q)))
+			return abs128(change_delta(p)) < abs128(change_delta(q)) ? 1 : -1;
+		break;
+	}
+	if (p->kind != q->kind)
+		return p->kind < q->kind ? -1 : 1;
+	if (sp->owner != sq->owner)
+		return strcmp(sort_names->v[sp->owner], sort_names->v[sq->owner]);
+	if (seg_size(sp) != seg_size(sq))
+		return seg_size(sp) < seg_size(sq) ? 1 : -1;
+	return sp->base < sq->base ? -1 : sp->base > sq->base;
+}
+
+/* ---- memory ranges, keyed by address (memory does not move) ---- */
 
 enum rchange { R_ADDED, R_REMOVED, R_RESIZED, R_CHANGED };
 
@@ -431,245 +455,881 @@ static size_t range_diff(const struct mb_array *a, const struct mb_array *b, str
 	return n;
 }
 
-/* ---- aligned call sequences (Myers) ---- */
-
-enum ekind { E_EQUAL, E_CHANGED, E_INSERT, E_DELETE };
-
-struct edit {
-	uint8_t kind;
-	size_t a, b;	/* event indexes (SIZE_MAX when absent) */
-};
-
-struct seq {
-	size_t *idx;	/* event index of each depth-0 event */
-	uint64_t *key;
-	size_t n;
-};
-
-static int build_seq(const struct mb_capture *c, struct names *nm, struct seq *s)
+/* "[0x...-0x...]": Linux's inclusive notation, for a range of @size bytes at @base. */
+static const char *incl(uint64_t base, uint64_t size, char *buf, size_t len)
 {
-	size_t i;
+	uint64_t last = size ? (size - 1 > UINT64_MAX - base ? UINT64_MAX : base + size - 1) :
+		base;
 
-	s->n = 0;
-	s->idx = malloc((c->nevents + 1) * sizeof(*s->idx));
-	s->key = malloc((c->nevents + 1) * sizeof(*s->key));
-	if (!s->idx || !s->key)
-		return -1;
-	for (i = 0; i < c->nevents; i++) {
-		const struct mb_event *e = &c->events[i];
-
-		const char *sym = mb_event_sym(c, e);
-
-		/* Nested calls and the importer's inferred set_node calls are not calls. */
-		if (e->depth || (sym && !strcmp(sym, MB_IMPORT_NUMA_SYM)))
-			continue;
-		s->idx[s->n] = i;
-		s->key[s->n] = (uint64_t)e->op << 32 | caller_name(nm, c, e);
-		s->n++;
-	}
-	return 0;
+	snprintf(buf, len, "[0x%016" PRIx64 "-0x%016" PRIx64 "]", base, last);
+	return buf;
 }
+
+/* ---- calls ---- */
 
 static bool args_changed(const struct mb_event *x, const struct mb_event *y)
 {
 	if (x->size != y->size || x->align != y->align || x->nid != y->nid ||
 	    x->mflags != y->mflags || x->min_addr != y->min_addr || x->max_addr != y->max_addr)
 		return true;
-	if (!alloc_op(x->op) && x->base != y->base)
+	if (!mba_is_alloc_op(x->op) && x->base != y->base)
 		return true;
 	return (x->rflags & MB_REC_FAILED) != (y->rflags & MB_REC_FAILED);
-}
-
-struct script {
-	struct edit *v;
-	size_t n, cap;
-	bool truncated;		/* D too large: middle replaced wholesale */
-};
-
-static int push(struct script *s, uint8_t kind, size_t a, size_t b)
-{
-	if (s->n == s->cap) {
-		size_t c = s->cap ? s->cap * 2 : 1024;
-		struct edit *v = realloc(s->v, c * sizeof(*v));
-
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = c;
-	}
-	s->v[s->n++] = (struct edit){ kind, a, b };
-	return 0;
-}
-
-/*
- * Myers' O(ND) greedy diff on keys a[0..n) and b[0..m), recording the
- * furthest-reaching paths of every D to backtrack.  Emits edits in reverse
- * into @rev (then reversed by the caller).  Returns 1 if D exceeded the cap.
- */
-static int myers(const uint64_t *a, size_t n, const uint64_t *b, size_t m, size_t ao,
-		 size_t bo, struct script *rev)
-{
-	long max = (long)(n + m), dmax = max < MYERS_MAX_D ? max : MYERS_MAX_D;
-	long *v, **trace, d, k, found = -1;
-	int rc = 0;
-
-	v = calloc((size_t)(2 * dmax + 3), sizeof(long));
-	trace = calloc((size_t)dmax + 2, sizeof(*trace));
-	if (!v || !trace) {
-		free(v);
-		free(trace);
-		return -1;
-	}
-	v += dmax + 1;
-	for (d = 0; d <= dmax && found < 0; d++) {
-		for (k = -d; k <= d; k += 2) {
-			long x, y;
-
-			if (k == -d || (k != d && v[k - 1] < v[k + 1]))
-				x = v[k + 1];
-			else
-				x = v[k - 1] + 1;
-			y = x - k;
-			while (x < (long)n && y < (long)m && a[x] == b[y]) {
-				x++;
-				y++;
-			}
-			v[k] = x;
-			if (x >= (long)n && y >= (long)m) {
-				found = d;
-				break;
-			}
-		}
-		trace[d] = malloc((size_t)(2 * d + 1) * sizeof(long));
-		if (!trace[d]) {
-			rc = -1;
-			goto out;
-		}
-		for (k = -d; k <= d; k++)
-			trace[d][k + d] = v[k];
-	}
-	if (found < 0) {
-		rc = 1;
-		goto out;
-	}
-	{
-		long x = (long)n, y = (long)m;
-
-		for (d = found; d > 0; d--) {
-			long *pv = trace[d - 1], pk, px, py;
-
-			k = x - y;
-			if (k == -d || (k != d && pv[k - 1 + (d - 1)] < pv[k + 1 + (d - 1)]))
-				pk = k + 1;
-			else
-				pk = k - 1;
-			px = pv[pk + (d - 1)];
-			py = px - pk;
-			while (x > px && y > py) {
-				x--;
-				y--;
-				push(rev, E_EQUAL, ao + (size_t)x, bo + (size_t)y);
-			}
-			if (x == px)
-				push(rev, E_INSERT, SIZE_MAX, bo + (size_t)--y);
-			else
-				push(rev, E_DELETE, ao + (size_t)--x, SIZE_MAX);
-		}
-		while (x > 0 && y > 0) {
-			x--;
-			y--;
-			push(rev, E_EQUAL, ao + (size_t)x, bo + (size_t)y);
-		}
-	}
-out:
-	for (d = 0; d <= dmax + 1; d++)
-		free(trace[d]);
-	free(trace);
-	free(v - dmax - 1);
-	return rc;
-}
-
-static int align_calls(const struct seq *sa, const struct seq *sb, struct script *out)
-{
-	size_t pre = 0, suf = 0, i, n = sa->n, m = sb->n;
-	struct script rev = { 0 };
-	int rc;
-
-	while (pre < n && pre < m && sa->key[pre] == sb->key[pre])
-		pre++;
-	while (suf < n - pre && suf < m - pre && sa->key[n - 1 - suf] == sb->key[m - 1 - suf])
-		suf++;
-	for (i = 0; i < pre; i++)
-		if (push(out, E_EQUAL, i, i))
-			return -1;
-	rc = myers(sa->key + pre, n - pre - suf, sb->key + pre, m - pre - suf, pre, pre, &rev);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		out->truncated = true;
-		for (i = pre; i < n - suf; i++)
-			push(out, E_DELETE, i, SIZE_MAX);
-		for (i = pre; i < m - suf; i++)
-			push(out, E_INSERT, SIZE_MAX, i);
-	} else {
-		for (i = rev.n; i > 0; i--)
-			if (push(out, rev.v[i - 1].kind, rev.v[i - 1].a, rev.v[i - 1].b))
-				return -1;
-	}
-	free(rev.v);
-	for (i = 0; i < suf; i++)
-		if (push(out, E_EQUAL, n - suf + i, m - suf + i))
-			return -1;
-	return 0;
-}
-
-/* ---- the command ---- */
-
-struct side {
-	const char *path;
-	struct mb_capture *c;
-	struct mb_state end;
-	const char *how;
-	struct owners own;
-	struct seq seq;
-};
-
-static int load_side(struct side *s, struct names *nm, struct mb_error *err)
-{
-	s->c = cli_load(s->path, err);
-	if (!s->c)
-		return -1;
-	if (cli_end_state(s->c, &s->end, &s->how, err))
-		return -1;
-	if (ownership(s->c, nm, &s->own) || build_seq(s->c, nm, &s->seq))
-		return mb_error_set(err, MB_ERR_NOMEM, 0, 0, "out of memory");
-	return 0;
-}
-
-static void free_side(struct side *s)
-{
-	if (s->c)
-		cli_release(s->c);
-	mb_state_clear(&s->end);
-	owners_free(&s->own);
-	free(s->seq.idx);
-	free(s->seq.key);
 }
 
 static void describe_call(const struct mb_capture *c, size_t idx, char *buf, size_t len)
 {
 	const struct mb_event *e = &c->events[idx];
-	char args[320], sym[320];
+	char args[320], sym[320], raw[700];
 
 	cli_event_args(e, args, sizeof(args));
-	snprintf(buf, len, "%s %s %s", mb_op_name(e->op) ? mb_op_name(e->op) : "?",
+	snprintf(raw, sizeof(raw), "%s %s %s", mb_op_name(e->op) ? mb_op_name(e->op) : "?",
 		 cli_sym(c, e, sym, sizeof(sym)), args);
+	cli_escape(raw, buf, len);
 }
 
-struct gates {
-	bool reserved_set, memory_set, new_callers;
-	uint64_t reserved_max, memory_max;
+/* ---- the whole comparison ---- */
+
+struct diff {
+	struct diff_opts o;
+	struct side A, B;
+	struct mba_names names;
+	struct crow *cr;
+	size_t ncr;
+	mba_s128 ta, tb;
+	int new_callers;
+	struct achanges ch;
+	struct rdiff *mem;
+	size_t nmem;
+	struct mba_script sc;
+	size_t counts[4];
+	mba_s128 rgrow, mshrink;
+	bool tripped[3];
 };
+
+static int compare_callers(struct diff *d)
+{
+	size_t i;
+
+	d->cr = calloc(d->names.n + 1, sizeof(*d->cr));
+	if (!d->cr)
+		return -1;
+	for (i = 0; i < d->names.n; i++) {
+		uint64_t a = mba_imap_total(&d->A.own.reserved, (uint32_t)i);
+		uint64_t b = mba_imap_total(&d->B.own.reserved, (uint32_t)i);
+
+		d->ta += a;
+		d->tb += b;
+		if (!a && !b)
+			continue;
+		if (!a && b)
+			d->new_callers++;
+		if (a == b && !d->o.all)
+			continue;
+		d->cr[d->ncr++] = (struct crow){ (uint32_t)i, a, b };
+	}
+	sort_names = &d->names;
+	qsort(d->cr, d->ncr, sizeof(*d->cr), d->o.sort == SORT_NAME ? crow_cmp_byname :
+	      d->o.sort == SORT_SIZE ? crow_cmp_size : crow_cmp_delta);
+	return 0;
+}
+
+static int compare_allocs(struct diff *d)
+{
+	const struct mb_array *a = &d->A.end.memory, *b = &d->B.end.memory;
+
+	if (pair_allocs(&d->A, &d->B, &d->ch))
+		return -1;
+	sort_a = &d->A;
+	sort_b = &d->B;
+	sort_names = &d->names;
+	sort_changes_by = d->o.sort;
+	qsort(d->ch.v, d->ch.n, sizeof(*d->ch.v), change_cmp);
+	d->mem = malloc((a->cnt + b->cnt + 1) * sizeof(*d->mem));
+	if (!d->mem)
+		return -1;
+	d->nmem = range_diff(a, b, d->mem);
+	return 0;
+}
+
+static int compare_calls(struct diff *d)
+{
+	size_t i;
+
+	if (mba_align(d->A.key, d->A.ncalls, d->B.key, d->B.ncalls, &d->sc))
+		return -1;
+	for (i = 0; i < d->sc.n; i++) {
+		struct mba_edit *e = &d->sc.v[i];
+
+		if (e->kind == MBA_EQUAL &&
+		    args_changed(&d->A.c->events[d->A.idx[e->a]], &d->B.c->events[d->B.idx[e->b]]))
+			e->kind = MBA_CHANGED;
+		d->counts[e->kind]++;
+	}
+	return 0;
+}
+
+/* Gates on 128-bit differences: a 2^64 - 1 byte change neither wraps nor hides. */
+static int check_gates(struct diff *d)
+{
+	d->rgrow = (mba_s128)d->B.end.reserved.total_size - (mba_s128)d->A.end.reserved.total_size;
+	d->mshrink = (mba_s128)d->A.end.memory.total_size - (mba_s128)d->B.end.memory.total_size;
+	d->tripped[0] = d->o.reserved_set && d->rgrow > (mba_s128)d->o.reserved_max;
+	d->tripped[1] = d->o.memory_set && d->mshrink > (mba_s128)d->o.memory_max;
+	d->tripped[2] = d->o.new_callers && d->new_callers > 0;
+	return d->tripped[0] || d->tripped[1] || d->tripped[2] ? MB_EXIT_GATE : MB_EXIT_OK;
+}
+
+static size_t rows_limit(const struct diff *d, size_t dflt)
+{
+	return d->o.rows ? (size_t)d->o.rows : dflt;
+}
+
+/* ---- output ---- */
+
+/* A signed byte count beyond 64 bits as a size: "0x1f", "-0x680". */
+static void json_s128(struct json *j, mba_s128 v)
+{
+	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
+	char buf[48], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do {
+		*--p = "0123456789abcdef"[(unsigned int)(u & 15)];
+		u >>= 4;
+	} while (u);
+	*--p = 'x';
+	*--p = '0';
+	if (v < 0)
+		*--p = '-';
+	json_str(j, p);
+}
+
+static void json_change(struct json *j, const struct diff *d, const struct achange *c)
+{
+	const struct mba_seg *x = c->a != SIZE_MAX ? &d->A.allocs[c->a] : NULL;
+	const struct mba_seg *y = c->b != SIZE_MAX ? &d->B.allocs[c->b] : NULL;
+
+	json_obj_begin(j);
+	json_key(j, "change");
+	json_str(j, akind_name[c->kind]);
+	json_key(j, "moved");
+	json_bool(j, c->moved);
+	json_key(j, "caller");
+	json_str(j, d->names.v[(y ? y : x)->owner]);
+	json_key(j, "base");
+	json_hex(j, (y ? y : x)->base);
+	json_key(j, "a_base");
+	if (x)
+		json_hex(j, x->base);
+	else
+		json_null(j);
+	json_key(j, "b_base");
+	if (y)
+		json_hex(j, y->base);
+	else
+		json_null(j);
+	json_key(j, "a_size");
+	json_hex(j, x ? seg_size(x) : 0);
+	json_key(j, "b_size");
+	json_hex(j, y ? seg_size(y) : 0);
+	json_obj_end(j);
+}
+
+/* One input of the diff: "a": {"input", "total_events", "dropped", "complete"}. */
+static void json_side(struct json *j, const char *key, const struct side *s)
+{
+	json_key(j, key);
+	json_obj_begin(j);
+	json_key(j, "input");
+	json_str(j, s->path);
+	json_key(j, "total_events");
+	json_uint(j, s->c->nevents);
+	json_key(j, "dropped");
+	json_uint(j, s->c->log_dropped);
+	json_key(j, "complete");
+	json_bool(j, !s->c->log_dropped);
+	json_obj_end(j);
+}
+
+static void print_json(const struct diff *d, int rc)
+{
+	struct json *j = json_new(stdout);
+	size_t i, lim;
+
+	cli_json_open(j);
+	json_side(j, "a", &d->A);
+	json_side(j, "b", &d->B);
+	json_key(j, "complete");
+	json_bool(j, !d->A.c->log_dropped && !d->B.c->log_dropped);
+	json_key(j, "callers");
+	json_arr_begin(j);
+	lim = rows_limit(d, SIZE_MAX);
+	for (i = 0; i < d->ncr && i < lim; i++) {
+		const struct crow *r = &d->cr[i];
+
+		json_obj_begin(j);
+		json_key(j, "caller");
+		json_str(j, d->names.v[r->name]);
+		json_key(j, "status");
+		json_str(j, status_of(r));
+		json_key(j, "a_size");
+		json_hex(j, r->a);
+		json_key(j, "b_size");
+		json_hex(j, r->b);
+		json_key(j, "delta");
+		json_s128(j, delta_of(r));
+		json_key(j, "percent");
+		if (r->a)
+			json_double(j, ((double)r->b - (double)r->a) * 100.0 / (double)r->a);
+		else
+			json_null(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "total");
+	json_obj_begin(j);
+	json_key(j, "a_size");
+	json_s128(j, d->ta);
+	json_key(j, "b_size");
+	json_s128(j, d->tb);
+	json_key(j, "delta");
+	json_s128(j, d->tb - d->ta);
+	json_key(j, "a_reserved_size");
+	json_hex(j, d->A.end.reserved.total_size);
+	json_key(j, "b_reserved_size");
+	json_hex(j, d->B.end.reserved.total_size);
+	json_key(j, "a_memory_size");
+	json_hex(j, d->A.end.memory.total_size);
+	json_key(j, "b_memory_size");
+	json_hex(j, d->B.end.memory.total_size);
+	json_obj_end(j);
+	json_key(j, "ranges");
+	json_obj_begin(j);
+	json_key(j, "memory");
+	json_arr_begin(j);
+	for (i = 0; i < d->nmem; i++) {
+		const struct rdiff *r = &d->mem[i];
+
+		json_obj_begin(j);
+		json_key(j, "change");
+		json_str(j, rchange_name[r->kind]);
+		json_key(j, "base");
+		json_hex(j, r->base);
+		json_key(j, "a_size");
+		json_hex(j, r->old_size);
+		json_key(j, "b_size");
+		json_hex(j, r->new_size);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "reserved");
+	json_arr_begin(j);
+	for (i = 0; i < d->ch.n && i < lim; i++)
+		json_change(j, d, &d->ch.v[i]);
+	json_arr_end(j);
+	json_key(j, "reserved_unchanged");
+	json_uint(j, d->ch.unchanged);
+	json_obj_end(j);
+	json_key(j, "calls");
+	json_obj_begin(j);
+	json_key(j, "equal");
+	json_uint(j, d->counts[MBA_EQUAL]);
+	json_key(j, "changed");
+	json_uint(j, d->counts[MBA_CHANGED]);
+	json_key(j, "inserted");
+	json_uint(j, d->counts[MBA_INSERT]);
+	json_key(j, "deleted");
+	json_uint(j, d->counts[MBA_DELETE]);
+	json_key(j, "aligned");
+	json_bool(j, !d->sc.truncated);
+	if (d->o.show_events) {
+		static const char *const kn[] = { "equal", "changed", "inserted", "deleted" };
+
+		json_key(j, "edits");
+		json_arr_begin(j);
+		for (i = 0; i < d->sc.n; i++) {
+			const struct mba_edit *e = &d->sc.v[i];
+
+			if (e->kind == MBA_EQUAL)
+				continue;
+			json_obj_begin(j);
+			json_key(j, "kind");
+			json_str(j, kn[e->kind]);
+			json_key(j, "a_seq");
+			if (e->a != SIZE_MAX)
+				json_uint(j, d->A.c->events[d->A.idx[e->a]].seq);
+			else
+				json_null(j);
+			json_key(j, "b_seq");
+			if (e->b != SIZE_MAX)
+				json_uint(j, d->B.c->events[d->B.idx[e->b]].seq);
+			else
+				json_null(j);
+			/* Each side's call as log -j writes it, or null. */
+			json_key(j, "a");
+			if (e->a != SIZE_MAX)
+				cli_json_event(j, d->A.c, d->A.idx[e->a]);
+			else
+				json_null(j);
+			json_key(j, "b");
+			if (e->b != SIZE_MAX)
+				cli_json_event(j, d->B.c, d->B.idx[e->b]);
+			else
+				json_null(j);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+	json_key(j, "gates");
+	json_obj_begin(j);
+	json_key(j, "reserved_growth");
+	json_s128(j, d->rgrow);
+	json_key(j, "memory_shrink");
+	json_s128(j, d->mshrink);
+	json_key(j, "new_callers");
+	json_uint(j, (uint64_t)d->new_callers);
+	json_key(j, "tripped");
+	json_arr_begin(j);
+	if (d->tripped[0])
+		json_str(j, "fail-if-reserved-grows");
+	if (d->tripped[1])
+		json_str(j, "fail-if-memory-shrinks");
+	if (d->tripped[2])
+		json_str(j, "fail-if-new-callers");
+	json_arr_end(j);
+	json_obj_end(j);
+	json_key(j, "exit");
+	json_int(j, rc);
+	json_obj_end(j);
+	json_free(j);
+}
+
+/* One CSV field: quoted when it needs to be, control characters escaped. */
+static void csv_field(const char *s)
+{
+	char buf[600];
+
+	cli_escape(s, buf, sizeof(buf));
+	if (strpbrk(buf, ",\"")) {
+		const char *p;
+
+		putchar('"');
+		for (p = buf; *p; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	} else {
+		fputs(buf, stdout);
+	}
+}
+
+static void print_csv(const struct diff *d)
+{
+	size_t i, lim = rows_limit(d, SIZE_MAX);
+	char n[48];
+
+	printf("caller,status,a_bytes,b_bytes,delta\n");
+	for (i = 0; i < d->ncr && i < lim; i++) {
+		const struct crow *r = &d->cr[i];
+
+		csv_field(d->names.v[r->name]);
+		printf(",%s,%" PRIu64 ",%" PRIu64 ",%s\n", status_of(r), r->a, r->b,
+		       mba_s128_str(delta_of(r), n, sizeof(n)));
+	}
+}
+
+static void print_change(const struct diff *d, const struct achange *c)
+{
+	const struct mba_seg *x = c->a != SIZE_MAX ? &d->A.allocs[c->a] : NULL;
+	const struct mba_seg *y = c->b != SIZE_MAX ? &d->B.allocs[c->b] : NULL;
+	char r1[48], r2[48], h1[32], h2[32], who[300];
+	const char *kind = akind_name[c->kind];
+
+	cli_escape(d->names.v[(y ? y : x)->owner], who, sizeof(who));
+	if (x)
+		cli_human_size(seg_size(x), h1, sizeof(h1));
+	if (y)
+		cli_human_size(seg_size(y), h2, sizeof(h2));
+	switch (c->kind) {
+	case A_NEW:
+		printf("  %-8s %s %s  %s\n", kind, incl(y->base, seg_size(y), r2, sizeof(r2)), h2,
+		       who);
+		break;
+	case A_REMOVED:
+		printf("  %-8s %s %s  %s\n", kind, incl(x->base, seg_size(x), r1, sizeof(r1)), h1,
+		       who);
+		break;
+	case A_MOVED:
+		printf("  %-8s %s -> %s %s  %s\n", kind,
+		       incl(x->base, seg_size(x), r1, sizeof(r1)),
+		       incl(y->base, seg_size(y), r2, sizeof(r2)), h2, who);
+		break;
+	default:
+		printf("  %-8s %s -> %s %s -> %s%s  %s\n", kind,
+		       incl(x->base, seg_size(x), r1, sizeof(r1)),
+		       incl(y->base, seg_size(y), r2, sizeof(r2)), h1, h2,
+		       c->moved ? " (moved)" : "", who);
+		break;
+	}
+}
+
+/* How many changes from @i on are new (or removed) allocations of one caller and size. */
+static size_t same_run(const struct diff *d, size_t i)
+{
+	const struct achange *c = &d->ch.v[i];
+	const struct side *sd = c->kind == A_NEW ? &d->B : &d->A;
+	const struct mba_seg *x;
+	size_t k;
+
+	if (c->kind != A_NEW && c->kind != A_REMOVED)
+		return 1;
+	x = &sd->allocs[c->kind == A_NEW ? c->b : c->a];
+	for (k = i + 1; k < d->ch.n; k++) {
+		const struct achange *e = &d->ch.v[k];
+		const struct mba_seg *y;
+
+		if (e->kind != c->kind)
+			break;
+		y = &sd->allocs[e->kind == A_NEW ? e->b : e->a];
+		if (y->owner != x->owner || seg_size(y) != seg_size(x))
+			break;
+	}
+	return k - i;
+}
+
+/* @n new (or removed) allocations of one caller and size: one line. */
+static void print_run(const struct diff *d, size_t i, size_t n)
+{
+	const struct achange *c = &d->ch.v[i];
+	const struct side *sd = c->kind == A_NEW ? &d->B : &d->A;
+	const struct mba_seg *x = &sd->allocs[c->kind == A_NEW ? c->b : c->a];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	char h[32], who[300];
+	size_t k;
+
+	for (k = i; k < i + n; k++) {
+		const struct mba_seg *y = &sd->allocs[c->kind == A_NEW ? d->ch.v[k].b : d->ch.v[k].a];
+
+		if (y->base < lo)
+			lo = y->base;
+		if (y->end > hi)
+			hi = y->end;
+	}
+	cli_human_size(seg_size(x), h, sizeof(h));
+	printf("  %-8s %zu x %s within [0x%016" PRIx64 "-0x%016" PRIx64 "]  %s\n",
+	       akind_name[c->kind], n, h, lo, hi - 1,
+	       cli_escape(d->names.v[x->owner], who, sizeof(who)));
+}
+
+static void print_text(const struct diff *d)
+{
+	const struct diff_opts *o = &d->o;
+	size_t i, k, lim;
+	char p[32], n[48], h[40], nm[300];
+
+	if (d->A.c->log_dropped || d->B.c->log_dropped)
+		fprintf(stderr, "warning: incomplete log: %s dropped %llu calls, %s dropped %llu; per-caller totals and calls miss them\n",
+			d->A.path, (unsigned long long)d->A.c->log_dropped, d->B.path,
+			(unsigned long long)d->B.c->log_dropped);
+	printf("reserved bytes by caller (%s -> %s):\n", d->A.path, d->B.path);
+	printf("  %-9s %21s %20s %20s  %s\n", "CHANGE", "DELTA", "A", "B", "CALLER");
+	lim = rows_limit(d, SIZE_MAX);
+	for (i = 0; i < d->ncr && i < lim; i++) {
+		const struct crow *r = &d->cr[i];
+
+		pct(r->a, r->b, p, sizeof(p));
+		printf("  %-9s %21s %20" PRIu64 " %20" PRIu64 "  %s\n", p,
+		       mba_s128_str(delta_of(r), n, sizeof(n)), r->a, r->b,
+		       cli_escape(d->names.v[r->name], nm, sizeof(nm)));
+	}
+	if (i < d->ncr)
+		printf("  ... %zu more callers (-n)\n", d->ncr - i);
+	{
+		char a[48], b[48];
+
+		pct(d->ta > UINT64_MAX ? UINT64_MAX : (uint64_t)d->ta,
+		    d->tb > UINT64_MAX ? UINT64_MAX : (uint64_t)d->tb, p, sizeof(p));
+		signed_human(d->tb - d->ta, h, sizeof(h));
+		mba_s128_str(d->ta, a, sizeof(a));
+		mba_s128_str(d->tb, b, sizeof(b));
+		printf("  %-9s %21s %20s %20s  TOTAL (%s)\n", p,
+		       mba_s128_str(d->tb - d->ta, n, sizeof(n)), a[0] == '+' ? a + 1 : a,
+		       b[0] == '+' ? b + 1 : b, h);
+	}
+
+	printf("\nmemory ranges: %zu changed\n", d->nmem);
+	for (i = 0; i < d->nmem && i < rows_limit(d, TEXT_MAX_ROWS); i++) {
+		const struct rdiff *r = &d->mem[i];
+		char r1[48], r2[48], h1[32], h2[32];
+
+		cli_human_size(r->old_size, h1, sizeof(h1));
+		cli_human_size(r->new_size, h2, sizeof(h2));
+		switch (r->kind) {
+		case R_ADDED:
+			printf("  %-8s %s %s\n", "new", incl(r->base, r->new_size, r2, sizeof(r2)), h2);
+			break;
+		case R_REMOVED:
+			printf("  %-8s %s %s\n", "removed", incl(r->base, r->old_size, r1, sizeof(r1)),
+			       h1);
+			break;
+		case R_RESIZED:
+			printf("  %-8s %s -> %s %s -> %s\n",
+			       r->new_size > r->old_size ? "grown" : "shrunk",
+			       incl(r->base, r->old_size, r1, sizeof(r1)),
+			       incl(r->base, r->new_size, r2, sizeof(r2)), h1, h2);
+			break;
+		case R_CHANGED:
+			printf("  %-8s %s nid %d -> %d, flags 0x%x -> 0x%x\n", "changed",
+			       incl(r->base, r->old_size, r1, sizeof(r1)), r->old_nid, r->new_nid,
+			       r->old_flags, r->new_flags);
+			break;
+		}
+	}
+	if (i < d->nmem)
+		printf("  ... %zu more (-n, or -j for all)\n", d->nmem - i);
+
+	printf("\nreserved allocations: %zu moved, %zu grown, %zu shrunk, %zu new, %zu removed, %zu unchanged\n",
+	       d->ch.count[A_MOVED], d->ch.count[A_GROWN], d->ch.count[A_SHRUNK],
+	       d->ch.count[A_NEW], d->ch.count[A_REMOVED], d->ch.unchanged);
+	for (i = 0, k = 0; i < d->ch.n && k < rows_limit(d, TEXT_MAX_ROWS); k++) {
+		size_t run = same_run(d, i);
+
+		if (run > 1)
+			print_run(d, i, run);
+		else
+			print_change(d, &d->ch.v[i]);
+		i += run;
+	}
+	if (i < d->ch.n)
+		printf("  ... %zu more (-n, or -j for all)\n", d->ch.n - i);
+
+	printf("\ncalls: %zu equal, %zu changed, %zu inserted, %zu deleted%s\n",
+	       d->counts[MBA_EQUAL], d->counts[MBA_CHANGED], d->counts[MBA_INSERT],
+	       d->counts[MBA_DELETE], d->sc.truncated ?
+	       " (sequences too different to align: middle shown as replaced)" : "");
+	if (o->show_events) {
+		size_t shown = 0;
+
+		for (i = 0; i < d->sc.n; i++) {
+			const struct mba_edit *e = &d->sc.v[i];
+			char d1[700], d2[700];
+
+			if (e->kind == MBA_EQUAL)
+				continue;
+			if (shown++ >= TEXT_MAX_CALLS)
+				continue;
+			if (e->a != SIZE_MAX)
+				describe_call(d->A.c, d->A.idx[e->a], d1, sizeof(d1));
+			if (e->b != SIZE_MAX)
+				describe_call(d->B.c, d->B.idx[e->b], d2, sizeof(d2));
+			if (e->kind == MBA_CHANGED)
+				printf("  ~ a#%" PRIu64 " b#%" PRIu64 " %s\n      -> %s\n",
+				       d->A.c->events[d->A.idx[e->a]].seq,
+				       d->B.c->events[d->B.idx[e->b]].seq, d1, d2);
+			else if (e->kind == MBA_INSERT)
+				printf("  + b#%" PRIu64 " %s\n", d->B.c->events[d->B.idx[e->b]].seq, d2);
+			else
+				printf("  - a#%" PRIu64 " %s\n", d->A.c->events[d->A.idx[e->a]].seq, d1);
+		}
+		if (shown > TEXT_MAX_CALLS)
+			printf("  ... %zu more (use -j for all)\n", shown - TEXT_MAX_CALLS);
+	}
+	if (o->reserved_set || o->memory_set || o->new_callers) {
+		printf("\ngates:\n");
+		if (o->reserved_set)
+			printf("  fail-if-reserved-grows %" PRIu64 ": reserved grew by %s bytes: %s\n",
+			       o->reserved_max, mba_s128_str(d->rgrow, n, sizeof(n)),
+			       d->tripped[0] ? "FAIL" : "ok");
+		if (o->memory_set)
+			printf("  fail-if-memory-shrinks %" PRIu64 ": memory shrank by %s bytes: %s\n",
+			       o->memory_max, mba_s128_str(d->mshrink, n, sizeof(n)),
+			       d->tripped[1] ? "FAIL" : "ok");
+		if (o->new_callers)
+			printf("  fail-if-new-callers: %d new: %s\n", d->new_callers,
+			       d->tripped[2] ? "FAIL" : "ok");
+	}
+}
+
+/* ---- the diff page ---- */
+
+#include "diff_page_js.h"
+#include "map_page_css.h"
+
+static void js_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void html_side(FILE *f, const char *name, const struct side *s)
+{
+	size_t i;
+
+	fprintf(f, "var %s=[", name);
+	for (i = 0; i < s->nallocs; i++)
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%u]", i ? "," : "", s->allocs[i].base,
+			s->allocs[i].end, s->allocs[i].owner);
+	fprintf(f, "];\n");
+}
+
+/* The layout both sides share: their memory and reservations, holes between. */
+static int html_runs(FILE *f, const struct diff *d)
+{
+	struct mba_imap ext;
+	struct mba_seg *v = NULL;
+	size_t n = 0, i, k = 0;
+	const struct side *sides[2] = { &d->A, &d->B };
+	int t;
+
+	mba_imap_init(&ext);
+	for (t = 0; t < 2; t++) {
+		const struct mb_array *mem = &sides[t]->end.memory;
+
+		for (i = 0; i < sides[t]->nallocs; i++)
+			mba_imap_paint(&ext, sides[t]->allocs[i].base, sides[t]->allocs[i].end, 0, 0);
+		for (i = 0; mem->regions && i < mem->cnt; i++)
+			mba_imap_paint(&ext, mem->regions[i].base, mem->regions[i].base +
+				       mem->regions[i].size, 0, 0);
+	}
+	if (ext.oom || mba_imap_flatten(&ext, &v, &n)) {
+		mba_imap_free(&ext);
+		free(v);
+		return -1;
+	}
+	/* at most 16 runs: only the largest gaps are collapsed */
+	fprintf(f, "var RUNS=[");
+	for (i = 0; i < n; i++) {
+		uint64_t b = v[i].base;
+		size_t j = i;
+
+		while (j + 1 < n) {
+			uint64_t gap = v[j + 1].base - v[j].end;
+
+			if (gap >= 64ULL << 20)
+				break;
+			j++;
+		}
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 "]", k++ ? "," : "", b, v[j].end);
+		i = j;
+	}
+	fprintf(f, "];\n");
+	mba_imap_free(&ext);
+	free(v);
+	return 0;
+}
+
+static int print_html(const struct diff *d)
+{
+	struct map_outfile out;
+	FILE *f;
+	size_t i;
+	int rc = map_out_open(&out, d->o.outpath);
+
+	if (rc)
+		return rc;
+	f = out.f;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
+	map_xml_escape(f, d->A.path);
+	fputs(" -&gt; ", f);
+	map_xml_escape(f, d->B.path);
+	fprintf(f, "</title>\n<style>\n%s.chg{white-space:pre;cursor:pointer;padding-left:4px;"
+		"margin:1px 0}\n#axis{position:relative;height:18px}\n</style></head>"
+		"<body style=\"max-width:1100px\">\n<h1>diff: ", map_page_css);
+	map_xml_escape(f, d->A.path);
+	fputs(" -&gt; ", f);
+	map_xml_escape(f, d->B.path);
+	fprintf(f, "</h1>\n<div id=\"help\">reserved memory of A (top) and B (bottom) on one "
+		"address axis, holes collapsed; outlines mark changed allocations: "
+		"<b style=\"color:#1d4ed8\">moved</b> (a line joins old and new place), "
+		"<b style=\"color:#b45309\">grown</b>, <b style=\"color:#7c3aed\">shrunk</b>, "
+		"<b style=\"color:#15803d\">new</b>, <b style=\"color:#b91c1c\">removed</b>; "
+		"wheel zooms, 0 resets, click a change to zoom to it</div>\n"
+		"<div id=\"view\"><canvas id=\"diffmap\" width=\"1000\" height=\"150\"></canvas>"
+		"<div id=\"axis\"></div></div>\n"
+		"<h2>bytes by caller, B - A</h2><canvas id=\"deltas\"></canvas>\n"
+		"<h2>changed allocations (%zu moved, %zu grown, %zu shrunk, %zu new, %zu removed; "
+		"%zu unchanged)</h2><div id=\"changes\"></div>\n<script>\nvar NAME_A=",
+		d->ch.count[A_MOVED], d->ch.count[A_GROWN], d->ch.count[A_SHRUNK],
+		d->ch.count[A_NEW], d->ch.count[A_REMOVED], d->ch.unchanged);
+	js_str(f, d->A.path);
+	fprintf(f, ";\nvar NAME_B=");
+	js_str(f, d->B.path);
+	fprintf(f, ";\nvar OWNERS=[");
+	for (i = 0; i < d->names.n; i++) {
+		fputs(i ? "," : "", f);
+		js_str(f, d->names.v[i]);
+	}
+	fprintf(f, "];\nvar COLORS=[");
+	for (i = 0; i < d->names.n; i++) {
+		char col[8];
+
+		fprintf(f, "%s\"%s\"", i ? "," : "",
+			mba_colour_hex(mba_caller_colour(d->names.v[i]), col));
+	}
+	fprintf(f, "];\n");
+	html_side(f, "SIDE_A", &d->A);
+	html_side(f, "SIDE_B", &d->B);
+	if (html_runs(f, d)) {
+		map_out_abort(&out);
+		return cli_fail(MB_EXIT_FAIL, "out of memory");
+	}
+	fprintf(f, "var CHANGES=[");
+	for (i = 0; i < d->ch.n; i++)
+		fprintf(f, "%s[\"%s\",%zd,%zd]", i ? "," : "", akind_name[d->ch.v[i].kind],
+			d->ch.v[i].a == SIZE_MAX ? (ssize_t)-1 : (ssize_t)d->ch.v[i].a,
+			d->ch.v[i].b == SIZE_MAX ? (ssize_t)-1 : (ssize_t)d->ch.v[i].b);
+	fprintf(f, "];\nvar DELTAS=[");
+	for (i = 0; i < d->ncr && i < 40; i++)
+		fprintf(f, "%s[%u,%" PRIu64 ",%" PRIu64 "]", i ? "," : "", d->cr[i].name, d->cr[i].a,
+			d->cr[i].b);
+	fprintf(f, "];\n</script>\n<script>\n%s</script>\n</body></html>\n", diff_page_js);
+	return map_out_commit(&out);
+}
+
+/* ---- the command ---- */
+
+static const struct option diff_longopts[] = {
+	{ "no-events", no_argument, NULL, 'E' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "fail-if-reserved-grows", required_argument, NULL, 'R' },
+	{ "fail-if-memory-shrinks", required_argument, NULL, 'M' },
+	{ "fail-if-new-callers", no_argument, NULL, 'N' },
+	{ "sort", required_argument, NULL, 'S' },
+	{ "rows", required_argument, NULL, 'n' },
+	{ "group", required_argument, NULL, 'G' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/**
+ * parse_sort() - a --sort word
+ * @s: "delta", "size" or "name"
+ * @out: the key
+ *
+ * Return: false for anything else.
+ */
+static bool parse_sort(const char *s, enum sort_key *out)
+{
+	if (!strcmp(s, "delta"))
+		*out = SORT_DELTA;
+	else if (!strcmp(s, "size"))
+		*out = SORT_SIZE;
+	else if (!strcmp(s, "name"))
+		*out = SORT_NAME;
+	else
+		return false;
+	return true;
+}
+
+static int parse_opts(int argc, char **argv, struct diff_opts *o)
+{
+	int opt;
+
+	o->show_events = true;
+	while ((opt = cli_getopt(argc, argv, "jhn:f:o:", diff_longopts)) != -1) {
+		switch (opt) {
+		case 'E':
+			o->show_events = false;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'R':
+			if (!cli_parse_u64(optarg, &o->reserved_max))
+				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			o->reserved_set = true;
+			break;
+		case 'M':
+			if (!cli_parse_u64(optarg, &o->memory_max))
+				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			o->memory_set = true;
+			break;
+		case 'N':
+			o->new_callers = true;
+			break;
+		case 'S':
+			if (!parse_sort(optarg, &o->sort))
+				return cli_fail(MB_EXIT_USAGE,
+						"diff: --sort wants delta, size or name, not '%s'",
+						optarg);
+			break;
+		case 'n':
+			if (!cli_parse_u64(optarg, &o->rows) || !o->rows)
+				return cli_fail(MB_EXIT_USAGE, "diff: -n wants a row count, not '%s'",
+						optarg);
+			break;
+		case 'G':
+			if (!strcmp(optarg, "caller"))
+				o->group = MBA_GROUP_CALLER;
+			else if (!strcmp(optarg, "frame"))
+				o->group = MBA_GROUP_FRAME;
+			else
+				return cli_fail(MB_EXIT_USAGE,
+						"diff: --group wants caller or frame, not '%s'",
+						optarg);
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				o->fmt = OUT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->fmt = OUT_JSON;
+			else if (!strcmp(optarg, "csv"))
+				o->fmt = OUT_CSV;
+			else if (!strcmp(optarg, "html"))
+				o->fmt = OUT_HTML;
+			else
+				return cli_fail(MB_EXIT_USAGE,
+						"diff: --format wants text, json, csv or html, not '%s'",
+						optarg);
+			break;
+		case 'o':
+			o->outpath = optarg;
+			break;
+		case 'j':
+			o->fmt = OUT_JSON;
+			break;
+		case 'h':
+			return cli_usage() ? MB_EXIT_USAGE : -1;
+		default:
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (o->fmt == OUT_JSON)
+		cli_json = true;
+	if (optind != argc - 2)
+		return cli_fail(MB_EXIT_USAGE, "diff: expected two inputs A B (see 'diff --help')");
+	if ((o->fmt == OUT_HTML) != !!o->outpath)
+		return cli_fail(MB_EXIT_USAGE, "diff: --format html and -o FILE go together");
+	return 0;
+}
+
+static void free_diff(struct diff *d)
+{
+	free(d->cr);
+	free(d->ch.v);
+	free(d->mem);
+	free(d->sc.v);
+	free_side(&d->A);
+	free_side(&d->B);
+	mba_names_free(&d->names);
+}
 
 /**
  * cmd_diff() - compare two captures
@@ -680,384 +1340,44 @@ struct gates {
  */
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "no-events", no_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "fail-if-reserved-grows", required_argument, NULL, 'R' },
-		{ "fail-if-memory-shrinks", required_argument, NULL, 'M' },
-		{ "fail-if-new-callers", no_argument, NULL, 'N' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct side A = { 0 }, B = { 0 };
-	struct names nm = { 0 };
-	struct gates g = { 0 };
+	struct diff *d = calloc(1, sizeof(*d));
 	struct mb_error err = { 0 };
-	struct script sc = { 0 };
-	struct rdiff *rd[2] = { NULL, NULL };
-	size_t nrd[2] = { 0, 0 }, ncr = 0, i, counts[4] = { 0 };
-	struct crow *cr = NULL;
-	bool show_events = true, all = false, tripped[3] = { false };
-	int64_t ta = 0, tb = 0, rgrow, mshrink;
-	int opt, rc = MB_EXIT_OK, t, new_callers = 0;
+	mba_group_fn group;
+	int rc;
 
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
-		switch (opt) {
-		case 'n':
-			show_events = false;
-			break;
-		case 'a':
-			all = true;
-			break;
-		case 'R':
-			if (!cli_parse_u64(optarg, &g.reserved_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
-			g.reserved_set = true;
-			break;
-		case 'M':
-			if (!cli_parse_u64(optarg, &g.memory_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
-			g.memory_set = true;
-			break;
-		case 'N':
-			g.new_callers = true;
-			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
-		default:
-			return MB_EXIT_USAGE;
-		}
+	if (!d)
+		return cli_fail(MB_EXIT_FAIL, "out of memory");
+	rc = parse_opts(argc, argv, &d->o);
+	if (rc) {
+		free(d);
+		return rc < 0 ? MB_EXIT_OK : rc;
 	}
-	if (optind != argc - 2)
-		return cli_fail(MB_EXIT_USAGE, "diff: expected two inputs A B (see 'diff --help')");
-	A.path = argv[optind];
-	B.path = argv[optind + 1];
-	if (load_side(&A, &nm, &err) || load_side(&B, &nm, &err)) {
+	d->A.path = argv[optind];
+	d->B.path = argv[optind + 1];
+	group = mba_group_lookup(d->o.group);
+	if (load_side(&d->A, &d->names, group, &err) || load_side(&d->B, &d->names, group, &err)) {
 		rc = cli_fail_err(MB_EXIT_FAIL, &err);
 		goto out;
 	}
-
-	/* Callers. */
-	cr = calloc(nm.n + 1, sizeof(*cr));
-	if (!cr) {
+	if (compare_callers(d) || compare_allocs(d) || compare_calls(d)) {
 		rc = cli_fail(MB_EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < nm.n; i++) {
-		int64_t a = total_of(&A.own, i), b = total_of(&B.own, i);
+	rc = check_gates(d);
+	if (d->o.fmt == OUT_JSON)
+		print_json(d, rc);
+	else if (d->o.fmt == OUT_CSV)
+		print_csv(d);
+	else if (d->o.fmt == OUT_HTML) {
+		int hrc = print_html(d);
 
-		ta += a;
-		tb += b;
-		if (!a && !b)
-			continue;
-		if (!a && b)
-			new_callers++;
-		if (a == b && !all)
-			continue;
-		cr[ncr++] = (struct crow){ (uint32_t)i, a, b };
+		if (hrc)
+			rc = hrc;
 	}
-	qsort(cr, ncr, sizeof(*cr), crow_cmp);
-
-	/* Ranges. */
-	for (t = 0; t < 2; t++) {
-		const struct mb_array *a = t ? &A.end.reserved : &A.end.memory;
-		const struct mb_array *b = t ? &B.end.reserved : &B.end.memory;
-
-		rd[t] = malloc((a->cnt + b->cnt + 1) * sizeof(**rd));
-		if (!rd[t]) {
-			rc = cli_fail(MB_EXIT_FAIL, "out of memory");
-			goto out;
-		}
-		nrd[t] = range_diff(a, b, rd[t]);
-	}
-
-	/* Calls. */
-	if (align_calls(&A.seq, &B.seq, &sc)) {
-		rc = cli_fail(MB_EXIT_FAIL, "out of memory aligning the call sequences");
-		goto out;
-	}
-	for (i = 0; i < sc.n; i++) {
-		struct edit *e = &sc.v[i];
-
-		if (e->kind == E_EQUAL &&
-		    args_changed(&A.c->events[A.seq.idx[e->a]], &B.c->events[B.seq.idx[e->b]]))
-			e->kind = E_CHANGED;
-		counts[e->kind]++;
-	}
-
-	/* Gates. */
-	rgrow = (int64_t)(B.end.reserved.total_size - A.end.reserved.total_size);
-	mshrink = (int64_t)(A.end.memory.total_size - B.end.memory.total_size);
-	tripped[0] = g.reserved_set && rgrow > (int64_t)g.reserved_max;
-	tripped[1] = g.memory_set && mshrink > (int64_t)g.memory_max;
-	tripped[2] = g.new_callers && new_callers > 0;
-	if (tripped[0] || tripped[1] || tripped[2])
-		rc = MB_EXIT_GATE;
-
-	if (cli_json) {
-		struct json *j = json_new(stdout);
-
-		json_obj_begin(j);
-		json_key(j, "a");
-		json_str(j, A.path);
-		json_key(j, "b");
-		json_str(j, B.path);
-		json_key(j, "a_dropped");
-		json_uint(j, A.c->log_dropped);
-		json_key(j, "b_dropped");
-		json_uint(j, B.c->log_dropped);
-		json_key(j, "complete");
-		json_bool(j, !A.c->log_dropped && !B.c->log_dropped);
-		json_key(j, "callers");
-		json_arr_begin(j);
-		for (i = 0; i < ncr; i++) {
-			json_obj_begin(j);
-			json_key(j, "caller");
-			json_str(j, nm.v[cr[i].name]);
-			json_key(j, "status");
-			json_str(j, status_of(&cr[i]));
-			json_key(j, "a_bytes");
-			json_int(j, cr[i].a);
-			json_key(j, "b_bytes");
-			json_int(j, cr[i].b);
-			json_key(j, "delta");
-			json_int(j, cr[i].b - cr[i].a);
-			json_key(j, "percent");
-			if (cr[i].a)
-				json_double(j, (double)(cr[i].b - cr[i].a) * 100.0 /
-					       (double)cr[i].a);
-			else
-				json_null(j);
-			json_obj_end(j);
-		}
-		json_arr_end(j);
-		json_key(j, "total");
-		json_obj_begin(j);
-		json_key(j, "a_bytes");
-		json_int(j, ta);
-		json_key(j, "b_bytes");
-		json_int(j, tb);
-		json_key(j, "delta");
-		json_int(j, tb - ta);
-		json_key(j, "a_reserved_size");
-		json_hex(j, A.end.reserved.total_size);
-		json_key(j, "b_reserved_size");
-		json_hex(j, B.end.reserved.total_size);
-		json_key(j, "a_memory_size");
-		json_hex(j, A.end.memory.total_size);
-		json_key(j, "b_memory_size");
-		json_hex(j, B.end.memory.total_size);
-		json_obj_end(j);
-		json_key(j, "ranges");
-		json_obj_begin(j);
-		for (t = 0; t < 2; t++) {
-			json_key(j, t ? "reserved" : "memory");
-			json_arr_begin(j);
-			for (i = 0; i < nrd[t]; i++) {
-				const struct rdiff *r = &rd[t][i];
-
-				json_obj_begin(j);
-				json_key(j, "change");
-				json_str(j, rchange_name[r->kind]);
-				json_key(j, "base");
-				json_hex(j, r->base);
-				json_key(j, "a_size");
-				json_hex(j, r->old_size);
-				json_key(j, "b_size");
-				json_hex(j, r->new_size);
-				json_obj_end(j);
-			}
-			json_arr_end(j);
-		}
-		json_obj_end(j);
-		json_key(j, "calls");
-		json_obj_begin(j);
-		json_key(j, "equal");
-		json_uint(j, counts[E_EQUAL]);
-		json_key(j, "changed");
-		json_uint(j, counts[E_CHANGED]);
-		json_key(j, "inserted");
-		json_uint(j, counts[E_INSERT]);
-		json_key(j, "deleted");
-		json_uint(j, counts[E_DELETE]);
-		json_key(j, "aligned");
-		json_bool(j, !sc.truncated);
-		if (show_events) {
-			json_key(j, "edits");
-			json_arr_begin(j);
-			for (i = 0; i < sc.n; i++) {
-				const struct edit *e = &sc.v[i];
-				static const char *const kn[] = { "equal", "changed", "inserted",
-								  "deleted" };
-				char d[700];
-
-				if (e->kind == E_EQUAL)
-					continue;
-				json_obj_begin(j);
-				json_key(j, "kind");
-				json_str(j, kn[e->kind]);
-				json_key(j, "a_seq");
-				if (e->a != SIZE_MAX)
-					json_uint(j, A.c->events[A.seq.idx[e->a]].seq);
-				else
-					json_null(j);
-				json_key(j, "b_seq");
-				if (e->b != SIZE_MAX)
-					json_uint(j, B.c->events[B.seq.idx[e->b]].seq);
-				else
-					json_null(j);
-				if (e->a != SIZE_MAX) {
-					describe_call(A.c, A.seq.idx[e->a], d, sizeof(d));
-					json_key(j, "a");
-					json_str(j, d);
-				}
-				if (e->b != SIZE_MAX) {
-					describe_call(B.c, B.seq.idx[e->b], d, sizeof(d));
-					json_key(j, "b");
-					json_str(j, d);
-				}
-				json_obj_end(j);
-			}
-			json_arr_end(j);
-		}
-		json_obj_end(j);
-		json_key(j, "gates");
-		json_obj_begin(j);
-		json_key(j, "reserved_growth");
-		json_int(j, rgrow);
-		json_key(j, "memory_shrink");
-		json_int(j, mshrink);
-		json_key(j, "new_callers");
-		json_int(j, new_callers);
-		json_key(j, "tripped");
-		json_arr_begin(j);
-		if (tripped[0])
-			json_str(j, "fail-if-reserved-grows");
-		if (tripped[1])
-			json_str(j, "fail-if-memory-shrinks");
-		if (tripped[2])
-			json_str(j, "fail-if-new-callers");
-		json_arr_end(j);
-		json_obj_end(j);
-		json_key(j, "exit");
-		json_int(j, rc);
-		json_obj_end(j);
-		json_free(j);
-		goto out;
-	}
-
-	if (A.c->log_dropped || B.c->log_dropped)
-		fprintf(stderr, "warning: incomplete log: %s dropped %llu calls, %s dropped %llu; per-caller totals and calls miss them\n",
-			A.path, (unsigned long long)A.c->log_dropped, B.path,
-			(unsigned long long)B.c->log_dropped);
-	printf("reserved bytes by caller (%s -> %s):\n", A.path, B.path);
-	printf("  %-9s %16s %14s %14s  %s\n", "CHANGE", "DELTA", "A", "B", "CALLER");
-	for (i = 0; i < ncr; i++) {
-		char p[32], d[32], a[32], b[32];
-
-		pct(cr[i].a, cr[i].b, p, sizeof(p));
-		snprintf(d, sizeof(d), "%+" PRId64, cr[i].b - cr[i].a);
-		snprintf(a, sizeof(a), "%" PRId64, cr[i].a);
-		snprintf(b, sizeof(b), "%" PRId64, cr[i].b);
-		printf("  %-9s %16s %14s %14s  %s\n", p, d, a, b, nm.v[cr[i].name]);
-	}
-	{
-		char p[32], d[32], h[40];
-
-		pct(ta, tb, p, sizeof(p));
-		snprintf(d, sizeof(d), "%+" PRId64, tb - ta);
-		signed_human(tb - ta, h, sizeof(h));
-		printf("  %-9s %16s %14" PRId64 " %14" PRId64 "  TOTAL (%s)\n", p, d, ta, tb, h);
-	}
-	for (t = 0; t < 2; t++) {
-		printf("\n%s ranges: %zu changed\n", t ? "reserved" : "memory", nrd[t]);
-		for (i = 0; i < nrd[t]; i++) {
-			const struct rdiff *r = &rd[t][i];
-			char h1[32], h2[32];
-
-			if (i == TEXT_MAX_RANGES) {
-				printf("  ... %zu more (use -j for all)\n", nrd[t] - i);
-				break;
-			}
-
-			cli_human_size(r->old_size, h1, sizeof(h1));
-			cli_human_size(r->new_size, h2, sizeof(h2));
-			switch (r->kind) {
-			case R_ADDED:
-				printf("  + [0x%016" PRIx64 "-0x%016" PRIx64 ") %s\n", r->base,
-				       r->base + r->new_size, h2);
-				break;
-			case R_REMOVED:
-				printf("  - [0x%016" PRIx64 "-0x%016" PRIx64 ") %s\n", r->base,
-				       r->base + r->old_size, h1);
-				break;
-			case R_RESIZED:
-				printf("  ~ [0x%016" PRIx64 "-0x%016" PRIx64 ") -> [0x%016" PRIx64
-				       "-0x%016" PRIx64 ") %s -> %s\n", r->base, r->base + r->old_size,
-				       r->base, r->base + r->new_size, h1, h2);
-				break;
-			case R_CHANGED:
-				printf("  ~ [0x%016" PRIx64 "-0x%016" PRIx64 ") nid %d -> %d, flags 0x%x -> 0x%x\n",
-				       r->base, r->base + r->old_size, r->old_nid, r->new_nid,
-				       r->old_flags, r->new_flags);
-				break;
-			}
-		}
-	}
-	printf("\ncalls: %zu equal, %zu changed, %zu inserted, %zu deleted%s\n",
-	       counts[E_EQUAL], counts[E_CHANGED], counts[E_INSERT], counts[E_DELETE],
-	       sc.truncated ? " (sequences too different to align: middle shown as replaced)" :
-	       "");
-	if (show_events) {
-		size_t shown = 0;
-
-		for (i = 0; i < sc.n; i++) {
-			const struct edit *e = &sc.v[i];
-			char d1[700], d2[700];
-
-			if (e->kind == E_EQUAL)
-				continue;
-			if (shown++ >= TEXT_MAX_CALLS)
-				continue;
-			if (e->a != SIZE_MAX)
-				describe_call(A.c, A.seq.idx[e->a], d1, sizeof(d1));
-			if (e->b != SIZE_MAX)
-				describe_call(B.c, B.seq.idx[e->b], d2, sizeof(d2));
-			if (e->kind == E_CHANGED)
-				printf("  ~ a#%" PRIu64 " b#%" PRIu64 " %s\n      -> %s\n",
-				       A.c->events[A.seq.idx[e->a]].seq,
-				       B.c->events[B.seq.idx[e->b]].seq, d1, d2);
-			else if (e->kind == E_INSERT)
-				printf("  + b#%" PRIu64 " %s\n", B.c->events[B.seq.idx[e->b]].seq, d2);
-			else
-				printf("  - a#%" PRIu64 " %s\n", A.c->events[A.seq.idx[e->a]].seq, d1);
-		}
-		if (shown > TEXT_MAX_CALLS)
-			printf("  ... %zu more (use -j for all)\n", shown - TEXT_MAX_CALLS);
-	}
-	if (g.reserved_set || g.memory_set || g.new_callers) {
-		printf("\ngates:\n");
-		if (g.reserved_set)
-			printf("  fail-if-reserved-grows %" PRIu64 ": reserved grew by %" PRId64
-			       " bytes: %s\n", g.reserved_max, rgrow, tripped[0] ? "FAIL" : "ok");
-		if (g.memory_set)
-			printf("  fail-if-memory-shrinks %" PRIu64 ": memory shrank by %" PRId64
-			       " bytes: %s\n", g.memory_max, mshrink, tripped[1] ? "FAIL" : "ok");
-		if (g.new_callers)
-			printf("  fail-if-new-callers: %d new: %s\n", new_callers,
-			       tripped[2] ? "FAIL" : "ok");
-	}
+	else
+		print_text(d);
 out:
-	free(cr);
-	free(rd[0]);
-	free(rd[1]);
-	free(sc.v);
-	free_side(&A);
-	free_side(&B);
-	names_free(&nm);
+	free_diff(d);
+	free(d);
 	return rc;
 }

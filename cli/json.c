@@ -214,6 +214,18 @@ void json_int(struct json *j, int64_t v)
 }
 
 /**
+ * json_number() - write an integer given as decimal digits (for values
+ * beyond 64 bits, such as 128-bit byte deltas)
+ * @j: writer
+ * @digits: "-123", "456"; a leading '+' is dropped
+ */
+void json_number(struct json *j, const char *digits)
+{
+	pre_value(j);
+	fputs(digits[0] == '+' ? digits + 1 : digits, j->f);
+}
+
+/**
  * json_uint() - write an unsigned integer value (counts, not addresses)
  * @j: writer
  * @v: value

@@ -106,36 +106,56 @@ static const struct cli_example replay_examples[] = {
 };
 
 static const struct cli_opt map_opts[] = {
-	{ "format", 'f', 'f', "F", "text (default), svg or html", "text svg html" },
-	{ "output", 'o', 'o', "FILE", "write to FILE instead of stdout" },
+	{ "format", 'f', 'f', "F", "text (default), svg, html or csv", "text svg html csv" },
+	{ "output", 'o', 'o', "FILE", "write to FILE instead of stdout (atomically)" },
 	{ "at", 0, 'a', "N", "the state after the first N events (replayed)" },
 	{ "width", 'w', 'w', "N", "columns of the terminal map (default: terminal width)" },
 	{ "color", 0, 'c', "WHEN", "auto (default; honours NO_COLOR), always or never",
 	  "auto always never" },
 	{ "title", 0, 't', "TEXT", "title of the SVG/HTML page" },
-	{ "scale", 's', 's', "S", "linear or log address axis", "linear log" },
+	{ "scale", 's', 's', "S", "linear or log address axis (html: linear by default)",
+	  "linear log" },
+	{ "sort", 0, 'S', "KEY", "callers by size (default) or name", "size name" },
+	{ "rows", 'n', 'n', "N", "at most N callers listed" },
+	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
+	  "caller frame" },
 	{ NULL },
 };
-
 static const struct cli_example map_examples[] = {
 	{ "map boot.cap", "the address space on the terminal" },
-	{ "map -f html -o boot.html boot.cap", "a page with tooltips and a timeline" },
+	{ "map -f html -o boot.html boot.cap",
+	  "the explorer: axis, tracks, zoom, click for the owner, timeline" },
+	{ "map -f csv --sort name -n 20 boot.cap", "the callers as CSV" },
 	{ NULL },
 };
-
 static const struct cli_opt diff_opts[] = {
-	{ "no-events", 0, 'n', NULL, "do not print the aligned call sequences" },
+	{ "no-events", 0, 'E', NULL, "do not print the aligned call sequences" },
 	{ "all", 0, 'a', NULL, "list unchanged callers too" },
+	{ "sort", 0, 'S', "KEY", "delta (default), size or name", "delta size name" },
+	{ "rows", 'n', 'n', "N", "at most N rows per table" },
+	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
+	  "caller frame" },
+	{ "format", 'f', 'f', "F", "text (default), json, csv or html", "text json csv html" },
+	{ "output", 'o', 'o', "FILE", "with --format html: the page to write" },
 	{ "fail-if-reserved-grows", 0, 'R', "N", "exit 4 if reserved bytes grow by more than N" },
 	{ "fail-if-memory-shrinks", 0, 'M', "N", "exit 4 if memory shrinks by more than N bytes" },
 	{ "fail-if-new-callers", 0, 'N', NULL, "exit 4 if B reserves from callers A lacks" },
 	{ NULL },
 };
-
 static const struct cli_example diff_examples[] = {
-	{ "diff base.cap new.cap", "what changed, by caller, range and call" },
+	{ "diff base.cap new.cap", "what changed, by caller, allocation and call" },
 	{ "diff -j --fail-if-reserved-grows 1M base.cap new.cap",
 	  "a CI gate: exit 4 if reservations grew by more than 1 MiB" },
+	{ "diff --format html -o diff.html base.cap new.cap",
+	  "both layouts on one axis, moves and changes marked" },
+	{ NULL },
+};
+static const struct cli_opt whois_opts[] = {
+	{ "at", 0, 'a', "N", "the state after the first N events (default: all)" },
+	{ NULL },
+};
+static const struct cli_example whois_examples[] = {
+	{ "whois 0x1000000 boot.cap", "who reserved 16 MiB, when, and what it is" },
 	{ NULL },
 };
 
@@ -196,18 +216,29 @@ const struct cli_cmd cli_commands[] = {
 	  "captured initial state, and print the resulting arrays.",
 	  replay_opts, "JSON on stdout", replay_examples },
 	{ "map", cmd_map, CMD_INPUT,
-	  "draw the physical address space (terminal, SVG, HTML)",
+	  "draw the physical address space (terminal, SVG, HTML explorer, CSV)",
 	  "[options] INPUT",
 	  "Draw the physical address space with reserved ranges coloured by caller:\n"
-	  "on the terminal, as SVG, or as a self-contained HTML page with a timeline.",
+	  "on the terminal, as SVG, as a self-contained HTML explorer (axis, tracks,\n"
+	  "zoom, click for the owner, timeline), or the callers as CSV.",
 	  map_opts, "JSON on stdout", map_examples },
 	{ "diff", cmd_diff, CMD_INPUT,
-	  "compare two captures by caller, range and event sequence",
+	  "compare two captures by caller, allocation and event sequence",
 	  "[options] A B",
 	  "Compare two captures or console logs: reserved bytes per caller (symbol\n"
-	  "names, offsets stripped), memory and reserved ranges, and the two call\n"
+	  "names, offsets and clone suffixes stripped), memory ranges, the reserved\n"
+	  "allocations paired by caller and size (moved, grown, shrunk, new,\n"
+	  "removed; ranges in Linux's inclusive [a-b] notation), and the two call\n"
 	  "sequences aligned by operation and caller.",
 	  diff_opts, "JSON on stdout", diff_examples },
+	{ "whois", cmd_whois, CMD_INPUT,
+	  "who reserved an address, when, and what it is",
+	  "[options] ADDR INPUT",
+	  "Who holds ADDR: the caller and the event that reserved or allocated it,\n"
+	  "what held it before, the firmware range and zone it lies in, what it is\n"
+	  "(kernel image, boot protocol data, BIOS areas, ACPI tables, ...) and the\n"
+	  "events that touched it.",
+	  whois_opts, "JSON on stdout", whois_examples },
 	{ "import", cmd_import, CMD_INPUT,
 	  "turn a memblock=debug console log into a capture file",
 	  "[options] LOG -o FILE",

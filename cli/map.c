@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* map.c - `memblock-cli map`: terminal, SVG, HTML and JSON maps of the address space. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,7 +15,7 @@
 
 #define HTML_BUDGET_PIECES	200000
 
-enum map_format { FMT_TEXT, FMT_SVG, FMT_HTML };
+enum map_format { FMT_TEXT, FMT_SVG, FMT_HTML, FMT_CSV };
 
 static int term_width(bool tty)
 {
@@ -26,7 +30,7 @@ static int term_width(bool tty)
 	return 80;
 }
 
-static void json_snapshot(struct json *j, const struct map_model *m,
+static void json_snapshot(struct json *j, const char *input, const struct map_model *m,
 			  const struct map_snapshot *s, int width)
 {
 	struct map_segs ext = { 0 };
@@ -34,20 +38,24 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 	struct map_legend_ent *leg = NULL;
 	size_t nruns = 0, nleg = 0, i, p;
 
-	json_obj_begin(j);
-	json_key(j, "events");
+	cli_json_open(j);
+	json_key(j, "input");
+	json_str(j, input);
+	json_key(j, "total_events");
 	json_uint(j, m->cap->nevents);
-	json_key(j, "at");
+	json_key(j, "at_event");
 	json_uint(j, s->at);
 	json_key(j, "exact");
 	json_bool(j, s->exact);
-	json_key(j, "log_dropped");
+	json_key(j, "dropped");
 	json_uint(j, m->cap->log_dropped);
-	json_key(j, "memory_bytes");
+	json_key(j, "complete");
+	json_bool(j, !m->cap->log_dropped);
+	json_key(j, "memory_size");
 	json_hex(j, s->memory_bytes);
-	json_key(j, "reserved_bytes");
+	json_key(j, "reserved_size");
 	json_hex(j, s->reserved_bytes);
-	json_key(j, "free_bytes");
+	json_key(j, "free_size");
 	json_hex(j, s->free_bytes);
 	json_key(j, "memory");
 	json_arr_begin(j);
@@ -95,9 +103,9 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 	if (!map_legend(m, s, &leg, &nleg)) {
 		for (i = 0; i < nleg; i++) {
 			json_obj_begin(j);
-			json_key(j, "name");
+			json_key(j, "caller");
 			json_str(j, map_owner_name(m, leg[i].owner));
-			json_key(j, "bytes");
+			json_key(j, "size");
 			json_hex(j, leg[i].bytes);
 			json_key(j, "ranges");
 			json_uint(j, leg[i].ranges);
@@ -124,8 +132,211 @@ static void json_snapshot(struct json *j, const struct map_model *m,
 	free(leg);
 }
 
+/* ---- output files: written whole or not at all ---- */
+
+/**
+ * map_out_open() - open an output: stdout (@path NULL), a device or FIFO
+ * (written directly, never replaced) or a temporary file next to @path
+ * @o: filled
+ * @path: output file or NULL
+ *
+ * Return: 0, or an exit status after an Error: line.
+ */
+int map_out_open(struct map_outfile *o, const char *path)
+{
+	struct stat st = { 0 };
+	mode_t um, mode = 0666;
+	char *real = NULL;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (!path) {
+		o->f = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return cli_fail(MB_EXIT_FAIL, "cannot write %s: it is a directory", path);
+		if (!S_ISREG(st.st_mode)) {
+			/* a device, FIFO or socket: write to it, never replace it */
+			fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+			if (fd < 0)
+				return cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", path,
+						errno == ENXIO ? "no process reads the FIFO" :
+						strerror(errno));
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			o->f = fdopen(fd, "w");
+			if (!o->f) {
+				close(fd);
+				return cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", path,
+						strerror(errno));
+			}
+			return 0;
+		}
+		mode = st.st_mode & 07777;
+		real = realpath(path, NULL);	/* through a symlink: replace its target */
+	}
+	if (asprintf(&o->tmp, "%s.tmpXXXXXX", real ? real : path) < 0) {
+		free(real);
+		o->tmp = NULL;
+		return cli_fail(MB_EXIT_FAIL, "out of memory");
+	}
+	free(real);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		int e = errno;
+
+		free(o->tmp);
+		o->tmp = NULL;
+		return cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", path, strerror(e));
+	}
+	um = umask(0);
+	umask(um);
+	fchmod(fd, st.st_mode && mode != 0666 ? mode : (0666 & ~um));
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return cli_fail(MB_EXIT_FAIL, "out of memory");
+	}
+	return 0;
+}
+
+/**
+ * map_out_abort() - drop an output: the temporary file is removed
+ * @o: output
+ */
+void map_out_abort(struct map_outfile *o)
+{
+	if (o->f && o->f != stdout)
+		fclose(o->f);
+	if (o->tmp) {
+		unlink(o->tmp);
+		free(o->tmp);
+	}
+	memset(o, 0, sizeof(*o));
+}
+
+/**
+ * map_out_commit() - flush, check and (for a regular file) rename into place
+ * @o: output
+ *
+ * Return: 0, or an exit status after an Error: line.
+ */
+int map_out_commit(struct map_outfile *o)
+{
+	int e = 0, rc = MB_EXIT_OK;
+	char *target = NULL;
+
+	errno = 0;
+	if (fflush(o->f) || ferror(o->f))
+		e = errno ? errno : EIO;
+	if (!e && o->tmp && fsync(fileno(o->f)))
+		e = errno;
+	if (o->f == stdout) {	/* cli_finish_stdout() reports a failed stdout */
+		memset(o, 0, sizeof(*o));
+		return rc;
+	}
+	if (fclose(o->f) && !e)
+		e = errno ? errno : EIO;
+	o->f = NULL;
+	if (!e && o->tmp) {
+		target = realpath(o->path, NULL);
+		if (rename(o->tmp, target ? target : o->path))
+			e = errno;
+		free(target);
+		if (!e) {
+			free(o->tmp);
+			o->tmp = NULL;
+		}
+	}
+	if (e)
+		rc = cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", o->path, strerror(e));
+	map_out_abort(o);
+	return rc;
+}
+
+/* ---- CSV: one row per caller, bloaty-style ---- */
+
+static const struct map_model *leg_model;
+
+static int leg_by_name(const void *a, const void *b)
+{
+	const struct map_legend_ent *x = a, *y = b;
+
+	return strcmp(map_owner_name(leg_model, x->owner), map_owner_name(leg_model, y->owner));
+}
+
+/**
+ * map_legend_ordered() - the legend in the order and length the options ask for
+ * @m: model
+ * @s: snapshot
+ * @o: options (@sort_name, @rows)
+ * @ents: malloc'd result
+ * @n: number of entries (at most @o->rows when set)
+ * @all: number before cutting to @o->rows
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_legend_ordered(const struct map_model *m, const struct map_snapshot *s,
+		       const struct map_opts *o, struct map_legend_ent **ents, size_t *n,
+		       size_t *all)
+{
+	if (map_legend(m, s, ents, n))
+		return -1;
+	*all = *n;
+	if (o->sort_name) {
+		leg_model = m;
+		qsort(*ents, *n, sizeof(**ents), leg_by_name);
+	}
+	if (o->rows && *n > o->rows)
+		*n = o->rows;
+	return 0;
+}
+
+static void csv_name(FILE *out, const char *s)
+{
+	char buf[600];
+	const char *p;
+
+	cli_escape(s, buf, sizeof(buf));
+	if (!strpbrk(buf, ",\"")) {
+		fputs(buf, out);
+		return;
+	}
+	fputc('"', out);
+	for (p = buf; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static int map_render_csv(FILE *out, const struct map_model *m, const struct map_snapshot *s,
+			  const struct map_opts *o)
+{
+	struct map_legend_ent *leg;
+	size_t n, all, i;
+	char col[8];
+
+	if (map_legend_ordered(m, s, o, &leg, &n, &all))
+		return -1;
+	fprintf(out, "caller,bytes,ranges,colour\n");
+	for (i = 0; i < n; i++) {
+		csv_name(out, map_owner_name(m, leg[i].owner));
+		fprintf(out, ",%" PRIu64 ",%zu,%s\n", leg[i].bytes, leg[i].ranges,
+			map_color(m, leg[i].owner, col));
+	}
+	free(leg);
+	return 0;
+}
+
 /* Exported for the shell's completion (shell.h). */
-const char map_shortopts[] = "hjf:o:w:s:";
+const char map_shortopts[] = "hjf:o:w:s:n:";
 const struct option map_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, 'j' },
@@ -136,8 +347,152 @@ const struct option map_longopts[] = {
 	{ "color", required_argument, NULL, 'c' },
 	{ "title", required_argument, NULL, 't' },
 	{ "scale", required_argument, NULL, 's' },
+	{ "sort", required_argument, NULL, 'S' },
+	{ "rows", required_argument, NULL, 'n' },
+	{ "group", required_argument, NULL, 'G' },
 	{ NULL, 0, NULL, 0 }
 };
+
+struct map_args {
+	enum map_format fmt;
+	const char *outpath, *title, *color, *input;
+	uint64_t at, width, rows;
+	bool linear, scale_log, sort_name;
+	enum mba_group group;
+};
+
+static int parse_args(int argc, char **argv, struct map_args *a)
+{
+	int opt;
+
+	a->color = "auto";
+	a->at = UINT64_MAX;
+	while ((opt = cli_getopt(argc, argv, map_shortopts, map_longopts)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_usage();
+			return -1;
+		case 'j':
+			cli_json = true;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text") || !strcmp(optarg, "term"))
+				a->fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "svg"))
+				a->fmt = FMT_SVG;
+			else if (!strcmp(optarg, "html"))
+				a->fmt = FMT_HTML;
+			else if (!strcmp(optarg, "csv"))
+				a->fmt = FMT_CSV;
+			else
+				return cli_fail(MB_EXIT_USAGE,
+						"unknown format '%s' (text, svg, html or csv)", optarg);
+			break;
+		case 'o':
+			a->outpath = optarg;
+			break;
+		case 'a':
+			if (!cli_parse_u64(optarg, &a->at))
+				return cli_fail(MB_EXIT_USAGE, "--at wants an event count, not '%s'",
+						optarg);
+			break;
+		case 'w':
+			if (!cli_parse_u64(optarg, &a->width) || a->width < 20 || a->width > 100000)
+				return cli_fail(MB_EXIT_USAGE, "--width wants 20..100000, not '%s'",
+						optarg);
+			break;
+		case 'c':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
+				return cli_fail(MB_EXIT_USAGE,
+						"--color wants auto, always or never, not '%s'", optarg);
+			a->color = optarg;
+			break;
+		case 't':
+			a->title = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "linear") && strcmp(optarg, "log"))
+				return cli_fail(MB_EXIT_USAGE, "--scale wants linear or log, not '%s'",
+						optarg);
+			a->linear = !strcmp(optarg, "linear");
+			a->scale_log = !a->linear;
+			break;
+		case 'S':
+			if (strcmp(optarg, "size") && strcmp(optarg, "name") && strcmp(optarg, "delta"))
+				return cli_fail(MB_EXIT_USAGE,
+						"--sort wants size, name or delta, not '%s'", optarg);
+			a->sort_name = !strcmp(optarg, "name");
+			break;
+		case 'n':
+			if (!cli_parse_u64(optarg, &a->rows) || !a->rows)
+				return cli_fail(MB_EXIT_USAGE, "-n wants a row count, not '%s'", optarg);
+			break;
+		case 'G':
+			if (!strcmp(optarg, "caller"))
+				a->group = MBA_GROUP_CALLER;
+			else if (!strcmp(optarg, "frame"))
+				a->group = MBA_GROUP_FRAME;
+			else
+				return cli_fail(MB_EXIT_USAGE,
+						"--group wants caller or frame, not '%s'", optarg);
+			break;
+		default:
+			return MB_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_fail(MB_EXIT_USAGE, optind >= argc ? "map: missing capture file" :
+				"map: exactly one capture file expected");
+	if (cli_json && a->fmt != FMT_TEXT && a->fmt != FMT_CSV && !a->outpath)
+		return cli_fail(MB_EXIT_USAGE, "-j with --format svg|html needs -o FILE");
+	a->input = argv[optind];
+	return 0;
+}
+
+static void json_written(const char *path, enum map_format fmt)
+{
+	static const char *const names[] = { "text", "svg", "html", "csv" };
+	struct json *j = json_new(stdout);
+
+	cli_json_open(j);
+	json_key(j, "output");
+	json_str(j, path);
+	json_key(j, "format");
+	json_str(j, names[fmt]);
+	json_obj_end(j);
+	json_free(j);
+	fputc('\n', stdout);
+}
+
+/* Draw the map in the wanted format onto @out; 0, or -1 when out of memory. */
+static int render(FILE *out, struct map_model *m, const struct map_args *a,
+		  const struct map_opts *o)
+{
+	struct map_snapshot snap;
+	int rc;
+
+	if (a->fmt == FMT_HTML)
+		return map_render_html(out, m, o, HTML_BUDGET_PIECES);
+	if (map_model_seek(m, o->start_at) || map_snapshot_exact(m, &snap))
+		return -1;
+	if (cli_json && !a->outpath) {
+		struct json *j = json_new(stdout);
+
+		json_snapshot(j, a->input, m, &snap, o->width);
+		json_free(j);
+		fputc('\n', stdout);
+		rc = 0;
+	} else if (a->fmt == FMT_SVG) {
+		rc = map_render_svg(out, m, &snap, o);
+	} else if (a->fmt == FMT_CSV) {
+		rc = map_render_csv(out, m, &snap, o);
+	} else {
+		rc = map_render_text(out, m, &snap, o);
+	}
+	map_snapshot_free(&snap);
+	return rc;
+}
 
 /**
  * cmd_map() - the map command
@@ -148,155 +503,60 @@ const struct option map_longopts[] = {
  */
 int cmd_map(int argc, char **argv)
 {
-	enum map_format fmt = FMT_TEXT;
-	const char *outpath = NULL, *title = NULL, *color = "auto";
-	uint64_t at = UINT64_MAX, width = 0;
+	struct map_args a = { 0 };
 	struct mb_capture *cap;
 	struct mb_error err = { 0 };
 	struct map_model m;
-	struct map_snapshot snap;
 	struct map_opts o = { 0 };
-	FILE *out = stdout;
-	bool tty, linear = false;
-	int opt, ret = MB_EXIT_OK, rc;
+	struct map_outfile out;
+	bool tty;
+	int ret;
 
-	while ((opt = cli_getopt(argc, argv, map_shortopts, map_longopts)) != -1) {
-		switch (opt) {
-		case 'h':
-			return cli_usage();
-		case 'j':
-			cli_json = true;
-			break;
-		case 'f':
-			if (!strcmp(optarg, "text") || !strcmp(optarg, "term"))
-				fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "svg"))
-				fmt = FMT_SVG;
-			else if (!strcmp(optarg, "html"))
-				fmt = FMT_HTML;
-			else
-				return cli_fail(MB_EXIT_USAGE,
-						"unknown format '%s' (text, svg or html)", optarg);
-			break;
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'a':
-			if (!cli_parse_u64(optarg, &at))
-				return cli_fail(MB_EXIT_USAGE, "--at wants an event count, not '%s'",
-						optarg);
-			break;
-		case 'w':
-			if (!cli_parse_u64(optarg, &width) || width < 20 || width > 100000)
-				return cli_fail(MB_EXIT_USAGE, "--width wants 20..100000, not '%s'",
-						optarg);
-			break;
-		case 'c':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				return cli_fail(MB_EXIT_USAGE,
-						"--color wants auto, always or never, not '%s'", optarg);
-			color = optarg;
-			break;
-		case 't':
-			title = optarg;
-			break;
-		case 's':
-			if (strcmp(optarg, "linear") && strcmp(optarg, "log"))
-				return cli_fail(MB_EXIT_USAGE, "--scale wants linear or log, not '%s'",
-						optarg);
-			linear = !strcmp(optarg, "linear");
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, optind >= argc ? "map: missing capture file" :
-				"map: exactly one capture file expected");
-	if (cli_json && fmt != FMT_TEXT && !outpath)
-		return cli_fail(MB_EXIT_USAGE, "-j with --format svg|html needs -o FILE");
-
-	cap = cli_load(argv[optind], &err);
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		return ret < 0 ? MB_EXIT_OK : ret;
+	cap = cli_load(a.input, &err);
 	if (!cap)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (map_model_init(&m, cap)) {
+	if (a.at != UINT64_MAX && a.at > cap->nevents) {
+		ret = cli_fail(MB_EXIT_USAGE, "map: --at %llu is beyond the last event (%zu)",
+			       (unsigned long long)a.at, cap->nevents);
+		cli_release(cap);
+		return ret;
+	}
+	if (map_model_init(&m, cap, mba_group_lookup(a.group))) {
+		map_model_free(&m);
 		cli_release(cap);
 		return cli_fail(MB_EXIT_FAIL, "out of memory");
 	}
-	if (at == UINT64_MAX || at > cap->nevents)
-		at = cap->nevents;
-
-	if (outpath) {
-		out = fopen(outpath, "w");
-		if (!out) {
-			ret = cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", outpath, strerror(errno));
-			goto done;
-		}
-	}
-	tty = !outpath && isatty(STDOUT_FILENO);
-	o.start_at = at;
-	o.log_scale = !linear;
-	o.title = title ? title : argv[optind];
-	if (fmt == FMT_TEXT) {
-		o.width = width ? (int)width : term_width(tty);
-		o.color = !strcmp(color, "always") ||
-			  (!strcmp(color, "auto") && tty && !getenv("NO_COLOR"));
+	tty = !a.outpath && isatty(STDOUT_FILENO);
+	o.start_at = a.at == UINT64_MAX ? cap->nevents : a.at;
+	/* the explorer page starts linear; the text and SVG maps log (every stretch visible) */
+	o.log_scale = a.fmt == FMT_HTML ? a.scale_log : !a.linear;
+	o.title = a.title ? a.title : a.input;
+	o.sort_name = a.sort_name;
+	o.rows = a.rows;
+	if (a.fmt == FMT_TEXT) {
+		o.width = a.width ? (int)a.width : term_width(tty);
+		o.color = !strcmp(a.color, "always") ||
+			  (!strcmp(a.color, "auto") && tty && !getenv("NO_COLOR"));
 	} else {
-		o.width = width ? (int)width : 1000;
+		o.width = a.width ? (int)a.width : 1000;
 	}
-
-	if (fmt == FMT_HTML) {
-		rc = map_render_html(out, &m, &o, HTML_BUDGET_PIECES);
-	} else {
-		rc = map_model_seek(&m, at) || map_snapshot_exact(&m, &snap);
-		if (!rc) {
-			if (cli_json && !outpath) {
-				struct json *j = json_new(stdout);
-
-				json_snapshot(j, &m, &snap, o.width);
-				json_free(j);
-				fputc('\n', stdout);
-			} else if (fmt == FMT_SVG) {
-				rc = map_render_svg(out, &m, &snap, &o);
-			} else {
-				rc = map_render_text(out, &m, &snap, &o);
-			}
-			map_snapshot_free(&snap);
-		}
-	}
-	if (rc) {
+	ret = map_out_open(&out, a.outpath);
+	if (ret)
+		goto done;
+	if (render(out.f, &m, &a, &o)) {
+		map_out_abort(&out);
 		ret = cli_fail(MB_EXIT_FAIL, "out of memory while drawing the map");
 		goto done;
 	}
-	if (outpath) {
-		bool bad = ferror(out);
-
-		if (fclose(out) || bad) {
-			out = NULL;
-			ret = cli_fail(MB_EXIT_FAIL, "cannot write %s: %s", outpath,
-				       strerror(errno ? errno : EIO));
-			goto done;
-		}
-		out = NULL;
-		if (cli_json) {
-			struct json *j = json_new(stdout);
-
-			json_obj_begin(j);
-			json_key(j, "written");
-			json_str(j, outpath);
-			json_key(j, "format");
-			json_str(j, fmt == FMT_SVG ? "svg" : fmt == FMT_HTML ? "html" : "text");
-			json_obj_end(j);
-			json_free(j);
-			fputc('\n', stdout);
-		}
-	} else {
-		fflush(stdout);
+	ret = map_out_commit(&out);
+	if (!ret && a.outpath && cli_json) {
+		json_written(a.outpath, a.fmt);
+		ret = map_out_commit(&(struct map_outfile){ .f = stdout });
 	}
 done:
-	if (out && out != stdout)
-		fclose(out);
 	map_model_free(&m);
 	cli_release(cap);
 	return ret;

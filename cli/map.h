@@ -8,13 +8,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <mbagent/capture.h>
+#include <mbanalysis/analysis.h>
+#include "cli.h"
 
 /* Owner 0 is always the initial state's owner: nobody logged the call. */
-#define MAP_OWNER_PRELOG	0
-#define MAP_PRELOG_NAME		"unknown (pre-log)"
-/* Owner of the arrays memblock allocates for itself when it doubles one. */
-#define MAP_ARRAY_OWNER		"memblock_double_array"
-#define MAP_MAX_ARRAYS		16
+#define MAP_OWNER_PRELOG	MBA_OWNER_INITIAL
+#define MAP_PRELOG_NAME		MBA_INITIAL_NAME
 
 /**
  * struct map_seg - a half-open physical range [@base, @end) with an owner
@@ -37,41 +36,27 @@ struct map_segs {
 };
 
 /**
- * struct map_model - replays a capture's events at coverage level, keeping
- * for every reserved byte the caller that reserved or allocated it
+ * struct map_model - the analysis library's ownership replay of a capture,
+ * plus what the renderers read
  * @cap: the capture (not owned)
- * @at: number of events applied so far
- * @memory: memory coverage (owner unused)
- * @reserved: reserved coverage, owner = caller
- * @owners: owner names (functions, offsets stripped); [0] = pre-log
+ * @own: who holds each byte (analysis/owners.c)
+ * @at: events applied (mirrors own.at)
+ * @owners: owner names (mirrors own.names); [0] = the initial state
  * @nowners: entries in @owners
- * @sym_owner: capture symbol index -> owner index (UINT32_MAX = not yet)
- * @last_alloc_owner: owner of the previous event if it was a successful
- *   allocation, else UINT32_MAX (to credit memblock's inner reserve to the
- *   allocation's caller)
- * @dbl_base: physical addresses of the arrays memblock allocated by doubling
- *   (freed again when doubled once more); @ndbl entries
  */
 struct map_model {
 	const struct mb_capture *cap;
+	struct mba_owners own;
 	size_t at;
-	struct map_segs memory;
-	struct map_segs reserved;
 	char **owners;
 	size_t nowners;
-	size_t owners_cap;
-	uint32_t *sym_owner;
-	uint32_t *hash;
-	size_t hash_cap;
-	uint32_t last_alloc_owner;
-	uint64_t dbl_base[MAP_MAX_ARRAYS];
-	size_t ndbl;
 };
 
 /**
  * struct map_region - one region of a snapshot: [@base, @end) made of
  * pieces [@first, @first + @npieces) of map_snapshot.pieces
  * @owner: the owner with the most bytes in the region (reserved only)
+ * @nid: the region's node (captured arrays), else -1
  */
 struct map_region {
 	uint64_t base;
@@ -79,6 +64,7 @@ struct map_region {
 	size_t first;
 	size_t npieces;
 	uint32_t owner;
+	int32_t nid;
 };
 
 /**
@@ -115,11 +101,12 @@ int map_segs_erase(struct map_segs *s, uint64_t base, uint64_t end);
 void map_segs_free(struct map_segs *s);
 
 /* The model (map_model.c). */
-int map_model_init(struct map_model *m, const struct mb_capture *cap);
+int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group);
 void map_model_free(struct map_model *m);
 int map_model_reset(struct map_model *m);
 int map_model_step(struct map_model *m);
 int map_model_seek(struct map_model *m, size_t at);
+int map_model_segs(const struct map_model *m, bool reserved, struct map_segs *out);
 int map_model_snapshot(const struct map_model *m, struct map_snapshot *s);
 int map_model_snapshot_from(const struct map_model *m, const struct mb_state *st,
 			    struct map_snapshot *s);
@@ -135,13 +122,11 @@ bool map_is_alloc_op(unsigned int op);
 
 int map_extent(const struct map_snapshot *s, struct map_segs *ext);
 int map_rows_for(uint64_t len);
-/* "#rrggbb" for owner slot @idx (slot of the pre-log owner: grey); buf >= 8. */
-const char *map_color(uint32_t idx, bool prelog, char *buf);
+/* "#rrggbb" of an owner, from its name (the same in every format); buf >= 8. */
+const char *map_color(const struct map_model *m, uint32_t owner, char *buf);
 /* Write @str escaped for XML/HTML text and attributes. */
 void map_xml_escape(FILE *out, const char *str);
 
-/* Human sizes: "512 KiB", "1.5 GiB"; @buf at least 16 bytes. */
-const char *map_human(uint64_t bytes, char *buf, size_t len);
 
 /**
  * struct map_opts - rendering options
@@ -151,6 +136,8 @@ const char *map_human(uint64_t bytes, char *buf, size_t len);
  *   least one cell; SVG/HTML: piecewise scale of the bars)
  * @title: SVG/HTML title
  * @start_at: html: the event count the page shows first
+ * @sort_name: callers by name (else by reserved bytes)
+ * @rows: at most this many callers listed (0: all)
  */
 struct map_opts {
 	int width;
@@ -158,6 +145,8 @@ struct map_opts {
 	bool log_scale;
 	const char *title;
 	size_t start_at;
+	bool sort_name;
+	size_t rows;
 };
 
 /* Renderers (map_text.c, map_svg.c, map_html.c, map_json in map.c). */
@@ -177,5 +166,25 @@ struct map_legend_ent {
 };
 int map_legend(const struct map_model *m, const struct map_snapshot *s,
 	       struct map_legend_ent **ents, size_t *n);
+int map_legend_ordered(const struct map_model *m, const struct map_snapshot *s,
+		       const struct map_opts *o, struct map_legend_ent **ents, size_t *n,
+		       size_t *all);
+
+/**
+ * struct map_outfile - where a map or page goes (map.c)
+ * @f: the stream
+ * @path: the named output, NULL for stdout
+ * @tmp: the temporary file renamed over @path when complete (NULL when
+ *   @path is written directly: a device or a FIFO is never replaced)
+ */
+struct map_outfile {
+	FILE *f;
+	const char *path;
+	char *tmp;
+};
+
+int map_out_open(struct map_outfile *o, const char *path);
+int map_out_commit(struct map_outfile *o);
+void map_out_abort(struct map_outfile *o);
 
 #endif /* MBCLI_MAP_H */

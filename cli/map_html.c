@@ -28,7 +28,7 @@ static void js_string(FILE *out, const char *s)
 }
 
 /* Ranges an event may have touched, for the page's fixed layout. */
-static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
+static int extent_add_event(struct mba_imap *ext, const struct mb_event *ev)
 {
 	uint64_t b = ev->base, sz = ev->size;
 
@@ -48,7 +48,20 @@ static int extent_add_event(struct map_segs *ext, const struct mb_event *ev)
 	}
 	if (!sz)
 		return 0;
-	return map_segs_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0);
+	return mba_imap_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0, 0);
+}
+
+static int extent_add_array(struct mba_imap *ext, const struct mb_array *a)
+{
+	uint64_t r;
+
+	for (r = 0; a->regions && r < a->cnt; r++) {
+		uint64_t b = a->regions[r].base, sz = a->regions[r].size;
+
+		if (sz && mba_imap_paint(ext, b, sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0, 0))
+			return -1;
+	}
+	return 0;
 }
 
 /* One line about the event a snapshot ends with: op, range/result, caller. */
@@ -97,8 +110,8 @@ static void emit_frame(FILE *out, const struct mb_capture *c, const struct map_s
 	js_string(out, desc);
 	fprintf(out, ",\"m\":[");
 	for (i = 0; i < s->nmemory; i++) {
-		fprintf(out, "%s%" PRIu64 ",%" PRIu64, i ? "," : "", s->memory[i].base - prev,
-			s->memory[i].end - s->memory[i].base);
+		fprintf(out, "%s%" PRIu64 ",%" PRIu64 ",%d", i ? "," : "", s->memory[i].base - prev,
+			s->memory[i].end - s->memory[i].base, s->memory[i].nid);
 		prev = s->memory[i].end;
 	}
 	fprintf(out, "],\"r\":[");
@@ -122,121 +135,123 @@ static const char page_head[] =
 "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 "<meta name=\"viewport\" content=\"width=device-width\">\n";
 
-static const char page_style[] =
-"<style>\n"
-"body{font:13px/1.4 monospace;margin:12px;color:#222;background:#fff}\n"
-"h1{font-size:16px;margin:0 0 6px}\n"
-"#controls{display:flex;gap:10px;align-items:center;margin:8px 0}\n"
-"#slider{flex:1}\n"
-".run{margin:4px 0 10px}\n"
-".bar{position:relative;height:26px;background:#f4f4f4;border:1px solid #ccc}\n"
-".mem{position:absolute;top:0;height:26px;background:#cfe8cf}\n"
-".rsv{position:absolute;top:3px;height:20px;min-width:2px;display:flex;"
-"outline:1px solid rgba(0,0,0,.35)}\n"
-".seg{height:20px;min-width:1px}\n"
-".rsv:hover{outline:2px solid #000;z-index:2}\n"
-".hole{color:#888;font-style:italic;margin:2px 0}\n"
-"#legend div{margin:2px 0}\n"
-".sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-right:6px}\n"
-"#status{white-space:pre}\n"
-"#info{min-height:3em;white-space:pre;background:#fafafa;border:1px solid #ddd;"
-"padding:4px;margin:6px 0}\n"
-"</style>\n";
+/* The page's script and style (cli/map_page.js, cli/map_page.css), embedded by the build. */
+#include "map_page_js.h"
+#include "map_page_css.h"
 
-/* The page script: decodes a frame, lays it out on the fixed runs. */
-static const char page_script[] =
-"<script>\n"
-"(function(){\n"
-"var PAL=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b',"
-"'#e377c2','#bcbd22','#17becf','#393b79','#e6550d','#31a354'];\n"
-"function color(o){if(o===0)return '#9e9e9e';var i=o-1;if(i<PAL.length)return PAL[i];"
-"return 'hsl('+((i*137.508)%360).toFixed(1)+',55%,50%)';}\n"
-"function hex(v){return '0x'+v.toString(16);}\n"
-"function human(b){var u=['B','KiB','MiB','GiB','TiB','PiB'],i=0;"
-"while(b>=1024&&i<5){b/=1024;i++;}"
-"return (i===0||b===Math.floor(b)?b.toFixed(0):b.toFixed(1))+' '+u[i];}\n"
-"function el(t,c,txt){var e=document.createElement(t);if(c)e.className=c;"
-"if(txt!==undefined)e.textContent=txt;return e;}\n"
-"var bars=[],map=document.getElementById('map');\n"
-"RUNS.forEach(function(r,i){\n"
-"  if(i>0){var hb=RUNS[i-1][1];map.appendChild(el('div','hole','~ hole '+hex(hb)+'-'"
-"+hex(r[0]-1)+' ('+human(r[0]-hb)+') ~'));}\n"
-"  var d=el('div','run');d.appendChild(el('div','lbl',hex(r[0])+'-'+hex(r[1]-1)+' ('"
-"+human(r[1]-r[0])+')'));\n"
-"  var b=el('div','bar');d.appendChild(b);map.appendChild(d);bars.push(b);});\n"
-"function runOf(a){var lo=0,hi=RUNS.length-1;while(lo<hi){var mid=(lo+hi+1)>>1;"
-"if(RUNS[mid][0]<=a)lo=mid;else hi=mid-1;}return lo;}\n"
-"var LOG=/scale=log/.test(location.hash)||(SCALE_LOG&&!/scale=linear/.test(location.hash)),"
-"X=[];\n"
-"function scaleFor(d){X=RUNS.map(function(r){return [r[0],r[1]];});\n"
-"  if(!LOG)return;function add(g0,g1){var ri=runOf(g0);X[ri].push(g0,g1);}\n"
-"  d.mem.forEach(function(g){add(g[0],g[1]);});d.rsv.forEach(function(g){add(g.b,g.e);});\n"
-"  X=X.map(function(p,ri){var r=RUNS[ri],q=p.filter(function(a){return a>=r[0]&&a<=r[1];})"
-".sort(function(a,b){return a-b;}).filter(function(a,i,v){return i===0||a!==v[i-1];}),"
-"cum=[0],i;for(i=1;i<q.length;i++)cum.push(cum[i-1]+1+Math.log2(q[i]-q[i-1]));"
-"return {p:q,c:cum};});}\n"
-"function xpos(ri,a){var r=RUNS[ri],m=X[ri];if(!LOG||!m.p)return (a-r[0])/(r[1]-r[0])*100;\n"
-"  var p=m.p,c=m.c,lo=0,hi=p.length-2;while(lo<hi){var mid=(lo+hi+1)>>1;"
-"if(p[mid]<=a)lo=mid;else hi=mid-1;}\n"
-"  var w=c[lo+1]-c[lo],f=p[lo+1]>p[lo]?(a-p[lo])/(p[lo+1]-p[lo]):0;"
-"return (c[lo]+w*Math.min(1,Math.max(0,f)))/c[c.length-1]*100;}\n"
-"function place(e,ri,a,b){var x=xpos(ri,a);e.style.left=x.toFixed(4)+'%';"
-"e.style.width=(xpos(ri,b)-x).toFixed(4)+'%';}\n"
-"function decode(f){var mem=[],rsv=[],p=0,i,cur=null;\n"
-"  for(i=0;i<f.m.length;i+=2){p+=f.m[i];mem.push([p,p+f.m[i+1]]);p+=f.m[i+1];}\n"
-"  p=0;for(i=0;i<f.r.length;i+=3){p+=f.r[i];var e=p+f.r[i+1],o=f.r[i+2]>>1;\n"
-"    if(f.r[i+2]&1||!cur){cur={b:p,e:e,pc:[]};rsv.push(cur);}\n"
-"    cur.e=e;cur.pc.push([p,e,o]);p=e;}\n"
-"  return {mem:mem,rsv:rsv};}\n"
-"var slider=document.getElementById('slider'),status=document.getElementById('status'),"
-"info=document.getElementById('info'),legend=document.getElementById('legend');\n"
-"slider.max=FRAMES.length-1;\n"
-"function render(k){var f=FRAMES[k],d=decode(f),tot={},i,mb=0,rb=0;scaleFor(d);\n"
-"  bars.forEach(function(b){b.textContent='';});\n"
-"  d.mem.forEach(function(g){var ri=runOf(g[0]),r=RUNS[ri],e=el('div','mem');"
-"place(e,ri,g[0],g[1]);"
-"e.title='memory '+hex(g[0])+'-'+hex(g[1]-1)+' ('+human(g[1]-g[0])+')';"
-"bars[ri].appendChild(e);mb+=g[1]-g[0];});\n"
-"  d.rsv.forEach(function(g){var ri=runOf(g.b),r=RUNS[ri],e=el('div','rsv'),"
-"t='reserved '+hex(g.b)+'-'+hex(g.e-1)+' ('+human(g.e-g.b)+')';\n"
-"    place(e,ri,g.b,g.e);\n"
-"    g.pc.forEach(function(pc){var n=pc[1]-pc[0],s=el('div','seg');"
-"s.style.flexGrow=n;s.style.background=color(pc[2]);e.appendChild(s);"
-"t+='\\n'+OWNERS[pc[2]]+': '+human(n)+' at '+hex(pc[0]);"
-"tot[pc[2]]=(tot[pc[2]]||0)+n;});\n"
-"    e.title=t;e.setAttribute('data-caller',OWNERS[g.pc[0][2]]);"
-"e.onmouseenter=function(){info.textContent=t;};"
-"bars[ri].appendChild(e);rb+=g.e-g.b;});\n"
-"  legend.textContent='';Object.keys(tot).map(Number).sort(function(a,b){"
-"return tot[b]-tot[a]||(OWNERS[a]<OWNERS[b]?-1:1);}).forEach(function(o){"
-"var r=el('div','lg'),s=el('span','sw');s.style.background=color(o);r.appendChild(s);"
-"r.appendChild(document.createTextNode(OWNERS[o]+' - '+human(tot[o])));"
-"legend.appendChild(r);});\n"
-"  status.textContent='after event '+f.at+' of '+NEVENTS+' (snapshot '+(k+1)+'/'"
-"+FRAMES.length+'): memory '+human(mb)+' in '+d.mem.length+' regions, reserved '"
-"+human(rb)+' in '+d.rsv.length+' regions'+(f.x?'':' (regions from coverage)')"
-"+(f.e?'\\nlast event: '+f.e:'');\n"
-"  slider.value=k;document.body.setAttribute('data-at',f.at);"
-"document.body.setAttribute('data-regions',d.rsv.length);"
-"document.body.setAttribute('data-memory-regions',d.mem.length);}\n"
-"function frameFor(n){var lo=0,hi=FRAMES.length-1;while(lo<hi){var mid=(lo+hi+1)>>1;"
-"if(FRAMES[mid].at<=n)lo=mid;else hi=mid-1;}return lo;}\n"
-"var scl=document.getElementById('scale');scl.value=LOG?'log':'linear';\n"
-"scl.onchange=function(){LOG=scl.value==='log';render(+slider.value);};\n"
-"function fromHash(){var m=/at=(\\d+)/.exec(location.hash);"
-"render(frameFor(m?parseInt(m[1],10):START));}\n"
-"slider.oninput=function(){var k=+slider.value;render(k);"
-"try{history.replaceState(null,'','#at='+FRAMES[k].at);}catch(e){}};\n"
-"var timer=null,play=document.getElementById('play');\n"
-"play.onclick=function(){if(timer){clearInterval(timer);timer=null;play.textContent='play';"
-"return;}if(+slider.value>=FRAMES.length-1)render(0);play.textContent='pause';"
-"timer=setInterval(function(){var k=+slider.value+1;if(k>=FRAMES.length){"
-"clearInterval(timer);timer=null;play.textContent='play';return;}render(k);},60);};\n"
-"window.addEventListener('hashchange',fromHash);\n"
-"window.mbRender=render;window.mbFrameFor=frameFor;\n"
-"fromHash();\n"
-"})();\n"
-"</script>\n";
+static const char page_body[] =
+"<div id=\"help\">physical address space; wheel or +/- zoom, drag or arrows pan, 0 resets, "
+"[ ] step through the snapshots; click any byte for who holds it; the timeline below "
+"scrubs through the events; click a caller in the legend to hide it, hover to highlight</div>\n"
+"<div id=\"controls\"><input id=\"search\" type=\"text\" "
+"placeholder=\"address (0x...) or caller, Enter\"> "
+"<select id=\"scale\" title=\"address scale\"><option value=\"linear\">linear scale</option>"
+"<option value=\"log\">log scale</option></select> <button id=\"reset\">reset zoom</button>"
+"</div>\n";
+
+static const char page_view[] =
+"<div id=\"view\"><canvas id=\"map\" width=\"1000\" height=\"154\"></canvas>"
+"<div id=\"tracklabels\"><div style=\"top:2px\">firmware map</div>"
+"<div style=\"top:20px\">NUMA node</div><div style=\"top:36px\">zone: DMA, DMA32, Normal</div>"
+"<div style=\"top:138px\">memory (green), reserved by caller</div></div>"
+"<div id=\"axis\"></div></div>\n"
+"<h2>timeline: reserved bytes by caller over the events (click or drag to scrub)</h2>\n"
+"<canvas id=\"timeline\" width=\"1000\" height=\"110\"></canvas>\n"
+"<div id=\"info\">click the map for who holds an address</div>\n"
+"<h2>reserved, by caller</h2><div id=\"legend\"></div>\n"
+"<h2>reserved regions</h2><div id=\"regions\"></div>\n";
+
+/* Embedded event table: at most this many events (else the page says so). */
+#define HTML_MAX_EVENTS	50000
+
+/* The events that touch memory or reservations, for a click's history. */
+static void emit_events(FILE *out, struct map_model *m)
+{
+	const struct mb_capture *c = m->cap;
+	bool complete = c->nevents <= HTML_MAX_EVENTS;
+	size_t i, k = 0;
+
+	fprintf(out, "var EV_COMPLETE=%s;\nvar EV=[", complete ? "true" : "false");
+	for (i = 0; complete && i < c->nevents; i++) {
+		const struct mb_event *ev = &c->events[i];
+		uint64_t b = ev->base;
+		uint32_t w;
+
+		if (ev->rflags & MB_REC_FAILED)
+			continue;
+		switch (ev->op) {
+		case MB_OP_ADD:
+		case MB_OP_ADD_NODE:
+		case MB_OP_REMOVE:
+		case MB_OP_RESERVE:
+		case MB_OP_PHYS_FREE:
+		case MB_OP_FREE:
+		case MB_OP_DOUBLE_ARRAY:
+			break;
+		default:
+			if (!map_is_alloc_op(ev->op) || !ev->result)
+				continue;
+			b = ev->result;
+		}
+		if (!ev->size || (ev->op == MB_OP_FREE && !ev->base))
+			continue;
+		w = mba_event_owner(&m->own, ev);
+		if (w == MBA_NO_OWNER)
+			continue;
+		fprintf(out, "%s[%zu,%u,%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 "]", k++ ? "," : "",
+			i, ev->op, b, ev->size, w, ev->caller_off, ev->seq);
+	}
+	fprintf(out, "];\nvar OPS={");
+	for (i = 0, k = 0; i < 256; i++)
+		if (mb_op_name((unsigned int)i)) {
+			fprintf(out, "%s%zu:", k++ ? "," : "", i);
+			js_string(out, mb_op_name((unsigned int)i));
+		}
+	fprintf(out, "};\n");
+}
+
+/*
+ * The firmware memory map when the capture carries one (metadata "e820":
+ * "BASE-LAST:TYPE;..." in hex, inclusive), and what the initial reservations
+ * are (metadata "prelog": "BASE-LAST:NAME;...").
+ */
+static void emit_firmware(FILE *out, const struct mb_capture *c)
+{
+	const char *fw = mb_capture_get_meta(c, "e820"), *pl = mb_capture_get_meta(c, "prelog");
+	unsigned long long b, l;
+	unsigned int type;
+	int n, k = 0;
+
+	fprintf(out, "var FIRMWARE=[");
+	while (fw && sscanf(fw, "%llx-%llx:%x%n", &b, &l, &type, &n) == 3) {
+		fprintf(out, "%s[%llu,%llu,%u]", k++ ? "," : "", b, l + 1, type);
+		fw += n;
+		if (*fw != ';')
+			break;
+		fw++;
+	}
+	fprintf(out, "];\nvar FW_NAMES={1:\"usable\",2:\"reserved\",3:\"ACPI data\","
+		"4:\"ACPI NVS\",5:\"unusable\",7:\"persistent\",12:\"persistent (legacy)\"};\n"
+		"var PRELOG=[");
+	k = 0;
+	while (pl && sscanf(pl, "%llx-%llx:%n", &b, &l, &n) == 2) {
+		const char *name = pl + n, *end = strchr(name, ';');
+		char buf[200];
+		size_t len = end ? (size_t)(end - name) : strlen(name);
+
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, name, len);
+		buf[len] = 0;
+		fprintf(out, "%s[%llu,%llu,", k++ ? "," : "", b, l + 1);
+		js_string(out, buf);
+		fputc(']', out);
+		if (!end)
+			break;
+		pl = end + 1;
+	}
+	fprintf(out, "];\n");
+}
 
 /**
  * map_render_html() - write the self-contained HTML page with a timeline
@@ -258,6 +273,9 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 {
 	const struct mb_capture *cap = m->cap;
 	struct map_segs ext = { 0 };
+	struct mba_imap eim;
+	struct mba_seg *ev = NULL;
+	size_t nev = 0;
 	struct map_snapshot s;
 	struct map_run *runs = NULL;
 	size_t nruns = 0, maxsegs = 1, nframes, k, i, last = SIZE_MAX;
@@ -267,33 +285,38 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	int ret = -1;
 
 	/* Pass 1: the fixed layout and the busiest moment. */
+	mba_imap_init(&eim);
 	if (map_model_reset(m))
 		goto out;
-	for (i = 0; i < m->memory.n; i++)
-		if (map_segs_paint(&ext, m->memory.v[i].base, m->memory.v[i].end, 0))
-			goto out;
-	for (i = 0; i < m->reserved.n; i++)
-		if (map_segs_paint(&ext, m->reserved.v[i].base, m->reserved.v[i].end, 0))
-			goto out;
+	if (cap->initial.valid && (extent_add_array(&eim, &cap->initial.memory) ||
+				   extent_add_array(&eim, &cap->initial.reserved)))
+		goto out;
 	while (m->at < n) {
-		if (extent_add_event(&ext, &cap->events[m->at]) || map_model_step(m))
+		if (extent_add_event(&eim, &cap->events[m->at]) || map_model_step(m))
 			goto out;
-		if (m->reserved.n + m->memory.n > maxsegs)
-			maxsegs = m->reserved.n + m->memory.n;
+		if (m->own.reserved.n + m->own.memory.n > maxsegs)
+			maxsegs = m->own.reserved.n + m->own.memory.n;
 	}
-	if (cap->final.valid) {
-		const struct mb_array *arrs[2] = { &cap->final.memory, &cap->final.reserved };
-		uint64_t r;
-
-		for (k = 0; k < 2; k++)
-			for (r = 0; arrs[k]->regions && r < arrs[k]->cnt; r++) {
-				uint64_t b = arrs[k]->regions[r].base, sz = arrs[k]->regions[r].size;
-
-				if (sz && map_segs_paint(&ext, b,
-							 sz > UINT64_MAX - b ? UINT64_MAX : b + sz, 0))
-					goto out;
-			}
+	if (cap->final.valid && (extent_add_array(&eim, &cap->final.memory) ||
+				 extent_add_array(&eim, &cap->final.reserved)))
+		goto out;
+	if (mba_imap_flatten(&eim, &ev, &nev))
+		goto out;
+	ext.v = malloc((nev ? nev : 1) * sizeof(*ext.v));
+	if (!ext.v)
+		goto out;
+	for (i = 0; i < nev; i++)
+		ext.v[i] = (struct map_seg){ ev[i].base, ev[i].end, 0 };
+	ext.n = ext.cap = nev;
+	/* adjacent pieces painted by different events are one stretch */
+	for (i = 1, k = 0; i < ext.n; i++) {
+		if (ext.v[k].end == ext.v[i].base)
+			ext.v[k].end = ext.v[i].end;
+		else
+			ext.v[++k] = ext.v[i];
 	}
+	if (ext.n)
+		ext.n = k + 1;
 	if (map_layout_runs(&ext, HTML_MAX_RUNS, &runs, &nruns))
 		goto out;
 	nframes = budget_pieces / maxsegs;
@@ -314,20 +337,12 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	fputs("<title>", out);
 	map_xml_escape(out, o->title ? o->title : "memblock map");
 	fputs("</title>\n", out);
-	fputs(page_style, out);
+	fputs("<style>\n", out);
+	fputs(map_page_css, out);
+	fputs("</style>\n", out);
 	fprintf(out, "</head><body style=\"max-width:%dpx\">\n<h1>", o->width);
 	map_xml_escape(out, o->title ? o->title : "memblock map");
-	fprintf(out, "</h1>\n<div>physical address space: memory (green), reserved (coloured by "
-		"caller; hover for details), holes collapsed; log scale: every stretch "
-		"visible, widths by log2 of its size</div>\n"
-		"<div id=\"controls\"><button id=\"play\">play</button>"
-		"<select id=\"scale\" title=\"bar scale\"><option value=\"log\">log scale"
-		"</option><option value=\"linear\">linear scale</option></select>"
-		"<input id=\"slider\" type=\"range\" min=\"0\" max=\"0\" value=\"0\">"
-		"</div>\n%s<div id=\"status\"></div>\n"
-		"<div id=\"info\">hover a reserved range for its callers</div>\n"
-		"<div id=\"map\"></div>\n<h2 style=\"font-size:14px\">reserved, by caller</h2>"
-		"<div id=\"legend\"></div>\n", dropped);
+	fprintf(out, "</h1>\n%s%s<div id=\"status\"></div>\n%s", page_body, dropped, page_view);
 
 	/* Pass 2: the snapshots. */
 	fprintf(out, "<script>\nvar NEVENTS=%zu;\nvar START=%zu;\nvar SCALE_LOG=%s;\nvar FRAMES=[",
@@ -347,7 +362,11 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 		emit_frame(out, cap, &s, k == 0);
 		map_snapshot_free(&s);
 	}
-	fprintf(out, "];\nvar RUNS=[");
+	fprintf(out, "];\n");
+	emit_events(out, m);
+	if (map_model_seek(m, m->at))	/* names the events interned */
+		goto out;
+	fprintf(out, "var RUNS=[");
 	for (i = 0; i < nruns; i++)
 		fprintf(out, "%s[%" PRIu64 ",%" PRIu64 "]", i ? "," : "", runs[i].base,
 			runs[i].end);
@@ -359,11 +378,25 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 			fputc(',', out);
 		js_string(out, m->owners[i]);
 	}
-	fprintf(out, "];\n</script>\n");
-	fputs(page_script, out);
+	fprintf(out, "];\nvar COLORS=[");
+	for (i = 0; i < m->nowners; i++) {
+		char col[8];
+
+		fprintf(out, "%s\"%s\"", i ? "," : "", map_color(m, (uint32_t)i, col));
+	}
+	fprintf(out, "];\nvar FG=[");	/* dark text on the colour */
+	for (i = 0; i < m->nowners; i++)
+		fprintf(out, "%s%d", i ? "," : "", mba_caller_colour(map_owner_name(m, (uint32_t)i)).fg_dark);
+	fprintf(out, "];\n");
+	emit_firmware(out, cap);
+	fprintf(out, "</script>\n<script>\n");
+	fputs(map_page_js, out);
+	fprintf(out, "</script>\n");
 	fputs("</body></html>\n", out);
 	ret = 0;
 out:
+	mba_imap_free(&eim);
+	free(ev);
 	map_segs_free(&ext);
 	free(runs);
 	return ret;

@@ -9,7 +9,6 @@
 #include <mbagent/replay.h>
 #include "map.h"
 
-#define NO_OWNER UINT32_MAX
 
 void map_segs_free(struct map_segs *s)
 {
@@ -132,108 +131,14 @@ static uint64_t range_end(uint64_t base, uint64_t size)
  */
 bool map_is_alloc_op(unsigned int op)
 {
-	switch (op) {
-	case MB_OP_PHYS_ALLOC_RANGE:
-	case MB_OP_PHYS_ALLOC_TRY_NID:
-	case MB_OP_PHYS_ALLOC:
-	case MB_OP_ALLOC_RANGE_NID:
-	case MB_OP_ALLOC_TRY_NID:
-	case MB_OP_ALLOC_TRY_NID_RAW:
-	case MB_OP_ALLOC_EXACT_NID_RAW:
-	case MB_OP_ALLOC:
-	case MB_OP_ALLOC_RAW:
-	case MB_OP_ALLOC_FROM:
-	case MB_OP_ALLOC_LOW:
-	case MB_OP_ALLOC_NODE:
-		return true;
-	default:
-		return false;
-	}
+	return mba_is_alloc_op(op);
 }
 
-static uint64_t str_hash(const char *s)
+static void sync(struct map_model *m)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-/* Owner index for @name, creating it on first use; NO_OWNER on ENOMEM. */
-static uint32_t owner_intern(struct map_model *m, const char *name)
-{
-	size_t i, mask;
-
-	if (m->nowners * 2 >= m->hash_cap) {
-		size_t ncap = m->hash_cap ? m->hash_cap * 2 : 256;
-		uint32_t *nh = malloc(ncap * sizeof(*nh));
-
-		if (!nh)
-			return NO_OWNER;
-		memset(nh, 0xff, ncap * sizeof(*nh));
-		for (i = 0; i < m->nowners; i++) {
-			size_t j = str_hash(m->owners[i]) & (ncap - 1);
-
-			while (nh[j] != NO_OWNER)
-				j = (j + 1) & (ncap - 1);
-			nh[j] = i;
-		}
-		free(m->hash);
-		m->hash = nh;
-		m->hash_cap = ncap;
-	}
-	mask = m->hash_cap - 1;
-	for (i = str_hash(name) & mask; m->hash[i] != NO_OWNER; i = (i + 1) & mask)
-		if (!strcmp(m->owners[m->hash[i]], name))
-			return m->hash[i];
-	if (m->nowners == m->owners_cap) {
-		size_t ncap = m->owners_cap ? m->owners_cap * 2 : 64;
-		char **no = realloc(m->owners, ncap * sizeof(*no));
-
-		if (!no)
-			return NO_OWNER;
-		m->owners = no;
-		m->owners_cap = ncap;
-	}
-	m->owners[m->nowners] = strdup(name);
-	if (!m->owners[m->nowners])
-		return NO_OWNER;
-	m->hash[i] = m->nowners;
-	return m->nowners++;
-}
-
-static uint32_t event_owner(struct map_model *m, const struct mb_event *ev)
-{
-	char buf[32];
-
-	if (ev->caller_sym != MB_NO_SYM && ev->caller_sym < m->cap->nsyms &&
-	    m->cap->syms[ev->caller_sym]) {
-		uint32_t o = m->sym_owner[ev->caller_sym];
-
-		if (o == NO_OWNER) {
-			o = owner_intern(m, m->cap->syms[ev->caller_sym]);
-			m->sym_owner[ev->caller_sym] = o;
-		}
-		return o;
-	}
-	if (!ev->caller)
-		return owner_intern(m, "unknown caller");
-	snprintf(buf, sizeof(buf), "0x%" PRIx64, ev->caller);
-	return owner_intern(m, buf);
-}
-
-static int load_array(struct map_segs *s, const struct mb_array *a, uint32_t owner)
-{
-	uint64_t i;
-
-	if (!a->regions)
-		return 0;
-	for (i = 0; i < a->cnt; i++)
-		if (map_segs_paint(s, a->regions[i].base,
-				   range_end(a->regions[i].base, a->regions[i].size), owner))
-			return -1;
-	return 0;
+	m->at = m->own.at;
+	m->owners = m->own.names->v;
+	m->nowners = m->own.names->n;
 }
 
 /**
@@ -244,37 +149,33 @@ static int load_array(struct map_segs *s, const struct mb_array *a, uint32_t own
  */
 int map_model_reset(struct map_model *m)
 {
-	m->memory.n = 0;
-	m->reserved.n = 0;
-	m->at = 0;
-	m->ndbl = 0;
-	m->last_alloc_owner = NO_OWNER;
-	if (m->cap->initial.valid) {
-		if (load_array(&m->memory, &m->cap->initial.memory, 0) ||
-		    load_array(&m->reserved, &m->cap->initial.reserved, MAP_OWNER_PRELOG))
-			return -1;
-	}
-	return 0;
+	int ret = mba_owners_reset(&m->own);
+
+	sync(m);
+	return ret;
 }
 
 /**
  * map_model_init() - set up a model of @cap at its initial state
  * @m: model to fill
  * @cap: capture (must outlive the model)
+ * @group: how events are grouped into owners (NULL: by caller)
+ *
+ * The ownership itself is the analysis library's (mba_owners); the model
+ * adds memblock's region boundaries and the renderers' views.
  *
  * Return: 0, or -1 when out of memory.
  */
-int map_model_init(struct map_model *m, const struct mb_capture *cap)
+int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group)
 {
+	int ret;
+
 	memset(m, 0, sizeof(*m));
 	m->cap = cap;
-	m->sym_owner = malloc((cap->nsyms ? cap->nsyms : 1) * sizeof(uint32_t));
-	if (!m->sym_owner)
-		return -1;
-	memset(m->sym_owner, 0xff, (cap->nsyms ? cap->nsyms : 1) * sizeof(uint32_t));
-	if (owner_intern(m, MAP_PRELOG_NAME) != MAP_OWNER_PRELOG)
-		return -1;
-	return map_model_reset(m);
+	ret = mba_owners_init(&m->own, cap, NULL, group);
+	if (m->own.names)
+		sync(m);
+	return ret;
 }
 
 /**
@@ -283,15 +184,7 @@ int map_model_init(struct map_model *m, const struct mb_capture *cap)
  */
 void map_model_free(struct map_model *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->nowners; i++)
-		free(m->owners[i]);
-	free(m->owners);
-	free(m->hash);
-	free(m->sym_owner);
-	map_segs_free(&m->memory);
-	map_segs_free(&m->reserved);
+	mba_owners_free(&m->own);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -300,88 +193,11 @@ void map_model_free(struct map_model *m)
  * @m: model
  * @owner: owner index
  *
- * Return: the function name (offset stripped), or MAP_PRELOG_NAME.
+ * Return: the caller (group) name, or MBA_INITIAL_NAME.
  */
 const char *map_owner_name(const struct map_model *m, uint32_t owner)
 {
 	return owner < m->nowners ? m->owners[owner] : "?";
-}
-
-/* Memory coverage: cut everything above the address where @limit bytes end. */
-static int enforce_limit(struct map_model *m, uint64_t limit)
-{
-	uint64_t acc = 0, cut = UINT64_MAX;
-	size_t i;
-
-	if (!limit)
-		return 0;
-	for (i = 0; i < m->memory.n; i++) {
-		uint64_t len = m->memory.v[i].end - m->memory.v[i].base;
-
-		if (acc + len >= limit) {
-			cut = m->memory.v[i].base + (limit - acc);
-			break;
-		}
-		acc += len;
-	}
-	if (cut == UINT64_MAX)
-		return 0;
-	if (map_segs_erase(&m->memory, cut, UINT64_MAX))
-		return -1;
-	return map_segs_erase(&m->reserved, cut, UINT64_MAX);
-}
-
-static int trim_memory(struct map_model *m, uint64_t align)
-{
-	size_t i;
-
-	if (!align || (align & (align - 1)))
-		return 0;
-	for (i = 0; i < m->memory.n; i++) {
-		struct map_seg *r = &m->memory.v[i];
-		uint64_t b = (r->base + align - 1) & ~(align - 1);
-		uint64_t e = r->end & ~(align - 1);
-
-		if (b >= e || b < r->base) {
-			memmove(r, r + 1, (m->memory.n - i - 1) * sizeof(*r));
-			m->memory.n--;
-			i--;
-			continue;
-		}
-		r->base = b;
-		r->end = e;
-	}
-	return 0;
-}
-
-/*
- * memblock doubled an array (a nested record, not repeated by any other
- * record): the new array is reserved by memblock itself, the old one is
- * freed unless it was the static initial array (which lives in the kernel
- * image: only arrays an earlier doubling allocated are freed).
- */
-static int double_array(struct map_model *m, const struct mb_event *ev)
-{
-	uint32_t owner;
-	size_t i;
-
-	if ((ev->rflags & MB_REC_FAILED) || !ev->base || !ev->size)
-		return 0;
-	for (i = 0; i < m->ndbl; i++) {
-		if (m->dbl_base[i] == ev->min_addr && ev->min_addr) {
-			if (map_segs_erase(&m->reserved, ev->min_addr,
-					   range_end(ev->min_addr, ev->align)))
-				return -1;
-			m->dbl_base[i] = m->dbl_base[--m->ndbl];
-			break;
-		}
-	}
-	if (m->ndbl < MAP_MAX_ARRAYS)
-		m->dbl_base[m->ndbl++] = ev->base;
-	owner = owner_intern(m, MAP_ARRAY_OWNER);
-	if (owner == NO_OWNER)
-		return -1;
-	return map_segs_paint(&m->reserved, ev->base, range_end(ev->base, ev->size), owner);
 }
 
 /**
@@ -392,80 +208,10 @@ static int double_array(struct map_model *m, const struct mb_event *ev)
  */
 int map_model_step(struct map_model *m)
 {
-	const struct mb_event *ev;
-	uint64_t end;
-	uint32_t owner, next_alloc = NO_OWNER;
-	int ret = 0;
+	int ret = mba_owners_step(&m->own);
 
-	if (m->at >= m->cap->nevents)
-		return 0;
-	ev = &m->cap->events[m->at++];
-	end = range_end(ev->base, ev->size);
-	switch (ev->op) {
-	case MB_OP_ADD:
-	case MB_OP_ADD_NODE:
-		ret = map_segs_paint(&m->memory, ev->base, end, 0);
-		break;
-	case MB_OP_REMOVE:
-		ret = map_segs_erase(&m->memory, ev->base, end);
-		break;
-	case MB_OP_FREE:
-		/* memblock_free(NULL, size) does nothing */
-		if (!ev->base)
-			break;
-		/* fall through */
-	case MB_OP_PHYS_FREE:
-		if (!(ev->rflags & MB_REC_FAILED))
-			ret = map_segs_erase(&m->reserved, ev->base, end);
-		break;
-	case MB_OP_DOUBLE_ARRAY:
-		ret = double_array(m, ev);
-		break;
-	case MB_OP_CAP_MEMORY_RANGE:
-		if (ev->size) {
-			ret = map_segs_erase(&m->memory, 0, ev->base) ||
-			      map_segs_erase(&m->memory, end, UINT64_MAX) ||
-			      map_segs_erase(&m->reserved, 0, ev->base) ||
-			      map_segs_erase(&m->reserved, end, UINT64_MAX);
-		}
-		break;
-	case MB_OP_MEM_LIMIT_REMOVE_MAP:
-	case MB_OP_ENFORCE_MEMORY_LIMIT:
-		ret = enforce_limit(m, ev->max_addr);
-		break;
-	case MB_OP_TRIM_MEMORY:
-		ret = trim_memory(m, ev->max_addr);
-		break;
-	case MB_OP_RESERVE:
-		owner = event_owner(m, ev);
-		if (owner == NO_OWNER)
-			return -1;
-		/* memblock's own reserve on behalf of the allocation just logged */
-		if (m->last_alloc_owner != NO_OWNER &&
-		    (ev->depth > 0 || !strncmp(m->owners[owner], "memblock_", 9))) {
-			owner = m->last_alloc_owner;
-			next_alloc = owner;
-		}
-		if (!(ev->rflags & MB_REC_FAILED))
-			ret = map_segs_paint(&m->reserved, ev->base, end, owner);
-		break;
-	default:
-		if (!map_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
-			break;
-		owner = event_owner(m, ev);
-		if (owner == NO_OWNER)
-			return -1;
-		if (m->last_alloc_owner != NO_OWNER &&
-		    (ev->depth > 0 || !strncmp(m->owners[owner], "memblock_", 9)))
-			owner = m->last_alloc_owner;
-		next_alloc = owner;
-		if (ev->size)
-			ret = map_segs_paint(&m->reserved, ev->result,
-					     range_end(ev->result, ev->size), owner);
-		break;
-	}
-	m->last_alloc_owner = next_alloc;
-	return ret ? -1 : 0;
+	sync(m);
+	return ret;
 }
 
 /**
@@ -477,13 +223,40 @@ int map_model_step(struct map_model *m)
  */
 int map_model_seek(struct map_model *m, size_t at)
 {
-	if (at > m->cap->nevents)
-		at = m->cap->nevents;
-	if (at < m->at && map_model_reset(m))
+	int ret = mba_owners_seek(&m->own, at);
+
+	sync(m);
+	return ret;
+}
+
+/**
+ * map_model_segs() - the model's reserved (or memory) coverage as a sorted array
+ * @m: model
+ * @reserved: reserved coverage (else memory)
+ * @out: filled; release with map_segs_free()
+ *
+ * Return: 0, or -1 when out of memory.
+ */
+int map_model_segs(const struct map_model *m, bool reserved, struct map_segs *out)
+{
+	const struct mba_imap *im = reserved ? &m->own.reserved : &m->own.memory;
+	struct mba_seg *v = NULL;
+	size_t n, i;
+
+	memset(out, 0, sizeof(*out));
+	if (mba_imap_flatten(im, &v, &n)) {
+		free(v);
 		return -1;
-	while (m->at < at)
-		if (map_model_step(m))
-			return -1;
+	}
+	out->v = malloc((n ? n : 1) * sizeof(*out->v));
+	if (!out->v) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		out->v[i] = (struct map_seg){ v[i].base, v[i].end, v[i].owner };
+	out->n = out->cap = n;
+	free(v);
 	return 0;
 }
 
@@ -510,6 +283,7 @@ static int regions_from_array(const struct mb_array *a, struct map_region **out,
 	for (i = 0; i < a->cnt; i++) {
 		r[k].base = a->regions[i].base;
 		r[k].end = range_end(a->regions[i].base, a->regions[i].size);
+		r[k].nid = a->regions[i].nid;
 		if (r[k].end > r[k].base)
 			k++;
 	}
@@ -545,6 +319,7 @@ static int regions_from_segs(const struct map_segs *s, struct map_region **out, 
 		}
 		r[k].base = s->v[i].base;
 		r[k].end = s->v[i].end;
+		r[k].nid = -1;
 		k++;
 	}
 	*out = r;
@@ -576,9 +351,8 @@ static int push_piece(struct map_snapshot *s, size_t *cap, size_t first,
 }
 
 /* Split every reserved region into pieces by owner; unowned bytes are pre-log. */
-static int attribute(const struct map_model *m, struct map_snapshot *s)
+static int attribute(const struct map_segs *rs, struct map_snapshot *s)
 {
-	const struct map_segs *rs = &m->reserved;
 	size_t cap = 0, i, j, p;
 
 	for (i = 0; i < s->nreserved; i++) {
@@ -648,23 +422,30 @@ static uint64_t overlap_bytes(const struct map_region *a, size_t na,
 int map_model_snapshot_from(const struct map_model *m, const struct mb_state *st,
 			    struct map_snapshot *s)
 {
+	struct map_segs mem = { 0 }, rsv = { 0 };
 	size_t i;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->at = m->at;
-	if (st) {
+	ret = map_model_segs(m, true, &rsv);
+	if (!ret && st) {
 		s->exact = true;
 		ret = regions_from_array(&st->memory, &s->memory, &s->nmemory) ||
 		      regions_from_array(&st->reserved, &s->reserved, &s->nreserved);
-	} else {
-		ret = regions_from_segs(&m->memory, &s->memory, &s->nmemory) ||
-		      regions_from_segs(&m->reserved, &s->reserved, &s->nreserved);
+	} else if (!ret) {
+		ret = map_model_segs(m, false, &mem) ||
+		      regions_from_segs(&mem, &s->memory, &s->nmemory) ||
+		      regions_from_segs(&rsv, &s->reserved, &s->nreserved);
 	}
-	if (ret || attribute(m, s)) {
+	if (ret || attribute(&rsv, s)) {
+		map_segs_free(&mem);
+		map_segs_free(&rsv);
 		map_snapshot_free(s);
 		return -1;
 	}
+	map_segs_free(&mem);
+	map_segs_free(&rsv);
 	for (i = 0; i < s->nmemory; i++)
 		s->memory_bytes += s->memory[i].end - s->memory[i].base;
 	for (i = 0; i < s->nreserved; i++)
@@ -793,37 +574,6 @@ int map_layout_runs(const struct map_segs *extent, size_t max_runs,
 	*runs = r;
 	*nruns = k;
 	return 0;
-}
-
-/**
- * map_human() - format a byte count with a binary unit
- * @bytes: value
- * @buf: output
- * @len: size of @buf
- *
- * Return: @buf.
- */
-const char *map_human(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = 0;
-
-	while (v >= 1024 && u < 6) {
-		v /= 1024;
-		u++;
-	}
-	if (u > 0 && u < 6 && v >= 1023.95) {	/* would print as "1024.0" */
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", bytes);
-	else if (v == (double)(uint64_t)v)
-		snprintf(buf, len, "%.0f %s", v, units[u]);
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
-	return buf;
 }
 
 static int legend_cmp(const void *a, const void *b, void *arg)

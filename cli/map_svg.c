@@ -9,51 +9,19 @@
 #define SVG_BAR_H	22
 #define SVG_MARGIN	10
 
-static const char *const palette[] = {
-	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-	"#e377c2", "#bcbd22", "#17becf", "#393b79", "#e6550d", "#31a354",
-};
-
 /**
- * map_color() - colour of an owner slot
- * @idx: slot (legend position, or owner index for the HTML page)
- * @prelog: the pre-log owner, always grey
+ * map_color() - the colour of an owner: derived from its name
+ * (mba_caller_colour()), so it is the same in the text map, the SVG and the
+ * HTML page, and in every capture
+ * @m: model
+ * @owner: owner index
  * @buf: at least 8 bytes
  *
  * Return: "#rrggbb" in @buf.
  */
-const char *map_color(uint32_t idx, bool prelog, char *buf)
+const char *map_color(const struct map_model *m, uint32_t owner, char *buf)
 {
-	double h, s = 0.55, l = 0.5, c, x, r = 0, g = 0, b = 0, mm;
-	int hi;
-
-	if (prelog) {
-		strcpy(buf, "#9e9e9e");
-		return buf;
-	}
-	if (idx < sizeof(palette) / sizeof(palette[0])) {
-		strcpy(buf, palette[idx]);
-		return buf;
-	}
-	/* golden-angle hues beyond the fixed palette */
-	h = idx * 137.508;
-	h = (h - 360.0 * (double)(uint64_t)(h / 360.0)) / 60.0;
-	c = (1 - (2 * l - 1 < 0 ? 1 - 2 * l : 2 * l - 1)) * s;
-	x = h - 2 * (int)(h / 2) - 1;
-	x = c * (1 - (x < 0 ? -x : x));
-	hi = (int)h;
-	switch (hi) {
-	case 0: r = c; g = x; break;
-	case 1: r = x; g = c; break;
-	case 2: g = c; b = x; break;
-	case 3: g = x; b = c; break;
-	case 4: r = x; b = c; break;
-	default: r = c; b = x; break;
-	}
-	mm = l - c / 2;
-	snprintf(buf, 8, "#%02x%02x%02x", (int)((r + mm) * 255), (int)((g + mm) * 255),
-		 (int)((b + mm) * 255));
-	return buf;
+	return mba_colour_hex(mba_caller_colour(map_owner_name(m, owner)), buf);
 }
 
 /**
@@ -171,7 +139,6 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	struct map_run *runs = NULL;
 	struct map_legend_ent *leg = NULL;
 	size_t nruns = 0, nleg = 0, i, r, mi = 0, ri = 0;
-	uint32_t *slot = NULL;
 	struct svg_scale sc = { 0 };
 	int width = o->width < 300 ? 300 : o->width, height, y;
 	double x0 = SVG_MARGIN, bw = width - 2 * SVG_MARGIN;
@@ -181,11 +148,6 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	if (map_extent(s, &ext) || map_layout_runs(&ext, SVG_MAX_RUNS, &runs, &nruns) ||
 	    map_legend(m, s, &leg, &nleg))
 		goto out;
-	slot = calloc(m->nowners ? m->nowners : 1, sizeof(*slot));
-	if (!slot)
-		goto out;
-	for (i = 0; i < nleg; i++)
-		slot[leg[i].owner] = i;
 
 	height = 50 + (m->cap->log_dropped ? 18 : 0) + (int)nruns * (18 + SVG_BAR_H + 8) +
 		 (nruns ? (int)(nruns - 1) * 16 : 0) + 24 + (int)nleg * 18 + 10;
@@ -200,9 +162,9 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	map_xml_escape(out, o->title ? o->title : "memblock map");
 	fprintf(out, "</text>\n<text x=\"%d\" y=\"36\">after %zu of %zu events: memory %s in "
 		"%zu regions, reserved %s in %zu regions, free %s; %s scale</text>\n", SVG_MARGIN, s->at,
-		m->cap->nevents, map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
-		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
-		map_human(s->free_bytes, h3, sizeof(h3)), o->log_scale ? "log" : "linear");
+		m->cap->nevents, cli_human_size(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		cli_human_size(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		cli_human_size(s->free_bytes, h3, sizeof(h3)), o->log_scale ? "log" : "linear");
 	y = 50;
 	if (m->cap->log_dropped) {
 		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#c00000\">INCOMPLETE: the log dropped "
@@ -216,12 +178,12 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			fprintf(out, "<text class=\"hole\" x=\"%d\" y=\"%d\" fill=\"#888888\" "
 				"font-style=\"italic\">~ hole 0x%" PRIx64 "-0x%" PRIx64 " (%s) ~</text>\n",
 				SVG_MARGIN, y + 11, runs[r - 1].end, run->base - 1,
-				map_human(run->base - runs[r - 1].end, h1, sizeof(h1)));
+				cli_human_size(run->base - runs[r - 1].end, h1, sizeof(h1)));
 			y += 16;
 		}
 		fprintf(out, "<text x=\"%d\" y=\"%d\">0x%" PRIx64 "-0x%" PRIx64 " (%s)</text>\n",
 			SVG_MARGIN, y + 13, run->base, run->end - 1,
-			map_human(run->end - run->base, h1, sizeof(h1)));
+			cli_human_size(run->end - run->base, h1, sizeof(h1)));
 		y += 18;
 		if (scale_build(&sc, s, run, o->log_scale))
 			goto out;
@@ -234,7 +196,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 			fprintf(out, "<rect class=\"mem\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 				"height=\"%d\" fill=\"#cfe8cf\"><title>memory 0x%" PRIx64 "-0x%" PRIx64
 				" (%s)</title></rect>\n", a, y, b - a, SVG_BAR_H, g->base, g->end - 1,
-				map_human(g->end - g->base, h1, sizeof(h1)));
+				cli_human_size(g->end - g->base, h1, sizeof(h1)));
 		}
 		for (; ri < s->nreserved && s->reserved[ri].base < run->end; ri++) {
 			const struct map_region *g = &s->reserved[ri];
@@ -242,13 +204,13 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 
 			fprintf(out, "<g class=\"rsv\"><title>reserved 0x%" PRIx64 "-0x%" PRIx64
 				" (%s)", g->base, g->end - 1,
-				map_human(g->end - g->base, h1, sizeof(h1)));
+				cli_human_size(g->end - g->base, h1, sizeof(h1)));
 			for (p = 0; p < g->npieces && p < 8; p++) {
 				const struct map_seg *pc = &s->pieces[g->first + p];
 
 				fprintf(out, "\n");
 				map_xml_escape(out, map_owner_name(m, pc->owner));
-				fprintf(out, ": %s", map_human(pc->end - pc->base, h1, sizeof(h1)));
+				fprintf(out, ": %s", cli_human_size(pc->end - pc->base, h1, sizeof(h1)));
 			}
 			if (g->npieces > 8)
 				fprintf(out, "\n... %zu more", g->npieces - 8);
@@ -260,7 +222,7 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 
 				fprintf(out, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" "
 					"fill=\"%s\"/>", a, y + 2, b - a < 1 ? 1.0 : b - a, SVG_BAR_H - 4,
-					map_color(slot[pc->owner], pc->owner == MAP_OWNER_PRELOG, col));
+					map_color(m, pc->owner, col));
 			}
 			fprintf(out, "</g>\n");
 		}
@@ -274,10 +236,10 @@ int map_render_svg(FILE *out, const struct map_model *m, const struct map_snapsh
 	for (i = 0; i < nleg; i++) {
 		fprintf(out, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
 			"fill=\"%s\"/><text x=\"%d\" y=\"%d\">", SVG_MARGIN, y,
-			map_color(i, leg[i].owner == MAP_OWNER_PRELOG, col), SVG_MARGIN + 18, y + 10);
+			map_color(m, leg[i].owner, col), SVG_MARGIN + 18, y + 10);
 		map_xml_escape(out, map_owner_name(m, leg[i].owner));
 		fprintf(out, " - %s in %zu range%s</text></g>\n",
-			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			cli_human_size(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
 			leg[i].ranges == 1 ? "" : "s");
 		y += 18;
 	}
@@ -287,7 +249,6 @@ out:
 	map_segs_free(&ext);
 	free(runs);
 	free(leg);
-	free(slot);
 	free(sc.p);
 	free(sc.c);
 	return ret;

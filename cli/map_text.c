@@ -14,8 +14,18 @@ static const char letters[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /* ANSI background colours, bright ones second; text is black on them. */
 /* The pre-log owner is grey, as in the SVG and HTML maps. */
-#define PRELOG_SGR "\033[0;30;47m"
-static const int ansi_bg[] = { 46, 43, 45, 42, 44, 41, 106, 103, 105, 102, 104, 101 };
+
+/*
+ * The caller's colour (mba_caller_colour(), the same as in the SVG and the
+ * HTML page) as the nearest of the 256 terminal colours, with black or white
+ * text on it.
+ */
+static void colour_on(FILE *out, const char *caller)
+{
+	struct mba_rgb c = mba_caller_colour(caller);
+
+	fprintf(out, "\033[0;38;5;%d;48;5;%dm", c.fg_dark ? 16 : 231, mba_ansi256(c));
+}
 
 /**
  * map_extent() - union of a snapshot's memory and reserved regions
@@ -94,21 +104,32 @@ struct cell {
 };
 
 /* Proportional scale: map_rows_for() rows of @barw equal cells. */
+/*
+ * Linear scale: every cell covers the same power-of-two number of bytes, and
+ * rows start at multiples of it, so each row's address is a round one.
+ */
 static int linear_cells(const struct map_run *run, int barw, struct cell **out, int *rows)
 {
-	uint64_t len = run->end - run->base;
+	uint64_t len = run->end - run->base, cell = 1, first, want;
 	int n = map_rows_for(len), row, col;
-	struct cell *c = malloc((size_t)n * barw * sizeof(*c));
+	struct cell *c;
 
+	want = len / ((uint64_t)n * barw) + 1;
+	while (cell < want && cell < (1ULL << 62))
+		cell <<= 1;
+	first = run->base & ~(cell - 1);
+	n = (int)((run->end - first + cell * barw - 1) / (cell * barw));
+	if (n < 1)
+		n = 1;
+	c = malloc((size_t)n * barw * sizeof(*c));
 	if (!c)
 		return -1;
 	for (row = 0; row < n; row++) {
-		uint64_t rb = lerp(run->base, len, row, n);
-		uint64_t re = lerp(run->base, len, row + 1, n);
-
 		for (col = 0; col < barw; col++) {
-			c[row * barw + col].a = lerp(rb, re - rb, col, barw);
-			c[row * barw + col].b = lerp(rb, re - rb, col + 1, barw);
+			uint64_t a = first + ((uint64_t)row * barw + col) * cell;
+
+			c[row * barw + col].a = a;
+			c[row * barw + col].b = a + cell > a ? a + cell : UINT64_MAX;
 		}
 	}
 	*out = c;
@@ -257,7 +278,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 	int *letter = NULL;
 	int digits = 8, barw, namew = 8, width = o->width;
 	bool suffix = true;
-	char h1[24], h2[24], h3[24];
+	char h1[24], h2[24], h3[24], nbuf[300];
 	struct cell_scan cs = { s, 0, 0 };
 	struct cell *cells = NULL;
 	int ret = -1;
@@ -279,9 +300,9 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		fprintf(out, "INCOMPLETE: the log dropped %" PRIu64 " calls (it was full); "
 			"the map misses them\n", m->cap->log_dropped);
 	fprintf(out, "memory %s in %zu regions, reserved %s in %zu regions, free %s\n\n",
-		map_human(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
-		map_human(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
-		map_human(s->free_bytes, h3, sizeof(h3)));
+		cli_human_size(s->memory_bytes, h1, sizeof(h1)), s->nmemory,
+		cli_human_size(s->reserved_bytes, h2, sizeof(h2)), s->nreserved,
+		cli_human_size(s->free_bytes, h3, sizeof(h3)));
 	if (!nruns) {
 		fprintf(out, "(no memory and no reservations)\n");
 		ret = 0;
@@ -307,7 +328,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 
 			fprintf(out, "%*s~ hole 0x%0*" PRIx64 "-0x%0*" PRIx64 " (%s) ~\n",
 				digits / 2, "", digits, hb, digits, he - 1,
-				map_human(he - hb, h1, sizeof(h1)));
+				cli_human_size(he - hb, h1, sizeof(h1)));
 		}
 		free(cells);
 		cells = NULL;
@@ -335,14 +356,10 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 					ch = li < NLETTERS ? letters[li] : '*';
 				else
 					ch = mem ? '.' : ' ';
-				want = li >= 0 ? li % 12 : (mem ? -1 : -3);
-				if (ow == MAP_OWNER_PRELOG)
-					want = -4;
+				want = li >= 0 ? (int)ow : (mem ? -1 : -3);
 				if (o->color && want != cur) {
-					if (want == -4)
-						fputs(PRELOG_SGR, out);
-					else if (want >= 0)
-						fprintf(out, "\033[0;30;%dm", ansi_bg[want]);
+					if (want >= 0)
+						colour_on(out, map_owner_name(m, (uint32_t)ow));
 					else if (want == -1)
 						fputs("\033[0;2m", out);
 					else
@@ -355,7 +372,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				fputs("\033[0m", out);
 			fputc('|', out);
 			if (suffix && row == 0)
-				fprintf(out, " %10s", map_human(len, h1, sizeof(h1)));
+				fprintf(out, " %10s", cli_human_size(len, h1, sizeof(h1)));
 			fputc('\n', out);
 		}
 	}
@@ -365,10 +382,37 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		"every stretch gets a cell, widths by log2 of size (--scale linear: proportional)" :
 		"proportional, a letter marks a cell with any reserved byte");
 	for (i = 0; i < nleg && i < NLETTERS; i++) {
-		int l = strlen(map_owner_name(m, leg[i].owner));
+		int l = strlen(cli_escape(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)));
 
 		if (l > namew)
 			namew = l > 48 ? 48 : l;
+	}
+	if (o->sort_name || o->rows) {
+		/* listed in the order and number asked for; letters stay by size */
+		struct map_legend_ent *d;
+		size_t nd, all;
+
+		if (map_legend_ordered(m, s, o, &d, &nd, &all))
+			goto out;
+		for (i = 0; i < nd; i++) {
+			int li = letter[d[i].owner];
+
+			if (o->color) {
+				fputs("  ", out);
+				colour_on(out, map_owner_name(m, d[i].owner));
+				fprintf(out, "%c\033[0m  ", li < NLETTERS ? letters[li] : '*');
+			} else {
+				fprintf(out, "  %c  ", li < NLETTERS ? letters[li] : '*');
+			}
+			fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
+				cli_escape(map_owner_name(m, d[i].owner), nbuf, sizeof(nbuf)),
+				cli_human_size(d[i].bytes, h1, sizeof(h1)), d[i].ranges,
+				d[i].ranges == 1 ? "" : "s");
+		}
+		if (nd < all)
+			fprintf(out, "  ... %zu more callers (-n)\n", all - nd);
+		free(d);
+		nleg = 0;
 	}
 	for (i = 0; i < nleg; i++) {
 		uint64_t other = 0;
@@ -380,18 +424,19 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				orng += leg[j].ranges;
 			}
 			fprintf(out, "  *  %-*s %10s  %zu ranges\n", namew, "(other callers)",
-				map_human(other, h1, sizeof(h1)), orng);
+				cli_human_size(other, h1, sizeof(h1)), orng);
 			break;
 		}
-		if (o->color && leg[i].owner == MAP_OWNER_PRELOG)
-			fprintf(out, "  " PRELOG_SGR "%c\033[0m  ", letters[i]);
-		else if (o->color)
-			fprintf(out, "  \033[0;30;%dm%c\033[0m  ", ansi_bg[i % 12], letters[i]);
-		else
+		if (o->color) {
+			fputs("  ", out);
+			colour_on(out, map_owner_name(m, leg[i].owner));
+			fprintf(out, "%c\033[0m  ", letters[i]);
+		} else {
 			fprintf(out, "  %c  ", letters[i]);
+		}
 		fprintf(out, "%-*.*s %10s  %zu range%s\n", namew, namew,
-			map_owner_name(m, leg[i].owner),
-			map_human(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
+			cli_escape(map_owner_name(m, leg[i].owner), nbuf, sizeof(nbuf)),
+			cli_human_size(leg[i].bytes, h1, sizeof(h1)), leg[i].ranges,
 			leg[i].ranges == 1 ? "" : "s");
 	}
 
@@ -401,7 +446,7 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 		size_t p, shown = 0;
 
 		fprintf(out, "  0x%0*" PRIx64 "-0x%0*" PRIx64 " %10s  ", digits, g->base,
-			digits, g->end - 1, map_human(g->end - g->base, h1, sizeof(h1)));
+			digits, g->end - 1, cli_human_size(g->end - g->base, h1, sizeof(h1)));
 		for (p = 0; p < g->npieces; p++) {
 			uint32_t ow = s->pieces[g->first + p].owner;
 			size_t q;
@@ -415,7 +460,8 @@ int map_render_text(FILE *out, const struct map_model *m, const struct map_snaps
 				fprintf(out, ", ...");
 				break;
 			}
-			fprintf(out, "%s%s", shown ? ", " : "", map_owner_name(m, ow));
+			fprintf(out, "%s%s", shown ? ", " : "",
+				cli_escape(map_owner_name(m, ow), nbuf, sizeof(nbuf)));
 			shown++;
 		}
 		fputc('\n', out);

@@ -310,7 +310,8 @@ static int run_table(const struct cli_cmd *cmd, int argc, char **argv)
 			memmove(&av[2], &av[1], (ac - 1) * sizeof(*av));
 			av[1] = (char *)slot_names[cur_slot];
 			ac++;
-		} else if (need == 1 && have == 0) {
+		} else if (need == 1 && (have == 0 || (have == 1 && !strcmp(cmd->name, "whois")))) {
+			/* whois ADDR: about the loaded input */
 			if (!slots[cur_slot].cap)
 				return cli_fail(MB_EXIT_USAGE, "%s: no input loaded (load FILE)",
 						cmd->name);

@@ -31,6 +31,6 @@ except ImportError as _e:
 
 if not mbgdb.registered():
     mbgdb.register()
-    gdb.write('memblock: mb-dump mb-log mb-at mb-break mb-map mb-save loaded '
+    gdb.write('memblock: mb-dump mb-log mb-at mb-whois mb-break mb-map mb-save loaded '
               '(event log v%d, %d ops, constants %s)\n'
               % (_c.VERSION, len(_c.OPS), _c.ORIGIN))

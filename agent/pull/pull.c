@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* pull.c - transport + ELF + BTF layout -> struct mb_capture (events, arrays, metadata). */
 #include <errno.h>
+#include <bpf/btf.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -291,6 +292,121 @@ static int precheck_arrays(const struct mb_pull_opts *o, uint64_t mbaddr,
 	return 0;
 }
 
+/* Byte offset of member @name of struct @id in @btf, or -1. */
+static long member_off(const struct btf *btf, int id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+	int i;
+
+	if (!t || !btf_is_struct(t))
+		return -1;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
+			return (long)(btf_member_bit_offset(t, i) / 8);
+	return -1;
+}
+
+static uint64_t rd64(const uint8_t *buf, size_t len, long off)
+{
+	uint64_t v = 0;
+
+	if (off >= 0 && (size_t)off + 8 <= len)
+		memcpy(&v, buf + off, 8);
+	return v;
+}
+
+static void meta_range(char *out, size_t len, uint64_t base, uint64_t size, const char *what)
+{
+	size_t n = strlen(out);
+
+	if (size && n < len)
+		snprintf(out + n, len - n, "%s%" PRIx64 "-%" PRIx64 ":%s", n ? ";" : "", base,
+			 base + size - 1, what);
+}
+
+/*
+ * What our test kernel reserved before anyone could log it, and the firmware
+ * map it booted with: its `boot_info` (decoded through the ELF's BTF) and the
+ * image's bounds, as metadata "prelog" and "e820" (both "BASE-LAST:WHAT;...",
+ * hex, inclusive). Best effort: a kernel without these symbols gets neither.
+ */
+static void boot_metadata(const struct mb_pull_opts *o, struct mb_capture *c)
+{
+	static const char *const fw[] = { "", "1", "2", "3", "4", "5" };
+	uint64_t addr, size, text, end;
+	struct btf *btf;
+	struct mb_error err = { 0 };
+	uint8_t *buf = NULL;
+	char pl[2048] = "", e8[2048] = "", what[64];
+	long o_si, o_sis, o_mm, o_mms, o_cl, o_cls, o_nm, o_mods, o_ml, o_mls, o_ne, o_e8;
+	int id, eid, mid;
+	uint32_t i, n;
+
+	if (mb_elf_symbol(o->elf, "_text", &text, NULL, &err) ||
+	    mb_elf_symbol(o->elf, "_end", &end, NULL, &err))
+		return;
+	meta_range(pl, sizeof(pl), text, end - text, "kernel image (_text.._end)");
+	btf = btf__parse_elf(mb_elf_path(o->elf), NULL);
+	if (!btf || mb_elf_symbol(o->elf, "boot_info", &addr, &size, &err) || !size ||
+	    size > 65536 || (id = btf__find_by_name_kind(btf, "boot_info", BTF_KIND_STRUCT)) < 0)
+		goto out;
+	buf = malloc(size);
+	if (!buf || mb_transport_read(o->t, addr, buf, size, &err))
+		goto out;
+	o_si = member_off(btf, id, "start_info");
+	o_sis = member_off(btf, id, "start_info_size");
+	o_mm = member_off(btf, id, "memmap_paddr");
+	o_mms = member_off(btf, id, "memmap_size");
+	o_cl = member_off(btf, id, "cmdline_paddr");
+	o_cls = member_off(btf, id, "cmdline_size");
+	o_nm = member_off(btf, id, "nr_modules");
+	o_mods = member_off(btf, id, "modules");
+	o_ml = member_off(btf, id, "modlist_paddr");
+	o_mls = member_off(btf, id, "modlist_size");
+	o_ne = member_off(btf, id, "nr_e820");
+	o_e8 = member_off(btf, id, "e820");
+	meta_range(pl, sizeof(pl), rd64(buf, size, o_si), rd64(buf, size, o_sis),
+		   "boot protocol: start info");
+	meta_range(pl, sizeof(pl), rd64(buf, size, o_mm), rd64(buf, size, o_mms),
+		   "boot protocol: firmware memory map");
+	meta_range(pl, sizeof(pl), rd64(buf, size, o_ml), rd64(buf, size, o_mls),
+		   "boot protocol: module list");
+	meta_range(pl, sizeof(pl), rd64(buf, size, o_cl), rd64(buf, size, o_cls),
+		   "boot protocol: kernel command line");
+	mid = btf__find_by_name_kind(btf, "boot_module", BTF_KIND_STRUCT);
+	n = o_nm >= 0 && (size_t)o_nm + 4 <= size ? *(uint32_t *)(buf + o_nm) : 0;
+	for (i = 0; mid >= 0 && o_mods >= 0 && i < n && i < 16; i++) {
+		long esz = btf__resolve_size(btf, mid);
+
+		snprintf(what, sizeof(what), "boot module %u (initrd)", i);
+		meta_range(pl, sizeof(pl), rd64(buf, size, o_mods + i * esz),
+			   rd64(buf, size, o_mods + i * esz + member_off(btf, mid, "size")), what);
+	}
+	eid = btf__find_by_name_kind(btf, "e820_entry", BTF_KIND_STRUCT);
+	n = o_ne >= 0 && (size_t)o_ne + 4 <= size ? *(uint32_t *)(buf + o_ne) : 0;
+	for (i = 0; eid >= 0 && o_e8 >= 0 && i < n && i < 128; i++) {
+		long esz = btf__resolve_size(btf, eid), at = o_e8 + (long)i * esz;
+		long toff = member_off(btf, eid, "type");
+		uint32_t type = 0;
+
+		if (toff >= 0 && (size_t)(at + toff + 4) <= size)
+			memcpy(&type, buf + at + toff, 4);
+		snprintf(what, sizeof(what), "%x", type);
+		meta_range(e8, sizeof(e8), rd64(buf, size, at + member_off(btf, eid, "addr")),
+			   rd64(buf, size, at + member_off(btf, eid, "size")),
+			   type < 6 ? fw[type] : what);
+	}
+	if (e8[0])
+		mb_capture_set_meta(c, "e820", e8);
+out:
+	if (pl[0])
+		mb_capture_set_meta(c, "prelog", pl);
+	free(buf);
+	btf__free(btf);
+}
+
 /**
  * mb_pull() - read everything a capture needs from a target
  * @o: transport, ELF, layout and addresses
@@ -391,6 +507,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		goto fail;
 	}
+	boot_metadata(o, c);
 	if (mb_elf_build_id(o->elf, &bid, &bidlen) == 0 && !h.build_id_len)
 		mb_agent_log(1, "target log has no build-id; trusting %s", mb_elf_path(o->elf));
 	if (h.dropped)

@@ -19,6 +19,7 @@ OPTION_NAMES = {
     'mb-break': ['--silent', '--nested', '--function', '--list', '--clear', 'if'],
     'mb-map': ['--width'],
     'mb-at': ['--format', '--json', '--initial'],
+    'mb-whois': ['--at', '--json'],
 }
 
 
@@ -419,6 +420,50 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
         return _complete(text, word, OPTION_NAMES['mb-at'])
 
 
+class MbWhois(gdb.Command):
+    """mb-whois ADDR [--at N] [-j]
+Who reserved or allocated ADDR, when, what held it before and what it is,
+from the live log: written to a temporary capture (as mb-save does) and
+answered by "memblock-cli whois", the same code as the CLI and the shell.
+Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
+
+    def __init__(self):
+        super().__init__('mb-whois', gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        if not argv or argv[0].startswith('-'):
+            _usage(self)
+        addr = _int_arg('mb-whois', argv[0])
+        target.require_stopped()
+        cli = find_cli()
+        cap, _nrec, _pending = _build_capture()
+        fd, path = tempfile.mkstemp(prefix='mb-whois-', suffix='.mbcap')
+        os.close(fd)
+        try:
+            try:
+                cap.write(path)
+            except _memblock_module().CaptureError as e:
+                raise gdb.GdbError('mb: mb-whois: %s' % e)
+            finally:
+                cap.close()
+            try:
+                p = subprocess.run([cli, 'whois'] + argv[1:] + ['0x%x' % addr, path],
+                                   capture_output=True, text=True, timeout=60)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
+        finally:
+            if os.path.exists(path):
+                os.unlink(path)
+        if p.returncode != 0:
+            msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
+            raise gdb.GdbError('mb: memblock-cli whois: %s' % msg)
+        gdb.write(p.stdout)
+
+    def complete(self, text, word):
+        return _complete(text, word, OPTION_NAMES['mb-whois'])
+
+
 class MbMap(gdb.Command):
     """mb-map [--width N]
 Compact text map: one bar per memblock.memory region, each cell '#' fully
@@ -486,5 +531,6 @@ def register():
     MbDump()
     MbLog()
     MbAt()
+    MbWhois()
     MbMap()
     MbSave()

@@ -252,7 +252,7 @@ static inline unsigned long memblock_region_reserved_end_pfn(const struct memblo
 
 /**
  * for_each_mem_region - iterate over the memory regions
- * @region: struct memblock_region pointer used as loop variable
+ * @region: struct memblock_region pointer, set to each region in turn
  */
 #define for_each_mem_region(region)					\
 	for (region = memblock.memory.regions;				\
@@ -260,7 +260,7 @@ static inline unsigned long memblock_region_reserved_end_pfn(const struct memblo
 	     region++)
 /**
  * for_each_reserved_mem_region - iterate over the reserved regions
- * @region: struct memblock_region pointer used as loop variable
+ * @region: struct memblock_region pointer, set to each region in turn
  */
 #define for_each_reserved_mem_region(region)				\
 	for (region = memblock.reserved.regions;			\
@@ -285,11 +285,11 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 
 /**
  * __for_each_mem_range - iterate through type_a minus type_b
- * @i: u64 used as loop variable
+ * @i: iterator state (uint64_t), owned by the loop
  * @type_a: the type iterated (memblock.memory filters by @nid and @flags)
  * @type_b: the type subtracted, or NULL
- * @nid: node selector, %NUMA_NO_NODE for all nodes
- * @flags: pick from blocks based on memory attributes
+ * @nid: only ranges on this node (%NUMA_NO_NODE: any node)
+ * @flags: MEMBLOCK_* wanted (see for_each_free_mem_range())
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  * @p_nid: int pointer for the nid (may be NULL)
@@ -300,11 +300,11 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	     __next_mem_range(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
 /**
  * __for_each_mem_range_rev - reverse iterate through type_a minus type_b
- * @i: u64 used as loop variable
+ * @i: iterator state (uint64_t), owned by the loop
  * @type_a: the type iterated
  * @type_b: the type subtracted, or NULL
- * @nid: node selector, %NUMA_NO_NODE for all nodes
- * @flags: pick from blocks based on memory attributes
+ * @nid: only ranges on this node (%NUMA_NO_NODE: any node)
+ * @flags: MEMBLOCK_* wanted (see for_each_free_mem_range())
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  * @p_nid: int pointer for the nid (may be NULL)
@@ -316,7 +316,7 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	     __next_mem_range_rev(&i, nid, flags, type_a, type_b, p_start, p_end, p_nid))
 /**
  * for_each_mem_range - iterate through memory areas
- * @i: u64 used as loop variable
+ * @i: iterator state (uint64_t), owned by the loop
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  *
@@ -326,7 +326,7 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	__for_each_mem_range(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
 /**
  * for_each_mem_range_rev - reverse iterate through memory areas
- * @i: u64 used as loop variable
+ * @i: iterator state (uint64_t), owned by the loop
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  */
@@ -334,7 +334,7 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	__for_each_mem_range_rev(i, &memblock.memory, NULL, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED, p_start, p_end, NULL)
 /**
  * for_each_reserved_mem_range - iterate over all reserved ranges
- * @i: u64 used as loop variable
+ * @i: iterator state (uint64_t), owned by the loop
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  */
@@ -342,9 +342,9 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	__for_each_mem_range(i, &memblock.reserved, NULL, NUMA_NO_NODE, MEMBLOCK_NONE, p_start, p_end, NULL)
 /**
  * for_each_free_mem_range - iterate through free memory areas
- * @i: u64 used as loop variable
- * @nid: node selector, %NUMA_NO_NODE for all nodes
- * @flags: pick from blocks based on memory attributes (MIRROR restricts;
+ * @i: iterator state (uint64_t), owned by the loop
+ * @nid: only ranges on this node (%NUMA_NO_NODE: any node)
+ * @flags: MEMBLOCK_* wanted (MIRROR restricts to mirrored memory;
  *         NOMAP, DRIVER_MANAGED and, with movable_node, HOTPLUG memory is
  *         skipped unless its flag is given)
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
@@ -357,9 +357,9 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	__for_each_mem_range(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
 /**
  * for_each_free_mem_range_reverse - reverse iterate through free memory areas
- * @i: u64 used as loop variable
- * @nid: node selector, %NUMA_NO_NODE for all nodes
- * @flags: pick from blocks based on memory attributes
+ * @i: iterator state (uint64_t), owned by the loop
+ * @nid: only ranges on this node (%NUMA_NO_NODE: any node)
+ * @flags: MEMBLOCK_* wanted (see for_each_free_mem_range())
  * @p_start: phys_addr_t pointer for the range start (may be NULL)
  * @p_end: phys_addr_t pointer for the range end (may be NULL)
  * @p_nid: int pointer for the nid (may be NULL)
@@ -368,8 +368,8 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 	__for_each_mem_range_rev(i, &memblock.memory, &memblock.reserved, nid, flags, p_start, p_end, p_nid)
 /**
  * for_each_mem_pfn_range - iterate through memory regions holding whole pages
- * @i: int used as loop variable
- * @nid: node selector, any invalid node (e.g. MAX_NUMNODES) for all nodes
+ * @i: iterator state (int), owned by the loop
+ * @nid: only regions on this node (an invalid node such as MAX_NUMNODES: any)
  * @p_start: unsigned long pointer for the first pfn (may be NULL)
  * @p_end: unsigned long pointer for the end pfn (may be NULL)
  * @p_nid: int pointer for the nid (may be NULL)

@@ -22,6 +22,7 @@
 #include "mb_evlog.h"
 
 #define ENOMEM			12
+#define EINVAL			22
 #define INIT_PHYSMEM_REGIONS	4
 #define MB_LINE_MAX		384	/* longest line: ~160 chars + a 128-byte symbol */
 
@@ -32,25 +33,30 @@ static struct memblock_region memblock_memory_init_regions[INIT_MEMBLOCK_MEMORY_
 static struct memblock_region memblock_reserved_init_regions[INIT_MEMBLOCK_RESERVED_REGIONS];
 static struct memblock_region memblock_physmem_init_regions[INIT_PHYSMEM_REGIONS];
 
-/* The allocator state, named and laid out as Linux's. */
+/*
+ * The allocator state.  Both types start on their static arrays; the names
+ * are what the dumps print.
+ */
 struct memblock memblock = {
-	.memory.regions		= memblock_memory_init_regions,
-	.memory.max		= INIT_MEMBLOCK_MEMORY_REGIONS,
-	.memory.name		= "memory",
-
-	.reserved.regions	= memblock_reserved_init_regions,
-	.reserved.max		= INIT_MEMBLOCK_RESERVED_REGIONS,
-	.reserved.name		= "reserved",
-
-	.bottom_up		= false,
-	.current_limit		= MEMBLOCK_ALLOC_ANYWHERE,
+	.bottom_up = false,
+	.current_limit = MEMBLOCK_ALLOC_ANYWHERE,
+	.memory = {
+		.name = "memory",
+		.max = INIT_MEMBLOCK_MEMORY_REGIONS,
+		.regions = memblock_memory_init_regions,
+	},
+	.reserved = {
+		.name = "reserved",
+		.max = INIT_MEMBLOCK_RESERVED_REGIONS,
+		.regions = memblock_reserved_init_regions,
+	},
 };
 
-/* All physical memory regardless of mem= (Linux: HAVE_MEMBLOCK_PHYS_MAP). */
+/* Every physical range ever added, mem= or not (Linux: HAVE_MEMBLOCK_PHYS_MAP). */
 struct memblock_type physmem = {
-	.regions	= memblock_physmem_init_regions,
-	.max		= INIT_PHYSMEM_REGIONS,
-	.name		= "physmem",
+	.name = "physmem",
+	.max = INIT_PHYSMEM_REGIONS,
+	.regions = memblock_physmem_init_regions,
 };
 
 /* Non-zero: print Linux's memblock=debug lines through the print hook. */
@@ -73,6 +79,11 @@ static void *free_pages_ctx;
 static uint64_t mb_outer_caller;
 /* Nesting of memblock's own internal events (double_array inside a call). */
 static uint16_t mb_depth;
+/*
+ * Bumped whenever memblock itself changes a region array; keys the cache of
+ * a failed array doubling (see dbl_no_room).
+ */
+static uint64_t mb_gen;
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
@@ -308,45 +319,38 @@ static long memblock_search(const struct memblock_type *type, phys_addr_t addr)
 	return -1;
 }
 
+/*
+ * One past the last region, from @from on, that starts below @end.  A short
+ * forward walk: callers start at the first region reaching past their base,
+ * and visit every region it passes anyway.
+ */
+static unsigned long end_of_overlap(const struct memblock_type *type, unsigned long from,
+				    phys_addr_t end)
+{
+	while (from < type->cnt && type->regions[from].base < end)
+		from++;
+	return from;
+}
+
 /* ------------------------------------------------------------------ */
 /* Core array manipulation                                             */
 /* ------------------------------------------------------------------ */
 
+/* Clip *size so that base + *size does not pass the top of the address space. */
 static phys_addr_t memblock_cap_size(phys_addr_t base, phys_addr_t *size)
 {
-	return *size = mb_min(*size, PHYS_ADDR_MAX - base);
+	if (*size > PHYS_ADDR_MAX - base)
+		*size = PHYS_ADDR_MAX - base;
+	return *size;
 }
 
-static void memblock_remove_region(struct memblock_type *type, unsigned long r)
+/* An emptied type keeps one zeroed slot whose nid says "no node", as Linux's does. */
+static void blank_if_empty(struct memblock_type *type)
 {
-	type->total_size -= type->regions[r].size;
-	memmove(&type->regions[r], &type->regions[r + 1],
-		(type->cnt - (r + 1)) * sizeof(type->regions[r]));
-	type->cnt--;
+	static const struct memblock_region blank = { .nid = MAX_NUMNODES };
 
-	if (type->cnt == 0) {
-		type->regions[0].base = 0;
-		type->regions[0].size = 0;
-		type->regions[0].flags = 0;
-		memblock_set_region_node(&type->regions[0], MAX_NUMNODES);
-	}
-}
-
-static void memblock_insert_region(struct memblock_type *type, unsigned long idx,
-				   phys_addr_t base, phys_addr_t size, int nid,
-				   enum memblock_flags flags)
-{
-	struct memblock_region *rgn = &type->regions[idx];
-
-	if (type->cnt >= type->max)
-		mb_shim_panic("memblock: BUG: insert into a full array\n");
-	memmove(rgn + 1, rgn, (type->cnt - idx) * sizeof(*rgn));
-	rgn->base = base;
-	rgn->size = size;
-	rgn->flags = flags;
-	memblock_set_region_node(rgn, nid);
-	type->cnt++;
-	type->total_size += size;
+	if (!type->cnt)
+		type->regions[0] = blank;
 }
 
 static bool mergeable(const struct memblock_region *a, const struct memblock_region *b)
@@ -354,34 +358,44 @@ static bool mergeable(const struct memblock_region *a, const struct memblock_reg
 	return rgn_end(a) == b->base && a->nid == b->nid && a->flags == b->flags;
 }
 
-/* Merge compatible neighbours among regions [start_rgn - 1, end_rgn]. */
-static void memblock_merge_regions(struct memblock_type *type, unsigned long start_rgn,
-				   unsigned long end_rgn)
+/*
+ * Coalesce touching, compatible neighbours among slots [lo - 1, hi] (clamped
+ * to the array): a compaction pass over that window, then one move of the
+ * tail behind it.  Regions outside the window are left alone even if they
+ * could merge, which is what callers that split without merging rely on.
+ */
+static void memblock_merge_regions(struct memblock_type *type, unsigned long lo,
+				   unsigned long hi)
 {
-	unsigned long i = start_rgn ? start_rgn - 1 : 0;
+	struct memblock_region *r = type->regions;
+	unsigned long keep, scan;
 
-	if (type->cnt == 0)
+	if (!type->cnt)
 		return;
-	end_rgn = mb_min(end_rgn, type->cnt - 1);
-	while (i < end_rgn) {
-		struct memblock_region *this = &type->regions[i];
-		struct memblock_region *next = &type->regions[i + 1];
-
-		if (!mergeable(this, next)) {
-			if (rgn_end(this) > next->base)
-				mb_shim_panic("memblock: BUG: overlapping regions\n");
-			i++;
+	keep = lo ? lo - 1 : 0;
+	hi = mb_min(hi, type->cnt - 1);
+	for (scan = keep + 1; scan <= hi; scan++) {
+		if (mergeable(&r[keep], &r[scan])) {
+			r[keep].size += r[scan].size;
 			continue;
 		}
-		this->size += next->size;
-		memmove(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
-		type->cnt--;
-		end_rgn--;
+		if (rgn_end(&r[keep]) > r[scan].base)
+			mb_shim_panic("memblock: BUG: overlapping regions\n");
+		if (++keep != scan)
+			r[keep] = r[scan];
+	}
+	if (keep + 1 < scan) {
+		memmove(&r[keep + 1], &r[scan], (type->cnt - scan) * sizeof(*r));
+		type->cnt -= scan - (keep + 1);
 	}
 }
 
 static phys_addr_t find_in_range(phys_addr_t start, phys_addr_t end, phys_addr_t size,
-				 phys_addr_t align);
+				 phys_addr_t align, bool known_full);
+static enum memblock_flags choose_memblock_flags(void);
+static void warn_mirror(phys_addr_t size);
+static phys_addr_t find_in_range_node(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+				      phys_addr_t end, int nid, enum memblock_flags flags);
 static int add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size,
 		     int nid, enum memblock_flags flags, uint64_t dbg_caller);
 static int remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
@@ -395,104 +409,212 @@ static phys_addr_t array_phys(const struct memblock_type *type)
 }
 
 /*
- * Double @type's array.  For memblock.reserved the new array must not sit
- * on [new_area_start, new_area_start + new_area_size), the range about to
- * be added.  Returns 0 or -1.
+ * A doubling that found no room anywhere below the current limit, and the
+ * state it was tried in.  While nothing has changed, a later doubling of the
+ * same size cannot find room either: it then skips the search (which walks
+ * every free range, and would run again on every call that needs the array
+ * to grow) but prints, records and returns exactly what the search would.
+ * The counts, totals and array addresses are part of the key as a guard
+ * against code that writes the arrays without going through memblock.
+ */
+static struct {
+	bool valid;
+	uint64_t gen;
+	phys_addr_t size, limit, mem_total, rsv_total;
+	unsigned long mem_cnt, rsv_cnt;
+	const void *mem_arr, *rsv_arr;
+	bool bottom_up, movable, mirror;
+} dbl_no_room;
+
+static bool dbl_key_matches(phys_addr_t size)
+{
+	return dbl_no_room.valid && dbl_no_room.gen == mb_gen && dbl_no_room.size == size &&
+	       dbl_no_room.limit == memblock.current_limit &&
+	       dbl_no_room.mem_total == memblock.memory.total_size &&
+	       dbl_no_room.rsv_total == memblock.reserved.total_size &&
+	       dbl_no_room.mem_cnt == memblock.memory.cnt &&
+	       dbl_no_room.rsv_cnt == memblock.reserved.cnt &&
+	       dbl_no_room.mem_arr == memblock.memory.regions &&
+	       dbl_no_room.rsv_arr == memblock.reserved.regions &&
+	       dbl_no_room.bottom_up == memblock.bottom_up &&
+	       dbl_no_room.movable == movable_node_enabled &&
+	       dbl_no_room.mirror == system_has_some_mirror;
+}
+
+/*
+ * After a failed search: if no free range below the limit holds @size at
+ * page alignment (the widest window and the weakest flags, so it covers both
+ * of memblock_double_array()'s windows), remember that.
+ */
+static void dbl_note_no_room(phys_addr_t size)
+{
+	if (find_in_range_node(size, PAGE_SIZE, 0, memblock.current_limit, NUMA_NO_NODE,
+			       MEMBLOCK_NONE))
+		return;
+	dbl_no_room.valid = true;
+	dbl_no_room.gen = mb_gen;
+	dbl_no_room.size = size;
+	dbl_no_room.limit = memblock.current_limit;
+	dbl_no_room.mem_total = memblock.memory.total_size;
+	dbl_no_room.rsv_total = memblock.reserved.total_size;
+	dbl_no_room.mem_cnt = memblock.memory.cnt;
+	dbl_no_room.rsv_cnt = memblock.reserved.cnt;
+	dbl_no_room.mem_arr = memblock.memory.regions;
+	dbl_no_room.rsv_arr = memblock.reserved.regions;
+	dbl_no_room.bottom_up = memblock.bottom_up;
+	dbl_no_room.movable = movable_node_enabled;
+	dbl_no_room.mirror = system_has_some_mirror;
+}
+
+/*
+ * Give @type twice the slots.  The new array is found like an allocation
+ * (page aligned, below the current limit), first above and then below the
+ * range [avoid_base, avoid_base + avoid_size) that the caller is about to
+ * add, so that reserving the array cannot overlap it; only a doubling of
+ * memblock.reserved needs that.  The old array is copied, released (and
+ * unreserved unless it was a static one), and the new one is reserved.
+ * Returns 0, or -1 when there is no room.
  */
 static __attribute__((noinline)) int memblock_double_array(struct memblock_type *type,
-							   phys_addr_t new_area_start,
-							   phys_addr_t new_area_size)
+							   phys_addr_t avoid_base,
+							   phys_addr_t avoid_size)
 {
-	struct memblock_region *new_array, *old_array;
-	phys_addr_t old_alloc_size, new_alloc_size, old_size, new_size, addr, new_end;
-	phys_addr_t old_phys;
+	const unsigned long slots = type->max;
+	const phys_addr_t used = slots * sizeof(struct memblock_region);
+	const phys_addr_t old_bytes = page_align(used), new_bytes = page_align(2 * used);
+	const phys_addr_t old_phys = array_phys(type);
+	struct memblock_region *fresh, *stale = type->regions;
 	struct mb_evlog_record rec = {
 		.op = MB_OP_DOUBLE_ARRAY, .rflags = MB_REC_INTERNAL,
 		.nid = NUMA_NO_NODE, .caller = mb_outer_caller,
 		.mflags = type_id(type),
+		.align = old_bytes, .min_addr = old_phys, .size = new_bytes,
 	};
-	char msg[96];
+	bool hopeless;
+	phys_addr_t at;
 
 	if (!memblock_can_resize) {
+		char msg[96];
+
 		mb_snprintf(msg, sizeof(msg), "memblock: cannot resize %s array\n", type->name);
 		mb_shim_panic(msg);
 	}
+	rec.depth = ++mb_depth;
 
-	mb_depth++;
-	rec.depth = mb_depth;
-	old_size = type->max * sizeof(struct memblock_region);
-	new_size = old_size << 1;
-	old_alloc_size = page_align(old_size);
-	new_alloc_size = page_align(new_size);
-	old_phys = array_phys(type);
-	rec.align = old_alloc_size;
-	rec.min_addr = old_phys;
-	rec.size = new_alloc_size;
-
-	/* only exclude the range being added when doubling reserved */
 	if (type != &memblock.reserved)
-		new_area_start = new_area_size = 0;
-
-	addr = find_in_range(new_area_start + new_area_size, memblock.current_limit,
-			     new_alloc_size, PAGE_SIZE);
-	if (!addr && new_area_size)
-		addr = find_in_range(0, mb_min(new_area_start, memblock.current_limit),
-				     new_alloc_size, PAGE_SIZE);
-	new_array = addr ? mb_shim_phys_to_virt(addr, new_alloc_size, true) : NULL;
-	if (!addr || !new_array) {
+		avoid_base = avoid_size = 0;
+	hopeless = dbl_key_matches(new_bytes);
+	at = find_in_range(avoid_base + avoid_size, memblock.current_limit, new_bytes,
+			   PAGE_SIZE, hopeless);
+	if (!at && avoid_size)
+		at = find_in_range(0, mb_min(avoid_base, memblock.current_limit), new_bytes,
+				   PAGE_SIZE, hopeless);
+	fresh = at ? mb_shim_phys_to_virt(at, new_bytes, true) : NULL;
+	if (!fresh) {
+		if (!at && !hopeless)
+			dbl_note_no_room(new_bytes);
 		mb_print("memblock: Failed to double %s array from %ld to %ld entries !\n",
-			 type->name, (long)type->max, (long)(type->max * 2));
-		rec.max_addr = type->max;
+			 type->name, (long)slots, (long)(slots * 2));
+		rec.max_addr = slots;
 		mb_record_ret(&rec, -ENOMEM);
 		mb_depth--;
 		return -1;
 	}
 
-	new_end = addr + new_size - 1;
-	memblock_dbg("memblock: %s is doubled to %ld at [" PA "-" PA "]\n",
-		     type->name, (long)(type->max * 2), PAV(addr), PAV(new_end));
+	memblock_dbg("memblock: %s is doubled to %ld at [" PA "-" PA "]\n", type->name,
+		     (long)(slots * 2), PAV(at), PAV(at + 2 * used - 1));
 
-	memcpy(new_array, type->regions, old_size);
-	memset(new_array + type->max, 0, old_size);
-	old_array = type->regions;
-	type->regions = new_array;
-	type->max <<= 1;
+	/* Old entries first, the new upper half zeroed; then switch over. */
+	memcpy(fresh, stale, used);
+	memset(&fresh[slots], 0, used);
+	type->regions = fresh;
+	type->max = 2 * slots;
+	mb_gen++;
 
-	/* Free the old array unless it is one of the static ones. */
-	if (!is_init_array(old_array)) {
+	if (!is_init_array(stale)) {
+		/* Linux frees a previous dynamic array through memblock_free(). */
 		if (memblock_debug) {
 			char sym[128];
 
 			mb_print("memblock_phys_free: [" PA "-" PA "] %s\n", PAV(old_phys),
-				 PAV(old_phys + old_alloc_size - 1),
+				 PAV(old_phys + old_bytes - 1),
 				 mb_sym((uint64_t)(uintptr_t)memblock_free, sym, sizeof(sym)));
 		}
-		remove_range(&memblock.reserved, old_phys, old_alloc_size);
-		mb_shim_array_release(old_array, old_alloc_size);
+		remove_range(&memblock.reserved, old_phys, old_bytes);
+		mb_shim_array_release(stale, old_bytes);
 	}
 
-	/* Reserve the new array: it came from memblock itself. */
-	if (add_range(&memblock.reserved, addr, new_alloc_size, MAX_NUMNODES, 0, MB_HERE()))
+	/* The array lives in memblock-managed memory: keep it reserved. */
+	if (add_range(&memblock.reserved, at, new_bytes, MAX_NUMNODES, 0, MB_HERE()))
 		mb_shim_panic("memblock: BUG: cannot reserve the doubled array\n");
 
-	rec.base = addr;
+	rec.base = at;
 	rec.max_addr = type->max;
 	mb_record_ret(&rec, 0);
 	mb_depth--;
 	return 0;
 }
 
+/* Grow @type until @extra more slots fit; [base, base + size) is being added. */
+static int make_room(struct memblock_type *type, unsigned long extra, phys_addr_t base,
+		     phys_addr_t size)
+{
+	while (type->cnt + extra > type->max)
+		if (memblock_double_array(type, base, size) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
 /*
- * Add [base, base + size) to @type: only the parts not yet covered are
- * inserted (with @nid/@flags), then neighbours are merged.  dbg_caller is
- * non-zero when a "memblock_reserve:" debug line is due (nested reserves).
+ * Fill the gaps that [base, end) leaves among regions [first, last) with new
+ * regions of @nid/@flags, @nr_new of them (at least two).  The tail behind the
+ * window moves once; the window is then rebuilt from its top end down, old
+ * regions and new pieces interleaved, and the slots from the lowest to the
+ * highest new piece (plus one neighbour each side) are merged.
+ */
+static void fill_gaps(struct memblock_type *type, unsigned long first, unsigned long last,
+		      unsigned long nr_new, phys_addr_t base, phys_addr_t end, int nid,
+		      enum memblock_flags flags)
+{
+	struct memblock_region *r = type->regions;
+	unsigned long out = last + nr_new, top_piece = 0, low_piece = 0, k = last;
+	phys_addr_t ceiling = end;
+
+	memmove(&r[last + nr_new], &r[last], (type->cnt - last) * sizeof(*r));
+	for (;;) {
+		phys_addr_t floor = k > first ? rgn_end(&r[k - 1]) : base;
+
+		if (floor < ceiling) {
+			out--;
+			r[out] = (struct memblock_region){ .base = floor, .size = ceiling - floor,
+							   .flags = flags, .nid = nid };
+			type->total_size += ceiling - floor;
+			if (!top_piece)
+				top_piece = out;
+			low_piece = out;
+		}
+		if (k == first)
+			break;
+		k--;
+		ceiling = r[k].base;
+		r[--out] = r[k];
+	}
+	type->cnt += nr_new;
+	memblock_merge_regions(type, low_piece, top_piece + 1);
+}
+
+/*
+ * Add [base, base + size) to @type: only the parts not yet covered become
+ * regions (with @nid/@flags), merged with compatible neighbours.  A non-zero
+ * @dbg_caller prints the "memblock_reserve:" debug line first (memblock's
+ * own reservations, which Linux makes through memblock_reserve()).
  */
 static int add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size,
 		     int nid, enum memblock_flags flags, uint64_t dbg_caller)
 {
-	phys_addr_t obase = base, end, b, pb = 0, pe = 0;
-	unsigned long i, first, nr_new, idx = 0;
-	struct memblock_region *rgn;
+	struct memblock_region piece = { .flags = flags, .nid = nid };
+	unsigned long first, last, slot = 0, nr_new;
+	phys_addr_t end, at;
 
 	if (dbg_caller && memblock_debug) {
 		char sym[128];
@@ -505,261 +627,211 @@ static int add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t s
 	if (!size)
 		return 0;
 
-	/* special case for empty array */
-	if (type->regions[0].size == 0) {
-		type->regions[0].base = base;
-		type->regions[0].size = size;
-		type->regions[0].flags = flags;
-		memblock_set_region_node(&type->regions[0], nid);
+	/* Nothing stored yet (slot 0 is blank): the range becomes region 0. */
+	if (!type->regions[0].size) {
+		piece.base = base;
+		piece.size = size;
+		type->regions[0] = piece;
 		type->total_size = size;
 		type->cnt = 1;
+		mb_gen++;
 		return 0;
 	}
 
-repeat:
-	/* Count the uncovered pieces; remember the single one if that is all. */
-	first = first_end_above(type, base);
-	nr_new = 0;
-	b = base;
-	for (i = first; i < type->cnt; i++) {
-		rgn = &type->regions[i];
-		if (rgn->base >= end)
-			break;
-		if (rgn->base > b) {
-			if (!nr_new) {
-				pb = b;
-				pe = rgn->base;
-				idx = i;
+	for (;;) {
+		/*
+		 * Regions [first, last) overlap the range; count the gaps it
+		 * leaves between them, keeping the position of the first one.
+		 */
+		first = first_end_above(type, base);
+		nr_new = 0;
+		at = base;
+		for (last = first; last < type->cnt && type->regions[last].base < end; last++) {
+			if (type->regions[last].base > at && !nr_new++) {
+				piece.base = at;
+				piece.size = type->regions[last].base - at;
+				slot = last;
 			}
-			nr_new++;
+			at = rgn_end(&type->regions[last]);
 		}
-		b = mb_min(rgn_end(rgn), end);
-	}
-	if (b < end) {
-		if (!nr_new) {
-			pb = b;
-			pe = end;
-			idx = i;
+		if (at < end && !nr_new++) {
+			piece.base = at;
+			piece.size = end - at;
+			slot = last;
 		}
-		nr_new++;
+		if (!nr_new)
+			return 0;
+		if (type->cnt + nr_new <= type->max)
+			break;
+		if (make_room(type, nr_new, base, size))
+			return -ENOMEM;
+		/* a doubling may have unreserved an old array inside the range: recount */
 	}
-	if (!nr_new)
+	mb_gen++;
+
+	if (nr_new > 1) {
+		fill_gaps(type, first, last, nr_new, base, end, nid, flags);
 		return 0;
-
-	if (type->cnt + nr_new > type->max) {
-		while (type->cnt + nr_new > type->max)
-			if (memblock_double_array(type, obase, size) < 0)
-				return -ENOMEM;
-		/* doubling may have freed an old array inside the range */
-		goto repeat;
 	}
 
-	if (nr_new == 1) {
-		/* One piece: merge with neighbours directly, moving the tail at most once. */
-		struct memblock_region piece = { .base = pb, .size = pe - pb, .flags = flags,
-						 .nid = nid };
-		bool ml = idx > 0 && mergeable(&type->regions[idx - 1], &piece);
-		bool mr = idx < type->cnt && mergeable(&piece, &type->regions[idx]);
+	/* One gap (the usual case): join it to its neighbours, moving the tail at most once. */
+	{
+		struct memblock_region *r = type->regions;
+		bool join_lo = slot > 0 && mergeable(&r[slot - 1], &piece);
+		bool join_hi = slot < type->cnt && mergeable(&piece, &r[slot]);
 
 		type->total_size += piece.size;
-		if (ml && mr) {
-			rgn = &type->regions[idx - 1];
-			rgn->size += piece.size + type->regions[idx].size;
-			memmove(&type->regions[idx], &type->regions[idx + 1],
-				(type->cnt - idx - 1) * sizeof(*rgn));
+		if (join_lo && join_hi) {
+			r[slot - 1].size += piece.size + r[slot].size;
+			memmove(&r[slot], &r[slot + 1], (type->cnt - slot - 1) * sizeof(*r));
 			type->cnt--;
-		} else if (ml) {
-			type->regions[idx - 1].size += piece.size;
-		} else if (mr) {
-			type->regions[idx].base = pb;
-			type->regions[idx].size += piece.size;
+		} else if (join_lo) {
+			r[slot - 1].size += piece.size;
+		} else if (join_hi) {
+			r[slot].base = piece.base;
+			r[slot].size += piece.size;
 		} else {
-			rgn = &type->regions[idx];
-			memmove(rgn + 1, rgn, (type->cnt - idx) * sizeof(*rgn));
-			*rgn = piece;
+			memmove(&r[slot + 1], &r[slot], (type->cnt - slot) * sizeof(*r));
+			r[slot] = piece;
 			type->cnt++;
 		}
-		return 0;
 	}
-
-	/* Several pieces: Linux's insert pass, then merge the touched window. */
-	{
-		unsigned long start_rgn = ULONG_MAX, end_rgn = 0;
-
-		for (i = first; i < type->cnt; i++) {
-			phys_addr_t rbase = type->regions[i].base;
-			phys_addr_t rend = rgn_end(&type->regions[i]);
-
-			if (rbase >= end)
-				break;
-			if (rend <= base)
-				continue;
-			if (rbase > base) {
-				if (start_rgn == ULONG_MAX)
-					start_rgn = i;
-				end_rgn = i + 1;
-				memblock_insert_region(type, i++, base, rbase - base, nid, flags);
-			}
-			base = mb_min(rend, end);
-		}
-		if (base < end) {
-			if (start_rgn == ULONG_MAX)
-				start_rgn = i;
-			end_rgn = i + 1;
-			memblock_insert_region(type, i, base, end - base, nid, flags);
-		}
-		memblock_merge_regions(type, start_rgn, end_rgn);
-	}
-	return 0;
-}
-
-static int ensure_room_for_split(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
-{
-	/* we'll create at most two more regions */
-	while (type->cnt + 2 > type->max)
-		if (memblock_double_array(type, base, size) < 0)
-			return -ENOMEM;
 	return 0;
 }
 
 /*
- * Split regions so that none crosses base or base + size; on return
- * [*start_rgn, *end_rgn) are exactly the regions inside the window.
+ * Make base and base + size region boundaries of @type, splitting the (at
+ * most two) regions that straddle them, with one move of the tail.  On
+ * return [*start_rgn, *end_rgn) are the regions inside the range (both 0 if
+ * none).  Like Linux, room for two more regions is made first, split or not.
  */
 static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base,
 				  phys_addr_t size, unsigned long *start_rgn,
 				  unsigned long *end_rgn)
 {
+	struct memblock_region *r;
+	unsigned long lo, hi, cut_lo, cut_hi, tail;
 	phys_addr_t end;
-	unsigned long idx;
 
 	*start_rgn = *end_rgn = 0;
 	if (!size)
 		return 0;
 	end = base + memblock_cap_size(base, &size);
-	if (ensure_room_for_split(type, base, size))
+	if (make_room(type, 2, base, size))
 		return -ENOMEM;
 
-	for (idx = first_end_above(type, base); idx < type->cnt; idx++) {
-		struct memblock_region *rgn = &type->regions[idx];
-		phys_addr_t rbase = rgn->base;
-		phys_addr_t rend = rbase + rgn->size;
-
-		if (rbase >= end)
-			break;
-		if (rend <= base)
-			continue;
-
-		if (rbase < base) {
-			/* crosses base: split, continue with the upper half */
-			rgn->base = base;
-			rgn->size -= base - rbase;
-			type->total_size -= base - rbase;
-			memblock_insert_region(type, idx, rbase, base - rbase,
-					       memblock_get_region_node(rgn), rgn->flags);
-		} else if (rend > end) {
-			/* crosses end: split, redo the lower half */
-			rgn->base = end;
-			rgn->size -= end - rbase;
-			type->total_size -= end - rbase;
-			memblock_insert_region(type, idx--, rbase, end - rbase,
-					       memblock_get_region_node(rgn), rgn->flags);
-		} else {
-			if (!*end_rgn)
-				*start_rgn = idx;
-			*end_rgn = idx + 1;
-		}
+	lo = first_end_above(type, base);
+	hi = end_of_overlap(type, lo, end);
+	if (lo >= hi)
+		return 0;
+	r = type->regions;
+	cut_lo = r[lo].base < base;
+	cut_hi = rgn_end(&r[hi - 1]) > end;
+	if (cut_lo + cut_hi) {
+		mb_gen++;
+		memmove(&r[hi + cut_lo + cut_hi], &r[hi], (type->cnt - hi) * sizeof(*r));
+		type->cnt += cut_lo + cut_hi;
 	}
+	if (cut_lo) {
+		/* the straddler's lower part stays in slot lo, the rest moves up one */
+		memmove(&r[lo + 1], &r[lo], (hi - lo) * sizeof(*r));
+		r[lo].size = base - r[lo].base;
+		r[lo + 1].base = base;
+		r[lo + 1].size -= r[lo].size;
+	}
+	if (cut_hi) {
+		tail = hi + cut_lo;
+		r[tail] = r[tail - 1];
+		r[tail].base = end;
+		r[tail].size = rgn_end(&r[tail - 1]) - end;
+		r[tail - 1].size = end - r[tail - 1].base;
+	}
+	*start_rgn = lo + cut_lo;
+	*end_rgn = hi + cut_lo;
 	return 0;
 }
 
-/* Remove [base, base + size) from @type (isolate + remove, one tail move). */
+/*
+ * Take [base, base + size) out of @type: the regions it overlaps are replaced
+ * by at most two remainders (below base, above the end) with one tail move.
+ * Room for two more regions is made first, as Linux's isolation does.
+ */
 static int remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
 {
-	struct memblock_region lo, hi;
-	unsigned long i, j, k, npieces;
-	phys_addr_t end, removed = 0;
-	bool keep_lo, keep_hi;
+	struct memblock_region *r, below, above;
+	unsigned long lo, hi, k;
+	phys_addr_t end, gone = 0;
+	bool keep_below, keep_above;
 
 	if (!size)
 		return 0;
 	end = base + memblock_cap_size(base, &size);
-	if (ensure_room_for_split(type, base, size))
+	if (make_room(type, 2, base, size))
 		return -ENOMEM;
 
-	i = first_end_above(type, base);
-	for (j = i; j < type->cnt && type->regions[j].base < end; j++)
-		;
-	if (i == j)
+	lo = first_end_above(type, base);
+	hi = end_of_overlap(type, lo, end);
+	if (lo >= hi)
 		return 0;
+	mb_gen++;
+	r = type->regions;
+	for (k = lo; k < hi; k++)
+		gone += mb_min(rgn_end(&r[k]), end) - mb_max(r[k].base, base);
 
-	lo = type->regions[i];
-	hi = type->regions[j - 1];
-	keep_lo = lo.base < base;
-	keep_hi = rgn_end(&hi) > end;
-	for (k = i; k < j; k++) {
-		const struct memblock_region *r = &type->regions[k];
+	/* what survives of the first and the last overlapped region */
+	below = r[lo];
+	above = r[hi - 1];
+	keep_below = below.base < base;
+	keep_above = rgn_end(&above) > end;
+	below.size = base - below.base;
+	above.size = rgn_end(&above) - end;
+	above.base = end;
 
-		removed += mb_min(rgn_end(r), end) - mb_max(r->base, base);
-	}
-	if (keep_lo)
-		lo.size = base - lo.base;
-	if (keep_hi) {
-		hi.size = rgn_end(&hi) - end;
-		hi.base = end;
-	}
-	npieces = (unsigned long)keep_lo + (unsigned long)keep_hi;
-	if (npieces != j - i)
-		memmove(&type->regions[i + npieces], &type->regions[j],
-			(type->cnt - j) * sizeof(struct memblock_region));
-	type->cnt = type->cnt + npieces - (j - i);
-	if (keep_lo)
-		type->regions[i++] = lo;
-	if (keep_hi)
-		type->regions[i] = hi;
-	type->total_size -= removed;
-
-	if (type->cnt == 0) {
-		type->regions[0].base = 0;
-		type->regions[0].size = 0;
-		type->regions[0].flags = 0;
-		memblock_set_region_node(&type->regions[0], MAX_NUMNODES);
-	}
+	k = (unsigned long)keep_below + keep_above;
+	if (k != hi - lo)
+		memmove(&r[lo + k], &r[hi], (type->cnt - hi) * sizeof(*r));
+	type->cnt -= hi - lo - k;
+	if (keep_below)
+		r[lo++] = below;
+	if (keep_above)
+		r[lo] = above;
+	type->total_size -= gone;
+	blank_if_empty(type);
 	return 0;
 }
 
-static int memblock_setclr_flag(struct memblock_type *type, phys_addr_t base,
-				phys_addr_t size, int set, int flag)
+/* What retag_range() does to each region of the range. */
+enum retag_op { RETAG_SET_FLAGS, RETAG_CLEAR_FLAGS, RETAG_NODE };
+
+/*
+ * Change the flags or the node of the @type regions in [base, base + size):
+ * isolate the range, rewrite the regions inside it, then merge that window.
+ */
+static int retag_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size,
+		       enum retag_op op, int value)
 {
-	unsigned long start_rgn, end_rgn, i;
-	int ret;
+	unsigned long lo, hi, k;
+	int err = memblock_isolate_range(type, base, size, &lo, &hi);
 
-	ret = memblock_isolate_range(type, base, size, &start_rgn, &end_rgn);
-	if (ret)
-		return ret;
-	for (i = start_rgn; i < end_rgn; i++) {
-		struct memblock_region *r = &type->regions[i];
+	if (err)
+		return err;
+	mb_gen++;
+	for (k = lo; k < hi; k++) {
+		struct memblock_region *rgn = &type->regions[k];
 
-		if (set)
-			r->flags |= flag;
-		else
-			r->flags &= ~flag;
+		switch (op) {
+		case RETAG_SET_FLAGS:
+			rgn->flags |= value;
+			break;
+		case RETAG_CLEAR_FLAGS:
+			rgn->flags &= ~value;
+			break;
+		case RETAG_NODE:
+			memblock_set_region_node(rgn, value);
+			break;
+		}
 	}
-	memblock_merge_regions(type, start_rgn, end_rgn);
-	return 0;
-}
-
-static int set_node(phys_addr_t base, phys_addr_t size, struct memblock_type *type, int nid)
-{
-	unsigned long start_rgn, end_rgn, i;
-	int ret;
-
-	ret = memblock_isolate_range(type, base, size, &start_rgn, &end_rgn);
-	if (ret)
-		return ret;
-	for (i = start_rgn; i < end_rgn; i++)
-		memblock_set_region_node(&type->regions[i], nid);
-	memblock_merge_regions(type, start_rgn, end_rgn);
+	memblock_merge_regions(type, lo, hi);
 	return 0;
 }
 
@@ -767,202 +839,203 @@ static int set_node(phys_addr_t base, phys_addr_t size, struct memblock_type *ty
 /* Iteration                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Should iteration over @type pass over region @m?  Only memblock.memory is
+ * filtered: by node, by movable_node for hotpluggable memory, by mirroring
+ * when MIRROR is asked for, and NOMAP / DRIVER_MANAGED memory unless asked.
+ */
 static bool should_skip_region(struct memblock_type *type, struct memblock_region *m,
 			       int nid, int flags)
 {
-	int m_nid = memblock_get_region_node(m);
+	const int have = m->flags;
 
-	/* only memblock.memory is filtered */
 	if (type != memblock_memory)
 		return false;
-	if (numa_valid_node(nid) && nid != m_nid)
+	if (numa_valid_node(nid) && memblock_get_region_node(m) != nid)
 		return true;
-	if (movable_node_enabled && memblock_is_hotpluggable(m) && !(flags & MEMBLOCK_HOTPLUG))
+	if (movable_node_enabled && (have & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG))
 		return true;
-	if ((flags & MEMBLOCK_MIRROR) && !memblock_is_mirror(m))
+	if ((flags & MEMBLOCK_MIRROR) && !(have & MEMBLOCK_MIRROR))
 		return true;
-	if (!(flags & MEMBLOCK_NOMAP) && memblock_is_nomap(m))
-		return true;
-	if (!(flags & MEMBLOCK_DRIVER_MANAGED) && memblock_is_driver_managed(m))
-		return true;
-	return false;
+	return ((have & ~flags) & (MEMBLOCK_NOMAP | MEMBLOCK_DRIVER_MANAGED)) != 0;
+}
+
+/*
+ * Hole number @k of @t: below region k, or above the last region when k is
+ * cnt.  Hole 0 starts at 0; the last hole runs to the top of the space.
+ */
+static inline phys_addr_t hole_lo(const struct memblock_type *t, unsigned long k)
+{
+	return k ? rgn_end(&t->regions[k - 1]) : 0;
+}
+
+static inline phys_addr_t hole_hi(const struct memblock_type *t, unsigned long k)
+{
+	return k < t->cnt ? t->regions[k].base : PHYS_ADDR_MAX;
+}
+
+/* Hand one range to an iterator's caller (each output pointer may be NULL). */
+static inline void emit_range(phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid,
+			      phys_addr_t lo, phys_addr_t hi, int nid)
+{
+	if (out_start)
+		*out_start = lo;
+	if (out_end)
+		*out_end = hi;
+	if (out_nid)
+		*out_nid = nid;
+}
+
+/* Iterator state: region index of type_a in the low half, hole index of type_b above. */
+static inline uint64_t iter_pack(long a, long b)
+{
+	return (uint64_t)(uint32_t)a | (uint64_t)(uint32_t)b << 32;
 }
 
 /**
- * __next_mem_range - next range of @type_a not covered by @type_b
- * @idx: iterator state (0 to start; ULLONG_MAX when done)
- * @nid: node to restrict to, or NUMA_NO_NODE
- * @flags: MEMBLOCK_* the caller asks for (filters memblock.memory regions)
- * @type_a: the type iterated
- * @type_b: the type subtracted, or NULL
- * @out_start: where to store the range start (may be NULL)
- * @out_end: where to store the range end (may be NULL)
- * @out_nid: where to store the node of the range (may be NULL)
+ * __next_mem_range - advance an ascending walk of @type_a minus @type_b
+ * @idx: walk position; 0 starts a walk, ULLONG_MAX comes back at its end
+ * @nid: node wanted, or NUMA_NO_NODE
+ * @flags: MEMBLOCK_* asked for; filters memblock.memory only
+ * @type_a: regions walked
+ * @type_b: regions cut out of them, or NULL for none
+ * @out_start: receives the start of the next range (may be NULL)
+ * @out_end: receives its end, exclusive (may be NULL)
+ * @out_nid: receives the node of the @type_a region it lies in (may be NULL)
  *
- * The low 32 bits of @idx index @type_a, the high 32 bits index the gaps
- * of @type_b (gap k lies between regions k-1 and k).  Ranges come out in
- * ascending order.
+ * Without @type_b each region of @type_a that passes the filters is one
+ * range.  With @type_b the ranges are the overlaps of those regions with the
+ * holes between @type_b's regions; the position then also remembers the hole.
  */
 void __next_mem_range(uint64_t *idx, int nid, enum memblock_flags flags,
 		      struct memblock_type *type_a, struct memblock_type *type_b,
 		      phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid)
 {
-	long idx_a = (long)(uint32_t)(*idx & 0xffffffff);
-	long idx_b = (long)(uint32_t)(*idx >> 32);
+	unsigned long a = (uint32_t)*idx, h = (uint32_t)(*idx >> 32);
 
-	for (; idx_a < (long)type_a->cnt; idx_a++) {
-		struct memblock_region *m = &type_a->regions[idx_a];
-		phys_addr_t m_start = m->base;
-		phys_addr_t m_end = m->base + m->size;
-		int m_nid = memblock_get_region_node(m);
+	while (a < type_a->cnt) {
+		struct memblock_region *m = &type_a->regions[a];
+		const phys_addr_t lo = m->base, hi = rgn_end(m);
 
-		if (should_skip_region(type_a, m, nid, flags))
+		if (should_skip_region(type_a, m, nid, flags)) {
+			a++;
 			continue;
-
+		}
 		if (!type_b) {
-			if (out_start)
-				*out_start = m_start;
-			if (out_end)
-				*out_end = m_end;
-			if (out_nid)
-				*out_nid = m_nid;
-			idx_a++;
-			*idx = (uint32_t)idx_a | (uint64_t)idx_b << 32;
+			emit_range(out_start, out_end, out_nid, lo, hi, m->nid);
+			*idx = iter_pack(a + 1, h);
 			return;
 		}
+		/* holes wholly below @m are passed; a hole above it ends @m's turn */
+		while (h <= type_b->cnt && hole_lo(type_b, h) < hi) {
+			phys_addr_t top = hole_hi(type_b, h);
 
-		/* scan the gaps before each region of type_b */
-		for (; idx_b < (long)type_b->cnt + 1; idx_b++) {
-			struct memblock_region *r = &type_b->regions[idx_b];
-			phys_addr_t r_start = idx_b ? rgn_end(r - 1) : 0;
-			phys_addr_t r_end = idx_b < (long)type_b->cnt ? r->base : PHYS_ADDR_MAX;
-
-			if (r_start >= m_end)
-				break;
-			if (m_start < r_end) {
-				if (out_start)
-					*out_start = mb_max(m_start, r_start);
-				if (out_end)
-					*out_end = mb_min(m_end, r_end);
-				if (out_nid)
-					*out_nid = m_nid;
-				if (m_end <= r_end)
-					idx_a++;
-				else
-					idx_b++;
-				*idx = (uint32_t)idx_a | (uint64_t)idx_b << 32;
+			if (top > lo) {
+				emit_range(out_start, out_end, out_nid, mb_max(lo, hole_lo(type_b, h)),
+					   mb_min(hi, top), m->nid);
+				/* the side that ends first moves on */
+				*idx = hi <= top ? iter_pack(a + 1, h) : iter_pack(a, h + 1);
 				return;
 			}
+			h++;
 		}
+		a++;
 	}
 	*idx = (uint64_t)ULLONG_MAX;
 }
 
 /**
- * __next_mem_range_rev - previous range of @type_a not covered by @type_b
- * @idx: iterator state (ULLONG_MAX to start and when done)
- * @nid: node to restrict to, or NUMA_NO_NODE
- * @flags: MEMBLOCK_* the caller asks for
- * @type_a: the type iterated
- * @type_b: the type subtracted, or NULL
- * @out_start: where to store the range start (may be NULL)
- * @out_end: where to store the range end (may be NULL)
- * @out_nid: where to store the node of the range (may be NULL)
+ * __next_mem_range_rev - advance a descending walk of @type_a minus @type_b
+ * @idx: walk position; ULLONG_MAX starts a walk and comes back at its end
+ * @nid: node wanted, or NUMA_NO_NODE
+ * @flags: MEMBLOCK_* asked for; filters memblock.memory only
+ * @type_a: regions walked
+ * @type_b: regions cut out of them, or NULL for none
+ * @out_start: receives the start of the next range (may be NULL)
+ * @out_end: receives its end, exclusive (may be NULL)
+ * @out_nid: receives the node of the @type_a region it lies in (may be NULL)
  *
- * The mirror image of __next_mem_range(): ranges come out in descending order.
+ * The same ranges as __next_mem_range(), highest first.  Both halves of the
+ * position count down and may reach -1 (stored as 0xffffffff).
  */
 void __next_mem_range_rev(uint64_t *idx, int nid, enum memblock_flags flags,
 			  struct memblock_type *type_a, struct memblock_type *type_b,
 			  phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid)
 {
-	long idx_a = (long)(int32_t)(uint32_t)(*idx & 0xffffffff);
-	long idx_b = (long)(int32_t)(uint32_t)(*idx >> 32);
+	long a, h;
 
 	if (*idx == (uint64_t)ULLONG_MAX) {
-		idx_a = (long)type_a->cnt - 1;
-		idx_b = type_b ? (long)type_b->cnt : 0;
+		a = (long)type_a->cnt - 1;
+		h = type_b ? (long)type_b->cnt : 0;
+	} else {
+		a = (int32_t)(uint32_t)*idx;
+		h = (int32_t)(uint32_t)(*idx >> 32);
 	}
 
-	for (; idx_a >= 0; idx_a--) {
-		struct memblock_region *m = &type_a->regions[idx_a];
-		phys_addr_t m_start = m->base;
-		phys_addr_t m_end = m->base + m->size;
-		int m_nid = memblock_get_region_node(m);
+	while (a >= 0) {
+		struct memblock_region *m = &type_a->regions[a];
+		const phys_addr_t lo = m->base, hi = rgn_end(m);
 
-		if (should_skip_region(type_a, m, nid, flags))
+		if (should_skip_region(type_a, m, nid, flags)) {
+			a--;
 			continue;
-
+		}
 		if (!type_b) {
-			if (out_start)
-				*out_start = m_start;
-			if (out_end)
-				*out_end = m_end;
-			if (out_nid)
-				*out_nid = m_nid;
-			idx_a--;
-			*idx = (uint32_t)idx_a | (uint64_t)(uint32_t)idx_b << 32;
+			emit_range(out_start, out_end, out_nid, lo, hi, m->nid);
+			*idx = iter_pack(a - 1, h);
 			return;
 		}
+		/* holes wholly above @m are passed; a hole below it ends @m's turn */
+		while (h >= 0 && hole_hi(type_b, h) > lo) {
+			phys_addr_t bottom = hole_lo(type_b, h);
 
-		for (; idx_b >= 0; idx_b--) {
-			struct memblock_region *r = &type_b->regions[idx_b];
-			phys_addr_t r_start = idx_b ? rgn_end(r - 1) : 0;
-			phys_addr_t r_end = idx_b < (long)type_b->cnt ? r->base : PHYS_ADDR_MAX;
-
-			if (r_end <= m_start)
-				break;
-			if (m_end > r_start) {
-				if (out_start)
-					*out_start = mb_max(m_start, r_start);
-				if (out_end)
-					*out_end = mb_min(m_end, r_end);
-				if (out_nid)
-					*out_nid = m_nid;
-				if (m_start >= r_start)
-					idx_a--;
-				else
-					idx_b--;
-				*idx = (uint32_t)idx_a | (uint64_t)(uint32_t)idx_b << 32;
+			if (bottom < hi) {
+				emit_range(out_start, out_end, out_nid, mb_max(lo, bottom),
+					   mb_min(hi, hole_hi(type_b, h)), m->nid);
+				*idx = lo >= bottom ? iter_pack(a - 1, h) : iter_pack(a, h - 1);
 				return;
 			}
+			h--;
 		}
+		a--;
 	}
 	*idx = (uint64_t)ULLONG_MAX;
 }
 
 /**
- * __next_mem_pfn_range - next memory region holding at least one whole page
- * @idx: iterator state (-1 to start; -1 again when done)
- * @nid: node to restrict to (any if not a valid node)
- * @out_start_pfn: first whole page (may be NULL)
- * @out_end_pfn: end page, exclusive (may be NULL)
- * @out_nid: node of the region (may be NULL)
+ * __next_mem_pfn_range - advance a walk of memory regions by whole pages
+ * @idx: walk position; -1 starts a walk and comes back at its end
+ * @nid: node wanted; any invalid node (MAX_NUMNODES) takes every node
+ * @out_start_pfn: receives the first whole page of the region (may be NULL)
+ * @out_end_pfn: receives the page after its last whole page (may be NULL)
+ * @out_nid: receives the region's node (may be NULL)
+ *
+ * Regions too small to hold one whole page are passed over.
  */
 void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 			  unsigned long *out_end_pfn, int *out_nid)
 {
-	struct memblock_type *type = &memblock.memory;
-	struct memblock_region *r = NULL;
-	int r_nid = 0;
+	const struct memblock_type *mem = &memblock.memory;
+	int k;
 
-	while (++*idx < (int)type->cnt) {
-		r = &type->regions[*idx];
-		r_nid = memblock_get_region_node(r);
-		if (PFN_UP(r->base) >= PFN_DOWN(r->base + r->size))
+	for (k = *idx + 1; k < (int)mem->cnt; k++) {
+		const struct memblock_region *m = &mem->regions[k];
+		unsigned long first = PFN_UP(m->base), stop = PFN_DOWN(rgn_end(m));
+
+		if (first >= stop)
 			continue;
-		if (!numa_valid_node(nid) || nid == r_nid)
-			break;
-	}
-	if (*idx >= (int)type->cnt) {
-		*idx = -1;
+		if (numa_valid_node(nid) && memblock_get_region_node(m) != nid)
+			continue;
+		*idx = k;
+		if (out_start_pfn)
+			*out_start_pfn = first;
+		if (out_end_pfn)
+			*out_end_pfn = stop;
+		if (out_nid)
+			*out_nid = memblock_get_region_node(m);
 		return;
 	}
-	if (out_start_pfn)
-		*out_start_pfn = PFN_UP(r->base);
-	if (out_end_pfn)
-		*out_end_pfn = PFN_DOWN(r->base + r->size);
-	if (out_nid)
-		*out_nid = r_nid;
+	*idx = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1043,10 +1116,10 @@ static phys_addr_t find_range_top_down(phys_addr_t start, phys_addr_t end, phys_
 static phys_addr_t find_in_range_node(phys_addr_t size, phys_addr_t align, phys_addr_t start,
 				      phys_addr_t end, int nid, enum memblock_flags flags)
 {
-	/* pump up @end */
+	/* the two "accessible" markers (0 and 1) stand for the current limit */
 	if (end == MEMBLOCK_ALLOC_ACCESSIBLE || end == MEMBLOCK_ALLOC_NOLEAKTRACE)
 		end = memblock.current_limit;
-	/* avoid allocating the first page */
+	/* page 0 is never handed out: a 0 result means failure */
 	start = mb_max(start, PAGE_SIZE);
 	end = mb_max(start, end);
 
@@ -1065,55 +1138,50 @@ static void warn_mirror(phys_addr_t size)
 	mb_print("Could not allocate " PA " bytes of mirrored memory\n", PAV(size));
 }
 
+/*
+ * Free space for memblock's own arrays, in any node, preferring mirrored
+ * memory when some exists (with a warning when it has to do without).  With
+ * @known_full the search is known to fail and is not run; the warnings it
+ * would print still are.
+ */
 static phys_addr_t find_in_range(phys_addr_t start, phys_addr_t end, phys_addr_t size,
-				 phys_addr_t align)
+				 phys_addr_t align, bool known_full)
 {
 	enum memblock_flags flags = choose_memblock_flags();
-	phys_addr_t ret;
+	phys_addr_t at;
 
-again:
-	ret = find_in_range_node(size, align, start, end, NUMA_NO_NODE, flags);
-	if (!ret && (flags & MEMBLOCK_MIRROR)) {
+	for (;;) {
+		at = known_full ? 0 : find_in_range_node(size, align, start, end, NUMA_NO_NODE,
+							 flags);
+		if (at || !(flags & MEMBLOCK_MIRROR))
+			return at;
 		warn_mirror(size);
 		flags &= ~MEMBLOCK_MIRROR;
-		goto again;
 	}
-	return ret;
 }
 
 /* ------------------------------------------------------------------ */
 /* Allocation core                                                     */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Reserve what an allocation found.  Not inlined, so that the caller named
+ * in the "memblock_reserve:" debug line is this call's return address inside
+ * memblock_alloc_range_nid(), as in Linux's console.
+ */
+static __attribute__((noinline)) int reserve_found(phys_addr_t base, phys_addr_t size)
+{
+	return add_range(&memblock.reserved, base, size, MAX_NUMNODES, 0, MB_CALLER());
+}
+
+/* Set while memblock_alloc_range_nid() runs for another public call (not logged twice). */
+static bool arn_on_behalf;
+
 static phys_addr_t alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_addr_t start,
 				   phys_addr_t end, int nid, bool exact_nid)
 {
-	/* The reservation's debug line names memblock_alloc_range_nid, as in Linux. */
-	uint64_t rsv_caller = (uint64_t)(uintptr_t)memblock_alloc_range_nid;
-	enum memblock_flags flags = choose_memblock_flags();
-	phys_addr_t found;
-
-	if (!align)
-		align = SMP_CACHE_BYTES;
-
-again:
-	found = find_in_range_node(size, align, start, end, nid, flags);
-	if (found && !add_range(&memblock.reserved, found, size, MAX_NUMNODES, 0, rsv_caller))
-		return found;
-
-	if (numa_valid_node(nid) && !exact_nid) {
-		found = find_in_range_node(size, align, start, end, NUMA_NO_NODE, flags);
-		if (found && !add_range(&memblock.reserved, found, size, MAX_NUMNODES, 0,
-					rsv_caller))
-			return found;
-	}
-
-	if (flags & MEMBLOCK_MIRROR) {
-		flags &= ~MEMBLOCK_MIRROR;
-		warn_mirror(size);
-		goto again;
-	}
-	return 0;
+	arn_on_behalf = true;
+	return memblock_alloc_range_nid(size, align, start, end, nid, exact_nid);
 }
 
 static void *alloc_internal(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
@@ -1322,16 +1390,17 @@ bool memblock_has_mirror(void)
 /* ------------------------------------------------------------------ */
 
 /**
- * memblock_add_node - add new memblock region within a NUMA node
- * @base: base address of the new region
- * @size: size of the new region
- * @nid: nid of the new region
- * @flags: flags of the new region
+ * memblock_add_node - register RAM that belongs to a known node
+ * @base: physical start of the RAM
+ * @size: its length in bytes
+ * @nid: node the RAM belongs to
+ * @flags: MEMBLOCK_* attributes to give it
  *
- * Add new memblock region [@base, @base + @size) to the "memory" type.
- * Only the parts not already covered are added, with @nid and @flags.
+ * Puts [@base, @base + @size) into memblock.memory.  Parts already present
+ * keep what they had; only the uncovered parts are added with @nid and @flags
+ * (and merged with neighbours that match).
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock_flags flags)
 {
@@ -1349,14 +1418,13 @@ int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock
 }
 
 /**
- * memblock_add - add new memblock region
- * @base: base address of the new region
- * @size: size of the new region
+ * memblock_add - register RAM
+ * @base: physical start of the RAM
+ * @size: its length in bytes
  *
- * Add new memblock region [@base, @base + @size) to the "memory" type,
- * with nid MAX_NUMNODES ("unassigned") and no flags.
+ * memblock_add_node() with no node yet (MAX_NUMNODES) and no flags.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_add(phys_addr_t base, phys_addr_t size)
 {
@@ -1370,14 +1438,14 @@ int memblock_add(phys_addr_t base, phys_addr_t size)
 }
 
 /**
- * memblock_remove - remove a range from the "memory" type
- * @base: base address of the range
- * @size: size of the range
+ * memblock_remove - forget RAM
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Regions crossing the range are split; parts inside it are removed.
- * Removing memory that is not there is a successful no-op.
+ * Takes [@base, @base + @size) out of memblock.memory, cutting regions that
+ * straddle its ends.  A range holding no memory is not an error.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_remove(phys_addr_t base, phys_addr_t size)
 {
@@ -1391,14 +1459,15 @@ int memblock_remove(phys_addr_t base, phys_addr_t size)
 }
 
 /**
- * memblock_phys_free - free boot memory block
- * @base: phys starting address of the boot memory block
- * @size: size of the boot memory block in bytes
+ * memblock_phys_free - give back a reservation by physical address
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Remove [@base, @base + @size) from the "reserved" type.  As in Linux
- * 6.12 the memory is not released to the page allocator here.
+ * Takes [@base, @base + @size) out of memblock.reserved, cutting regions that
+ * straddle its ends.  The pages are not handed to the page allocator here
+ * (Linux 6.12 does that only after memblock_free_all()).
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 {
@@ -1412,12 +1481,13 @@ int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 }
 
 /**
- * memblock_free - free boot memory allocation
- * @ptr: starting address of the boot memory allocation (NULL: nothing)
- * @size: size of the boot memory block in bytes
+ * memblock_free - give back memory that an allocation returned
+ * @ptr: the pointer the allocation returned (NULL does nothing)
+ * @size: bytes to give back
  *
- * Free boot memory block previously allocated by memblock_alloc_xx() API.
- * The debug line is memblock_phys_free's, with memblock_free as caller.
+ * memblock_phys_free() of the physical address behind @ptr.  Its debug line
+ * reads "memblock_phys_free:" with a caller inside memblock_free, as Linux
+ * prints it.
  */
 void memblock_free(void *ptr, size_t size)
 {
@@ -1435,14 +1505,14 @@ void memblock_free(void *ptr, size_t size)
 }
 
 /**
- * memblock_reserve - mark a range as reserved
- * @base: base address of the range
- * @size: size of the range
+ * memblock_reserve - mark a physical range as taken
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Add [@base, @base + @size) to the "reserved" type (nid MAX_NUMNODES,
- * no flags).  The range need not be memory.
+ * Adds [@base, @base + @size) to memblock.reserved (no node, no flags),
+ * merging it with touching reservations.  The range does not have to be RAM.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
@@ -1455,14 +1525,14 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
 }
 
 /**
- * memblock_physmem_add - add a range to the "physmem" type
- * @base: base address of the range
- * @size: size of the range
+ * memblock_physmem_add - record a range in the "physmem" type
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * physmem records all physical memory regardless of mem= (Linux keeps it
- * only with CONFIG_HAVE_MEMBLOCK_PHYS_MAP); it is not part of dumps.
+ * physmem lists all RAM the firmware reported, mem= or not (Linux keeps it
+ * only with CONFIG_HAVE_MEMBLOCK_PHYS_MAP).  Dumps do not show it.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_physmem_add(phys_addr_t base, phys_addr_t size)
 {
@@ -1480,46 +1550,53 @@ int memblock_physmem_add(phys_addr_t base, phys_addr_t size)
 /* ------------------------------------------------------------------ */
 
 /**
- * memblock_mark_hotplug - mark hotpluggable memory with flag MEMBLOCK_HOTPLUG
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_mark_hotplug - flag memory as hot-removable
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Return: 0 on success, -errno on failure.
+ * Sets MEMBLOCK_HOTPLUG on the memory in the range, splitting regions at its
+ * ends; with movable_node on, allocations then avoid it.
+ *
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_mark_hotplug(phys_addr_t base, phys_addr_t size)
 {
 	MB_REC(MARK_HOTPLUG, .base = base, .size = size);
-	int ret = memblock_setclr_flag(&memblock.memory, base, size, 1, MEMBLOCK_HOTPLUG);
+	int ret = retag_range(&memblock.memory, base, size, RETAG_SET_FLAGS, MEMBLOCK_HOTPLUG);
 
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_clear_hotplug - clear flag MEMBLOCK_HOTPLUG for a specified region
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_clear_hotplug - drop the hot-removable flag
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Return: 0 on success, -errno on failure.
+ * Clears MEMBLOCK_HOTPLUG on the memory in the range and merges what then
+ * matches its neighbours.
+ *
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_clear_hotplug(phys_addr_t base, phys_addr_t size)
 {
 	MB_REC(CLEAR_HOTPLUG, .base = base, .size = size);
-	int ret = memblock_setclr_flag(&memblock.memory, base, size, 0, MEMBLOCK_HOTPLUG);
+	int ret = retag_range(&memblock.memory, base, size, RETAG_CLEAR_FLAGS, MEMBLOCK_HOTPLUG);
 
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_mark_mirror - mark mirrored memory with flag MEMBLOCK_MIRROR
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_mark_mirror - flag memory as mirrored
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Does nothing (and returns 0) unless memblock_set_mirrored_kernelcore(true)
- * was called; otherwise also makes allocations prefer mirrored memory.
+ * Only with memblock_set_mirrored_kernelcore(true): sets MEMBLOCK_MIRROR on
+ * the memory in the range, and from then on allocations try mirrored memory
+ * first.  Otherwise nothing changes and 0 is returned.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_mark_mirror(phys_addr_t base, phys_addr_t size)
 {
@@ -1528,81 +1605,85 @@ int memblock_mark_mirror(phys_addr_t base, phys_addr_t size)
 
 	if (mirrored_kernelcore) {
 		system_has_some_mirror = true;
-		ret = memblock_setclr_flag(&memblock.memory, base, size, 1, MEMBLOCK_MIRROR);
+		ret = retag_range(&memblock.memory, base, size, RETAG_SET_FLAGS, MEMBLOCK_MIRROR);
 	}
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_mark_nomap - mark a memory region with flag MEMBLOCK_NOMAP
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_mark_nomap - keep memory out of the direct map
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * NOMAP memory is not part of the direct map: allocations and free ranges
- * skip it unless asked for it.
+ * Sets MEMBLOCK_NOMAP on the memory in the range.  Allocations and the free
+ * range walks pass over such memory unless they ask for NOMAP.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_mark_nomap(phys_addr_t base, phys_addr_t size)
 {
 	MB_REC(MARK_NOMAP, .base = base, .size = size);
-	int ret = memblock_setclr_flag(&memblock.memory, base, size, 1, MEMBLOCK_NOMAP);
+	int ret = retag_range(&memblock.memory, base, size, RETAG_SET_FLAGS, MEMBLOCK_NOMAP);
 
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_clear_nomap - clear flag MEMBLOCK_NOMAP for a specified region
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_clear_nomap - put memory back in the direct map
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Return: 0 on success, -errno on failure.
+ * Clears MEMBLOCK_NOMAP on the memory in the range.
+ *
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_clear_nomap(phys_addr_t base, phys_addr_t size)
 {
 	MB_REC(CLEAR_NOMAP, .base = base, .size = size);
-	int ret = memblock_setclr_flag(&memblock.memory, base, size, 0, MEMBLOCK_NOMAP);
+	int ret = retag_range(&memblock.memory, base, size, RETAG_CLEAR_FLAGS, MEMBLOCK_NOMAP);
 
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_reserved_mark_noinit - mark a reserved range MEMBLOCK_RSRV_NOINIT
- * @base: the base phys addr of the region
- * @size: the size of the region
+ * memblock_reserved_mark_noinit - reserved memory whose pages stay uninitialised
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Struct pages of such reserved memory are not initialised by memblock.
+ * Sets MEMBLOCK_RSRV_NOINIT on the reservations in the range: their struct
+ * pages are left for their owner to set up.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_reserved_mark_noinit(phys_addr_t base, phys_addr_t size)
 {
 	MB_REC(RESERVED_MARK_NOINIT, .base = base, .size = size);
-	int ret = memblock_setclr_flag(&memblock.reserved, base, size, 1, MEMBLOCK_RSRV_NOINIT);
+	int ret = retag_range(&memblock.reserved, base, size, RETAG_SET_FLAGS,
+			      MEMBLOCK_RSRV_NOINIT);
 
 	mb_record_ret(&rec, ret);
 	return ret;
 }
 
 /**
- * memblock_set_node - set node ID on memblock regions
- * @base: base of area to set node ID for
- * @size: size of area to set node ID for
- * @type: memblock type to set node ID for
- * @nid: node ID to set
+ * memblock_set_node - assign a node to part of a type
+ * @base: physical start of the range
+ * @size: its length in bytes
+ * @type: memblock.memory, memblock.reserved or physmem
+ * @nid: the node
  *
- * Set the nid of the @type regions in [@base, @base + @size) to @nid,
- * splitting regions at the range ends and merging where possible.
+ * Every region of @type inside [@base, @base + @size) gets @nid; regions that
+ * straddle the ends are cut first, and neighbours that end up alike merge.
  *
- * Return: 0 on success, -errno on failure.
+ * Return: 0, or -ENOMEM when a region array had to grow and could not.
  */
 int memblock_set_node(phys_addr_t base, phys_addr_t size, struct memblock_type *type, int nid)
 {
 	MB_RECN(SET_NODE, nid, .base = base, .size = size, .mflags = type_id(type));
-	int ret = set_node(base, size, type, nid);
+	int ret = retag_range(type, base, size, RETAG_NODE, nid);
 
 	mb_record_ret(&rec, ret);
 	return ret;
@@ -1626,32 +1707,66 @@ void memblock_allow_resize(void)
 /* ------------------------------------------------------------------ */
 
 /**
- * memblock_alloc_range_nid - allocate boot memory block
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size (0: SMP_CACHE_BYTES)
- * @start: the lower bound of the memory region to allocate (phys address)
- * @end: the upper bound of the memory region to allocate (phys address)
- * @nid: nid of the free area to find, %NUMA_NO_NODE for any node
- * @exact_nid: control the allocation fall back to other nodes
+ * memblock_alloc_range_nid - find free memory in a window and reserve it
+ * @size: bytes wanted
+ * @align: alignment of the start (0 means SMP_CACHE_BYTES)
+ * @start: lowest acceptable physical address
+ * @end: address the block must end at or below; MEMBLOCK_ALLOC_ACCESSIBLE
+ *	and MEMBLOCK_ALLOC_NOLEAKTRACE stand for the current limit
+ * @nid: node to take the memory from, NUMA_NO_NODE for any
+ * @exact_nid: when false, a node without room is not the end: any node is tried
  *
- * Find a free area in [@start, @end) (an @end of MEMBLOCK_ALLOC_ACCESSIBLE
- * or MEMBLOCK_ALLOC_NOLEAKTRACE means the current limit; the first page is
- * never used) and reserve it.  If @nid has no room and @exact_nid is false,
- * any node is tried; mirrored memory is preferred when some exists.
+ * Searches in the current direction (top-down unless bottom-up was set),
+ * never returns page 0, and when mirrored memory exists tries it first and
+ * warns before falling back to the rest.  The memory found is reserved with
+ * a "memblock_reserve:" debug line naming this function as its caller.  The
+ * other allocation calls work through this one; only a direct call is logged
+ * as an ALLOC_RANGE_NID event.
  *
- * Return: physical address of the allocated block, 0 on failure.
+ * Return: the physical address of the block, or 0 when nothing fits.
  */
+__attribute__((noinline, noclone))
 phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_addr_t start,
 				     phys_addr_t end, int nid, bool exact_nid)
 {
-	MB_RECN(ALLOC_RANGE_NID, nid, .size = size, .align = align, .min_addr = start,
-	       .max_addr = end, .mflags = exact_nid);
-	phys_addr_t found = alloc_range_nid(size, align, start, end, nid, exact_nid);
+	struct mb_evlog_record rec = {
+		.op = MB_OP_ALLOC_RANGE_NID, .nid = nid, .caller = MB_CALLER(),
+		.size = size, .align = align, .min_addr = start, .max_addr = end,
+		.mflags = exact_nid,
+	};
+	enum memblock_flags flags = choose_memblock_flags();
+	const bool logged = !arn_on_behalf;
+	phys_addr_t found;
 
-	rec.result = found;
-	if (!found)
-		rec.rflags |= MB_REC_FAILED;
-	mb_record(&rec);
+	arn_on_behalf = false;
+	if (logged)
+		mb_outer_caller = rec.caller;
+	if (!align)
+		align = SMP_CACHE_BYTES;
+
+	for (;;) {
+		found = find_in_range_node(size, align, start, end, nid, flags);
+		if (found && !reserve_found(found, size))
+			break;
+		if (numa_valid_node(nid) && !exact_nid) {
+			/* the node is full (or the reserve failed): any node will do */
+			found = find_in_range_node(size, align, start, end, NUMA_NO_NODE, flags);
+			if (found && !reserve_found(found, size))
+				break;
+		}
+		found = 0;
+		if (!(flags & MEMBLOCK_MIRROR))
+			break;
+		flags &= ~MEMBLOCK_MIRROR;
+		warn_mirror(size);
+	}
+
+	if (logged) {
+		rec.result = found;
+		if (!found)
+			rec.rflags |= MB_REC_FAILED;
+		mb_record(&rec);
+	}
 	return found;
 }
 
@@ -1670,17 +1785,16 @@ static phys_addr_t phys_alloc_public(struct mb_evlog_record *rec, phys_addr_t st
 }
 
 /**
- * memblock_phys_alloc_range - allocate a memory block inside specified range
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @start: the lower bound of the memory region to allocate (physical address)
- * @end: the upper bound of the memory region to allocate (physical address)
+ * memblock_phys_alloc_range - reserve memory inside a physical window
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @start: lowest acceptable physical address
+ * @end: address the block must end at or below
  *
- * @end is used as given (MEMBLOCK_ALLOC_ANYWHERE is not clamped to the
- * current limit); the memory is not zeroed.
+ * @end is taken as it is: MEMBLOCK_ALLOC_ANYWHERE is not lowered to the
+ * current limit.  Nothing is zeroed or mapped.
  *
- * Return: physical address of the allocated memory block on success,
- * 0 on failure.
+ * Return: the physical address of the block, or 0.
  */
 phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
 				      phys_addr_t start, phys_addr_t end)
@@ -1692,14 +1806,14 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
 }
 
 /**
- * memblock_phys_alloc - allocate a memory block below the current limit
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
+ * memblock_phys_alloc - reserve memory below the current limit
+ * @size: bytes wanted
+ * @align: alignment of the start
  *
- * Same as memblock_phys_alloc_range(@size, @align, 0,
- * MEMBLOCK_ALLOC_ACCESSIBLE); its debug line is memblock_phys_alloc_range's.
+ * memblock_phys_alloc_range(@size, @align, 0, MEMBLOCK_ALLOC_ACCESSIBLE),
+ * and its debug line says so.
  *
- * Return: physical address of the allocated memory block, 0 on failure.
+ * Return: the physical address of the block, or 0.
  */
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 {
@@ -1709,15 +1823,15 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 }
 
 /**
- * memblock_phys_alloc_try_nid - allocate a memory block from specified NUMA node
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @nid: nid of the free area to find, %NUMA_NO_NODE for any node
+ * memblock_phys_alloc_try_nid - reserve memory, preferably on one node
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @nid: node to try first, NUMA_NO_NODE for any
  *
- * Falls back to any node when @nid has no room.  Prints no debug line of
- * its own (as in Linux).
+ * Any node is used when @nid has no room.  No debug line of its own, as in
+ * Linux.
  *
- * Return: physical address of the allocated memory block, 0 on failure.
+ * Return: the physical address of the block, or 0.
  */
 phys_addr_t memblock_phys_alloc_try_nid(phys_addr_t size, phys_addr_t align, int nid)
 {
@@ -1732,18 +1846,17 @@ phys_addr_t memblock_phys_alloc_try_nid(phys_addr_t size, phys_addr_t align, int
 }
 
 /**
- * memblock_alloc_exact_nid_raw - allocate boot memory block on the exact node
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @min_addr: the lower bound of the memory region to allocate (phys address)
- * @max_addr: the upper bound of the memory region to allocate (phys address)
- * @nid: nid of the free area to find, %NUMA_NO_NODE for any node
+ * memblock_alloc_exact_nid_raw - memory from one node only, not zeroed
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @min_addr: lowest acceptable physical address (a hint)
+ * @max_addr: address the block must end at or below
+ * @nid: the node, NUMA_NO_NODE for any
  *
- * Never falls back to another node; the memory is not zeroed.  @max_addr
- * above the current limit is clamped to it; an unsatisfiable @min_addr is
- * dropped and the allocation retried from 0.
+ * No other node is tried.  @max_addr is lowered to the current limit; when
+ * nothing fits above @min_addr the search is repeated from address 0.
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the block, or NULL.
  */
 void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 				   phys_addr_t max_addr, int nid)
@@ -1755,16 +1868,16 @@ void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_add
 }
 
 /**
- * memblock_alloc_try_nid_raw - allocate boot memory block without zeroing
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @min_addr: the lower bound of the memory region to allocate (phys address)
- * @max_addr: the upper bound of the memory region to allocate (phys address)
- * @nid: nid of the free area to find, %NUMA_NO_NODE for any node
+ * memblock_alloc_try_nid_raw - memory preferably from one node, not zeroed
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @min_addr: lowest acceptable physical address (a hint)
+ * @max_addr: address the block must end at or below
+ * @nid: node to try first, NUMA_NO_NODE for any
  *
- * Like memblock_alloc_try_nid() but the memory is not zeroed.
+ * memblock_alloc_try_nid() without the zeroing.
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the block, or NULL.
  */
 void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 				 phys_addr_t max_addr, int nid)
@@ -1776,19 +1889,18 @@ void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_
 }
 
 /**
- * memblock_alloc_try_nid - allocate boot memory block
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @min_addr: the lower bound of the memory region to allocate (phys address)
- * @max_addr: the upper bound of the memory region to allocate (phys address)
- * @nid: nid of the free area to find, %NUMA_NO_NODE for any node
+ * memblock_alloc_try_nid - zeroed memory, preferably from one node
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @min_addr: lowest acceptable physical address (a hint)
+ * @max_addr: address the block must end at or below
+ * @nid: node to try first, NUMA_NO_NODE for any
  *
- * Allocates and zeroes memory, preferring node @nid and falling back to
- * any node.  @max_addr above the current limit is clamped to it
- * (MEMBLOCK_ALLOC_ACCESSIBLE means the current limit); an unsatisfiable
- * @min_addr is dropped and the allocation retried from 0.
+ * Falls back to any node.  @max_addr is lowered to the current limit (and
+ * MEMBLOCK_ALLOC_ACCESSIBLE means that limit); when nothing fits above
+ * @min_addr the search is repeated from address 0.
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the zeroed block, or NULL.
  */
 void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
 			     phys_addr_t max_addr, int nid)
@@ -1800,14 +1912,14 @@ void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align, phys_addr_t mi
 }
 
 /**
- * memblock_alloc - allocate zeroed boot memory
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
+ * memblock_alloc - zeroed memory anywhere below the current limit
+ * @size: bytes wanted
+ * @align: alignment of the start
  *
- * memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
- * MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE), with that function's debug line.
+ * Shorthand for memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
+ * MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE); prints that function's debug line.
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the zeroed block, or NULL.
  */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 {
@@ -1817,14 +1929,14 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 }
 
 /**
- * memblock_alloc_raw - allocate boot memory without zeroing it
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
+ * memblock_alloc_raw - memory anywhere below the current limit, not zeroed
+ * @size: bytes wanted
+ * @align: alignment of the start
  *
- * memblock_alloc_try_nid_raw(@size, @align, MEMBLOCK_LOW_LIMIT,
+ * Shorthand for memblock_alloc_try_nid_raw(@size, @align, MEMBLOCK_LOW_LIMIT,
  * MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE).
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the block, or NULL.
  */
 void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align)
 {
@@ -1834,15 +1946,15 @@ void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align)
 }
 
 /**
- * memblock_alloc_from - allocate zeroed boot memory above a lower bound
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @min_addr: preferred lower bound (dropped if it cannot be satisfied)
+ * memblock_alloc_from - zeroed memory, preferably above an address
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @min_addr: preferred lowest address (given up when nothing fits above it)
  *
- * memblock_alloc_try_nid(@size, @align, @min_addr,
+ * Shorthand for memblock_alloc_try_nid(@size, @align, @min_addr,
  * MEMBLOCK_ALLOC_ACCESSIBLE, NUMA_NO_NODE).
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the zeroed block, or NULL.
  */
 void *memblock_alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr)
 {
@@ -1852,14 +1964,14 @@ void *memblock_alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_a
 }
 
 /**
- * memblock_alloc_low - allocate zeroed boot memory below 4 GiB
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
+ * memblock_alloc_low - zeroed memory below 4 GiB
+ * @size: bytes wanted
+ * @align: alignment of the start
  *
- * memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
- * ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE).  The log record keeps min/max 0.
+ * Shorthand for memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
+ * ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE).  Its log record leaves min/max at 0.
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the zeroed block, or NULL.
  */
 void *memblock_alloc_low(phys_addr_t size, phys_addr_t align)
 {
@@ -1879,15 +1991,15 @@ void *memblock_alloc_low(phys_addr_t size, phys_addr_t align)
 }
 
 /**
- * memblock_alloc_node - allocate zeroed boot memory on a node
- * @size: size of memory block to be allocated in bytes
- * @align: alignment of the region and block's size
- * @nid: preferred node (falls back to any node)
+ * memblock_alloc_node - zeroed memory, preferably from one node
+ * @size: bytes wanted
+ * @align: alignment of the start
+ * @nid: node to try first (others are used when it is full)
  *
- * memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
+ * Shorthand for memblock_alloc_try_nid(@size, @align, MEMBLOCK_LOW_LIMIT,
  * MEMBLOCK_ALLOC_ACCESSIBLE, @nid).
  *
- * Return: virtual address of the allocated memory block, NULL on failure.
+ * Return: a pointer to the zeroed block, or NULL.
  */
 void *memblock_alloc_node(phys_addr_t size, phys_addr_t align, int nid)
 {
@@ -1990,20 +2102,21 @@ unsigned long memblock_estimated_nr_free_pages(void)
  */
 bool memblock_validate_numa_coverage(unsigned long threshold_bytes)
 {
-	unsigned long nr_pages = 0, start_pfn, end_pfn;
-	int i, nid;
+	unsigned long k, pages = 0, bytes;
 
-	for_each_mem_pfn_range(i, MAX_NUMNODES, &start_pfn, &end_pfn, &nid) {
-		if (!numa_valid_node(nid))
-			nr_pages += end_pfn - start_pfn;
+	for (k = 0; k < memblock.memory.cnt; k++) {
+		const struct memblock_region *rgn = &memblock.memory.regions[k];
+		unsigned long first = PFN_UP(rgn->base), stop = PFN_DOWN(rgn_end(rgn));
+
+		if (first < stop && !numa_valid_node(memblock_get_region_node(rgn)))
+			pages += stop - first;
 	}
-	if ((nr_pages << PAGE_SHIFT) > threshold_bytes) {
-		mb_print("NUMA: no nodes coverage for %luMB of %luMB RAM\n",
-			 (nr_pages << PAGE_SHIFT) >> 20,
-			 (unsigned long)(memblock_phys_mem_size() >> 20));
-		return false;
-	}
-	return true;
+	bytes = pages << PAGE_SHIFT;
+	if (bytes <= threshold_bytes)
+		return true;
+	mb_print("NUMA: no nodes coverage for %luMB of %luMB RAM\n", bytes >> 20,
+		 (unsigned long)(memblock_phys_mem_size() >> 20));
+	return false;
 }
 
 /**
@@ -2058,12 +2171,11 @@ bool memblock_is_map_memory(phys_addr_t addr)
 }
 
 /**
- * memblock_is_region_memory - check if a region is a subset of memory
- * @base: base of region to check
- * @size: size of region to check
+ * memblock_is_region_memory - is a range wholly inside one memory region?
+ * @base: physical start of the range
+ * @size: its length (clipped at the top of the address space)
  *
- * Return: true if one memory region contains all of [@base, @base + @size)
- * (size capped at the top of the address space).
+ * Return: true when a single memory region covers [@base, @base + @size).
  */
 bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size)
 {
@@ -2076,11 +2188,11 @@ bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size)
 }
 
 /**
- * memblock_is_region_reserved - check if a region intersects reserved memory
- * @base: base of region to check
- * @size: size of region to check
+ * memblock_is_region_reserved - does a range touch any reservation?
+ * @base: physical start of the range
+ * @size: its length in bytes
  *
- * Return: true if any reserved region overlaps [@base, @base + @size).
+ * Return: true when some reserved region shares a byte with the range.
  */
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
 {
@@ -2175,8 +2287,8 @@ static phys_addr_t find_max_addr(phys_addr_t limit)
 
 static void cap_memory_range(phys_addr_t base, phys_addr_t size)
 {
-	unsigned long start_rgn, end_rgn;
-	long i;
+	unsigned long start_rgn, end_rgn, k, kept;
+	struct memblock_type *mem;
 
 	if (!size)
 		return;
@@ -2187,15 +2299,24 @@ static void cap_memory_range(phys_addr_t base, phys_addr_t size)
 	if (memblock_isolate_range(&memblock.memory, base, size, &start_rgn, &end_rgn))
 		return;
 
-	/* remove all the MAP regions */
-	for (i = (long)memblock.memory.cnt - 1; i >= (long)end_rgn; i--)
-		if (!memblock_is_nomap(&memblock.memory.regions[i]))
-			memblock_remove_region(&memblock.memory, i);
-	for (i = (long)start_rgn - 1; i >= 0; i--)
-		if (!memblock_is_nomap(&memblock.memory.regions[i]))
-			memblock_remove_region(&memblock.memory, i);
+	/* outside the window only NOMAP memory stays: one compaction pass */
+	mem = &memblock.memory;
+	for (k = 0, kept = 0; k < mem->cnt; k++) {
+		struct memblock_region *rgn = &mem->regions[k];
 
-	/* truncate the reserved regions */
+		if ((k < start_rgn || k >= end_rgn) && !memblock_is_nomap(rgn)) {
+			mem->total_size -= rgn->size;
+			continue;
+		}
+		if (kept != k)
+			mem->regions[kept] = *rgn;
+		kept++;
+	}
+	mem->cnt = kept;
+	blank_if_empty(mem);
+	mb_gen++;
+
+	/* reservations outside the window go too */
 	remove_range(&memblock.reserved, 0, base);
 	remove_range(&memblock.reserved, base + size, PHYS_ADDR_MAX);
 }
@@ -2261,35 +2382,54 @@ void memblock_enforce_memory_limit(phys_addr_t limit)
 }
 
 /**
- * memblock_trim_memory - trim memory regions to an alignment
- * @align: the alignment (a power of 2)
+ * memblock_trim_memory - shrink every memory region to whole @align blocks
+ * @align: block size, a power of 2
  *
- * Rounds each memory region's base up and end down to @align, removing
- * regions that vanish.  As in Linux, memory.total_size is not reduced for
- * regions shrunk in place (only for regions removed).
+ * Each region's start is rounded up and its end down to @align; regions left
+ * with nothing are dropped.  memory.total_size only loses the dropped
+ * regions, not what was cut off the others (Linux keeps it that way too).
+ *
+ * One divergence from Linux: when rounding a start up would carry it past
+ * the top of the address space while the region keeps a non-empty end
+ * (Linux would wrap that start to 0 and leave the array unsorted), nothing
+ * is trimmed at all, an error line is printed, and the event is logged as
+ * failed with -EINVAL.
  */
 void memblock_trim_memory(phys_addr_t align)
 {
 	MB_REC(TRIM_MEMORY, .max_addr = align);
-	unsigned long i;
+	struct memblock_type *mem = &memblock.memory;
+	unsigned long k, kept = 0;
 
-	for (i = 0; i < memblock.memory.cnt; i++) {
-		struct memblock_region *r = &memblock.memory.regions[i];
-		phys_addr_t orig_start = r->base;
-		phys_addr_t orig_end = r->base + r->size;
-		phys_addr_t start = mb_round_up(orig_start, align);
-		phys_addr_t end = mb_round_down(orig_end, align);
+	for (k = 0; k < mem->cnt; k++) {
+		const struct memblock_region *rgn = &mem->regions[k];
+		phys_addr_t lo = mb_round_up(rgn->base, align);
 
-		if (start == orig_start && end == orig_end)
-			continue;
-		if (start < end) {
-			r->base = start;
-			r->size = end - start;
-		} else {
-			memblock_remove_region(&memblock.memory, i);
-			i--;
+		if (lo < rgn->base && lo < mb_round_down(rgn_end(rgn), align)) {
+			mb_print("memblock_trim_memory: [" PA "-" PA "] would wrap past the top of "
+				 "the address space at align 0x%llx; nothing trimmed\n",
+				 PAV(rgn->base), PAV(rgn_end(rgn) - 1), PAV(align));
+			mb_record_ret(&rec, -EINVAL);
+			return;
 		}
 	}
+
+	for (k = 0; k < mem->cnt; k++) {
+		struct memblock_region rgn = mem->regions[k];
+		phys_addr_t lo = mb_round_up(rgn.base, align);
+		phys_addr_t hi = mb_round_down(rgn_end(&rgn), align);
+
+		if (lo >= hi && !(lo == rgn.base && hi == rgn_end(&rgn))) {
+			mem->total_size -= rgn.size;
+			continue;
+		}
+		rgn.base = lo;
+		rgn.size = hi - lo;
+		mem->regions[kept++] = rgn;
+	}
+	mem->cnt = kept;
+	blank_if_empty(mem);
+	mb_gen++;
 	mb_record(&rec);
 }
 
@@ -2315,14 +2455,15 @@ unsigned long memblock_free_all(void)
 	unsigned long count = 0, max_reserved, i;
 	uint64_t it;
 
-	memblock_setclr_flag(&memblock.memory, 0, PHYS_ADDR_MAX, 0, MEMBLOCK_HOTPLUG);
+	retag_range(&memblock.memory, 0, PHYS_ADDR_MAX, RETAG_CLEAR_FLAGS, MEMBLOCK_HOTPLUG);
 
 repeat:
 	max_reserved = memblock.reserved.max;
 	for (i = 0; i < memblock.memory.cnt; i++) {
 		struct memblock_region *r = &memblock.memory.regions[i];
 
-		set_node(r->base, r->size, &memblock.reserved, memblock_get_region_node(r));
+		retag_range(&memblock.reserved, r->base, r->size, RETAG_NODE,
+			    memblock_get_region_node(r));
 	}
 	if (max_reserved != memblock.reserved.max)
 		goto repeat;

@@ -973,7 +973,7 @@ def t_diff_synthetic_golden():
     p = run(["diff", "-j", SYNTH, SYNTH], check=0)
     j = json.loads(p.stdout)
     c = j["calls"]
-    if j["callers"] or c["changed"] or c["inserted"] or c["deleted"] or j["total"]["delta"]:
+    if j["callers"] or c["changed"] or c["inserted"] or c["deleted"] or int(j["total"]["delta"], 16):
         die("a capture differs from itself")
 
 
@@ -1090,9 +1090,10 @@ def t_diff_names_changed_callers():
     for want in ("pcpu_fc_alloc", "pcpu_alloc_first_chunk", "alloc_bootmem_cpumask_var"):
         if want not in names:
             die("diff 6.1 -> 6.12 does not name %s (got %s)" % (want, sorted(names)))
-    if names["pcpu_fc_alloc"]["delta"] <= 0:
+    if int(names["pcpu_fc_alloc"]["delta"], 16) <= 0:
         die("pcpu_fc_alloc should grow from 6.1 to 6.12")
-    if j["total"]["delta"] != int(j["total"]["b_reserved_size"], 16) - int(j["total"]["a_reserved_size"], 16):
+    if int(j["total"]["delta"], 16) != \
+            int(j["total"]["b_reserved_size"], 16) - int(j["total"]["a_reserved_size"], 16):
         die("per-caller totals do not add up to the reserved size change")
 
 

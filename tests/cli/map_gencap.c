@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* map_gencap.c - write deterministic captures for the map/shell tests and the map benchmark. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,36 @@ static void gen_edge(void)
 	e.caller = 0xffffffff81234567ULL;
 	if (mb_capture_add_event(cap, &e, &err))
 		die("add event", &err);
+}
+
+/*
+ * Two captures for byte counts at the extremes: "tiny" holds one page
+ * reserved; "huge" reserves [0x0-0xfffffffffffffffe] (2^64 - 1 bytes), by a
+ * caller whose name carries terminal escape sequences.
+ */
+static void gen_extreme(bool huge)
+{
+	static const uint64_t mem[][2] = { { 0x0, 0x100000000ULL } };
+	static const uint64_t tiny[][2] = { { 0x0, 0x1000 } };
+	static const uint64_t all[][2] = { { 0x0, UINT64_MAX } };
+
+	cap->source = MB_SRC_GDB;
+	cap->initial.valid = true;
+	set_array(&cap->initial.memory, mem, 1);
+	set_array(&cap->initial.reserved, tiny, 1);
+	ev(MB_OP_RESERVE, 0x2000, 0x1000, 0, "\x1b]0;owned\x07" "evil\x1b[31m_reserve", 1, 0, 1, 2);
+	if (huge)
+		ev(MB_OP_RESERVE, 0x0, UINT64_MAX, 0, "\x1b]0;owned\x07" "evil\x1b[31m_reserve", 2, 0,
+		   1, 1);
+	cap->final.valid = true;
+	set_array(&cap->final.memory, mem, 1);
+	set_array(&cap->final.reserved, huge ? all : tiny, 1);
+	if (!huge) {	/* tiny: the page at 0x2000 as a second region */
+		static const uint64_t two[][2] = { { 0x0, 0x1000 }, { 0x2000, 0x1000 } };
+
+		free(cap->final.reserved.regions);
+		set_array(&cap->final.reserved, two, 2);
+	}
 }
 
 /*
@@ -330,6 +361,8 @@ int main(int argc, char **argv)
 		cap->log_dropped = 3;	/* the log was full */
 	} else if (!strcmp(argv[1], "doubling")) {
 		gen_doubling();
+	} else if (!strcmp(argv[1], "tiny") || !strcmp(argv[1], "huge")) {
+		gen_extreme(!strcmp(argv[1], "huge"));
 	} else if (!strcmp(argv[1], "edge")) {
 		gen_edge();
 	} else {

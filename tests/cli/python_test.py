@@ -167,8 +167,8 @@ def check_diff(a, b):
     d = memblock.diff(a, b)
     js = cli_json('diff', a, b)
     mine = {r.caller: (r.a_bytes, r.b_bytes) for r in d.callers}
-    theirs = {r['caller']: (r['a_bytes'], r['b_bytes']) for r in js['callers']
-              if r['a_bytes'] != r['b_bytes']}
+    theirs = {r['caller']: (num(r['a_size']), num(r['b_size'])) for r in js['callers']
+              if r['a_size'] != r['b_size']}
     if mine != theirs:
         die('diff %s %s: callers\n python %r\n CLI    %r' % (a, b, mine, theirs))
     for name in ('memory', 'reserved'):

@@ -177,7 +177,7 @@ def outputs_validate():
             check_cmd(["map", src])
             n += 1
         if "whois" in cmds:
-            check_cmd(["whois", src, "0x1000"], code=None)
+            check_cmd(["whois", "0x1000", src], code=None)
             n += 1
     if "diff" in cmds:
         for a, b in ((logs[0], logs[1]), (caps[0], caps[2]), (caps[0], caps[0])):
@@ -186,6 +186,13 @@ def outputs_validate():
     for log in logs:
         check_cmd(["import", log, "-o", os.path.join(A.work, "imp.cap")])
         n += 1
+    if "map" in cmds:
+        for fmt in ("svg", "csv"):
+            doc = check_cmd(["map", "--format", fmt, "-o", os.path.join(A.work, "m." + fmt),
+                             caps[0]])
+            if doc.get("format") != fmt:
+                die("map -o -j: %r" % doc)
+            n += 1
     replay = check_cmd(["replay", "--expect", logs[0], "-q", logs[1]], code=None)
     if "coverage_match" not in replay:
         die("replay --expect -j has no coverage_match")
@@ -221,7 +228,7 @@ def own_kernel(kernel):
     if doc["boot_state"] != "done" or not doc["total_events"]:
         die("capture -j of our kernel: %r" % doc)
     for args in (["dump", cap], ["log", cap], ["replay", "--verify", cap], ["map", cap],
-                 ["diff", cap, cap], ["whois", cap, "0x1000"]):
+                 ["diff", cap, cap], ["whois", "0x1000", cap]):
         if args[0] in SCHEMAS:
             check_cmd(args, code=None)
     print("capture, dump, log, replay%s of our kernel validate"

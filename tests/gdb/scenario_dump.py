@@ -25,6 +25,10 @@ def compare_here(label):
     rc, table, err = t.cli('dump', '--at', str(n), '-f', 'table', cap)
     t.check(rc == 0, 'memblock-cli dump -f table: %s' % err)
     t.check_equal(t.ex('mb-at %d -f table' % n), table, '%s: mb-at %d -f table' % (label, n))
+    # mb-whois runs memblock-cli whois on the live log.
+    rc, who, err = t.cli('whois', '0x100000', cap)
+    t.check(rc == 0 and 'owner:' in who, 'memblock-cli whois: %s %s' % (err, who))
+    t.check_equal(t.ex('mb-whois 0x100000'), who, '%s: mb-whois 0x100000' % label)
 
 
 def kernel_dump(console):

@@ -10,7 +10,7 @@ import mbtest as t  # noqa: E402
 def scenario():
     t.load_scripts()
     C = t.constants()
-    for cmd in ('mb-dump', 'mb-log', 'mb-at', 'mb-break', 'mb-map', 'mb-save'):
+    for cmd in ('mb-dump', 'mb-log', 'mb-at', 'mb-whois', 'mb-break', 'mb-map', 'mb-save'):
         text = t.ex('help ' + cmd)
         t.check(text.startswith(cmd) and len(text.splitlines()) >= 3,
                 'help %s: %r' % (cmd, text))

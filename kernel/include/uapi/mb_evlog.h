@@ -175,7 +175,8 @@ struct mb_evlog_header {
  * - SET_NODE: @base, @size, @nid, @mflags = MB_TYPE_* of the type argument.
  * - ALLOW_RESIZE: nothing.  SET_CURRENT_LIMIT: @max_addr = limit.
  *   SET_BOTTOM_UP, SET_MOVABLE_NODE, SET_MIRRORED_KERNELCORE: @max_addr = 0/1.
- * - TRIM_MEMORY: @max_addr = align.  ENFORCE_MEMORY_LIMIT and
+ * - TRIM_MEMORY: @max_addr = align (a trim that would wrap a start past 2^64
+ *   is refused: MB_REC_FAILED, @result -EINVAL).  ENFORCE_MEMORY_LIMIT and
  *   MEM_LIMIT_REMOVE_MAP: @max_addr = limit.  CAP_MEMORY_RANGE: @base, @size.
  * - Allocations: @size, @align, @nid and @min_addr/@max_addr exactly as the
  *   caller passed them (memblock_phys_alloc_range: start/end;

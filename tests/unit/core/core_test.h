@@ -61,15 +61,13 @@ extern bool t_bottom_up;
 	} while (0)
 
 /**
- * struct t_case - one scenario
+ * struct t_case - one scenario, run once top-down and once bottom-up
  * @name: scenario name (printed on failure)
- * @fn: the scenario
- * @both_dirs: run top-down and bottom-up
+ * @fn: the scenario; t_bottom_up says which direction is on
  */
 struct t_case {
 	const char *name;
 	void (*fn)(void);
-	bool both_dirs;
 };
 
 /**

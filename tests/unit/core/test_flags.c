@@ -135,16 +135,16 @@ static void clear_flag_partial_keeps_rest(void)
 }
 
 static const struct t_case cases[] = {
-	{ "memblock_mark_hotplug_partial_then_clear", mark_hotplug_partial, false },
-	{ "memblock_mark_hotplug_across_two", mark_hotplug_across_two, false },
-	{ "memblock_mark_nomap_merges_with_neighbour", mark_flag_whole_merges_with_neighbour, false },
-	{ "memblock_mark_nomap_outside_memory", mark_flag_outside_memory, false },
-	{ "memblock_mark_mirror_needs_kernelcore", mark_mirror_needs_kernelcore, false },
-	{ "memblock_reserved_mark_noinit", reserved_mark_noinit, false },
-	{ "memblock_reserve_next_to_noinit", reserve_next_to_noinit_not_merged, false },
-	{ "memblock_set_node_partial", set_node_partial, false },
-	{ "memblock_set_node_reserved", set_node_reserved, false },
-	{ "memblock_clear_hotplug_partial", clear_flag_partial_keeps_rest, false },
+	{ "memblock_mark_hotplug_partial_then_clear", mark_hotplug_partial },
+	{ "memblock_mark_hotplug_across_two", mark_hotplug_across_two },
+	{ "memblock_mark_nomap_merges_with_neighbour", mark_flag_whole_merges_with_neighbour },
+	{ "memblock_mark_nomap_outside_memory", mark_flag_outside_memory },
+	{ "memblock_mark_mirror_needs_kernelcore", mark_mirror_needs_kernelcore },
+	{ "memblock_reserved_mark_noinit", reserved_mark_noinit },
+	{ "memblock_reserve_next_to_noinit", reserve_next_to_noinit_not_merged },
+	{ "memblock_set_node_partial", set_node_partial },
+	{ "memblock_set_node_reserved", set_node_reserved },
+	{ "memblock_clear_hotplug_partial", clear_flag_partial_keeps_rest },
 };
 
 const struct t_group t_group_flags = T_GROUP("flags", cases);

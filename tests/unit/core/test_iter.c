@@ -54,6 +54,37 @@ static void setup(void)
 	memblock_reserve(30 * SZ_1M, 20 * SZ_1M);
 }
 
+/*
+ * Reservations that start at a memory region's base or end at its top leave
+ * an empty hole there; no empty range may come out of either walk.
+ */
+static void free_range_edges_not_empty(void)
+{
+	struct ranges r;
+
+	memblock_add(SZ_1M, SZ_1M);
+	memblock_add(4 * SZ_1M, SZ_1M);
+	memblock_reserve(SZ_1M, SZ_4K);
+	memblock_reserve(SZ_1M + SZ_8K, SZ_4K);
+	memblock_reserve(5 * SZ_1M - SZ_4K, SZ_4K);
+	collect_free(&r, NUMA_NO_NODE, MEMBLOCK_NONE, false);
+	CHECK_EQ(r.n, 3);
+	CHECK_EQ(r.s[0], SZ_1M + SZ_4K);
+	CHECK_EQ(r.e[0], SZ_1M + SZ_8K);
+	CHECK_EQ(r.s[1], SZ_1M + 3 * SZ_4K);
+	CHECK_EQ(r.e[1], 2 * SZ_1M);
+	CHECK_EQ(r.s[2], 4 * SZ_1M);
+	CHECK_EQ(r.e[2], 5 * SZ_1M - SZ_4K);
+	collect_free(&r, NUMA_NO_NODE, MEMBLOCK_NONE, true);
+	CHECK_EQ(r.n, 3);
+	CHECK_EQ(r.s[0], 4 * SZ_1M);
+	CHECK_EQ(r.e[0], 5 * SZ_1M - SZ_4K);
+	CHECK_EQ(r.s[1], SZ_1M + 3 * SZ_4K);
+	CHECK_EQ(r.e[1], 2 * SZ_1M);
+	CHECK_EQ(r.s[2], SZ_1M + SZ_4K);
+	CHECK_EQ(r.e[2], SZ_1M + SZ_8K);
+}
+
 static void free_range_forward(void)
 {
 	struct ranges r;
@@ -266,6 +297,7 @@ static void mem_pfn_range(void)
 
 	memblock_add_node(0x1800, 0x3800, 0, MEMBLOCK_NONE);	/* pfn 2..5 */
 	memblock_add_node(0x10800, 0x400, 0, MEMBLOCK_NONE);	/* no whole page */
+	memblock_add_node(0x20800, 0x800, 0, MEMBLOCK_NONE);	/* ends on a page edge: none either */
 	memblock_add_node(SZ_1M, SZ_1M, 1, MEMBLOCK_NOMAP);	/* NOMAP included */
 	for_each_mem_pfn_range(i, MAX_NUMNODES, &s, &e, &nid) {
 		if (n == 0) {
@@ -299,20 +331,21 @@ static void mem_region_iter(void)
 }
 
 static const struct t_case cases[] = {
-	{ "for_each_free_mem_range_forward", free_range_forward, false },
-	{ "for_each_free_mem_range_reverse", free_range_reverse, false },
-	{ "for_each_free_mem_range_no_reserved", free_range_no_reserved, false },
-	{ "for_each_free_mem_range_empty_memory", free_range_empty_memory, false },
-	{ "for_each_free_mem_range_nomap", free_range_nomap, false },
-	{ "for_each_free_mem_range_hotplug_movable_node", free_range_hotplug, false },
-	{ "for_each_free_mem_range_mirror", free_range_mirror, false },
-	{ "for_each_free_mem_range_driver_managed", free_range_driver_managed, false },
-	{ "for_each_free_mem_range_nid_filter", free_range_nid_filter, false },
-	{ "for_each_free_mem_range_empty_gap", free_range_empty_gap, false },
-	{ "for_each_mem_range_skips_nomap", mem_range_skips_nomap, false },
-	{ "for_each_reserved_mem_range", reserved_range_all, false },
-	{ "for_each_mem_pfn_range", mem_pfn_range, false },
-	{ "for_each_mem_region", mem_region_iter, false },
+	{ "for_each_free_mem_range_edges_not_empty", free_range_edges_not_empty },
+	{ "for_each_free_mem_range_forward", free_range_forward },
+	{ "for_each_free_mem_range_reverse", free_range_reverse },
+	{ "for_each_free_mem_range_no_reserved", free_range_no_reserved },
+	{ "for_each_free_mem_range_empty_memory", free_range_empty_memory },
+	{ "for_each_free_mem_range_nomap", free_range_nomap },
+	{ "for_each_free_mem_range_hotplug_movable_node", free_range_hotplug },
+	{ "for_each_free_mem_range_mirror", free_range_mirror },
+	{ "for_each_free_mem_range_driver_managed", free_range_driver_managed },
+	{ "for_each_free_mem_range_nid_filter", free_range_nid_filter },
+	{ "for_each_free_mem_range_empty_gap", free_range_empty_gap },
+	{ "for_each_mem_range_skips_nomap", mem_range_skips_nomap },
+	{ "for_each_reserved_mem_range", reserved_range_all },
+	{ "for_each_mem_pfn_range", mem_pfn_range },
+	{ "for_each_mem_region", mem_region_iter },
 };
 
 const struct t_group t_group_iter = T_GROUP("iter", cases);

@@ -255,22 +255,22 @@ static void free_all_empty(void)
 }
 
 static const struct t_case cases[] = {
-	{ "memblock_enforce_memory_limit", enforce_memory_limit, false },
-	{ "memblock_enforce_memory_limit_noop", enforce_memory_limit_noop, false },
-	{ "memblock_enforce_memory_limit_within_first", enforce_memory_limit_within_first, false },
-	{ "memblock_mem_limit_remove_map_keeps_nomap", mem_limit_remove_map_keeps_nomap, false },
-	{ "memblock_cap_memory_range", cap_memory_range, false },
-	{ "memblock_cap_memory_range_nomap_split", cap_memory_range_nomap_split, false },
-	{ "memblock_cap_memory_range_no_memory", cap_memory_range_no_memory, false },
-	{ "memblock_trim_memory", trim_memory, false },
-	{ "memblock_trim_memory_aligned", trim_memory_aligned, false },
-	{ "memblock_trim_memory_all_small", trim_memory_all_small, false },
-	{ "memblock_queries", queries, false },
-	{ "memblock_limit_and_direction", limit_and_direction, false },
-	{ "memblock_validate_numa_coverage", validate_numa_coverage, false },
-	{ "memblock_free_all_counts", free_all_counts, true },
-	{ "memblock_free_all_clears_hotplug_sets_nid", free_all_clears_hotplug_sets_nid, false },
-	{ "memblock_free_all_empty", free_all_empty, false },
+	{ "memblock_enforce_memory_limit", enforce_memory_limit },
+	{ "memblock_enforce_memory_limit_noop", enforce_memory_limit_noop },
+	{ "memblock_enforce_memory_limit_within_first", enforce_memory_limit_within_first },
+	{ "memblock_mem_limit_remove_map_keeps_nomap", mem_limit_remove_map_keeps_nomap },
+	{ "memblock_cap_memory_range", cap_memory_range },
+	{ "memblock_cap_memory_range_nomap_split", cap_memory_range_nomap_split },
+	{ "memblock_cap_memory_range_no_memory", cap_memory_range_no_memory },
+	{ "memblock_trim_memory", trim_memory },
+	{ "memblock_trim_memory_aligned", trim_memory_aligned },
+	{ "memblock_trim_memory_all_small", trim_memory_all_small },
+	{ "memblock_queries", queries },
+	{ "memblock_limit_and_direction", limit_and_direction },
+	{ "memblock_validate_numa_coverage", validate_numa_coverage },
+	{ "memblock_free_all_counts", free_all_counts },
+	{ "memblock_free_all_clears_hotplug_sets_nid", free_all_clears_hotplug_sets_nid },
+	{ "memblock_free_all_empty", free_all_empty },
 };
 
 const struct t_group t_group_limits = T_GROUP("limits", cases);
