@@ -182,7 +182,7 @@ def t_pty_completes_command_and_caller():
     p.send("map -j --at 1\t")
     p.expect("--at 1 ")
     p.send("\n")
-    p.expect('"at": 1,')
+    p.expect('"at_event": 1,')
     p.expect("> ")
     p.send("quit\n")
     rc = p.close()
