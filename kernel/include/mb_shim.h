@@ -27,6 +27,17 @@ int mb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 #define mb_vsnprintf vsnprintf
 #endif
 
+/*
+ * A function kept whole at one address: not inlined, and (GCC) not cloned
+ * into specialised copies, so the return addresses it leaves are inside the
+ * symbol that kallsyms names.  clang never clones and has no such attribute.
+ */
+#ifdef __clang__
+#define mb_keep_whole __attribute__((noinline))
+#else
+#define mb_keep_whole __attribute__((noinline, noclone))
+#endif
+
 /* Stop forever (kernel: report on COM1 and halt; host: print and abort()). */
 void mb_shim_panic(const char *msg) __attribute__((noreturn));
 

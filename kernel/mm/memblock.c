@@ -1725,7 +1725,7 @@ void memblock_allow_resize(void)
  *
  * Return: the physical address of the block, or 0 when nothing fits.
  */
-__attribute__((noinline, noclone))
+mb_keep_whole
 phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_addr_t start,
 				     phys_addr_t end, int nid, bool exact_nid)
 {
