@@ -12,6 +12,14 @@ CASE:
   progress_on_a_pty DEB    --linux on a pseudo-terminal: one line per redraw, phases in
                            order, never wider than the terminal; silent with -q and
                            when stderr is not a terminal
+
+Seen failing with the code broken on purpose: mb_is_bzimage() always false
+(plain "is not an ELF file"); mb_libbpf_quiet() not called (libbpf's own line on
+stderr before ours); --mem not checked ("-m 12Q" exit 1); cli_load without the
+directory check ("not a capture file"); the unknown-command suggestion dropped
+(no "did you mean 'dump'"); a looser nearness (distance 6, no length rule) suggests
+'map' for 'rep'; the progress line not cut to the width (41 columns on a 36-column
+terminal).
 """
 import argparse
 import os

@@ -13,6 +13,12 @@ CASE:
                        Linux logs, validate
   own_kernel KERNEL    capture -j of our kernel under QEMU, then every command on it
 Needs python3-jsonschema (scripts/deps): without it the test fails, it never skips.
+
+Seen failing with the code broken on purpose: dump's "dropped" written with
+json_hex ("dropped: '0x0' is not of type 'integer'"); an extra key in every log
+event ("Additional properties are not allowed ('extra' was unexpected)"); map -j
+before its envelope ("schema_version None"); the diff/map/whois commands before
+their schemas existed ("command diff has no docs/schema/diff.schema.json").
 """
 import argparse
 import copy
