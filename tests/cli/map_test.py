@@ -1010,6 +1010,43 @@ def t_explorer_linux_pages_and_screenshots():
             page_errors(b)
 
 
+def t_explorer_traced_linux_pages():
+    """Traced stock 6.1 and 6.12 boots (capture --linux --trace, 512M): every
+    reserved byte has a named caller (no '[initial state]' in the legend), a
+    click on the kernel image (the first reservation, by setup_arch) names
+    setup_arch, and mem_map, per-CPU areas and hash tables are in the legend.
+    Screenshots of both pages go to the test output."""
+    for cap in ARGS.traced:
+        ver = "6.12" if "6_12" in os.path.basename(cap) else "6.1"
+        first = json.loads(run(["log", "-j", "--seq", "0-0", cap]).stdout)["events"][0]
+        if first["op"] != "memblock_reserve":
+            fail("%s: first traced call is %s, not the kernel image reserve" % (cap, first["op"]))
+        base, size = int(first["base"], 16), int(first["size"], 16)
+        path = os.path.join(ARGS.work, "traced-linux-%s.html" % ver)
+        run(["map", "-f", "html", "-o", path, "--title",
+             "Linux %s traced, -m 512M" % ver, cap])
+        with browser() as b:
+            p = b.open("file://" + path)
+            legend = p.eval("Array.from(document.querySelectorAll('#legend div')).map("
+                            "function(d){return d.dataset.caller;})")
+            if any("initial state" in c for c in legend):
+                fail("Linux %s traced: unattributed memory in the legend %r" % (ver, legend))
+            for want in ("setup_arch", "pcpu", "alloc_large_system_hash", "sparse"):
+                if not any(want in c for c in legend):
+                    fail("Linux %s traced: no %s in the legend %r" % (ver, want, legend))
+            shot(p, "map-linux-%s-traced.png" % ver)
+            p.eval("mb.zoomTo(%d, %d)" % (base, base + size))
+            x, y = p.eval("mb.xOf(%d)" % (base + size // 2)), p.eval("mb.y('mem')")
+            p.click(x, y)
+            owner = p.eval("document.body.getAttribute('data-owner')")
+            info = p.eval("document.getElementById('info').textContent")
+            shot(p, "map-linux-%s-traced-kernel.png" % ver)
+            page_errors(b)
+        if owner != first["caller_symbol"] or owner != "setup_arch":
+            fail("Linux %s traced: click on the kernel image [%#x-%#x] names %r, info:\n%s"
+                 % (ver, base, base + size - 1, owner, info))
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -1018,6 +1055,8 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--kernels", help="directory with kernel.elf and kernel-doubling.elf")
+    ap.add_argument("--traced", action="append", default=[],
+                    help="a traced stock-Linux capture (capture --linux --trace)")
     ap.add_argument("scenario")
     ARGS = ap.parse_args()
     fn = globals().get("t_" + ARGS.scenario)

@@ -184,3 +184,13 @@ if(TARGET memblock-cli)
 	set_tests_properties(linux_trace_faults_6_12 PROPERTIES LABELS linux TIMEOUT 900
 		FIXTURES_REQUIRED linux_kernels)
 endif()
+
+# The explorer page of traced 6.1 and 6.12 boots: no unattributed memory, a
+# click on the kernel image names setup_arch, screenshots in the test output.
+if(TARGET memblock-cli)
+	add_test(NAME linux_explorer_traced_pages COMMAND ${MAP_TEST}
+		--traced ${MB_LINUX_CACHE}/trace-6_1_cloud_m512.cap
+		--traced ${MB_LINUX_CACHE}/trace-6_12_cloud_m512.cap explorer_traced_linux_pages)
+	set_tests_properties(linux_explorer_traced_pages PROPERTIES LABELS linux TIMEOUT 300
+		FIXTURES_REQUIRED "linux_trace_6_1_cloud_m512;linux_trace_6_12_cloud_m512")
+endif()
