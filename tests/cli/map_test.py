@@ -967,8 +967,8 @@ def t_whois_names_every_initial_reservation():
         w = json.loads(run(["whois", "-j", "--at", str(i + 1), hex(base), cap]).stdout)
         if not w["owner"] or "unknown" in w["owner"] or not w["what"] or "unknown" in w["what"]:
             fail("whois %#x after event %d: %r" % (base, i + 1, w))
-        if w["event"] != e["seq"]:
-            fail("whois %#x names event %r, the log says %r" % (base, w["event"], e["seq"]))
+        if w["seq"] != e["seq"]:
+            fail("whois %#x names event %r, the log says %r" % (base, w["seq"], e["seq"]))
         whats[base] = w["what"]
     if not whats.get(text, "").startswith("kernel image") or "0x%x-0x%x" % (text, end - 1) not in whats[text]:
         fail("kernel image [%#x-%#x]: %r" % (text, end - 1, whats.get(text)))
@@ -1045,7 +1045,7 @@ def t_explorer_traced_linux_pages():
             info = p.eval("document.getElementById('info').textContent")
             shot(p, "map-linux-%s-traced-kernel.png" % ver)
             page_errors(b)
-        if owner != first["caller_symbol"] or owner != "setup_arch":
+        if owner != first["caller"]["symbol"] or owner != "setup_arch":
             fail("Linux %s traced: click on the kernel image [%#x-%#x] names %r, info:\n%s"
                  % (ver, base, base + size - 1, owner, info))
 
