@@ -9,7 +9,7 @@
 #   linux-6.1-pinned.deb, linux-6.12-pinned.deb    the fixtures' versions
 #                                                  (PINNED_6_1, PINNED_6_12)
 # CACHE_DIR/linux-6.12.none records that no 6.12 package exists. Packages
-# already in the cache (or in $MB_KCACHE, default /work/kcache) are not
+# already in the cache (or in $MB_KCACHE when set) are not
 # downloaded again. A pinned version that cannot be fetched is an error.
 set -eu
 
@@ -35,7 +35,7 @@ g61=$(pick '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$')
 g612=$(pick '^linux-image-6\.12\.[0-9]+(\+deb[0-9]+)?-amd64-unsigned$')
 PINNED_6_1=${PINNED_6_1:-linux-image-6.1.0-56-cloud-amd64-unsigned}
 PINNED_6_12=${PINNED_6_12:-linux-image-6.12.117+deb12-cloud-amd64-unsigned}
-kcache=${MB_KCACHE:-/work/kcache}
+kcache=${MB_KCACHE:-}
 
 if [ -z "$p61" ]; then
 	echo "get-kernel: apt-cache knows no linux-image-6.1.0-*-cloud-amd64-unsigned" >&2
@@ -46,7 +46,7 @@ fetch() {
 	pkg=$1
 	link=$2
 	deb=$(ls "${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
-	if [ -z "$deb" ] && [ -d "$kcache" ]; then
+	if [ -z "$deb" ] && [ -n "$kcache" ] && [ -d "$kcache" ]; then
 		src=$(ls "$kcache/${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
 		[ -z "$src" ] || cp "$src" . && deb=$(ls "${pkg}"_*.deb 2>/dev/null | head -n 1 || true)
 	fi
