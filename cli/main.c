@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "uapi/mb_evlog.h"
 
 /*
  * The command table: names, handlers, options, examples.  Everything a user
@@ -70,8 +71,14 @@ static const struct cli_example dump_examples[] = {
 	{ NULL },
 };
 
+/* Every operation name, for completion after --op (from the log ABI's list). */
+#define CLI_OP_WORD(name, val, str) str " "
+static const char log_op_names[] = MB_EVLOG_OPS(CLI_OP_WORD);
+#undef CLI_OP_WORD
+
 static const struct cli_opt log_opts[] = {
-	{ "op", 0, 'o', "OP[,OP...]", "only these operations (memblock_reserve or reserve)" },
+	{ "op", 0, 'o', "OP[,OP...]", "only these operations (memblock_reserve or reserve)",
+	  log_op_names },
 	{ "caller", 0, 'c', "GLOB", "only callers whose symbol matches GLOB (fnmatch)" },
 	{ "range", 0, 'r', "A-B", "only calls touching the addresses [A, B)" },
 	{ "seq", 0, 's', "A-B", "only sequence numbers A to B (inclusive)" },

@@ -1264,6 +1264,9 @@ def t_man_and_completion_follow_the_table():
         die("'di' does not complete to diff")
     if sorted(complete(script, ["memblock-cli", "dump", "--format", ""])) != ["debugfs", "linux", "table"]:
         die("dump --format values do not complete")
+    ops = complete(script, ["memblock-cli", "log", "--op", "memblock_res"])
+    if sorted(ops) != ["memblock_reserve", "memblock_reserved_mark_noinit"]:
+        die("log --op completes %r, not the operation names" % ops)
     index = run(["help", "--man"], check=0).stdout
     for n in names:
         help_text = run([n, "--help"], check=0).stdout
