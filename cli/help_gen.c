@@ -269,6 +269,15 @@ void cli_print_completion(FILE *f)
 			fprintf(f, ") COMPREPLY=($(compgen -W \"%s\" -- \"$cur\")); return ;;\n",
 				o->values);
 		}
+		/* --caller: the callers of the first capture named on the line. */
+		for (k = 0; (o = nth_opt(&cli_commands[i], k, &help)); k++) {
+			if (strcmp(o->name, "caller"))
+				continue;
+			fprintf(f, "\t\"%s --caller\") local w in=\n", cli_commands[i].name);
+			fprintf(f, "\t\tfor w in \"${COMP_WORDS[@]:2}\"; do [ -f \"$w\" ] && in=$w && break; done\n");
+			fprintf(f, "\t\t[ -n \"$in\" ] && COMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" map -f csv \"$in\" 2>/dev/null | sed '1d;s/,.*//')\" -- \"$cur\"))\n");
+			fprintf(f, "\t\treturn ;;\n");
+		}
 	}
 	fprintf(f, "\tesac\n");
 	fprintf(f, "\tcase \"${COMP_WORDS[1]}\" in\n");

@@ -1267,6 +1267,11 @@ def t_man_and_completion_follow_the_table():
     ops = complete(script, ["memblock-cli", "log", "--op", "memblock_res"])
     if sorted(ops) != ["memblock_reserve", "memblock_reserved_mark_noinit"]:
         die("log --op completes %r, not the operation names" % ops)
+    # --caller: names from the capture on the line (A.cli as the command word)
+    cap = os.path.join(A.data, "cli", "synth.cap")
+    callers = complete(script, [A.cli, "log", cap, "--caller", "spa"])
+    if "sparse_init" not in callers or any(not c.startswith("spa") for c in callers):
+        die("log --caller completes %r, not the capture's callers" % callers)
     index = run(["help", "--man"], check=0).stdout
     for n in names:
         help_text = run([n, "--help"], check=0).stdout
