@@ -173,33 +173,6 @@ static uint64_t rd64(const void *p)
 	return v;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static ssize_t unhex(const char *s, size_t n, uint8_t *out, size_t cap)
-{
-	size_t i;
-
-	if (n % 2 || n / 2 > cap)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (ssize_t)(n / 2);
-}
-
 /* Guest address for an m packet: physical when the stub reads physical memory. */
 static int guest_addr(const struct tracer *t, uint64_t vaddr, uint64_t *out)
 {
@@ -374,13 +347,13 @@ static int read_stop(struct tracer *t, struct mb_error *err)
 	snprintf(mcmd, sizeof(mcmd), "m%llx,%x", (unsigned long long)a, t->l->memblock_size);
 	if (mb_rsp_batch(t->io->rsp, 2, pkts, t->reply, caps, lens, err))
 		return -1;
-	n = unhex(t->reply[0], lens[0], regs, sizeof(regs));
+	n = mb_rsp_unhex(t->reply[0], lens[0], regs, sizeof(regs));
 	if (n < (REG_RIP + 1) * 8)
 		return mb_error_set(err, MB_ERR_PROTO, 0, 0, "bad register reply '%.16s' (%zu chars)",
 				    t->reply[0], lens[0]);
 	for (int i = 0; i <= REG_RIP; i++)
 		t->regs[i] = rd64(regs + 8 * i);
-	n = unhex(t->reply[1], lens[1], t->mbraw, sizeof(t->mbraw));
+	n = mb_rsp_unhex(t->reply[1], lens[1], t->mbraw, sizeof(t->mbraw));
 	if (n != (ssize_t)t->l->memblock_size)
 		return mb_error_set(err, MB_ERR_REMOTE, 0, t->mb,
 				    "cannot read struct memblock at 0x%llx: '%.16s'",

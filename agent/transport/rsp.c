@@ -759,8 +759,16 @@ static int parse_e_reply(struct mb_rsp *r)
 	return -1;
 }
 
-/* Decode a hex m reply into @dst; returns decoded bytes or -1 on bad hex. */
-static ssize_t decode_hex(const char *s, size_t n, uint8_t *dst, size_t max)
+/**
+ * mb_rsp_unhex() - decode @n hex digits of a reply (an m or g reply) into @dst
+ * @s: the digits
+ * @n: how many (even)
+ * @dst: where the bytes go
+ * @max: room in @dst
+ *
+ * Return: bytes decoded, or -1 on an odd count, a bad digit or too little room.
+ */
+ssize_t mb_rsp_unhex(const char *s, size_t n, uint8_t *dst, size_t max)
 {
 	size_t i;
 
@@ -810,7 +818,7 @@ static int read_slow(struct mb_rsp *r, uint64_t addr, uint8_t *buf, size_t len,
 					    "gdbstub cannot read %zu bytes at %#llx (E%02x)",
 					    n, (unsigned long long)(addr + done), e);
 		}
-		got = decode_hex(r->pkt, r->pkt_len, buf + done, n);
+		got = mb_rsp_unhex(r->pkt, r->pkt_len, buf + done, n);
 		if (got < 0)
 			return mb_error_set(err, MB_ERR_PROTO, 0, addr + done,
 					    "gdbstub sent a malformed memory reply at %#llx",
@@ -997,7 +1005,7 @@ int mb_rsp_read_mem(struct mb_rsp *r, uint64_t addr, void *buf, size_t len,
 				q[k].state = REQ_SLOW;
 				break;
 			}
-			got = decode_hex(r->pkt, r->pkt_len, (uint8_t *)buf + q[k].off, q[k].len);
+			got = mb_rsp_unhex(r->pkt, r->pkt_len, (uint8_t *)buf + q[k].off, q[k].len);
 			if (got < 0) {
 				mb_error_set(err, MB_ERR_PROTO, 0, addr + q[k].off,
 					     "gdbstub sent a malformed memory reply at %#llx",

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "mbagent/error.h"
 #include "mbagent/transport.h"
 
@@ -67,6 +68,7 @@ int mb_rsp_wait_stop(struct mb_rsp *r, int timeout_ms, struct mb_rsp_stop *stop,
 int mb_rsp_breakpoint(struct mb_rsp *r, bool hardware, bool insert, uint64_t addr,
 		      struct mb_error *err);
 bool mb_rsp_running(const struct mb_rsp *r);
+ssize_t mb_rsp_unhex(const char *s, size_t n, uint8_t *dst, size_t max);
 int mb_rsp_batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
 		 const size_t *caps, size_t *lens, struct mb_error *err);
 
