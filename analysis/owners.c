@@ -38,6 +38,36 @@ bool mba_is_alloc_op(unsigned int op)
 }
 
 /**
+ * mba_event_base() - where the range a memblock call names starts
+ * @e: the event
+ * @base: set to the range's base: @e->base, or the result of an allocation
+ *
+ * Return: false for a failed call, an allocation that found nothing, and the
+ * calls that name no address range (limits, flags of the whole array, ...).
+ */
+bool mba_event_base(const struct mb_event *e, uint64_t *base)
+{
+	if (e->rflags & MB_REC_FAILED)
+		return false;
+	switch (e->op) {
+	case MB_OP_ADD:
+	case MB_OP_ADD_NODE:
+	case MB_OP_REMOVE:
+	case MB_OP_RESERVE:
+	case MB_OP_PHYS_FREE:
+	case MB_OP_FREE:
+	case MB_OP_DOUBLE_ARRAY:
+		*base = e->base;
+		return true;
+	default:
+		if (!mba_is_alloc_op(e->op) || !e->result)
+			return false;
+		*base = e->result;
+		return true;
+	}
+}
+
+/**
  * mba_event_owner() - the owner (group) an event is credited to
  * @o: ownership replay
  * @ev: event of o->cap

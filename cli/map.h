@@ -118,7 +118,6 @@ void map_snapshot_free(struct map_snapshot *s);
 const char *map_owner_name(const struct map_model *m, uint32_t owner);
 int map_layout_runs(const struct map_segs *extent, size_t max_runs,
 		    struct map_run **runs, size_t *nruns);
-bool map_is_alloc_op(unsigned int op);
 
 int map_extent(const struct map_snapshot *s, struct map_segs *ext);
 int map_rows_for(uint64_t len);

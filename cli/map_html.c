@@ -42,7 +42,7 @@ static int extent_add_event(struct mba_imap *ext, const struct mb_event *ev)
 			return 0;
 		break;
 	default:
-		if (!map_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
+		if (!mba_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
 			return 0;
 		b = ev->result;
 	}
@@ -80,7 +80,7 @@ static void describe_event(const struct mb_capture *c, size_t at, char *buf, siz
 	sym = mb_event_sym(c, ev);
 	if (sym && ev->caller_off)
 		snprintf(off, sizeof(off), "+0x%x", ev->caller_off);
-	if (map_is_alloc_op(ev->op))
+	if (mba_is_alloc_op(ev->op))
 		n = snprintf(buf, len, "%s size 0x%" PRIx64 " -> 0x%" PRIx64, op ? op : "?",
 			     ev->size, ev->result);
 	else if (ev->size)
@@ -174,25 +174,11 @@ static void emit_events(FILE *out, struct map_model *m)
 	fprintf(out, "var EV_COMPLETE=%s;\nvar EV=[", complete ? "true" : "false");
 	for (i = 0; complete && i < c->nevents; i++) {
 		const struct mb_event *ev = &c->events[i];
-		uint64_t b = ev->base;
+		uint64_t b;
 		uint32_t w;
 
-		if (ev->rflags & MB_REC_FAILED)
+		if (!mba_event_base(ev, &b))
 			continue;
-		switch (ev->op) {
-		case MB_OP_ADD:
-		case MB_OP_ADD_NODE:
-		case MB_OP_REMOVE:
-		case MB_OP_RESERVE:
-		case MB_OP_PHYS_FREE:
-		case MB_OP_FREE:
-		case MB_OP_DOUBLE_ARRAY:
-			break;
-		default:
-			if (!map_is_alloc_op(ev->op) || !ev->result)
-				continue;
-			b = ev->result;
-		}
 		if (!ev->size || (ev->op == MB_OP_FREE && !ev->base))
 			continue;
 		w = mba_event_owner(&m->own, ev);

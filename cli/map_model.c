@@ -123,16 +123,6 @@ static uint64_t range_end(uint64_t base, uint64_t size)
 	return size > UINT64_MAX - base ? UINT64_MAX : base + size;
 }
 
-/**
- * map_is_alloc_op() - true for the memblock calls that allocate
- * @op: enum mb_evlog_op
- *
- * Return: whether a successful @op reserves [result, result + size).
- */
-bool map_is_alloc_op(unsigned int op)
-{
-	return mba_is_alloc_op(op);
-}
 
 static void sync(struct map_model *m)
 {

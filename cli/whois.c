@@ -95,24 +95,10 @@ static void describe(const struct mb_capture *c, uint64_t addr, const char *owne
 
 static bool touches(const struct mb_event *e, uint64_t addr, uint64_t *base)
 {
-	uint64_t b = e->base;
+	uint64_t b;
 
-	if (e->rflags & MB_REC_FAILED)
+	if (!mba_event_base(e, &b))
 		return false;
-	switch (e->op) {
-	case MB_OP_ADD:
-	case MB_OP_ADD_NODE:
-	case MB_OP_REMOVE:
-	case MB_OP_RESERVE:
-	case MB_OP_PHYS_FREE:
-	case MB_OP_FREE:
-	case MB_OP_DOUBLE_ARRAY:
-		break;
-	default:
-		if (!mba_is_alloc_op(e->op) || !e->result)
-			return false;
-		b = e->result;
-	}
 	*base = b;
 	return e->size && addr >= b && addr - b < e->size;
 }

@@ -129,6 +129,7 @@ int mba_owners_seek(struct mba_owners *o, size_t at);
 const char *mba_owner_name(const struct mba_owners *o, uint32_t owner);
 uint32_t mba_event_owner(struct mba_owners *o, const struct mb_event *ev);
 bool mba_is_alloc_op(unsigned int op);
+bool mba_event_base(const struct mb_event *e, uint64_t *base);
 
 /* ---- caller colours (colour.c) ---- */
 
