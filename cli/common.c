@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "mbagent/agent.h"
+#include "mbagent/dump_text.h"
 #include "mbagent/import.h"
 
 bool cli_json;
@@ -895,23 +896,6 @@ static bool nid_valid(int32_t nid)
 	return nid >= 0 && nid < 1024;
 }
 
-static void print_linux_array(const char *name, const struct mb_array *a)
-{
-	uint64_t i;
-
-	printf(" %s.cnt  = 0x%" PRIx64 "\n", name, a->cnt);
-	for (i = 0; i < a->cnt; i++) {
-		const struct mb_region_rec *r = &a->regions[i];
-		char node[32] = "";
-
-		if (nid_valid(r->nid))
-			snprintf(node, sizeof(node), " on node %d", r->nid);
-		printf(" %s[0x%" PRIx64 "]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64
-		       " bytes%s flags: 0x%x\n", name, i, r->base, r->base + r->size - 1, r->size,
-		       node, r->flags);
-	}
-}
-
 static void print_debugfs_array(const char *name, const struct mb_array *a)
 {
 	char fl[128];
@@ -961,11 +945,7 @@ void cli_print_state(const struct mb_state *st, enum dump_format fmt)
 
 	switch (fmt) {
 	case DUMP_LINUX:
-		printf("MEMBLOCK configuration:\n");
-		printf(" memory size = 0x%016" PRIx64 " reserved size = 0x%016" PRIx64 "\n",
-		       st->memory.total_size, st->reserved.total_size);
-		print_linux_array("memory", &st->memory);
-		print_linux_array("reserved", &st->reserved);
+		mb_dump_text(stdout, st, NULL);
 		break;
 	case DUMP_DEBUGFS:
 		print_debugfs_array("memory", &st->memory);

@@ -7,8 +7,10 @@
 #include "uapi/mb_evlog.h"
 #include "memblock.h"
 #include "mbagent/capture.h"
+#include "mbagent/dump_text.h"
 #include "mbagent/error.h"
 #include "mbagent/replay.h"
+#include "mbanalysis/analysis.h"
 
 /*
  * Every number in the generated module is computed here by the compiler from
@@ -173,6 +175,23 @@ static void capture_layouts(void)
 	FLD(mb_replay_report, diverged);
 	ARR(mb_replay_report, divergence);
 	END();
+	BEGIN(mb_dump_opts);
+	FLD(mb_dump_opts, what);
+	FLD(mb_dump_opts, addr_bits);
+	FLD(mb_dump_opts, max_numnodes);
+	PTR(mb_dump_opts, memory_name);
+	PTR(mb_dump_opts, reserved_name);
+	END();
+}
+
+static void analysis_layouts(void)
+{
+	BEGIN(mba_seg);
+	FLD(mba_seg, base);
+	FLD(mba_seg, end);
+	FLD(mba_seg, ev);
+	FLD(mba_seg, owner);
+	END();
 }
 
 int main(void)
@@ -197,6 +216,14 @@ int main(void)
 	VAL(MB_CMP_LIMITS);
 	VAL(MB_CMP_TOTALS);
 	VAL(MB_CHAIN_MAX);
+	VAL(MB_DUMP_HEADER);
+	VAL(MB_DUMP_MEMORY);
+	VAL(MB_DUMP_RESERVED);
+	VAL(MB_DUMP_ALL);
+	VAL(MB_DUMP_MAX_NUMNODES);
+	VAL(MBA_OWNER_INITIAL);
+	UVAL(MBA_NO_OWNER);
+	UVAL(MBA_EV_INITIAL);
 
 	printf("\nBOOT_STATES = [\n");
 	PAIR(MB_BOOT_STATE_EMPTY);
@@ -247,6 +274,7 @@ int main(void)
 	       "STRUCTS = {\n");
 	evlog_layouts();
 	capture_layouts();
+	analysis_layouts();
 	printf("}\n");
 	return ferror(stdout) ? 1 : 0;
 }

@@ -83,13 +83,13 @@ Types come from the kernel's debug info; works on any kernel with a
         argv = gdb.string_to_argv(arg)
         if len(argv) > 1 or (argv and argv[0] not in ('memory', 'reserved')):
             _usage(self)
+        mbm = _memblock_module()
         state = target.read_state()
-        if argv:
-            t = state.memory if argv[0] == 'memory' else state.reserved
-            lines = fmt.dump_type_lines(t, state.addr_bits)
-        else:
-            lines = fmt.dump_all_lines(state)
-        gdb.write('\n'.join(lines) + '\n')
+        # A region without a node field (no CONFIG_NUMA) prints no node: nid -1.
+        text = mbm.dump_text(_to_state(mbm, state, no_nid=-1), arrays=argv or None,
+                             addr_bits=state.addr_bits, max_numnodes=fmt.MAX_NUMNODES[0],
+                             names=(state.memory.name, state.reserved.name))
+        gdb.write(text)
 
     def complete(self, text, word):
         return _complete(text, word, ['memory', 'reserved'])
@@ -193,10 +193,10 @@ def _memblock_module():
     return memblock
 
 
-def _to_state(mbm, st, valid=True):
-    """A memblock.State from a target.State (nid None -> 0: no CONFIG_NUMA)."""
+def _to_state(mbm, st, valid=True, no_nid=0):
+    """A memblock.State from a target.State (nid None, no CONFIG_NUMA -> @no_nid)."""
     def arr(t):
-        regs = [mbm.Region(r.base, r.size, r.flags, r.nid if r.nid is not None else 0)
+        regs = [mbm.Region(r.base, r.size, r.flags, r.nid if r.nid is not None else no_nid)
                 for r in t.regions]
         return mbm.Array(t.cnt, t.max, t.total_size, regs)
     return mbm.State(valid, st.bottom_up, st.current_limit, arr(st.memory), arr(st.reserved))

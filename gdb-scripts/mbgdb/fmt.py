@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""fmt.py - text formats: Linux memblock_dump_all, debug lines, sizes."""
+"""fmt.py - small text formats: %pa, %#x, node suffixes, sizes.
+
+The memblock_dump_all() text itself is memblock.dump_text(), the C formatter
+of agent/capture/dump_text.c."""
 
 # Linux prints " on node %d" only for a valid node id (numa_valid_node():
 # 0 <= nid < MAX_NUMNODES).  MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT; the
-# mb-max-numnodes parameter (default 1024, x86-64) overrides it.
+# mb-max-numnodes parameter (default 1024, x86-64) overrides it; mb-dump
+# passes it to memblock.dump_text().
 MAX_NUMNODES = [1 << 10]
 
 
@@ -21,28 +25,6 @@ def nid_suffix(nid):
     if nid is None or nid < 0 or nid >= MAX_NUMNODES[0]:
         return ''
     return ' on node %d' % nid
-
-
-def dump_type_lines(t, bits=64):
-    """Lines of Linux memblock_dump() for one memblock_type."""
-    lines = [' %s.cnt  = %s' % (t.name, kx(t.cnt))]
-    for i, r in enumerate(t.regions):
-        lines.append(' %s[%s]\t[%s-%s], %s bytes%s flags: %s'
-                     % (t.name, kx(i), pa(r.base, bits), pa(r.base + r.size - 1, bits),
-                        pa(r.size, bits), nid_suffix(r.nid), kx(r.flags)))
-    return lines
-
-
-def dump_all_lines(state, types=('memory', 'reserved')):
-    """Lines of Linux __memblock_dump_all() for a target.State."""
-    bits = state.addr_bits
-    lines = ['MEMBLOCK configuration:',
-             ' memory size = %s reserved size = %s'
-             % (pa(state.memory.total_size, bits), pa(state.reserved.total_size, bits))]
-    for t in (state.memory, state.reserved):
-        if t.name in types or ('memory' if t is state.memory else 'reserved') in types:
-            lines.extend(dump_type_lines(t, bits))
-    return lines
 
 
 def human(n):

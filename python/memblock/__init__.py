@@ -12,15 +12,15 @@ decodes the file itself.  See docs/python.md.
     memblock.diff(cap, memblock.open('doubling.cap')).callers
 """
 
-import bisect
 import collections
 import ctypes
 
 from . import _consts
 from . import _lib
 
-__all__ = ['open', 'new', 'diff', 'CaptureError', 'Capture', 'Event', 'State', 'Array',
-           'Region', 'Diff', 'OPS', 'op_name', 'op_value']
+__all__ = ['open', 'new', 'diff', 'owners', 'dump_text', 'CaptureError', 'Capture', 'Event',
+           'State', 'Array', 'Region', 'Diff', 'Ownership', 'Owned', 'OPS', 'op_name',
+           'op_value']
 
 _C = _lib.lib
 
@@ -449,125 +449,232 @@ def new(source='gdb_script', boot_state='DONE', log_capacity=0, log_written=None
     return cap
 
 
-# ---- diff: per-region and per-caller ----
+# ---- the memblock_dump_all() text: agent/capture/dump_text.c ----
+
+DUMP_MAX_NUMNODES = _consts.MB_DUMP_MAX_NUMNODES
+
+
+def dump_text(state, arrays=None, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES, names=None):
+    """@state as Linux's memblock_dump_all() prints it ("MEMBLOCK configuration:",
+    the two sizes, then each array's lines), as "memblock-cli dump" prints it.
+
+    @arrays: None for the whole text, else a list of 'memory'/'reserved':
+    only those arrays' lines (memblock_dump()), without the first two lines.
+    @addr_bits: width of phys_addr_t (addresses get two hex digits per byte);
+    @max_numnodes: nodes outside [0, N) are not printed ("on node"; a region
+    without a node has nid -1); @names: the arrays' names as printed,
+    (memory, reserved). Returns a str ending in a newline."""
+    o = _lib.DumpOpts()
+    if arrays is None:
+        o.what = _consts.MB_DUMP_ALL
+    else:
+        bad = set(arrays) - {'memory', 'reserved'}
+        if bad:
+            raise ValueError('memblock: dump_text arrays are memory and reserved, not %s'
+                             % ', '.join(sorted(bad)))
+        o.what = ((_consts.MB_DUMP_MEMORY if 'memory' in arrays else 0)
+                  | (_consts.MB_DUMP_RESERVED if 'reserved' in arrays else 0))
+    if addr_bits not in (8, 16, 24, 32, 40, 48, 56, 64):
+        raise ValueError('memblock: addr_bits is a whole number of bytes up to 64, not %r'
+                         % (addr_bits,))
+    o.addr_bits = addr_bits
+    o.max_numnodes = max_numnodes
+    if names is not None:
+        o.memory_name, o.reserved_name = (n.encode('utf-8') for n in names)
+    cs, _keep = _state_to_c(state)
+    n = _C.mb_dump_text_buf(None, 0, ctypes.byref(cs), ctypes.byref(o))
+    buf = ctypes.create_string_buffer(n + 1)
+    _C.mb_dump_text_buf(buf, n + 1, ctypes.byref(cs), ctypes.byref(o))
+    return buf.raw[:n].decode('utf-8', 'replace')
+
+
+State.dump_text = lambda self, **kw: dump_text(self, **kw)
+State.dump_text.__doc__ = 'memblock.dump_text(self, ...): this state as memblock_dump_all() prints it.'
+
+
+# ---- who holds each reserved byte: analysis/ (map, diff, whois, shell) ----
 
 NAME_INITIAL = '[initial state]'
-NAME_UNKNOWN = '[unknown caller]'
-NAME_DOUBLE = 'memblock_double_array'
-_ALLOC_OPS = {v for s, v, _f in _consts.OPS
-              if s.startswith(('PHYS_ALLOC', 'ALLOC'))}
-_OP = {s: v for s, v, _f in _consts.OPS}
+
+# [base, end) held by @owner (a caller, or frame, name) since event @event
+# (None: the capture's initial state).
+Owned = collections.namedtuple('Owned', 'base end owner event')
 
 
-def _caller_name(ev):
-    if ev.caller_sym is not None:
-        s = ev.caller_sym
-        dot = s.find('.', 1) if s else -1
-        return s[:dot] if dot > 0 else s
-    if ev.caller:
-        return '%#x' % ev.caller
-    return NAME_UNKNOWN
-
-
-class _Owners:
-    """Who holds each reserved byte: disjoint [b, e) -> owner, later calls win."""
+class _Names:
+    """A name table of analysis/ shared by ownership replays (a diff's two sides)."""
 
     def __init__(self):
-        self.starts = []
-        self.spans = []     # (b, e, owner), sorted by b
-        self.total = collections.Counter()
+        self._p = _C.mba_names_new()
+        if not self._p:
+            raise MemoryError('memblock: out of memory')
 
-    def remove(self, b, e):
-        i = bisect.bisect_right(self.starts, b) - 1
-        if i < 0 or self.spans[i][1] <= b:
-            i += 1
-        new = []
-        j = i
-        while j < len(self.spans) and self.spans[j][0] < e:
-            sb, se, o = self.spans[j]
-            self.total[o] -= min(se, e) - max(sb, b)
-            if sb < b:
-                new.append((sb, b, o))
-            if se > e:
-                new.append((e, se, o))
-            j += 1
-        self.spans[i:j] = new
-        self.starts[i:j] = [s[0] for s in new]
-
-    def assign(self, b, size, owner):
-        e = min(b + size, (1 << 64) - 1)
-        if e <= b:
-            return
-        self.remove(b, e)
-        i = bisect.bisect_left(self.starts, b)
-        self.spans.insert(i, (b, e, owner))
-        self.starts.insert(i, b)
-        self.total[owner] += e - b
+    def __del__(self):
+        try:
+            if self._p:
+                _C.mba_names_destroy(self._p)
+                self._p = None
+        except Exception:  # interpreter shutdown
+            pass
 
 
-def owners(cap):
-    """Reserved bytes each caller holds at the end of @cap's log (a Counter)."""
-    o = _Owners()
-    init = cap.initial
-    if init.valid:
-        for r in init.reserved.regions:
-            o.assign(r.base, r.size, NAME_INITIAL)
-    for ev in cap.events:
-        ok = not ev.failed
-        if ev.op == _OP['RESERVE'] and ok:
-            o.assign(ev.base, ev.size, _caller_name(ev))
-        elif ev.op in _ALLOC_OPS and ok and ev.result:
-            o.assign(ev.result, ev.size, _caller_name(ev))
-        elif ev.op in (_OP['PHYS_FREE'], _OP['FREE']) and ev.base:
-            o.remove(ev.base, min(ev.base + ev.size, (1 << 64) - 1))
-        elif ev.op == _OP['DOUBLE_ARRAY'] and ok and ev.base:
-            if ev.min_addr and ev.align:
-                o.remove(ev.min_addr, ev.min_addr + ev.align)
-            o.assign(ev.base, ev.size, NAME_DOUBLE)
-    return collections.Counter({k: v for k, v in o.total.items() if v})
+class Ownership:
+    """Who holds each reserved byte of @cap: analysis/owners.c, the replay
+    behind "memblock-cli map", "diff", "whois" and the shell.
 
+    Every reserved byte belongs to the last call that reserved or allocated
+    it ('[initial state]' for the initial arrays, 'memblock_double_array' for
+    arrays memblock doubled), frees take bytes away, memblock's inner calls
+    count for the allocation that made them.  @group names how calls are
+    grouped into owners, as --group does: 'caller' (the calling function,
+    clone suffixes dropped) or 'frame' (the first frame of the caller chain
+    outside memblock); an unknown name raises ValueError listing the known
+    ones.  Starts after every event; seek(n) moves to the first n."""
+
+    def __init__(self, cap, group='caller', _names=None):
+        if not isinstance(cap, Capture):
+            cap = open(cap)
+        self._cap = cap
+        self._names = _names
+        self._o = None
+        if not cap._p:
+            raise ValueError('memblock: capture is closed')
+        err = _lib.Error()
+        o = _C.mba_owners_open(cap._p, _names._p if _names else None,
+                               str(group).encode('utf-8'), ctypes.byref(err))
+        if not o:
+            if err.code == dict(_consts.ERRORS)['MB_ERR_INVAL']:
+                raise ValueError('memblock: ' + bytes(err.msg).split(b'\0', 1)[0].decode())
+            _raise(err)
+        self._o = o
+        self.group = group
+        self.seek(len(cap.events))
+
+    def close(self):
+        if self._o:
+            _C.mba_owners_close(self._o)
+            self._o = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    @property
+    def _h(self):
+        if not self._o or not self._cap._p:
+            raise ValueError('memblock: ownership of a closed capture')
+        return self._o
+
+    def seek(self, at):
+        """Move to the state after the first @at events (0..len(events))."""
+        n = len(self._cap.events)
+        if at < 0 or at > n:
+            raise ValueError('memblock: event %d is outside 0..%d' % (at, n))
+        if _C.mba_owners_seek(self._h, at):
+            raise MemoryError('memblock: out of memory')
+        self.at = at
+        return self
+
+    def _name(self, owner):
+        return _C.mba_owner_name(self._h, owner).decode('utf-8', 'replace')
+
+    def totals(self):
+        """Reserved bytes each owner holds (a Counter; owners holding none left out)."""
+        h = self._h
+        out = collections.Counter()
+        for i in range(_C.mba_owners_count(h)):
+            b = _C.mba_owners_bytes(h, i)
+            if b:
+                out[self._name(i)] = b
+        return out
+
+    def ranges(self):
+        """The reserved ranges in address order, each an Owned."""
+        v = ctypes.POINTER(_lib.Seg)()
+        n = ctypes.c_size_t()
+        if _C.mba_owners_ranges(self._h, ctypes.byref(v), ctypes.byref(n)):
+            raise MemoryError('memblock: out of memory')
+        try:
+            names = {}
+            out = []
+            for i in range(n.value):
+                s = v[i]
+                if s.owner not in names:
+                    names[s.owner] = self._name(s.owner)
+                out.append(Owned(s.base, s.end, names[s.owner],
+                                 None if s.ev == _consts.MBA_EV_INITIAL else s.ev))
+            return out
+        finally:
+            _C.mba_free(v)
+
+    def __repr__(self):
+        return '<memblock.Ownership of %s by %s after %d events>' % (
+            self._cap.path or '(new)', self.group, self.at)
+
+
+def owners(cap, group='caller', at=None):
+    """Reserved bytes each owner holds after @at events of @cap (all by
+    default): a Counter, the numbers "memblock-cli diff" compares."""
+    o = Ownership(cap, group)
+    if at is not None:
+        o.seek(at)
+    return o.totals()
+
+
+Capture.ownership = lambda self, group='caller': Ownership(self, group)
+Capture.ownership.__doc__ = 'memblock.Ownership(self, group): who holds each reserved byte.'
+
+
+# ---- diff: per-region and per-caller ----
 
 CallerTotal = collections.namedtuple('CallerTotal', 'caller status a_bytes b_bytes delta')
 
 
 class Diff:
-    """What changed from capture @a to capture @b (end states and callers).
+    """What changed from capture @a to capture @b (end states and owners).
 
     regions: {'memory'|'reserved': {'added': [Region], 'removed': [Region]}}
-    callers: [CallerTotal] for every caller whose reserved bytes differ,
-             largest change first; totals: reserved/memory sizes of both."""
+    callers: [CallerTotal] for every owner (grouped by @group, as Ownership)
+             whose reserved bytes differ, in "memblock-cli diff"'s order:
+             largest change first, then larger b_bytes, then name;
+    totals:  reserved/memory sizes of both, bytes owned on each side."""
 
-    def __init__(self, a, b):
+    def __init__(self, a, b, group='caller'):
         fa, fb = a.end_state, b.end_state
+        self.group = group
         self.regions = {}
         for name in ('memory', 'reserved'):
             ra, rb = set(getattr(fa, name).regions), set(getattr(fb, name).regions)
             self.regions[name] = {'added': sorted(rb - ra), 'removed': sorted(ra - rb)}
-        oa, ob = owners(a), owners(b)
+        names = _Names()
+        oa, ob = Ownership(a, group, names), Ownership(b, group, names)
+        ta, tb = oa.totals(), ob.totals()
         rows = []
-        for name in set(oa) | set(ob):
-            x, y = oa.get(name, 0), ob.get(name, 0)
+        for name in set(ta) | set(tb):
+            x, y = ta.get(name, 0), tb.get(name, 0)
             if x == y:
                 continue
             status = 'NEW' if not x else 'DEL' if not y else 'CHANGED'
             rows.append(CallerTotal(name, status, x, y, y - x))
-        rows.sort(key=lambda r: (-abs(r.delta), r.caller))
+        rows.sort(key=lambda r: (-abs(r.delta), -r.b_bytes, r.caller.encode('utf-8')))
         self.callers = rows
         self.totals = {'a_reserved_size': fa.reserved.total_size,
                        'b_reserved_size': fb.reserved.total_size,
                        'a_memory_size': fa.memory.total_size,
                        'b_memory_size': fb.memory.total_size,
-                       'a_owned_bytes': sum(oa.values()), 'b_owned_bytes': sum(ob.values())}
+                       'a_owned_bytes': sum(ta.values()), 'b_owned_bytes': sum(tb.values())}
 
     def __repr__(self):
         return '<memblock.Diff: %d callers changed, reserved %+d bytes>' % (
             len(self.callers), self.totals['b_reserved_size'] - self.totals['a_reserved_size'])
 
 
-def diff(a, b):
-    """Compare two captures (Capture objects or paths)."""
+def diff(a, b, group='caller'):
+    """Compare two captures (Capture objects or paths); @group as for Ownership."""
     if not isinstance(a, Capture):
         a = open(a)
     if not isinstance(b, Capture):
         b = open(b)
-    return Diff(a, b)
+    return Diff(a, b, group)

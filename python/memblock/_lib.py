@@ -26,6 +26,8 @@ _POINTEES = {
     ('mb_capture', 'checkpoints'): 'mb_checkpoint',
     ('mb_meta', 'key'): ctypes.c_char_p,
     ('mb_meta', 'value'): ctypes.c_char_p,
+    ('mb_dump_opts', 'memory_name'): ctypes.c_char_p,
+    ('mb_dump_opts', 'reserved_name'): ctypes.c_char_p,
 }
 
 STRUCTS = {}
@@ -86,6 +88,8 @@ Frame = STRUCTS['mb_frame']
 Capture = STRUCTS['mb_capture']
 Error = STRUCTS['mb_error']
 ReplayReport = STRUCTS['mb_replay_report']
+DumpOpts = STRUCTS['mb_dump_opts']
+Seg = STRUCTS['mba_seg']
 
 
 def _find_library():
@@ -132,6 +136,21 @@ def _load():
                                          P(ReplayReport), P(Error)]),
         'mb_replay_verify': (ctypes.c_int, [P(Capture), P(State), P(ReplayReport),
                                             P(Error)]),
+        'mb_dump_text_buf': (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, P(State),
+                                               P(DumpOpts)]),
+        # analysis/ (ownership); replays and name tables are opaque pointers.
+        'mba_names_new': (ctypes.c_void_p, []),
+        'mba_names_destroy': (None, [ctypes.c_void_p]),
+        'mba_owners_open': (ctypes.c_void_p, [P(Capture), ctypes.c_void_p, ctypes.c_char_p,
+                                              P(Error)]),
+        'mba_owners_close': (None, [ctypes.c_void_p]),
+        'mba_owners_seek': (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t]),
+        'mba_owners_count': (ctypes.c_size_t, [ctypes.c_void_p]),
+        'mba_owners_bytes': (ctypes.c_uint64, [ctypes.c_void_p, ctypes.c_uint32]),
+        'mba_owner_name': (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_uint32]),
+        'mba_owners_ranges': (ctypes.c_int, [ctypes.c_void_p, P(P(Seg)),
+                                             P(ctypes.c_size_t)]),
+        'mba_free': (None, [ctypes.c_void_p]),
     }
     for fn, (res, args) in sigs.items():
         f = getattr(lib, fn)

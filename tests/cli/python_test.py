@@ -15,6 +15,7 @@ write() read back by the CLI, and per-caller totals against "diff -j".
 """
 
 import argparse
+import bisect
 import json
 import os
 import shutil
@@ -137,6 +138,134 @@ def check_rewrite(path, cap, work):
     """Copy everything through the writer API; the CLI must read the same."""
     import memblock
     out = os.path.join(work, 'rewrite-' + os.path.basename(path))
+    copy_capture(cap, out)
+    for cmd in (('log', '-j'), ('dump', '-j'), ('replay', '--verify')):
+        a = cli(*cmd, path, check=False)
+        b = cli(*cmd, out, check=False)
+        if a.returncode != b.returncode or a.stdout.replace(path, 'X') != b.stdout.replace(out, 'X'):
+            die('%s: %s of the rewritten capture differs' % (path, ' '.join(cmd)))
+    again = memblock.open(out)
+    if again.meta != cap.meta or again.events != cap.events or again.final != cap.final:
+        die('%s: rewritten capture reads back differently' % path)
+
+
+GROUPS = ('caller', 'frame')
+
+
+def walk_owners(ranges, starts, b, e):
+    """[b, e) cut by the owned @ranges (memblock.Owned, sorted): (lo, hi,
+    owner) pieces, bytes no range covers owned by the initial state."""
+    import memblock
+    i = bisect.bisect_right(starts, b) - 1
+    if i < 0 or ranges[i].end <= b:
+        i += 1
+    pos = b
+    while pos < e:
+        if i < len(ranges) and ranges[i].base <= pos:
+            hi = min(e, ranges[i].end)
+            yield pos, hi, ranges[i].owner
+            i += 1
+        else:
+            hi = min(e, ranges[i].base) if i < len(ranges) else e
+            yield pos, hi, memblock.NAME_INITIAL
+        pos = hi
+
+
+def check_owners(path, cap):
+    """Ownership (analysis/ through the module) against map -j and diff -j.
+
+    Returns the number of map pieces compared."""
+    import memblock
+    n = len(cap.events)
+    compared = 0
+    for group in GROUPS:
+        # Totals after every event: diff of the capture with itself, --all
+        # lists every owner with its bytes on both sides.
+        js = cli_json('diff', '--all', '--group', group, path, path)
+        theirs = {r['caller']: num(r['a_size']) for r in js['callers'] if num(r['a_size'])}
+        mine = dict(memblock.owners(cap, group=group))
+        if mine != theirs:
+            die('%s: owners by %s\n python %r\n CLI    %r' % (path, group, mine, theirs))
+        if sum(mine.values()) != num(js['total']['a_size']):
+            die('%s: owned bytes by %s %d vs CLI %s' % (path, group, sum(mine.values()),
+                                                       js['total']['a_size']))
+        # Who holds what, range by range, at several points: map -j splits
+        # each reserved region into pieces by owner; bytes no call owns are
+        # the initial state's there.
+        own = cap.ownership(group)
+        for at in sorted({0, n // 3, n // 2, n}):
+            ranges = own.seek(at).ranges()
+            if any(x.base >= x.end or x.end > y.base for x, y in zip(ranges, ranges[1:])):
+                die('%s: owned ranges at %d are not disjoint and sorted' % (path, at))
+            starts = [r.base for r in ranges]
+            m = cli_json('map', '--at', at, '--group', group, path)
+            for reg in m['reserved']:
+                for pc in reg['pieces']:
+                    b = num(pc['base'])
+                    for lo, _hi, who in walk_owners(ranges, starts, b, b + num(pc['size'])):
+                        if who != pc['caller']:
+                            die('%s: at %d by %s, %#x is %r in python, %r in map -j'
+                                % (path, at, group, lo, who, pc['caller']))
+                    compared += 1
+    try:
+        cap.ownership('no-such-grouping')
+    except ValueError as e:
+        if 'caller' not in str(e) or 'frame' not in str(e):
+            die('unknown grouping: message does not name the known ones: %s' % e)
+    else:
+        die('an unknown grouping was accepted')
+    return compared
+
+
+def check_dump_text(path, cap):
+    """memblock.dump_text() against "dump" and "dump --at N" (the same C formatter)."""
+    import memblock
+    n = len(cap.events)
+    got = cap.end_state.dump_text()
+    want = cli('dump', path).stdout
+    if got != want:
+        die('%s: dump_text()\n python %r\n CLI    %r' % (path, got[:300], want[:300]))
+    lines = want.splitlines(True)
+    only = ''.join(ln for ln in lines if ln.startswith((' reserved.', ' reserved[')))
+    if memblock.dump_text(cap.end_state, arrays=['reserved']) != only:
+        die('%s: dump_text(arrays=[reserved]) is not the reserved lines of dump' % path)
+    for at in sorted({0, n // 2}):
+        if cap.state_at(at).dump_text() != cli('dump', '--at', at, path).stdout:
+            die('%s: dump_text() at %d differs from dump --at %d' % (path, at, at))
+
+
+def check_diff(a, b):
+    import memblock
+    for group in GROUPS:
+        d = memblock.diff(a, b, group=group)
+        js = cli_json('diff', '--group', group, a, b)
+        mine = [(r.caller, r.status, r.a_bytes, r.b_bytes, r.delta) for r in d.callers]
+        theirs = [(r['caller'], r['status'], num(r['a_size']), num(r['b_size']),
+                   num(r['delta']))
+                  for r in js['callers'] if r['a_size'] != r['b_size']]
+        if mine != theirs:
+            die('diff --group %s %s %s: callers\n python %r\n CLI    %r'
+                % (group, a, b, mine, theirs))
+        if (d.totals['a_owned_bytes'], d.totals['b_owned_bytes']) != (
+                num(js['total']['a_size']), num(js['total']['b_size'])):
+            die('diff --group %s %s %s: owned bytes %r vs CLI %r'
+                % (group, a, b, d.totals, js['total']))
+    d = memblock.diff(a, b)
+    js = cli_json('diff', a, b)
+    for name in ('memory', 'reserved'):
+        got = sorted([('added', r.base, r.size) for r in d.regions[name]['added']]
+                     + [('removed', r.base, r.size) for r in d.regions[name]['removed']])
+        if not js['ranges'][name] and got:
+            die('diff %s %s: %s regions changed in python (%r), none in the CLI'
+                % (a, b, name, got[:4]))
+        if js['ranges'][name] and not got:
+            die('diff %s %s: %s ranges changed in the CLI, no region in python' % (a, b, name))
+    return d
+
+
+def copy_capture(cap, out, chain=lambda ch: ch.frames):
+    """Write @cap again through new()/write(); @chain picks each chain's frames."""
+    import memblock
     c = memblock.new(source=cap.source, boot_state=cap.boot_state,
                      log_capacity=cap.log['capacity'], log_written=cap.log['written'],
                      log_dropped=cap.log['dropped'], build_id=bytes.fromhex(cap.build_id))
@@ -148,38 +277,10 @@ def check_rewrite(path, cap, work):
     for i in range(len(cap.events)):
         ch = cap.chain(i)
         if ch:
-            c.set_chain(i, ch.frames, ch.method)
+            c.set_chain(i, chain(ch), ch.method)
     for at, st in cap.checkpoints:
         c.add_checkpoint(at, st)
     c.write(out)
-    for cmd in (('log', '-j'), ('dump', '-j'), ('replay', '--verify')):
-        a = cli(*cmd, path, check=False)
-        b = cli(*cmd, out, check=False)
-        if a.returncode != b.returncode or a.stdout.replace(path, 'X') != b.stdout.replace(out, 'X'):
-            die('%s: %s of the rewritten capture differs' % (path, ' '.join(cmd)))
-    again = memblock.open(out)
-    if again.meta != cap.meta or again.events != cap.events or again.final != cap.final:
-        die('%s: rewritten capture reads back differently' % path)
-
-
-def check_diff(a, b):
-    import memblock
-    d = memblock.diff(a, b)
-    js = cli_json('diff', a, b)
-    mine = {r.caller: (r.a_bytes, r.b_bytes) for r in d.callers}
-    theirs = {r['caller']: (num(r['a_size']), num(r['b_size'])) for r in js['callers']
-              if r['a_size'] != r['b_size']}
-    if mine != theirs:
-        die('diff %s %s: callers\n python %r\n CLI    %r' % (a, b, mine, theirs))
-    for name in ('memory', 'reserved'):
-        got = sorted([('added', r.base, r.size) for r in d.regions[name]['added']]
-                     + [('removed', r.base, r.size) for r in d.regions[name]['removed']])
-        if not js['ranges'][name] and got:
-            die('diff %s %s: %s regions changed in python (%r), none in the CLI'
-                % (a, b, name, got[:4]))
-        if js['ranges'][name] and not got:
-            die('diff %s %s: %s ranges changed in the CLI, no region in python' % (a, b, name))
-    return d
 
 
 def add_unknown_section(src, dst):
@@ -225,6 +326,19 @@ def main():
     if A.mode == 'files':
         cdir = os.path.join(A.data, 'cli')
         caps += [os.path.join(cdir, f) for f in sorted(os.listdir(cdir)) if f.endswith('.cap')]
+        # Captures with caller chains, so grouping by frame differs from by caller.
+        hdir = os.path.join(A.data, 'chains')
+        caps += [os.path.join(hdir, f) for f in sorted(os.listdir(hdir)) if f.endswith('.cap')]
+        # Our kernel's first frame outside memblock is the caller itself; with
+        # the chains starting one frame further out, the two groupings differ.
+        shifted = os.path.join(work, 'shifted-chains.cap')
+        copy_capture(memblock.open(os.path.join(hdir, 'with-chains-gdb.cap')), shifted,
+                     lambda ch: ch.frames[1:] or ch.frames)
+        sc = memblock.open(shifted)
+        if memblock.owners(sc, group='caller') == memblock.owners(sc, group='frame'):
+            die('%s: grouping by frame changes nothing: the group checks prove little' % shifted)
+        caps.append(shifted)
+        pairs.append((os.path.join(hdir, 'with-chains-gdb.cap'), shifted))
         for name, args in (('mk300.cap', ['-n', '300']), ('mk300v1.cap', ['-n', '300', '-v', '1']),
                            ('mkdrop.cap', ['-n', '80', '--dropped', '7'])):
             out = os.path.join(work, name)
@@ -253,11 +367,16 @@ def main():
             caps.append(out)
         pairs.append((caps[0], caps[1]))
 
+    owned = 0
     for path in caps:
         cap = memblock.open(path)
         check_events(path, cap)
         check_states(path, cap)
         check_rewrite(path, cap, work)
+        check_dump_text(path, cap)
+        owned += check_owners(path, cap)
+    if not owned:
+        die('no map piece was compared with the module: the ownership check proved nothing')
     changed = 0
     for a, b in pairs:
         changed += len(check_diff(a, b).callers)
@@ -271,8 +390,8 @@ def main():
             die('unexpected error for a text file: %s %s' % (e.code, e))
     else:
         die('a text file opened as a capture')
-    print('python module agrees with memblock-cli on %d captures, %d diffs' % (len(caps),
-                                                                            len(pairs)))
+    print('python module agrees with memblock-cli on %d captures, %d diffs, %d map pieces'
+          % (len(caps), len(pairs), owned))
 
 
 if __name__ == '__main__':

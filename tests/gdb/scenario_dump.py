@@ -78,6 +78,18 @@ def scenario():
         # DONE: the same text, byte for byte, once the printk stamps are gone.
         t.check_equal(t.ex('mb-dump'), kernel_dump(q.console),
                       'done: mb-dump vs the kernel\'s own memblock_dump_all on COM1')
+        # mb-dump's options reach the C formatter (memblock.dump_text()): one
+        # array alone, and mb-max-numnodes deciding which node ids print.
+        full = t.direct_dump()
+        lines = full.splitlines(True)
+        t.check(any(' on node ' in ln for ln in lines), 'no region with a node to test with')
+        mem = [ln for ln in lines if ln.startswith((' memory.', ' memory['))]
+        t.check_equal(t.ex('mb-dump memory'), ''.join(mem), 'done: mb-dump memory')
+        t.ex('set mb-max-numnodes 0')
+        t.check_equal(t.ex('mb-dump'), t.direct_dump(nid=False),
+                      'done: mb-dump with mb-max-numnodes 0 prints no node')
+        t.ex('set mb-max-numnodes 1024')
+        t.check_equal(t.ex('mb-dump'), full, 'done: mb-dump with mb-max-numnodes 1024')
         # The record pretty printer prints the mb-log line.
         log_lines = t.ex('mb-log').splitlines()
         last = t.header().written - 1

@@ -49,6 +49,8 @@ const char *mba_group_caller(const struct mb_capture *c, const struct mb_event *
 const char *mba_group_first_frame(const struct mb_capture *c, const struct mb_event *ev,
 				  char *buf, size_t len);
 mba_group_fn mba_group_lookup(enum mba_group g);
+int mba_group_parse(const char *name, enum mba_group *g);
+const char *mba_group_names(char *buf, size_t len);
 
 /* ---- interval map (imap.c) ---- */
 
@@ -130,6 +132,22 @@ const char *mba_owner_name(const struct mba_owners *o, uint32_t owner);
 uint32_t mba_event_owner(struct mba_owners *o, const struct mb_event *ev);
 bool mba_is_alloc_op(unsigned int op);
 bool mba_event_base(const struct mb_event *e, uint64_t *base);
+
+/*
+ * ---- ownership replays on the heap (handle.c) ----
+ * For callers that cannot embed the structs: the Python module reaches
+ * these through ctypes with opaque pointers.
+ */
+struct mb_error;
+struct mba_names *mba_names_new(void);
+void mba_names_destroy(struct mba_names *nm);
+struct mba_owners *mba_owners_open(const struct mb_capture *cap, struct mba_names *shared,
+				   const char *group, struct mb_error *err);
+void mba_owners_close(struct mba_owners *o);
+size_t mba_owners_count(const struct mba_owners *o);
+uint64_t mba_owners_bytes(const struct mba_owners *o, uint32_t owner);
+int mba_owners_ranges(const struct mba_owners *o, struct mba_seg **v, size_t *n);
+void mba_free(void *p);
 
 /* ---- caller colours (colour.c) ---- */
 
