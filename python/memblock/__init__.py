@@ -548,7 +548,7 @@ class Ownership:
             _raise(err)
         self._o = o
         self.group = group
-        self.seek(len(cap.events))
+        self.seek(cap._c.nevents)
 
     def close(self):
         if self._o:
@@ -569,7 +569,7 @@ class Ownership:
 
     def seek(self, at):
         """Move to the state after the first @at events (0..len(events))."""
-        n = len(self._cap.events)
+        n = self._cap._c.nevents
         if at < 0 or at > n:
             raise ValueError('memblock: event %d is outside 0..%d' % (at, n))
         if _C.mba_owners_seek(self._h, at):
