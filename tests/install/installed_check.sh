@@ -59,10 +59,12 @@ grep -q 'reserved' "$work/map.txt" || fail "map output"
 # 2. The Python module from the installed path.
 pydir=$(find "$prefix/lib" -type d -name memblock -path '*-packages/*' | head -n 1)
 [ -n "$pydir" ] || fail "no memblock Python package under $prefix/lib"
-PYTHONPATH=$(dirname "$pydir") python3 - "$work/a.cap" "$work/log.json" "$prefix" <<'PY' ||
+"$cli" diff -j --all "$work/a.cap" "$work/a.cap" >"$work/diff.json" || fail "diff -j"
+PYTHONPATH=$(dirname "$pydir") python3 - "$work/a.cap" "$work/log.json" "$prefix" \
+	"$work/dump.txt" "$work/diff.json" <<'PY' ||
 import json, os, sys
 import memblock
-cap, log, prefix = sys.argv[1:4]
+cap, log, prefix, dump, diff = sys.argv[1:6]
 assert os.path.realpath(memblock.__file__).startswith(os.path.realpath(prefix)), memblock.__file__
 assert os.path.realpath(memblock._lib.LIBRARY_PATH).startswith(os.path.realpath(prefix)), \
     memblock._lib.LIBRARY_PATH
@@ -70,6 +72,11 @@ c = memblock.open(cap)
 n = json.load(open(log))['total_events']
 assert len(c.events) == n > 0, (len(c.events), n)
 assert c.verify().ok
+# The installed library holds the dump formatter and the ownership analysis.
+assert c.end_state.dump_text() == open(dump).read()
+want = {r['caller']: int(r['a_size'], 0) for r in json.load(open(diff))['callers']}
+got = memblock.owners(c)
+assert got == {k: v for k, v in want.items() if v}, (got, want)
 PY
 	fail "the installed memblock module"
 
