@@ -45,11 +45,11 @@ struct mba_owners *mba_owners_open(const struct mb_capture *cap, struct mba_name
 {
 	enum mba_group g = MBA_GROUP_CALLER;
 	struct mba_owners *o;
-	char known[128];
 
 	if (group && mba_group_parse(group, &g)) {
-		mb_error_set(err, MB_ERR_INVAL, 0, 0, "unknown grouping '%s' (%s)", group,
-			     mba_group_names(known, sizeof(known)));
+		mb_error_set(err, MB_ERR_INVAL, 0, 0,
+			     "unknown grouping '%s' (the names map and diff take with --group)",
+			     group);
 		return NULL;
 	}
 	o = calloc(1, sizeof(*o));

@@ -185,50 +185,20 @@ mba_group_fn mba_group_lookup(enum mba_group g)
 	return g == MBA_GROUP_FRAME ? mba_group_first_frame : mba_group_caller;
 }
 
-/* The groupings by name, as --group and the Python module's group= name them. */
-static const struct {
-	const char *name;
-	enum mba_group group;
-} group_names[] = {
-	{ "caller", MBA_GROUP_CALLER },
-	{ "frame", MBA_GROUP_FRAME },
-};
-
 /**
- * mba_group_parse() - the grouping a name stands for
- * @name: "caller" or "frame"
- * @g: set to the grouping
+ * mba_group_parse() - the grouping a --group argument names
+ * @s: "caller" or "frame"
+ * @g: receives the grouping
  *
- * Return: 0, or -1 when @name is not a grouping (@g unchanged).
+ * Return: 0, or -1 when @s is none of these (@g unchanged).
  */
-int mba_group_parse(const char *name, enum mba_group *g)
+int mba_group_parse(const char *s, enum mba_group *g)
 {
-	size_t i;
-
-	for (i = 0; name && i < sizeof(group_names) / sizeof(group_names[0]); i++) {
-		if (!strcmp(name, group_names[i].name)) {
-			*g = group_names[i].group;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/**
- * mba_group_names() - the names mba_group_parse() knows, for messages
- * @buf: output, e.g. "caller, frame"
- * @len: size of @buf
- *
- * Return: @buf.
- */
-const char *mba_group_names(char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	if (len)
-		buf[0] = 0;
-	for (i = 0; i < sizeof(group_names) / sizeof(group_names[0]) && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 group_names[i].name);
-	return buf;
+	if (!strcmp(s, "caller"))
+		*g = MBA_GROUP_CALLER;
+	else if (!strcmp(s, "frame"))
+		*g = MBA_GROUP_FRAME;
+	else
+		return -1;
+	return 0;
 }

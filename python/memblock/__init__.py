@@ -528,8 +528,8 @@ class Ownership:
     count for the allocation that made them.  @group names how calls are
     grouped into owners, as --group does: 'caller' (the calling function,
     clone suffixes dropped) or 'frame' (the first frame of the caller chain
-    outside memblock); an unknown name raises ValueError listing the known
-    ones.  Starts after every event; seek(n) moves to the first n."""
+    outside memblock), or any other name analysis/ knows (mba_group_parse());
+    an unknown name raises ValueError.  Starts after every event; seek(n) moves to the first n."""
 
     def __init__(self, cap, group='caller', _names=None):
         if not isinstance(cap, Capture):

@@ -49,8 +49,7 @@ const char *mba_group_caller(const struct mb_capture *c, const struct mb_event *
 const char *mba_group_first_frame(const struct mb_capture *c, const struct mb_event *ev,
 				  char *buf, size_t len);
 mba_group_fn mba_group_lookup(enum mba_group g);
-int mba_group_parse(const char *name, enum mba_group *g);
-const char *mba_group_names(char *buf, size_t len);
+int mba_group_parse(const char *s, enum mba_group *g);
 
 /* ---- interval map (imap.c) ---- */
 
