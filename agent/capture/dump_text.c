@@ -43,6 +43,37 @@ static void emit_pa(struct dump_sink *s, uint64_t v, uint32_t bits)
 	emit(s, "0x%0*" PRIx64, (int)(bits / 4), v);
 }
 
+static const struct mb_dump_opts dump_defaults = {
+	.what = MB_DUMP_ALL,
+	.addr_bits = 64,
+	.max_numnodes = MB_DUMP_MAX_NUMNODES,
+};
+
+static struct mb_dump_opts dump_opts(const struct mb_dump_opts *opts)
+{
+	struct mb_dump_opts o = opts ? *opts : dump_defaults;
+
+	if (!o.addr_bits || o.addr_bits > 64 || o.addr_bits % 8)
+		o.addr_bits = 64;
+	return o;
+}
+
+/* One region as its memblock_dump() line has it after the tab. */
+static void dump_region(struct dump_sink *s, const struct mb_region_rec *r,
+			const struct mb_dump_opts *o)
+{
+	emit(s, "[");
+	emit_pa(s, r->base, o->addr_bits);
+	emit(s, "-");
+	emit_pa(s, r->base + r->size - 1, o->addr_bits);
+	emit(s, "], ");
+	emit_pa(s, r->size, o->addr_bits);
+	emit(s, " bytes");
+	if (r->nid >= 0 && (uint32_t)r->nid < o->max_numnodes)
+		emit(s, " on node %d", r->nid);
+	emit(s, " flags: 0x%x", r->flags);
+}
+
 static void dump_array(struct dump_sink *s, const char *name, const struct mb_array *a,
 		       const struct mb_dump_opts *o)
 {
@@ -50,33 +81,17 @@ static void dump_array(struct dump_sink *s, const char *name, const struct mb_ar
 
 	emit(s, " %s.cnt  = 0x%" PRIx64 "\n", name, a->cnt);
 	for (i = 0; i < a->cnt && a->regions; i++) {
-		const struct mb_region_rec *r = &a->regions[i];
-
-		emit(s, " %s[0x%" PRIx64 "]\t[", name, i);
-		emit_pa(s, r->base, o->addr_bits);
-		emit(s, "-");
-		emit_pa(s, r->base + r->size - 1, o->addr_bits);
-		emit(s, "], ");
-		emit_pa(s, r->size, o->addr_bits);
-		emit(s, " bytes");
-		if (r->nid >= 0 && (uint32_t)r->nid < o->max_numnodes)
-			emit(s, " on node %d", r->nid);
-		emit(s, " flags: 0x%x\n", r->flags);
+		emit(s, " %s[0x%" PRIx64 "]\t", name, i);
+		dump_region(s, &a->regions[i], o);
+		emit(s, "\n");
 	}
 }
 
 static void dump_state(struct dump_sink *s, const struct mb_state *st,
 		       const struct mb_dump_opts *opts)
 {
-	static const struct mb_dump_opts defaults = {
-		.what = MB_DUMP_ALL,
-		.addr_bits = 64,
-		.max_numnodes = MB_DUMP_MAX_NUMNODES,
-	};
-	struct mb_dump_opts o = opts ? *opts : defaults;
+	struct mb_dump_opts o = dump_opts(opts);
 
-	if (!o.addr_bits || o.addr_bits > 64 || o.addr_bits % 8)
-		o.addr_bits = 64;
 	if (o.what & MB_DUMP_HEADER) {
 		emit(s, "MEMBLOCK configuration:\n memory size = ");
 		emit_pa(s, st->memory.total_size, o.addr_bits);
@@ -131,5 +146,30 @@ size_t mb_dump_text_buf(char *buf, size_t len, const struct mb_state *st,
 	if (len)
 		buf[0] = 0;
 	dump_state(&s, st, o);
+	return s.used;
+}
+
+/**
+ * mb_dump_region_buf() - one region as its memblock_dump() line shows it
+ * @buf: output (may be NULL when @len is 0)
+ * @len: size of @buf
+ * @r: the region
+ * @o: as for mb_dump_text() (@o->what is not used)
+ *
+ * The part of the line after the array's name and index, without a newline:
+ * "[0x...-0x...], 0x... bytes on node 0 flags: 0x0" (gdb's pretty printer
+ * of struct memblock_region prints this).
+ *
+ * Return: the length of the whole text, as mb_dump_text_buf().
+ */
+size_t mb_dump_region_buf(char *buf, size_t len, const struct mb_region_rec *r,
+			  const struct mb_dump_opts *o)
+{
+	struct dump_sink s = { .buf = buf, .len = len };
+	struct mb_dump_opts opts = dump_opts(o);
+
+	if (len)
+		buf[0] = 0;
+	dump_region(&s, r, &opts);
 	return s.used;
 }

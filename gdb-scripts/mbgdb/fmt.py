@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""fmt.py - small text formats: %pa, %#x, node suffixes, sizes.
+"""fmt.py - small text formats: %pa, %#x, sizes.
 
-The memblock_dump_all() text itself is memblock.dump_text(), the C formatter
-of agent/capture/dump_text.c."""
+The memblock_dump_all() text and its region rows are memblock.dump_text() and
+region_text(), the C formatter of agent/capture/dump_text.c."""
 
 # Linux prints " on node %d" only for a valid node id (numa_valid_node():
 # 0 <= nid < MAX_NUMNODES).  MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT; the
-# mb-max-numnodes parameter (default 1024, x86-64) overrides it; mb-dump
-# passes it to memblock.dump_text().
+# mb-max-numnodes parameter (default 1024, x86-64) overrides it; mb-dump and
+# the region printer pass it to memblock.dump_text() / region_text().
 MAX_NUMNODES = [1 << 10]
 
 
@@ -19,12 +19,6 @@ def pa(value, bits=64):
 def kx(value):
     """Kernel %#x: 0x0 for zero (like Python, unlike glibc)."""
     return '%#x' % value
-
-
-def nid_suffix(nid):
-    if nid is None or nid < 0 or nid >= MAX_NUMNODES[0]:
-        return ''
-    return ' on node %d' % nid
 
 
 def human(n):

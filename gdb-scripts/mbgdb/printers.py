@@ -20,7 +20,8 @@ def _has(val, name):
 
 
 class RegionPrinter:
-    """[base-end] size bytes, node, flags: one line, like a memblock_dump row."""
+    """[base-end] size bytes, node, flags: a memblock_dump row after the tab,
+    by the C formatter mb-dump and memblock-cli dump print with."""
 
     def __init__(self, val):
         self.val = val
@@ -30,10 +31,11 @@ class RegionPrinter:
         bits = _bits(v)
         base = int(v['base'])
         size = int(v['size'])
-        nid = int(v['nid']) if _has(v, 'nid') else None
-        return '[%s-%s], %s bytes%s flags: %s' % (
-            fmt.pa(base, bits), fmt.pa(base + size - 1, bits), fmt.pa(size, bits),
-            fmt.nid_suffix(nid), fmt.kx(int(v['flags'])))
+        # Without CONFIG_NUMA (no nid field) no node is printed: nid -1.
+        nid = int(v['nid']) if _has(v, 'nid') else -1
+        import memblock
+        return memblock.region_text(memblock.Region(base, size, int(v['flags']), nid),
+                                    addr_bits=bits, max_numnodes=fmt.MAX_NUMNODES[0])
 
 
 class TypePrinter:

@@ -18,9 +18,9 @@ import ctypes
 from . import _consts
 from . import _lib
 
-__all__ = ['open', 'new', 'diff', 'owners', 'dump_text', 'CaptureError', 'Capture', 'Event',
-           'State', 'Array', 'Region', 'Diff', 'Ownership', 'Owned', 'OPS', 'op_name',
-           'op_value']
+__all__ = ['open', 'new', 'diff', 'owners', 'dump_text', 'region_text', 'CaptureError',
+           'Capture', 'Event', 'State', 'Array', 'Region', 'Diff', 'Ownership', 'Owned', 'OPS',
+           'op_name', 'op_value']
 
 _C = _lib.lib
 
@@ -454,6 +454,16 @@ def new(source='gdb_script', boot_state='DONE', log_capacity=0, log_written=None
 DUMP_MAX_NUMNODES = _consts.MB_DUMP_MAX_NUMNODES
 
 
+def _dump_opts(addr_bits, max_numnodes):
+    if addr_bits not in (8, 16, 24, 32, 40, 48, 56, 64):
+        raise ValueError('memblock: addr_bits is a whole number of bytes up to 64, not %r'
+                         % (addr_bits,))
+    o = _lib.DumpOpts()
+    o.addr_bits = addr_bits
+    o.max_numnodes = max_numnodes
+    return o
+
+
 def dump_text(state, arrays=None, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES, names=None):
     """@state as Linux's memblock_dump_all() prints it ("MEMBLOCK configuration:",
     the two sizes, then each array's lines), as "memblock-cli dump" prints it.
@@ -464,7 +474,7 @@ def dump_text(state, arrays=None, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES, 
     @max_numnodes: nodes outside [0, N) are not printed ("on node"; a region
     without a node has nid -1); @names: the arrays' names as printed,
     (memory, reserved). Returns a str ending in a newline."""
-    o = _lib.DumpOpts()
+    o = _dump_opts(addr_bits, max_numnodes)
     if arrays is None:
         o.what = _consts.MB_DUMP_ALL
     else:
@@ -474,11 +484,6 @@ def dump_text(state, arrays=None, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES, 
                              % ', '.join(sorted(bad)))
         o.what = ((_consts.MB_DUMP_MEMORY if 'memory' in arrays else 0)
                   | (_consts.MB_DUMP_RESERVED if 'reserved' in arrays else 0))
-    if addr_bits not in (8, 16, 24, 32, 40, 48, 56, 64):
-        raise ValueError('memblock: addr_bits is a whole number of bytes up to 64, not %r'
-                         % (addr_bits,))
-    o.addr_bits = addr_bits
-    o.max_numnodes = max_numnodes
     if names is not None:
         o.memory_name, o.reserved_name = (n.encode('utf-8') for n in names)
     cs, _keep = _state_to_c(state)
@@ -486,6 +491,18 @@ def dump_text(state, arrays=None, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES, 
     buf = ctypes.create_string_buffer(n + 1)
     _C.mb_dump_text_buf(buf, n + 1, ctypes.byref(cs), ctypes.byref(o))
     return buf.raw[:n].decode('utf-8', 'replace')
+
+
+def region_text(region, addr_bits=64, max_numnodes=DUMP_MAX_NUMNODES):
+    """One Region as its dump_text() line shows it after the tab (no newline):
+    "[0x...-0x...], 0x... bytes on node 0 flags: 0x0"."""
+    o = _dump_opts(addr_bits, max_numnodes)
+    r = _lib.Region()
+    r.base, r.size, r.flags, r.nid = region
+    n = _C.mb_dump_region_buf(None, 0, ctypes.byref(r), ctypes.byref(o))
+    buf = ctypes.create_string_buffer(n + 1)
+    _C.mb_dump_region_buf(buf, n + 1, ctypes.byref(r), ctypes.byref(o))
+    return buf.raw[:n].decode()
 
 
 State.dump_text = lambda self, **kw: dump_text(self, **kw)

@@ -138,6 +138,8 @@ def _load():
                                             P(Error)]),
         'mb_dump_text_buf': (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, P(State),
                                                P(DumpOpts)]),
+        'mb_dump_region_buf': (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t, P(Region),
+                                                 P(DumpOpts)]),
         # analysis/ (ownership); replays and name tables are opaque pointers.
         'mba_names_new': (ctypes.c_void_p, []),
         'mba_names_destroy': (None, [ctypes.c_void_p]),

@@ -229,6 +229,11 @@ def check_dump_text(path, cap):
     only = ''.join(ln for ln in lines if ln.startswith((' reserved.', ' reserved[')))
     if memblock.dump_text(cap.end_state, arrays=['reserved']) != only:
         die('%s: dump_text(arrays=[reserved]) is not the reserved lines of dump' % path)
+    rows = [ln.rstrip('\n').split('\t', 1)[1] for ln in only.splitlines(True)[1:]]
+    texts = [memblock.region_text(r) for r in cap.end_state.reserved.regions]
+    if texts != rows:
+        die('%s: region_text() is not the rows of dump:\n python %r\n CLI    %r'
+            % (path, texts[:3], rows[:3]))
     for at in sorted({0, n // 2}):
         if cap.state_at(at).dump_text() != cli('dump', '--at', at, path).stdout:
             die('%s: dump_text() at %d differs from dump --at %d' % (path, at, at))

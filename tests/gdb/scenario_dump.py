@@ -90,6 +90,11 @@ def scenario():
                       'done: mb-dump with mb-max-numnodes 0 prints no node')
         t.ex('set mb-max-numnodes 1024')
         t.check_equal(t.ex('mb-dump'), full, 'done: mb-dump with mb-max-numnodes 1024')
+        # The region pretty printer prints a dump row's text after the tab.
+        row = [ln for ln in lines if ln.startswith(' reserved[0x0]\t')]
+        t.check(len(row) == 1 and ' on node ' in row[0], 'no reserved[0x0] row with a node')
+        got = t.ex('print memblock.reserved.regions[0]').split(' = ', 1)[1]
+        t.check_equal(got, row[0].split('\t', 1)[1], 'done: the region printer vs mb-dump')
         # The record pretty printer prints the mb-log line.
         log_lines = t.ex('mb-log').splitlines()
         last = t.header().written - 1

@@ -38,5 +38,7 @@ struct mb_dump_opts {
 int mb_dump_text(FILE *f, const struct mb_state *st, const struct mb_dump_opts *o);
 size_t mb_dump_text_buf(char *buf, size_t len, const struct mb_state *st,
 			const struct mb_dump_opts *o);
+size_t mb_dump_region_buf(char *buf, size_t len, const struct mb_region_rec *r,
+			  const struct mb_dump_opts *o);
 
 #endif /* MBAGENT_DUMP_TEXT_H */
