@@ -65,19 +65,13 @@ int cmd_capture(int argc, char **argv)
 			o.mem = optarg;
 			break;
 		case 'S':
-			if (cli_arg_u64("--smp", optarg, &v))
+			if (cli_arg_in("--smp", optarg, 1, 256, &v))
 				return MB_EXIT_USAGE;
-			if (!v || v > 256)
-				return cli_fail(MB_EXIT_USAGE, "capture: --smp '%s' is not in 1..256",
-						optarg);
 			o.smp = (int)v;
 			break;
 		case 'N':
-			if (cli_arg_u64("--numa", optarg, &v))
+			if (cli_arg_in("--numa", optarg, 0, 64, &v))
 				return MB_EXIT_USAGE;
-			if (v > 64)
-				return cli_fail(MB_EXIT_USAGE, "capture: --numa '%s' is not in 0..64",
-						optarg);
 			o.numa_nodes = (int)v;
 			break;
 		case 'I':
@@ -87,11 +81,8 @@ int cmd_capture(int argc, char **argv)
 			o.append = optarg;
 			break;
 		case 't':
-			if (strcmp(optarg, "gdb") && strcmp(optarg, "serial") &&
-			    strcmp(optarg, "ramfile"))
-				return cli_fail(MB_EXIT_USAGE,
-						"capture: unknown transport '%s' (gdb, serial, ramfile)",
-						optarg);
+			if (cli_arg_word(opt, optarg) < 0)
+				return MB_EXIT_USAGE;
 			o.transport = optarg;
 			break;
 		case 'A':
@@ -101,11 +92,8 @@ int cmd_capture(int argc, char **argv)
 			o.elf = optarg;
 			break;
 		case 'T':
-			if (cli_arg_u64("--timeout", optarg, &v))
+			if (cli_arg_in("--timeout", optarg, 1, 3600, &v))
 				return MB_EXIT_USAGE;
-			if (!v || v > 3600)
-				return cli_fail(MB_EXIT_USAGE, "capture: --timeout '%s' is not in 1..3600",
-						optarg);
 			o.timeout_s = (int)v;
 			break;
 		case 'o':
@@ -128,15 +116,14 @@ int cmd_capture(int argc, char **argv)
 			lo.trace = true;
 			break;
 		case 'H':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-hits '%s'", optarg);
+			if (cli_arg_in("--trace-max-hits", optarg, 1, 100000000, &v))
+				return MB_EXIT_USAGE;
 			lo.trace_max_hits = (unsigned long)v;
 			lo.trace = true;
 			break;
 		case 'V':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-events '%s'",
-						optarg);
+			if (cli_arg_in("--trace-max-events", optarg, 1, 100000000, &v))
+				return MB_EXIT_USAGE;
 			lo.trace_max_events = (size_t)v;
 			lo.trace = true;
 			break;
@@ -150,9 +137,8 @@ int cmd_capture(int argc, char **argv)
 			return MB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc)
-		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
-				argv[optind]);
+	if (cli_operands(argc, argv, 0, NULL))
+		return MB_EXIT_USAGE;
 	if ((lo.system_map || lo.read_point || lo.trace) && !lo.image)
 		return cli_fail(MB_EXIT_USAGE,
 				"capture: --system-map, --read-at and --trace go with --linux");
@@ -186,16 +172,8 @@ int cmd_capture(int argc, char **argv)
 	o.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 	c = mb_agent_capture(&o, &err);
 captured:
-	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (cli_check_output(out)) {
-		mb_capture_free(c);
+	if (cli_save(c, out, &err))
 		return MB_EXIT_FAIL;
-	}
-	if (mb_capture_write(c, out, &err)) {
-		mb_capture_free(c);
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	}
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 

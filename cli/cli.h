@@ -159,6 +159,16 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 int cli_arg_u64(const char *opt, const char *s, uint64_t *out);
 int cli_arg_range(const char *opt, const char *s, uint64_t *a, uint64_t *b);
 bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b);
+int cli_arg_in(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+/*
+ * Option words and operands, from the command table: cli_arg_word() takes
+ * one of the words an option's table entry lists (its index, or -1 after
+ * "Error: CMD: --OPT wants A, B or C, not 'S'"); cli_operands() checks how
+ * many operands follow the options.
+ */
+int cli_arg_word(int key, const char *s);
+int cli_operands(int argc, char **argv, int n, const char *what);
 
 /*
  * Terminal safety: every text (not JSON) output of untrusted strings --
@@ -184,12 +194,22 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err);
 void cli_register_capture(const char *name, struct mb_capture *c);
 /* Free a capture returned by cli_load (no-op for registered ones). */
 void cli_release(struct mb_capture *c);
+/*
+ * The input named on the command line, loaded, with an event-count option
+ * (@opt, e.g. "--at"; NULL for none) checked against it: NULL after the one
+ * "Error: ..." line, with @rc set to the exit status.
+ */
+struct mb_capture *cli_open(const char *path, const char *opt, uint64_t n, int *rc);
+/* 0, or MB_EXIT_USAGE after the error line for @n beyond the last event (@c released). */
+int cli_check_at(struct mb_capture *c, const char *opt, uint64_t n);
 /* Live target: capture through the agent from an --attach address. */
 struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
 				 struct mb_error *err);
 
 /* -o of capture/import: 0, or MB_EXIT_FAIL (printed) for a device, FIFO, dir. */
 int cli_check_output(const char *path);
+/* Write a made capture to -o (NULL @c: making it failed, @err says why); frees it on failure. */
+int cli_save(struct mb_capture *c, const char *out, struct mb_error *err);
 
 /* The test kernel of this build (next to the executable or in the build dir). */
 const char *cli_default_kernel(char *buf, size_t len);
@@ -224,7 +244,7 @@ void json_double(struct json *j, double v);
 /* Write a JSON string literal for @s to @f (escaping as RFC 8259). */
 void json_write_string(FILE *f, const char *s);
 
-/* State dumping shared by dump, replay and the shell. */
+/* State dumping shared by dump, replay and the shell (in the order of -f's words). */
 enum dump_format { DUMP_LINUX, DUMP_DEBUGFS, DUMP_TABLE };
 void cli_print_state(const struct mb_state *st, enum dump_format fmt);
 void cli_json_state(struct json *j, const struct mb_state *st);
@@ -242,8 +262,7 @@ void cli_json_flags(struct json *j, uint32_t flags);
 const char *cli_json_boot_state(uint32_t s);
 void cli_json_array(struct json *j, const struct mb_array *a);
 
-/* cli/dump.c helpers shared with replay, diff and the shell. */
-bool cli_parse_format(const char *s, enum dump_format *out);
+/* cli/dump.c helper shared with diff. */
 int cli_end_state(const struct mb_capture *c, struct mb_state *out, const char **how,
 		  struct mb_error *err);
 /* cli/log.c: one event as text args ("[0x..-0x..]", "size=.. -> 0x..") */

@@ -617,6 +617,105 @@ bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b)
 }
 
 /**
+ * cli_arg_in() - parse an option's number and check it lies in [@lo, @hi]
+ * @opt: option name for the message ("--smp")
+ * @s: text
+ * @lo: smallest value taken
+ * @hi: largest value taken (UINT64_MAX: no upper bound)
+ * @out: value
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: CMD: OPT 'S' ..." line.
+ */
+int cli_arg_in(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const char *cmd = cli_cmd_name ? cli_cmd_name : "memblock-cli";
+
+	if (cli_arg_u64(opt, s, out))
+		return MB_EXIT_USAGE;
+	if (*out >= lo && *out <= hi)
+		return 0;
+	if (hi == UINT64_MAX)
+		return cli_fail(MB_EXIT_USAGE, "%s: %s '%s' is below %" PRIu64, cmd, opt, s, lo);
+	return cli_fail(MB_EXIT_USAGE, "%s: %s '%s' is not in %" PRIu64 "..%" PRIu64, cmd, opt,
+			s, lo, hi);
+}
+
+/* The running command's option whose key is @key, or NULL. */
+static const struct cli_opt *find_opt(int key)
+{
+	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
+	const struct cli_opt *o;
+
+	for (o = cmd ? cmd->opts : NULL; o && o->name; o++)
+		if (o->key == key)
+			return o;
+	return NULL;
+}
+
+/**
+ * cli_arg_word() - an option's argument as one of the words of its table entry
+ * @key: the option's key (struct cli_opt)
+ * @s: the argument
+ *
+ * The words are the option's @values in the running command's table entry:
+ * the list that --help shows and completion offers is the list taken.
+ *
+ * Return: the index of @s in that list, or -1 after one
+ * "Error: CMD: --OPT wants A, B or C, not 'S'" line (exit MB_EXIT_USAGE).
+ */
+int cli_arg_word(int key, const char *s)
+{
+	const struct cli_opt *o = find_opt(key);
+	char list[256];
+	size_t used = 0, len, n;
+	const char *w;
+	int i;
+
+	if (!o || !o->values) {
+		cli_fail(MB_EXIT_USAGE, "%s: option key '%c' lists no words", cli_cmd_name, key);
+		return -1;
+	}
+	for (w = o->values, i = 0; *w; w += len + (w[len] == ' '), i++) {
+		len = strcspn(w, " ");
+		if (strlen(s) == len && !strncmp(s, w, len))
+			return i;
+	}
+	/* "a, b or c" from "a b c" */
+	list[0] = '\0';
+	for (w = o->values; *w && used < sizeof(list); w += len + (w[len] == ' ')) {
+		len = strcspn(w, " ");
+		n = (size_t)snprintf(list + used, sizeof(list) - used, "%s%.*s",
+				     !used ? "" : w[len] ? ", " : " or ", (int)len, w);
+		used += n;
+	}
+	cli_fail(MB_EXIT_USAGE, "%s: --%s wants %s, not '%s'",
+		 cli_cmd_name ? cli_cmd_name : "memblock-cli", o->name, list, s);
+	return -1;
+}
+
+/**
+ * cli_operands() - check how many operands follow the options
+ * @argc: argument count
+ * @argv: arguments, getopt done (optind at the first operand)
+ * @n: operands wanted
+ * @what: what they are, for the message ("one INPUT file"); NULL when @n is
+ *   0 (the first extra operand is named instead)
+ *
+ * Return: 0, or MB_EXIT_USAGE after one
+ * "Error: CMD: expected WHAT (see 'CMD --help')" line.
+ */
+int cli_operands(int argc, char **argv, int n, const char *what)
+{
+	if (argc - optind == n)
+		return 0;
+	if (!what)
+		return cli_fail(MB_EXIT_USAGE, "%s: unexpected argument '%s' (see '%s --help')",
+				argv[0], argv[optind], argv[0]);
+	return cli_fail(MB_EXIT_USAGE, "%s: expected %s (see '%s --help')", argv[0], what,
+			argv[0]);
+}
+
+/**
  * cli_check_output() - refuse an output path that is not a regular file
  * @path: -o argument
  *
@@ -645,6 +744,32 @@ int cli_check_output(const char *path)
 			path, S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ? "FIFO" :
 			S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ?
 			"block device" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
+}
+
+/**
+ * cli_save() - write the capture a command made (capture, import) to its -o file
+ * @c: the capture, or NULL when making it failed (@err says why)
+ * @out: the -o path, checked again (cli_check_output()) just before the write
+ * @err: the error of the step that made @c, and then of the write
+ *
+ * Return: 0, or MB_EXIT_FAIL after one "Error: ..." line, @c then freed.
+ */
+int cli_save(struct mb_capture *c, const char *out, struct mb_error *err)
+{
+	int rc = MB_EXIT_FAIL;
+
+	if (!c)
+		return cli_fail_err(MB_EXIT_FAIL, err);
+	if (cli_check_output(out))
+		goto fail;
+	if (mb_capture_write(c, out, err)) {
+		rc = cli_fail_err(MB_EXIT_FAIL, err);
+		goto fail;
+	}
+	return 0;
+fail:
+	mb_capture_free(c);
+	return rc;
 }
 
 /* ---- inputs ---- */
@@ -736,6 +861,50 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err)
 	mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 		     "%s: not a capture file or a memblock=debug console log", path);
 	return NULL;
+}
+
+/**
+ * cli_check_at() - refuse an event count beyond the last event of @c
+ * @c: the loaded input; released when the count is refused
+ * @opt: option name for the message ("--at"), NULL when none was given
+ * @n: the count
+ *
+ * Return: 0, or MB_EXIT_USAGE after one
+ * "Error: CMD: OPT N is beyond the last event (M)" line.
+ */
+int cli_check_at(struct mb_capture *c, const char *opt, uint64_t n)
+{
+	size_t last = c->nevents;
+
+	if (!opt || n <= last)
+		return 0;
+	cli_release(c);
+	return cli_fail(MB_EXIT_USAGE, "%s: %s %" PRIu64 " is beyond the last event (%zu)",
+			cli_cmd_name ? cli_cmd_name : "memblock-cli", opt, n, last);
+}
+
+/**
+ * cli_open() - load the input named on the command line, or say why not
+ * @path: capture file, console log or a name the shell registered ("@a")
+ * @opt: an event-count option given with it ("--at"), or NULL
+ * @n: that option's count, checked against the input's events
+ * @rc: set to the exit status when the input is refused
+ *
+ * Return: the capture (release with cli_release()), or NULL after one
+ * "Error: ..." line with @rc set (MB_EXIT_FAIL, or MB_EXIT_USAGE for a count
+ * beyond the last event).
+ */
+struct mb_capture *cli_open(const char *path, const char *opt, uint64_t n, int *rc)
+{
+	struct mb_error err = { 0 };
+	struct mb_capture *c = cli_load(path, &err);
+
+	if (!c) {
+		*rc = cli_fail_err(MB_EXIT_FAIL, &err);
+		return NULL;
+	}
+	*rc = cli_check_at(c, opt, n);
+	return *rc ? NULL : c;
 }
 
 /* The kernel this build made: next to the executable first, then the build dir. */

@@ -1202,48 +1202,12 @@ static int print_html(const struct diff *d)
 
 /* ---- the command ---- */
 
-static const struct option diff_longopts[] = {
-	{ "no-events", no_argument, NULL, 'E' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "fail-if-reserved-grows", required_argument, NULL, 'R' },
-	{ "fail-if-memory-shrinks", required_argument, NULL, 'M' },
-	{ "fail-if-new-callers", no_argument, NULL, 'N' },
-	{ "sort", required_argument, NULL, 'S' },
-	{ "rows", required_argument, NULL, 'n' },
-	{ "group", required_argument, NULL, 'G' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/**
- * parse_sort() - a --sort word
- * @s: "delta", "size" or "name"
- * @out: the key
- *
- * Return: false for anything else.
- */
-static bool parse_sort(const char *s, enum sort_key *out)
-{
-	if (!strcmp(s, "delta"))
-		*out = SORT_DELTA;
-	else if (!strcmp(s, "size"))
-		*out = SORT_SIZE;
-	else if (!strcmp(s, "name"))
-		*out = SORT_NAME;
-	else
-		return false;
-	return true;
-}
-
 static int parse_opts(int argc, char **argv, struct diff_opts *o)
 {
-	int opt;
+	int opt, w = 0;
 
 	o->show_events = true;
-	while ((opt = cli_getopt(argc, argv, "jhn:f:o:", diff_longopts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'E':
 			o->show_events = false;
@@ -1252,28 +1216,25 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 			o->all = true;
 			break;
 		case 'R':
-			if (!cli_parse_u64(optarg, &o->reserved_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			if (cli_arg_u64("--fail-if-reserved-grows", optarg, &o->reserved_max))
+				return MB_EXIT_USAGE;
 			o->reserved_set = true;
 			break;
 		case 'M':
-			if (!cli_parse_u64(optarg, &o->memory_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			if (cli_arg_u64("--fail-if-memory-shrinks", optarg, &o->memory_max))
+				return MB_EXIT_USAGE;
 			o->memory_set = true;
 			break;
 		case 'N':
 			o->new_callers = true;
 			break;
 		case 'S':
-			if (!parse_sort(optarg, &o->sort))
-				return cli_fail(MB_EXIT_USAGE,
-						"diff: --sort wants delta, size or name, not '%s'",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			o->sort = (enum sort_key)w;
 			break;
 		case 'n':
-			if (!cli_parse_u64(optarg, &o->rows) || !o->rows)
-				return cli_fail(MB_EXIT_USAGE, "diff: -n wants a row count, not '%s'",
-						optarg);
+			if (cli_arg_in("--rows", optarg, 1, UINT64_MAX, &o->rows))
+				return MB_EXIT_USAGE;
 			break;
 		case 'G':
 			if (!strcmp(optarg, "caller"))
@@ -1286,35 +1247,25 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 						optarg);
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				o->fmt = OUT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->fmt = OUT_JSON;
-			else if (!strcmp(optarg, "csv"))
-				o->fmt = OUT_CSV;
-			else if (!strcmp(optarg, "html"))
-				o->fmt = OUT_HTML;
-			else
-				return cli_fail(MB_EXIT_USAGE,
-						"diff: --format wants text, json, csv or html, not '%s'",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			o->fmt = (enum out_format)w;
 			break;
 		case 'o':
 			o->outpath = optarg;
 			break;
-		case 'j':
-			o->fmt = OUT_JSON;
-			break;
-		case 'h':
-			return cli_usage() ? MB_EXIT_USAGE : -1;
 		default:
 			return MB_EXIT_USAGE;
 		}
+		if (w < 0)
+			return MB_EXIT_USAGE;
 	}
+	/* -j anywhere on the line: stdout carries the JSON document alone */
+	if (cli_json)
+		o->fmt = OUT_JSON;
 	if (o->fmt == OUT_JSON)
 		cli_json = true;
-	if (optind != argc - 2)
-		return cli_fail(MB_EXIT_USAGE, "diff: expected two inputs A B (see 'diff --help')");
+	if (cli_operands(argc, argv, 2, "two inputs A B"))
+		return MB_EXIT_USAGE;
 	if ((o->fmt == OUT_HTML) != !!o->outpath)
 		return cli_fail(MB_EXIT_USAGE, "diff: --format html and -o FILE go together");
 	return 0;
@@ -1350,7 +1301,7 @@ int cmd_diff(int argc, char **argv)
 	rc = parse_opts(argc, argv, &d->o);
 	if (rc) {
 		free(d);
-		return rc < 0 ? MB_EXIT_OK : rc;
+		return rc;
 	}
 	d->A.path = argv[optind];
 	d->B.path = argv[optind + 1];

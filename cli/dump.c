@@ -7,26 +7,6 @@
 #include "mbagent/replay.h"
 
 /**
- * cli_parse_format() - parse a dump format name
- * @s: "linux", "debugfs" or "table"
- * @out: result
- *
- * Return: true if known.
- */
-bool cli_parse_format(const char *s, enum dump_format *out)
-{
-	if (!strcmp(s, "linux"))
-		*out = DUMP_LINUX;
-	else if (!strcmp(s, "debugfs"))
-		*out = DUMP_DEBUGFS;
-	else if (!strcmp(s, "table"))
-		*out = DUMP_TABLE;
-	else
-		return false;
-	return true;
-}
-
-/**
  * cli_end_state() - the state at the end of a capture
  * @c: capture
  * @out: receives a copy (free with mb_state_clear())
@@ -62,15 +42,15 @@ int cmd_dump(int argc, char **argv)
 	struct mb_state st;
 	bool initial = false, have_at = false;
 	uint64_t at = 0;
-	int opt;
+	int opt, w;
 
 	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_fail(MB_EXIT_USAGE,
-						"dump: unknown format '%s' (linux, debugfs, table)",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			if (w < 0)
+				return MB_EXIT_USAGE;
+			fmt = (enum dump_format)w;
 			break;
 		case 'a':
 			if (cli_arg_u64("--at", optarg, &at))
@@ -90,26 +70,20 @@ int cmd_dump(int argc, char **argv)
 			return MB_EXIT_USAGE;
 		}
 	}
-	if (attach ? optind != argc : optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE,
-				"dump: expected one INPUT file or --attach (see 'dump --help')");
+	if (cli_operands(argc, argv, attach ? 0 : 1, "one INPUT file or --attach"))
+		return MB_EXIT_USAGE;
 	input = attach ? attach : argv[optind];
 	c = attach ? cli_load_live(attach, elf, NULL, &err) : cli_load(input, &err);
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_at(c, have_at && !initial ? "--at" : NULL, at))
+		return MB_EXIT_USAGE;
 	memset(&st, 0, sizeof(st));
 	if (initial) {
 		how = "initial";
 		if (mb_state_copy(&st, &c->initial, &err))
 			goto fail;
 	} else if (have_at) {
-		if (at > c->nevents) {
-			size_t n = c->nevents;
-
-			cli_release(c);
-			return cli_fail(MB_EXIT_USAGE, "dump: --at %llu is beyond the last event (%zu)",
-					(unsigned long long)at, n);
-		}
 		how = "replayed";
 		if (mb_replay_run(c, (size_t)at, &st, NULL, &err))
 			goto fail;

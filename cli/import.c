@@ -29,8 +29,8 @@ int cmd_import(int argc, char **argv)
 			return MB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "import: expected one LOG file (see 'import --help')");
+	if (cli_operands(argc, argv, 1, "one LOG file"))
+		return MB_EXIT_USAGE;
 	if (!out)
 		return cli_fail(MB_EXIT_USAGE, "import: -o FILE is required");
 	in = argv[optind];
@@ -42,16 +42,8 @@ int cmd_import(int argc, char **argv)
 		c = mb_import_stream(stdin, "<stdin>", &st, &err);
 	else
 		c = mb_import_file(in, &st, &err);
-	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (cli_check_output(out)) {
-		mb_capture_free(c);
+	if (cli_save(c, out, &err))
 		return MB_EXIT_FAIL;
-	}
-	if (mb_capture_write(c, out, &err)) {
-		mb_capture_free(c);
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	}
 	if (cli_json) {
 		struct json *j = json_new(stdout);
 

@@ -309,12 +309,11 @@ static int parse_ops(struct log_filter *f, const char *arg)
 int cmd_log(int argc, char **argv)
 {
 	struct log_filter f;
-	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct json *j = NULL;
 	size_t i, shown = 0;
 	bool stack = false;
-	int opt;
+	int opt, rc;
 
 	memset(&f, 0, sizeof(f));
 	while ((opt = cli_next_opt(argc, argv)) != -1) {
@@ -346,11 +345,11 @@ int cmd_log(int argc, char **argv)
 			return MB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "log: expected one INPUT file (see 'log --help')");
-	c = cli_load(argv[optind], &err);
+	if (cli_operands(argc, argv, 1, "one INPUT file"))
+		return MB_EXIT_USAGE;
+	c = cli_open(argv[optind], NULL, 0, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
+		return rc;
 	if (cli_json) {
 		j = json_new(stdout);
 		cli_json_open(j);

@@ -106,7 +106,7 @@ int cmd_replay(int argc, char **argv)
 	uint64_t unparsed;
 	char cov[512] = "";
 	uint64_t to = 0;
-	int opt, rc = MB_EXIT_OK, vr = 0;
+	int opt, rc = MB_EXIT_OK, vr = 0, w;
 
 	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
@@ -122,10 +122,10 @@ int cmd_replay(int argc, char **argv)
 			expect = optarg;
 			break;
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_fail(MB_EXIT_USAGE,
-						"replay: unknown format '%s' (linux, debugfs, table)",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			if (w < 0)
+				return MB_EXIT_USAGE;
+			fmt = (enum dump_format)w;
 			break;
 		case 'q':
 			quiet = true;
@@ -134,20 +134,13 @@ int cmd_replay(int argc, char **argv)
 			return MB_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "replay: expected one INPUT file (see 'replay --help')");
+	if (cli_operands(argc, argv, 1, "one INPUT file"))
+		return MB_EXIT_USAGE;
 	if (verify && have_to)
 		return cli_fail(MB_EXIT_USAGE, "replay: --verify and --to cannot be combined");
-	c = cli_load(argv[optind], &err);
+	c = cli_open(argv[optind], have_to ? "--to" : NULL, to, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (have_to && to > c->nevents) {
-		size_t n = c->nevents;
-
-		cli_release(c);
-		return cli_fail(MB_EXIT_USAGE, "replay: --to %llu is beyond the last event (%zu)",
-				(unsigned long long)to, n);
-	}
+		return rc;
 	if (expect) {
 		exp = mb_import_file(expect, NULL, &err);
 		if (!exp) {

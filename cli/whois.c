@@ -276,50 +276,27 @@ static void print_json(const struct mb_capture *c, const struct whois *w)
  */
 int cmd_whois(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct mba_owners o;
 	struct whois w;
-	uint64_t addr, at = UINT64_MAX;
-	int opt, rc = MB_EXIT_OK;
+	uint64_t addr, at = 0;
+	bool have_at = false;
+	int opt, rc;
 
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
-		switch (opt) {
-		case 'a':
-			if (!cli_parse_u64(optarg, &at))
-				return cli_fail(MB_EXIT_USAGE, "whois: --at wants an event count, not '%s'",
-						optarg);
-			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
-		default:
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
+		if (opt != 'a' || cli_arg_u64("--at", optarg, &at))
 			return MB_EXIT_USAGE;
-		}
+		have_at = true;
 	}
-	if (optind != argc - 2)
-		return cli_fail(MB_EXIT_USAGE, "whois: expected ADDR INPUT (see 'whois --help')");
-	if (!cli_parse_u64(argv[optind], &addr))
-		return cli_fail(MB_EXIT_USAGE, "whois: bad address '%s'", argv[optind]);
-	c = cli_load(argv[optind + 1], &err);
+	if (cli_operands(argc, argv, 2, "ADDR INPUT"))
+		return MB_EXIT_USAGE;
+	if (cli_arg_u64("ADDR", argv[optind], &addr))
+		return MB_EXIT_USAGE;
+	c = cli_open(argv[optind + 1], have_at ? "--at" : NULL, at, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (at != UINT64_MAX && at > c->nevents) {
-		rc = cli_fail(MB_EXIT_USAGE, "whois: --at %llu is beyond the last event (%zu)",
-			      (unsigned long long)at, c->nevents);
-		cli_release(c);
 		return rc;
-	}
 	if (mba_owners_init(&o, c, NULL, NULL) ||
-	    lookup(c, &o, addr, at == UINT64_MAX ? c->nevents : (size_t)at, &w)) {
+	    lookup(c, &o, addr, have_at ? (size_t)at : c->nevents, &w)) {
 		rc = cli_fail(MB_EXIT_FAIL, "out of memory");
 	} else if (cli_json) {
 		print_json(c, &w);
