@@ -694,6 +694,83 @@ int cli_arg_word(int key, const char *s)
 }
 
 /**
+ * cli_args_parse() - parse the running command's whole line by its table entry
+ * @argc: argument count
+ * @argv: arguments (argv[0] = command word)
+ * @n: operands wanted after the options (cli_operands()); -1: not checked
+ * @what: what they are, for the message; NULL when @n is 0
+ * @a: filled: each given option's argument by key ("" for a flag); an
+ *   option given twice counts once, with its last argument, except a list
+ *   option (placeholder "X[,X...]"), whose arguments join with ','
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: ..." line (an unknown
+ * option, a missing argument, the wrong number of operands).
+ */
+int cli_args_parse(int argc, char **argv, int n, const char *what, struct cli_args *a)
+{
+	const struct cli_opt *o;
+	int key;
+
+	memset(a, 0, sizeof(*a));
+	while ((key = cli_next_opt(argc, argv)) != -1) {
+		o = find_opt(key);
+		if (!o || key < 0 || key >= CLI_MAX_KEY)
+			return MB_EXIT_USAGE;
+		if (o->arg && a->arg[key] && strstr(o->arg, "[,")) {
+			int len = snprintf(a->buf + a->used, sizeof(a->buf) - a->used, "%s,%s",
+					   a->arg[key], optarg);
+
+			if (len < 0 || (size_t)len >= sizeof(a->buf) - a->used)
+				return cli_fail(MB_EXIT_USAGE, "%s: --%s: too many words", argv[0],
+						o->name);
+			a->arg[key] = a->buf + a->used;
+			a->used += (size_t)len + 1;
+		} else {
+			a->arg[key] = o->arg ? optarg : "";
+		}
+	}
+	if (n >= 0 && cli_operands(argc, argv, n, what))
+		return MB_EXIT_USAGE;
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	return 0;
+}
+
+/**
+ * cli_args_word() - a parsed option's word (cli_arg_word()), or @dflt
+ * @a: parsed line
+ * @key: option key
+ * @dflt: the value when the option was not given
+ *
+ * Return: the word's index, @dflt, or -1 after one "Error: ..." line.
+ */
+int cli_args_word(const struct cli_args *a, int key, int dflt)
+{
+	return a->arg[key] ? cli_arg_word(key, a->arg[key]) : dflt;
+}
+
+/**
+ * cli_args_num() - a parsed option's number, checked to lie in [@lo, @hi]
+ * @a: parsed line
+ * @key: option key
+ * @lo: smallest value taken
+ * @hi: largest value taken (UINT64_MAX: no upper bound)
+ * @out: the value; left as it is when the option was not given
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: CMD: --OPT 'S' ..." line.
+ */
+int cli_args_num(const struct cli_args *a, int key, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const struct cli_opt *o = find_opt(key);
+	char name[48];
+
+	if (!a->arg[key])
+		return 0;
+	snprintf(name, sizeof(name), "--%s", o ? o->name : "?");
+	return cli_arg_in(name, a->arg[key], lo, hi, out);
+}
+
+/**
  * cli_operands() - check how many operands follow the options
  * @argc: argument count
  * @argv: arguments, getopt done (optind at the first operand)
@@ -1166,10 +1243,48 @@ void cli_print_state(const struct mb_state *st, enum dump_format fmt)
 void cli_json_open(struct json *j)
 {
 	json_obj_begin(j);
-	json_key(j, "schema_version");
-	json_uint(j, CLI_JSON_SCHEMA_VERSION);
-	json_key(j, "command");
-	json_str(j, cli_cmd_name ? cli_cmd_name : "memblock-cli");
+	json_uint_field(j, "schema_version", CLI_JSON_SCHEMA_VERSION);
+	json_str_field(j, "command", cli_cmd_name ? cli_cmd_name : "memblock-cli");
+}
+
+/**
+ * cli_json_begin() - start the -j document on stdout
+ * @input: the "input" member that follows the envelope, or NULL for none
+ *
+ * Return: the writer, its object open (cli_json_open()); end the document
+ * with cli_json_end().
+ */
+struct json *cli_json_begin(const char *input)
+{
+	struct json *j = json_new(stdout);
+
+	cli_json_open(j);
+	if (input)
+		json_str_field(j, "input", input);
+	return j;
+}
+
+/**
+ * cli_json_end() - close the document cli_json_begin() started and free @j
+ * @j: writer
+ */
+void cli_json_end(struct json *j)
+{
+	json_obj_end(j);
+	json_free(j);
+}
+
+/**
+ * cli_json_log() - how complete an input's log is: "total_events",
+ * "dropped" (calls the log could not hold) and "complete"
+ * @j: writer, in an object
+ * @c: the input
+ */
+void cli_json_log(struct json *j, const struct mb_capture *c)
+{
+	json_uint_field(j, "total_events", c->nevents);
+	json_uint_field(j, "dropped", c->log_dropped);
+	json_bool_field(j, "complete", c->log_dropped == 0);
 }
 
 /**
@@ -1224,26 +1339,19 @@ void cli_json_array(struct json *j, const struct mb_array *a)
 	uint64_t i;
 
 	json_obj_begin(j);
-	json_key(j, "cnt");
-	json_uint(j, a->cnt);
-	json_key(j, "max");
-	json_uint(j, a->max);
-	json_key(j, "total_size");
-	json_hex(j, a->total_size);
+	json_uint_field(j, "cnt", a->cnt);
+	json_uint_field(j, "max", a->max);
+	json_hex_field(j, "total_size", a->total_size);
 	json_key(j, "regions");
 	json_arr_begin(j);
 	for (i = 0; i < a->cnt; i++) {
 		const struct mb_region_rec *r = &a->regions[i];
 
 		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, r->base);
-		json_key(j, "end");
-		json_hex(j, r->base + r->size);
-		json_key(j, "size");
-		json_hex(j, r->size);
-		json_key(j, "nid");
-		json_int(j, r->nid);
+		json_hex_field(j, "base", r->base);
+		json_hex_field(j, "end", r->base + r->size);
+		json_hex_field(j, "size", r->size);
+		json_int_field(j, "nid", r->nid);
 		json_key(j, "flags");
 		cli_json_flags(j, r->flags);
 		json_obj_end(j);
@@ -1260,10 +1368,8 @@ void cli_json_array(struct json *j, const struct mb_array *a)
 void cli_json_state(struct json *j, const struct mb_state *st)
 {
 	json_obj_begin(j);
-	json_key(j, "bottom_up");
-	json_bool(j, st->bottom_up);
-	json_key(j, "current_limit");
-	json_hex(j, st->current_limit);
+	json_bool_field(j, "bottom_up", st->bottom_up);
+	json_hex_field(j, "current_limit", st->current_limit);
 	json_key(j, "memory");
 	cli_json_array(j, &st->memory);
 	json_key(j, "reserved");

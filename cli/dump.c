@@ -7,6 +7,21 @@
 #include "mbagent/replay.h"
 
 /**
+ * cli_dump_format() - the -f word of dump and replay (linux, debugfs, table)
+ * @a: the parsed line
+ * @fmt: set to the format, DUMP_LINUX when -f was not given
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: ..." line.
+ */
+int cli_dump_format(const struct cli_args *a, enum dump_format *fmt)
+{
+	int w = cli_args_word(a, 'f', DUMP_LINUX);
+
+	*fmt = w < 0 ? DUMP_LINUX : (enum dump_format)w;
+	return w < 0 ? MB_EXIT_USAGE : 0;
+}
+
+/**
  * cli_end_state() - the state at the end of a capture
  * @c: capture
  * @out: receives a copy (free with mb_state_clear())
@@ -40,38 +55,18 @@ int cmd_dump(int argc, char **argv)
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct mb_state st;
-	bool initial = false, have_at = false;
+	struct cli_args a;
+	bool initial, have_at;
 	uint64_t at = 0;
-	int opt, w;
 
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 'f':
-			w = cli_arg_word(opt, optarg);
-			if (w < 0)
-				return MB_EXIT_USAGE;
-			fmt = (enum dump_format)w;
-			break;
-		case 'a':
-			if (cli_arg_u64("--at", optarg, &at))
-				return MB_EXIT_USAGE;
-			have_at = true;
-			break;
-		case 'i':
-			initial = true;
-			break;
-		case 'A':
-			attach = optarg;
-			break;
-		case 'E':
-			elf = optarg;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (cli_operands(argc, argv, attach ? 0 : 1, "one INPUT file or --attach"))
+	if (cli_args_parse(argc, argv, -1, NULL, &a) ||
+	    cli_operands(argc, argv, a.arg['A'] ? 0 : 1, "one INPUT file or --attach") ||
+	    cli_args_num(&a, 'a', 0, UINT64_MAX, &at) || cli_dump_format(&a, &fmt))
 		return MB_EXIT_USAGE;
+	have_at = a.arg['a'];
+	initial = a.arg['i'];
+	attach = a.arg['A'];
+	elf = a.arg['E'];
 	input = attach ? attach : argv[optind];
 	c = attach ? cli_load_live(attach, elf, NULL, &err) : cli_load(input, &err);
 	if (!c)
@@ -91,25 +86,14 @@ int cmd_dump(int argc, char **argv)
 		goto fail;
 	}
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(input);
 
-		cli_json_open(j);
-		json_key(j, "input");
-		json_str(j, input);
-		json_key(j, "state");
-		json_str(j, how);
-		json_key(j, "at_event");
-		json_uint(j, have_at ? at : initial ? 0 : c->nevents);
-		json_key(j, "total_events");
-		json_uint(j, c->nevents);
-		json_key(j, "dropped");
-		json_uint(j, c->log_dropped);
-		json_key(j, "complete");
-		json_bool(j, c->log_dropped == 0);
+		json_str_field(j, "state", how);
+		json_uint_field(j, "at_event", have_at ? at : initial ? 0 : c->nevents);
+		cli_json_log(j, c);
 		json_key(j, "arrays");
 		cli_json_state(j, &st);
-		json_obj_end(j);
-		json_free(j);
+		cli_json_end(j);
 	} else {
 		cli_print_state(&st, fmt);
 		if (c->log_dropped && !c->final.valid)

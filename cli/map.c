@@ -30,6 +30,14 @@ static int term_width(bool tty)
 	return 80;
 }
 
+/* Open the object {"base", "size", ...} of [@base, @end); the caller closes it. */
+static void json_range_begin(struct json *j, uint64_t base, uint64_t end)
+{
+	json_obj_begin(j);
+	json_hex_field(j, "base", base);
+	json_hex_field(j, "size", end - base);
+}
+
 static void json_snapshot(struct json *j, const char *input, const struct map_model *m,
 			  const struct map_snapshot *s, int width)
 {
@@ -39,32 +47,19 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	size_t nruns = 0, nleg = 0, i, p;
 
 	cli_json_open(j);
-	json_key(j, "input");
-	json_str(j, input);
-	json_key(j, "total_events");
-	json_uint(j, m->cap->nevents);
-	json_key(j, "at_event");
-	json_uint(j, s->at);
-	json_key(j, "exact");
-	json_bool(j, s->exact);
-	json_key(j, "dropped");
-	json_uint(j, m->cap->log_dropped);
-	json_key(j, "complete");
-	json_bool(j, !m->cap->log_dropped);
-	json_key(j, "memory_size");
-	json_hex(j, s->memory_bytes);
-	json_key(j, "reserved_size");
-	json_hex(j, s->reserved_bytes);
-	json_key(j, "free_size");
-	json_hex(j, s->free_bytes);
+	json_str_field(j, "input", input);
+	json_uint_field(j, "total_events", m->cap->nevents);
+	json_uint_field(j, "at_event", s->at);
+	json_bool_field(j, "exact", s->exact);
+	json_uint_field(j, "dropped", m->cap->log_dropped);
+	json_bool_field(j, "complete", !m->cap->log_dropped);
+	json_hex_field(j, "memory_size", s->memory_bytes);
+	json_hex_field(j, "reserved_size", s->reserved_bytes);
+	json_hex_field(j, "free_size", s->free_bytes);
 	json_key(j, "memory");
 	json_arr_begin(j);
 	for (i = 0; i < s->nmemory; i++) {
-		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, s->memory[i].base);
-		json_key(j, "size");
-		json_hex(j, s->memory[i].end - s->memory[i].base);
+		json_range_begin(j, s->memory[i].base, s->memory[i].end);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -73,25 +68,15 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	for (i = 0; i < s->nreserved; i++) {
 		const struct map_region *g = &s->reserved[i];
 
-		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, g->base);
-		json_key(j, "size");
-		json_hex(j, g->end - g->base);
-		json_key(j, "caller");
-		json_str(j, map_owner_name(m, g->owner));
+		json_range_begin(j, g->base, g->end);
+		json_str_field(j, "caller", map_owner_name(m, g->owner));
 		json_key(j, "pieces");
 		json_arr_begin(j);
 		for (p = 0; p < g->npieces; p++) {
 			const struct map_seg *pc = &s->pieces[g->first + p];
 
-			json_obj_begin(j);
-			json_key(j, "base");
-			json_hex(j, pc->base);
-			json_key(j, "size");
-			json_hex(j, pc->end - pc->base);
-			json_key(j, "caller");
-			json_str(j, map_owner_name(m, pc->owner));
+			json_range_begin(j, pc->base, pc->end);
+			json_str_field(j, "caller", map_owner_name(m, pc->owner));
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -103,12 +88,9 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	if (!map_legend(m, s, &leg, &nleg)) {
 		for (i = 0; i < nleg; i++) {
 			json_obj_begin(j);
-			json_key(j, "caller");
-			json_str(j, map_owner_name(m, leg[i].owner));
-			json_key(j, "size");
-			json_hex(j, leg[i].bytes);
-			json_key(j, "ranges");
-			json_uint(j, leg[i].ranges);
+			json_str_field(j, "caller", map_owner_name(m, leg[i].owner));
+			json_hex_field(j, "size", leg[i].bytes);
+			json_uint_field(j, "ranges", leg[i].ranges);
 			json_obj_end(j);
 		}
 	}
@@ -117,11 +99,7 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	json_arr_begin(j);
 	if (!map_extent(s, &ext) && !map_layout_runs(&ext, 16, &runs, &nruns)) {
 		for (i = 0; i < nruns; i++) {
-			json_obj_begin(j);
-			json_key(j, "base");
-			json_hex(j, runs[i].base);
-			json_key(j, "size");
-			json_hex(j, runs[i].end - runs[i].base);
+			json_range_begin(j, runs[i].base, runs[i].end);
 			json_obj_end(j);
 		}
 	}
@@ -414,15 +392,11 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 static void json_written(const char *path, enum map_format fmt)
 {
 	static const char *const names[] = { "text", "svg", "html", "csv" };
-	struct json *j = json_new(stdout);
+	struct json *j = cli_json_begin(NULL);
 
-	cli_json_open(j);
-	json_key(j, "output");
-	json_str(j, path);
-	json_key(j, "format");
-	json_str(j, names[fmt]);
-	json_obj_end(j);
-	json_free(j);
+	json_str_field(j, "output", path);
+	json_str_field(j, "format", names[fmt]);
+	cli_json_end(j);
 	fputc('\n', stdout);
 }
 

@@ -215,56 +215,32 @@ static void print_text(const struct mb_capture *c, const struct mba_owners *o,
 
 static void print_json(const struct mb_capture *c, const struct whois *w)
 {
-	struct json *j = json_new(stdout);
+	struct json *j = cli_json_begin(NULL);
 	size_t i;
 
-	cli_json_open(j);
-	json_key(j, "address");
-	json_hex(j, w->addr);
-	json_key(j, "at_event");
-	json_uint(j, w->at);
-	json_key(j, "total_events");
-	json_uint(j, c->nevents);
-	json_key(j, "memory");
-	json_bool(j, w->memory);
-	json_key(j, "firmware");
-	if (w->fw[0])
-		json_str(j, w->fw);
-	else
-		json_null(j);
-	json_key(j, "owner");
-	if (w->owner)
-		json_str(j, w->owner);
-	else
-		json_null(j);
+	json_hex_field(j, "address", w->addr);
+	json_uint_field(j, "at_event", w->at);
+	json_uint_field(j, "total_events", c->nevents);
+	json_bool_field(j, "memory", w->memory);
+	json_str_field(j, "firmware", w->fw[0] ? w->fw : NULL);
+	json_str_field(j, "owner", w->owner);
 	if (w->reserved) {
-		json_key(j, "base");
-		json_hex(j, w->rsv.base);
-		json_key(j, "size");
-		json_hex(j, w->rsv.end - w->rsv.base);
+		json_hex_field(j, "base", w->rsv.base);
+		json_hex_field(j, "size", w->rsv.end - w->rsv.base);
 		json_key(j, "seq");
 		if (w->rsv.ev == MBA_EV_INITIAL)
 			json_null(j);
 		else
 			json_uint(j, c->events[w->rsv.ev].seq);
-		json_key(j, "before");
-		if (w->before)
-			json_str(j, w->before);
-		else
-			json_null(j);
+		json_str_field(j, "before", w->before);
 	}
-	json_key(j, "what");
-	if (w->what[0])
-		json_str(j, w->what);
-	else
-		json_null(j);
+	json_str_field(j, "what", w->what[0] ? w->what : NULL);
 	json_key(j, "history");
 	json_arr_begin(j);
 	for (i = 0; i < w->nhist; i++)
 		cli_json_event(j, c, w->hist[i]);
 	json_arr_end(j);
-	json_obj_end(j);
-	json_free(j);
+	cli_json_end(j);
 }
 
 /**
@@ -279,20 +255,16 @@ int cmd_whois(int argc, char **argv)
 	struct mb_capture *c;
 	struct mba_owners o;
 	struct whois w;
+	struct cli_args a;
 	uint64_t addr, at = 0;
-	bool have_at = false;
-	int opt, rc;
+	bool have_at;
+	int rc;
 
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		if (opt != 'a' || cli_arg_u64("--at", optarg, &at))
-			return MB_EXIT_USAGE;
-		have_at = true;
-	}
-	if (cli_operands(argc, argv, 2, "ADDR INPUT"))
+	if (cli_args_parse(argc, argv, 2, "ADDR INPUT", &a) ||
+	    cli_args_num(&a, 'a', 0, UINT64_MAX, &at) || cli_arg_u64("ADDR", a.argv[0], &addr))
 		return MB_EXIT_USAGE;
-	if (cli_arg_u64("ADDR", argv[optind], &addr))
-		return MB_EXIT_USAGE;
-	c = cli_open(argv[optind + 1], have_at ? "--at" : NULL, at, &rc);
+	have_at = a.arg['a'];
+	c = cli_open(a.argv[1], have_at ? "--at" : NULL, at, &rc);
 	if (!c)
 		return rc;
 	if (mba_owners_init(&o, c, NULL, NULL) ||
