@@ -20,7 +20,7 @@ static void expect(const char *what, const char *got, const char *want)
 /* Append an event called from @caller whose chain is @names (NULL: an unsymbolised frame). */
 static void add(struct mb_capture *c, const char *caller, const char *const *names, unsigned int n)
 {
-	struct mb_event ev = { .op = MB_OP_RESERVE, .caller = 0xffffffff81000000ull };
+	struct mb_event ev = { .rec = { .op = MB_OP_RESERVE, .caller = 0xffffffff81000000ull } };
 	struct mb_frame f[MB_CHAIN_MAX];
 	struct mb_error err = { 0 };
 	unsigned int i;
