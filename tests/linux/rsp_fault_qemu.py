@@ -10,7 +10,7 @@ process keeps its pid: the script execs QEMU after forking the proxy).
 What it changes is set by the environment:
 
   MB_FAULT_DIR     directory for the real gdbstub and QMP sockets (required)
-  MB_FAULT_QEMU    the real QEMU (default qemu-system-x86_64)
+  MB_FAULT_QEMU    the real QEMU (default: $MB_QEMU, else qemu-system-x86_64)
   MB_FAULT_REFUSE  a Z0 to refuse: a hex address, "#N" for the Nth Z0 packet,
                    or "ret" for the first Z0 sent after the first continue
                    (a return breakpoint)
@@ -209,6 +209,9 @@ def main():
     if listen is None:
         log("no -chardev socket,id=mbgdb in the arguments")
         return 2
+    if len(real.encode()) >= 108:
+        log("%s: too long for a unix socket path (MB_FAULT_DIR)" % real)
+        return 2
     if os.path.exists(real):
         os.unlink(real)
     if os.environ.get("MB_FAULT_REBOOT") == "1":
@@ -220,7 +223,7 @@ def main():
         except Exception as e:  # the capture sees the closed socket
             log("proxy: %r" % e)
         os._exit(0)
-    qemu = os.environ.get("MB_FAULT_QEMU", "qemu-system-x86_64")
+    qemu = os.environ.get("MB_FAULT_QEMU") or os.environ.get("MB_QEMU") or "qemu-system-x86_64"
     os.execvp(qemu, [qemu] + argv)
     return 127
 
