@@ -33,8 +33,8 @@ void mba_names_destroy(struct mba_names *nm)
  * @cap: capture (must outlive the replay)
  * @shared: name table shared with other replays, or NULL for a private one
  *   (must outlive the replay)
- * @group: grouping name for mba_group_parse() ("caller", "frame", ...), or
- *   NULL for "caller"
+ * @group: grouping name for mba_group_parse() ("caller", "frame",
+ *   "frame:N", "chain", "chain:N"), or NULL for "caller"
  * @err: error object
  *
  * Return: the replay (release with mba_owners_close()), or NULL with @err
@@ -43,7 +43,7 @@ void mba_names_destroy(struct mba_names *nm)
 struct mba_owners *mba_owners_open(const struct mb_capture *cap, struct mba_names *shared,
 				   const char *group, struct mb_error *err)
 {
-	enum mba_group g = MBA_GROUP_CALLER;
+	struct mba_group g = { MBA_GROUP_CALLER, 0 };
 	struct mba_owners *o;
 
 	if (group && mba_group_parse(group, &g)) {
@@ -53,7 +53,7 @@ struct mba_owners *mba_owners_open(const struct mb_capture *cap, struct mba_name
 		return NULL;
 	}
 	o = calloc(1, sizeof(*o));
-	if (!o || mba_owners_init(o, cap, shared, mba_group_lookup(g))) {
+	if (!o || mba_owners_init(o, cap, shared, &g)) {
 		if (o)
 			mba_owners_free(o);
 		free(o);

@@ -544,9 +544,9 @@ class Ownership:
     arrays memblock doubled), frees take bytes away, memblock's inner calls
     count for the allocation that made them.  @group names how calls are
     grouped into owners, as --group does: 'caller' (the calling function,
-    clone suffixes dropped) or 'frame' (the first frame of the caller chain
-    outside memblock), or any other name analysis/ knows (mba_group_parse());
-    an unknown name raises ValueError.  Starts after every event; seek(n) moves to the first n."""
+    clone suffixes dropped), 'frame' (the first frame of the caller chain
+    outside memblock), 'frame:N', 'chain', 'chain:N', or any other name
+    analysis/ knows (mba_group_parse()); an unknown name raises ValueError.  Starts after every event; seek(n) moves to the first n."""
 
     def __init__(self, cap, group='caller', _names=None):
         if not isinstance(cap, Capture):

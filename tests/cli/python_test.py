@@ -149,7 +149,7 @@ def check_rewrite(path, cap, work):
         die('%s: rewritten capture reads back differently' % path)
 
 
-GROUPS = ('caller', 'frame')
+GROUPS = ('caller', 'frame', 'frame:1', 'chain', 'chain:2')
 
 
 def walk_owners(ranges, starts, b, e):
