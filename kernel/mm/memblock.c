@@ -266,8 +266,20 @@ static unsigned long first_end_above(const struct memblock_type *type, phys_addr
 	const struct memblock_region *r = type->regions;
 	unsigned long base = 0, n = type->cnt;
 
-	if (!n)
-		return 0;
+	if (!n || rgn_end(&r[n - 1]) <= addr)
+		return n;	/* past the last region: every append */
+	while (n > 64) {
+		unsigned long half = n / 2, next = (n - half) / 2 - 1;
+
+		/*
+		 * Large arrays miss the cache: fetch both possible next probes
+		 * now, so that their loads overlap this one.
+		 */
+		__builtin_prefetch(&r[base + next]);
+		__builtin_prefetch(&r[base + half + next]);
+		base = rgn_end(&r[base + half - 1]) <= addr ? base + half : base;
+		n -= half;
+	}
 	while (n > 1) {
 		unsigned long half = n / 2;
 
