@@ -393,6 +393,26 @@ static phys_addr_t memblock_cap_size(phys_addr_t base, phys_addr_t *size)
 	return *size;
 }
 
+/*
+ * Move @n regions from @from down to @to (lower addresses, overlapping).
+ * Tails of 2 KiB to 512 KiB go in pieces of at most 2 KiB, lowest first:
+ * glibc's memmove copies an overlapping block of that size forwards with
+ * "rep movsb", which the project's machine (AMD EPYC, glibc 2.36) runs
+ * 15-25% slower than the vector loop used for smaller and larger blocks
+ * and for moves upwards; every removal from the middle makes such a move.
+ */
+static void move_down(struct memblock_region *to, const struct memblock_region *from,
+		      unsigned long n)
+{
+	const unsigned long piece = 2048 / sizeof(*to);
+
+	if (n > piece && n * sizeof(*to) <= 512 * 1024) {
+		for (; n > piece; n -= piece, to += piece, from += piece)
+			memmove(to, from, piece * sizeof(*to));
+	}
+	memmove(to, from, n * sizeof(*to));
+}
+
 /* An emptied type keeps one zeroed slot whose nid says "no node", as Linux's does. */
 static void blank_if_empty(struct memblock_type *type)
 {
@@ -434,7 +454,7 @@ static void memblock_merge_regions(struct memblock_type *type, unsigned long lo,
 			r[keep] = r[scan];
 	}
 	if (keep + 1 < scan) {
-		memmove(&r[keep + 1], &r[scan], (type->cnt - scan) * sizeof(*r));
+		move_down(&r[keep + 1], &r[scan], type->cnt - scan);
 		type->cnt -= scan - (keep + 1);
 	}
 }
@@ -735,7 +755,7 @@ static int add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t s
 		type->total_size += piece.size;
 		if (join_lo && join_hi) {
 			r[slot - 1].size += piece.size + r[slot].size;
-			memmove(&r[slot], &r[slot + 1], (type->cnt - slot - 1) * sizeof(*r));
+			move_down(&r[slot], &r[slot + 1], type->cnt - slot - 1);
 			type->cnt--;
 		} else if (join_lo) {
 			r[slot - 1].size += piece.size;
@@ -840,7 +860,9 @@ static int remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_
 	above.base = end;
 
 	k = (unsigned long)keep_below + keep_above;
-	if (k != hi - lo)
+	if (k < hi - lo)
+		move_down(&r[lo + k], &r[hi], type->cnt - hi);
+	else if (k > hi - lo)	/* a hole punched into one region */
 		memmove(&r[lo + k], &r[hi], (type->cnt - hi) * sizeof(*r));
 	type->cnt -= hi - lo - k;
 	if (keep_below)
