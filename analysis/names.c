@@ -140,8 +140,8 @@ const char *mba_group_caller(const struct mb_capture *c, const struct mb_event *
 
 	if (s && *s)
 		mba_strip_sym(s, buf, len);
-	else if (ev->caller)
-		snprintf(buf, len, "0x%" PRIx64, ev->caller);
+	else if (ev->rec.caller)
+		snprintf(buf, len, "0x%" PRIx64, ev->rec.caller);
 	else
 		snprintf(buf, len, "[unknown caller]");
 	return buf;

@@ -47,9 +47,9 @@ bool mba_is_alloc_op(unsigned int op)
  */
 bool mba_event_base(const struct mb_event *e, uint64_t *base)
 {
-	if (e->rflags & MB_REC_FAILED)
+	if (e->rec.rflags & MB_REC_FAILED)
 		return false;
-	switch (e->op) {
+	switch (e->rec.op) {
 	case MB_OP_ADD:
 	case MB_OP_ADD_NODE:
 	case MB_OP_REMOVE:
@@ -57,12 +57,12 @@ bool mba_event_base(const struct mb_event *e, uint64_t *base)
 	case MB_OP_PHYS_FREE:
 	case MB_OP_FREE:
 	case MB_OP_DOUBLE_ARRAY:
-		*base = e->base;
+		*base = e->rec.base;
 		return true;
 	default:
-		if (!mba_is_alloc_op(e->op) || !e->result)
+		if (!mba_is_alloc_op(e->rec.op) || !e->rec.result)
 			return false;
-		*base = e->result;
+		*base = e->rec.result;
 		return true;
 	}
 }
@@ -252,31 +252,31 @@ static int double_array(struct mba_owners *o, const struct mb_event *ev)
 	uint32_t owner;
 	size_t i;
 
-	if ((ev->rflags & MB_REC_FAILED) || !ev->base || !ev->size)
+	if ((ev->rec.rflags & MB_REC_FAILED) || !ev->rec.base || !ev->rec.size)
 		return 0;
 	for (i = 0; i < o->ndbl; i++) {
-		if (o->dbl_base[i] == ev->min_addr && ev->min_addr) {
-			if (mba_imap_erase(&o->reserved, ev->min_addr,
-					   range_end(ev->min_addr, ev->align)))
+		if (o->dbl_base[i] == ev->rec.min_addr && ev->rec.min_addr) {
+			if (mba_imap_erase(&o->reserved, ev->rec.min_addr,
+					   range_end(ev->rec.min_addr, ev->rec.align)))
 				return -1;
 			o->dbl_base[i] = o->dbl_base[--o->ndbl];
 			break;
 		}
 	}
 	if (o->ndbl < MBA_MAX_ARRAYS)
-		o->dbl_base[o->ndbl++] = ev->base;
+		o->dbl_base[o->ndbl++] = ev->rec.base;
 	owner = mba_names_get(o->names, MBA_ARRAY_OWNER);
 	if (owner == MBA_NO_OWNER)
 		return -1;
-	return mba_imap_paint(&o->reserved, ev->base, range_end(ev->base, ev->size), owner,
-			      o->at - 1);
+	return mba_imap_paint(&o->reserved, ev->rec.base, range_end(ev->rec.base, ev->rec.size),
+			      owner, o->at - 1);
 }
 
 /* memblock's own call on behalf of the allocation logged just before it. */
 static bool on_behalf(struct mba_owners *o, const struct mb_event *ev, uint32_t owner)
 {
 	return o->last_alloc_owner != MBA_NO_OWNER &&
-	       (ev->depth > 0 || !strncmp(mba_owner_name(o, owner), "memblock_", 9));
+	       (ev->rec.depth > 0 || !strncmp(mba_owner_name(o, owner), "memblock_", 9));
 }
 
 /**
@@ -296,40 +296,40 @@ int mba_owners_step(struct mba_owners *o)
 		return 0;
 	evno = o->at;
 	ev = &o->cap->events[o->at++];
-	end = range_end(ev->base, ev->size);
-	switch (ev->op) {
+	end = range_end(ev->rec.base, ev->rec.size);
+	switch (ev->rec.op) {
 	case MB_OP_ADD:
 	case MB_OP_ADD_NODE:
-		ret = mba_imap_paint(&o->memory, ev->base, end, 0, 0);
+		ret = mba_imap_paint(&o->memory, ev->rec.base, end, 0, 0);
 		break;
 	case MB_OP_REMOVE:
-		ret = mba_imap_erase(&o->memory, ev->base, end);
+		ret = mba_imap_erase(&o->memory, ev->rec.base, end);
 		break;
 	case MB_OP_FREE:
 		/* memblock_free(NULL, size) does nothing */
-		if (!ev->base)
+		if (!ev->rec.base)
 			break;
 		/* fall through */
 	case MB_OP_PHYS_FREE:
-		if (!(ev->rflags & MB_REC_FAILED))
-			ret = mba_imap_erase(&o->reserved, ev->base, end);
+		if (!(ev->rec.rflags & MB_REC_FAILED))
+			ret = mba_imap_erase(&o->reserved, ev->rec.base, end);
 		break;
 	case MB_OP_DOUBLE_ARRAY:
 		ret = double_array(o, ev);
 		break;
 	case MB_OP_CAP_MEMORY_RANGE:
-		if (ev->size)
-			ret = mba_imap_erase(&o->memory, 0, ev->base) ||
+		if (ev->rec.size)
+			ret = mba_imap_erase(&o->memory, 0, ev->rec.base) ||
 			      mba_imap_erase(&o->memory, end, UINT64_MAX) ||
-			      mba_imap_erase(&o->reserved, 0, ev->base) ||
+			      mba_imap_erase(&o->reserved, 0, ev->rec.base) ||
 			      mba_imap_erase(&o->reserved, end, UINT64_MAX);
 		break;
 	case MB_OP_MEM_LIMIT_REMOVE_MAP:
 	case MB_OP_ENFORCE_MEMORY_LIMIT:
-		ret = enforce_limit(o, ev->max_addr);
+		ret = enforce_limit(o, ev->rec.max_addr);
 		break;
 	case MB_OP_TRIM_MEMORY:
-		ret = trim_memory(o, ev->max_addr);
+		ret = trim_memory(o, ev->rec.max_addr);
 		break;
 	case MB_OP_RESERVE:
 		owner = mba_event_owner(o, ev);
@@ -339,11 +339,12 @@ int mba_owners_step(struct mba_owners *o)
 			owner = next_alloc = o->last_alloc_owner;
 			evno = next_ev = o->last_alloc_ev;
 		}
-		if (!(ev->rflags & MB_REC_FAILED))
-			ret = mba_imap_paint(&o->reserved, ev->base, end, owner, evno);
+		if (!(ev->rec.rflags & MB_REC_FAILED))
+			ret = mba_imap_paint(&o->reserved, ev->rec.base, end, owner, evno);
 		break;
 	default:
-		if (!mba_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
+		if (!mba_is_alloc_op(ev->rec.op) || (ev->rec.rflags & MB_REC_FAILED) ||
+		    !ev->rec.result)
 			break;
 		owner = mba_event_owner(o, ev);
 		if (owner == MBA_NO_OWNER)
@@ -354,9 +355,9 @@ int mba_owners_step(struct mba_owners *o)
 		}
 		next_alloc = owner;
 		next_ev = evno;
-		if (ev->size)
-			ret = mba_imap_paint(&o->reserved, ev->result,
-					     range_end(ev->result, ev->size), owner, evno);
+		if (ev->rec.size)
+			ret = mba_imap_paint(&o->reserved, ev->rec.result,
+					     range_end(ev->rec.result, ev->rec.size), owner, evno);
 		break;
 	}
 	o->last_alloc_owner = next_alloc;

@@ -852,8 +852,8 @@ const char *cli_sym(const struct mb_capture *c, const struct mb_event *ev, char 
 		snprintf(buf, len, "%s+0x%x", s, ev->caller_off);
 	else if (s)
 		snprintf(buf, len, "%s", s);
-	else if (ev->caller)
-		snprintf(buf, len, "0x%" PRIx64, ev->caller);
+	else if (ev->rec.caller)
+		snprintf(buf, len, "0x%" PRIx64, ev->rec.caller);
 	else
 		snprintf(buf, len, "?");
 	return buf;

@@ -59,13 +59,13 @@ static int build_calls(struct side *s)
 		uint32_t w;
 
 		/* Nested calls and the importer's inferred set_node calls are not calls. */
-		if (e->depth || (sym && !strcmp(sym, MB_IMPORT_NUMA_SYM)))
+		if (e->rec.depth || (sym && !strcmp(sym, MB_IMPORT_NUMA_SYM)))
 			continue;
 		w = mba_event_owner(&s->own, e);
 		if (w == MBA_NO_OWNER)
 			return -1;
 		s->idx[s->ncalls] = i;
-		s->key[s->ncalls] = (uint64_t)e->op << 32 | w;
+		s->key[s->ncalls] = (uint64_t)e->rec.op << 32 | w;
 		s->ncalls++;
 	}
 	return 0;
@@ -469,12 +469,12 @@ static const char *incl(uint64_t base, uint64_t size, char *buf, size_t len)
 
 static bool args_changed(const struct mb_event *x, const struct mb_event *y)
 {
-	if (x->size != y->size || x->align != y->align || x->nid != y->nid ||
-	    x->mflags != y->mflags || x->min_addr != y->min_addr || x->max_addr != y->max_addr)
+	if (x->rec.size != y->rec.size || x->rec.align != y->rec.align || x->rec.nid != y->rec.nid ||
+	    x->rec.mflags != y->rec.mflags || x->rec.min_addr != y->rec.min_addr || x->rec.max_addr != y->rec.max_addr)
 		return true;
-	if (!mba_is_alloc_op(x->op) && x->base != y->base)
+	if (!mba_is_alloc_op(x->rec.op) && x->rec.base != y->rec.base)
 		return true;
-	return (x->rflags & MB_REC_FAILED) != (y->rflags & MB_REC_FAILED);
+	return (x->rec.rflags & MB_REC_FAILED) != (y->rec.rflags & MB_REC_FAILED);
 }
 
 static void describe_call(const struct mb_capture *c, size_t idx, char *buf, size_t len)
@@ -483,7 +483,7 @@ static void describe_call(const struct mb_capture *c, size_t idx, char *buf, siz
 	char args[320], sym[320], raw[700];
 
 	cli_event_args(e, args, sizeof(args));
-	snprintf(raw, sizeof(raw), "%s %s %s", mb_op_name(e->op) ? mb_op_name(e->op) : "?",
+	snprintf(raw, sizeof(raw), "%s %s %s", mb_op_name(e->rec.op) ? mb_op_name(e->rec.op) : "?",
 		 cli_sym(c, e, sym, sizeof(sym)), args);
 	cli_escape(raw, buf, len);
 }
@@ -758,12 +758,12 @@ static void print_json(const struct diff *d, int rc)
 			json_str(j, kn[e->kind]);
 			json_key(j, "a_seq");
 			if (e->a != SIZE_MAX)
-				json_uint(j, d->A.c->events[d->A.idx[e->a]].seq);
+				json_uint(j, d->A.c->events[d->A.idx[e->a]].rec.seq);
 			else
 				json_null(j);
 			json_key(j, "b_seq");
 			if (e->b != SIZE_MAX)
-				json_uint(j, d->B.c->events[d->B.idx[e->b]].seq);
+				json_uint(j, d->B.c->events[d->B.idx[e->b]].rec.seq);
 			else
 				json_null(j);
 			/* Each side's call as log -j writes it, or null. */
@@ -1028,12 +1028,12 @@ static void print_text(const struct diff *d)
 				describe_call(d->B.c, d->B.idx[e->b], d2, sizeof(d2));
 			if (e->kind == MBA_CHANGED)
 				printf("  ~ a#%" PRIu64 " b#%" PRIu64 " %s\n      -> %s\n",
-				       d->A.c->events[d->A.idx[e->a]].seq,
-				       d->B.c->events[d->B.idx[e->b]].seq, d1, d2);
+				       d->A.c->events[d->A.idx[e->a]].rec.seq,
+				       d->B.c->events[d->B.idx[e->b]].rec.seq, d1, d2);
 			else if (e->kind == MBA_INSERT)
-				printf("  + b#%" PRIu64 " %s\n", d->B.c->events[d->B.idx[e->b]].seq, d2);
+				printf("  + b#%" PRIu64 " %s\n", d->B.c->events[d->B.idx[e->b]].rec.seq, d2);
 			else
-				printf("  - a#%" PRIu64 " %s\n", d->A.c->events[d->A.idx[e->a]].seq, d1);
+				printf("  - a#%" PRIu64 " %s\n", d->A.c->events[d->A.idx[e->a]].rec.seq, d1);
 		}
 		if (shown > TEXT_MAX_CALLS)
 			printf("  ... %zu more (use -j for all)\n", shown - TEXT_MAX_CALLS);

@@ -48,51 +48,53 @@ static const char *type_name(uint32_t t)
  */
 void cli_event_args(const struct mb_event *e, char *buf, size_t len)
 {
-	bool failed = e->rflags & MB_REC_FAILED;
+	bool failed = e->rec.rflags & MB_REC_FAILED;
 	size_t n = 0;
 
 	buf[0] = 0;
-	switch (kind_of(e->op)) {
+	switch (kind_of(e->rec.op)) {
 	case K_RANGE:
 		n = (size_t)snprintf(buf, len, "[0x%016" PRIx64 "-0x%016" PRIx64 "] 0x%" PRIx64,
-				     e->base, e->base + e->size - (e->size ? 1 : 0), e->size);
-		if (e->op == MB_OP_SET_NODE && n < len)
+				     e->rec.base, e->rec.base + e->rec.size - (e->rec.size ? 1 : 0),
+				     e->rec.size);
+		if (e->rec.op == MB_OP_SET_NODE && n < len)
 			n += (size_t)snprintf(buf + n, len - n, " %s nid=%d",
-					      type_name(e->mflags), e->nid);
-		else if (e->op == MB_OP_ADD_NODE && n < len)
-			n += (size_t)snprintf(buf + n, len - n, " nid=%d flags=0x%x", e->nid,
-					      e->mflags);
+					      type_name(e->rec.mflags), e->rec.nid);
+		else if (e->rec.op == MB_OP_ADD_NODE && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " nid=%d flags=0x%x", e->rec.nid,
+					      e->rec.mflags);
 		if (failed && n < len)
-			snprintf(buf + n, len - n, " = %" PRId64, (int64_t)e->result);
+			snprintf(buf + n, len - n, " = %" PRId64, (int64_t)e->rec.result);
 		break;
 	case K_ALLOC:
-		n = (size_t)snprintf(buf, len, "size=0x%" PRIx64 " align=0x%" PRIx64, e->size,
-				     e->align);
-		if (e->nid != -1 && n < len)
-			n += (size_t)snprintf(buf + n, len - n, " nid=%d", e->nid);
-		if ((e->min_addr || e->max_addr) && n < len)
+		n = (size_t)snprintf(buf, len, "size=0x%" PRIx64 " align=0x%" PRIx64, e->rec.size,
+				     e->rec.align);
+		if (e->rec.nid != -1 && n < len)
+			n += (size_t)snprintf(buf + n, len - n, " nid=%d", e->rec.nid);
+		if ((e->rec.min_addr || e->rec.max_addr) && n < len)
 			n += (size_t)snprintf(buf + n, len - n, " range=0x%" PRIx64 "-0x%" PRIx64,
-					      e->min_addr, e->max_addr);
+					      e->rec.min_addr, e->rec.max_addr);
 		if (n < len) {
-			if (failed || !e->result)
+			if (failed || !e->rec.result)
 				snprintf(buf + n, len - n, " -> FAILED");
 			else
-				snprintf(buf + n, len - n, " -> 0x%016" PRIx64, e->result);
+				snprintf(buf + n, len - n, " -> 0x%016" PRIx64, e->rec.result);
 		}
 		break;
 	case K_VALUE:
-		snprintf(buf, len, "0x%" PRIx64, e->max_addr);
+		snprintf(buf, len, "0x%" PRIx64, e->rec.max_addr);
 		break;
 	case K_BOOL:
-		snprintf(buf, len, "%s", e->max_addr ? "true" : "false");
+		snprintf(buf, len, "%s", e->rec.max_addr ? "true" : "false");
 		break;
 	case K_DOUBLE:
 		snprintf(buf, len, "%s -> %" PRIu64 " entries at 0x%016" PRIx64 "%s",
-			 type_name(e->mflags), e->max_addr, e->base, failed ? " FAILED" : "");
+			 type_name(e->rec.mflags), e->rec.max_addr, e->rec.base,
+			 failed ? " FAILED" : "");
 		break;
 	case K_NONE:
 		if (failed)
-			snprintf(buf, len, "= %" PRId64, (int64_t)e->result);
+			snprintf(buf, len, "= %" PRId64, (int64_t)e->rec.result);
 		break;
 	}
 }
@@ -160,38 +162,38 @@ static void print_chain(const struct mb_capture *c, size_t idx)
 void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 {
 	const struct mb_event *e = &c->events[idx];
-	const char *op = mb_op_name(e->op), *sym = mb_event_sym(c, e);
+	const char *op = mb_op_name(e->rec.op), *sym = mb_event_sym(c, e);
 	char buf[320];
 
 	json_obj_begin(j);
 	json_key(j, "index");
 	json_uint(j, idx);
 	json_key(j, "seq");
-	json_uint(j, e->seq);
+	json_uint(j, e->rec.seq);
 	json_key(j, "op");
 	json_str(j, op ? op : "unknown");
 	json_key(j, "depth");
-	json_uint(j, e->depth);
+	json_uint(j, e->rec.depth);
 	json_key(j, "tsc");
-	json_uint(j, e->tsc);
+	json_uint(j, e->rec.tsc);
 	json_key(j, "failed");
-	json_bool(j, e->rflags & MB_REC_FAILED);
+	json_bool(j, e->rec.rflags & MB_REC_FAILED);
 	json_key(j, "base");
-	json_hex(j, e->base);
+	json_hex(j, e->rec.base);
 	json_key(j, "size");
-	json_hex(j, e->size);
+	json_hex(j, e->rec.size);
 	json_key(j, "align");
-	json_hex(j, e->align);
+	json_hex(j, e->rec.align);
 	json_key(j, "min_addr");
-	json_hex(j, e->min_addr);
+	json_hex(j, e->rec.min_addr);
 	json_key(j, "max_addr");
-	json_hex(j, e->max_addr);
+	json_hex(j, e->rec.max_addr);
 	json_key(j, "nid");
-	json_int(j, e->nid);
+	json_int(j, e->rec.nid);
 	json_key(j, "flags");
-	cli_json_flags(j, e->mflags);
+	cli_json_flags(j, e->rec.mflags);
 	json_key(j, "result");
-	json_hex(j, e->result);
+	json_hex(j, e->rec.result);
 	/* Imported console logs name the caller as symbol+offset: no address. */
 	json_key(j, "caller");
 	json_obj_begin(j);
@@ -202,15 +204,15 @@ void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 	json_key(j, "offset");
 	json_hex(j, e->caller_off);
 	json_key(j, "address");
-	if (c->source == MB_SRC_CONSOLE || c->source == MB_SRC_LINUX_LIVE || !e->caller)
+	if (c->source == MB_SRC_CONSOLE || c->source == MB_SRC_LINUX_LIVE || !e->rec.caller)
 		json_null(j);
 	else
-		json_hex(j, e->caller);
+		json_hex(j, e->rec.caller);
 	json_obj_end(j);
 	json_key(j, "memory_cnt");
-	json_uint(j, e->memory_cnt);
+	json_uint(j, e->rec.memory_cnt);
 	json_key(j, "reserved_cnt");
-	json_uint(j, e->reserved_cnt);
+	json_uint(j, e->rec.reserved_cnt);
 	json_chain(j, c, idx);
 	json_obj_end(j);
 }
@@ -227,20 +229,20 @@ static bool touches(const struct mb_event *e, uint64_t a, uint64_t b)
 {
 	uint64_t lo, hi;
 
-	switch (kind_of(e->op)) {
+	switch (kind_of(e->rec.op)) {
 	case K_RANGE:
-		lo = e->base;
-		hi = e->base + e->size;
+		lo = e->rec.base;
+		hi = e->rec.base + e->rec.size;
 		break;
 	case K_ALLOC:
-		if (!e->result || (e->rflags & MB_REC_FAILED))
+		if (!e->rec.result || (e->rec.rflags & MB_REC_FAILED))
 			return false;
-		lo = e->result;
-		hi = e->result + e->size;
+		lo = e->rec.result;
+		hi = e->rec.result + e->rec.size;
 		break;
 	case K_DOUBLE:
-		lo = e->base;
-		hi = e->base + e->size;
+		lo = e->rec.base;
+		hi = e->rec.base + e->rec.size;
 		break;
 	default:
 		return false;
@@ -255,13 +257,13 @@ static bool keep(const struct log_filter *f, const struct mb_capture *c,
 {
 	size_t i;
 
-	if (f->no_internal && e->depth)
+	if (f->no_internal && e->rec.depth)
 		return false;
-	if (f->have_seq && (e->seq < f->sa || e->seq > f->sb))
+	if (f->have_seq && (e->rec.seq < f->sa || e->rec.seq > f->sb))
 		return false;
 	if (f->nops) {
 		for (i = 0; i < f->nops; i++)
-			if (f->ops[i] == e->op)
+			if (f->ops[i] == e->rec.op)
 				break;
 		if (i == f->nops)
 			return false;
@@ -377,10 +379,10 @@ int cmd_log(int argc, char **argv)
 			cli_json_event(j, c, i);
 			continue;
 		}
-		op = mb_op_name(e->op);
+		op = mb_op_name(e->rec.op);
 		cli_event_args(e, args, sizeof(args));
-		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->seq, e->depth > 8 ? 16 : e->depth * 2,
-		       "", op ? op : "unknown", args,
+		printf("%7" PRIu64 " %*s%-30s %-60s %s\n", e->rec.seq,
+		       e->rec.depth > 8 ? 16 : e->rec.depth * 2, "", op ? op : "unknown", args,
 		       cli_escape(cli_sym(c, e, sym, sizeof(sym)), esc, sizeof(esc)));
 		if (stack)
 			print_chain(c, i);

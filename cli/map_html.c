@@ -30,21 +30,21 @@ static void js_string(FILE *out, const char *s)
 /* Ranges an event may have touched, for the page's fixed layout. */
 static int extent_add_event(struct mba_imap *ext, const struct mb_event *ev)
 {
-	uint64_t b = ev->base, sz = ev->size;
+	uint64_t b = ev->rec.base, sz = ev->rec.size;
 
-	switch (ev->op) {
+	switch (ev->rec.op) {
 	case MB_OP_ADD:
 	case MB_OP_ADD_NODE:
 	case MB_OP_RESERVE:
 		break;
 	case MB_OP_DOUBLE_ARRAY:
-		if ((ev->rflags & MB_REC_FAILED) || !b)
+		if ((ev->rec.rflags & MB_REC_FAILED) || !b)
 			return 0;
 		break;
 	default:
-		if (!mba_is_alloc_op(ev->op) || (ev->rflags & MB_REC_FAILED) || !ev->result)
+		if (!mba_is_alloc_op(ev->rec.op) || (ev->rec.rflags & MB_REC_FAILED) || !ev->rec.result)
 			return 0;
-		b = ev->result;
+		b = ev->rec.result;
 	}
 	if (!sz)
 		return 0;
@@ -76,26 +76,26 @@ static void describe_event(const struct mb_capture *c, size_t at, char *buf, siz
 	if (!at || at > c->nevents)
 		return;
 	ev = &c->events[at - 1];
-	op = mb_op_name(ev->op);
+	op = mb_op_name(ev->rec.op);
 	sym = mb_event_sym(c, ev);
 	if (sym && ev->caller_off)
 		snprintf(off, sizeof(off), "+0x%x", ev->caller_off);
-	if (mba_is_alloc_op(ev->op))
+	if (mba_is_alloc_op(ev->rec.op))
 		n = snprintf(buf, len, "%s size 0x%" PRIx64 " -> 0x%" PRIx64, op ? op : "?",
-			     ev->size, ev->result);
-	else if (ev->size)
+			     ev->rec.size, ev->rec.result);
+	else if (ev->rec.size)
 		n = snprintf(buf, len, "%s [0x%" PRIx64 "-0x%" PRIx64 "]", op ? op : "?",
-			     ev->base, ev->base + ev->size - 1);
+			     ev->rec.base, ev->rec.base + ev->rec.size - 1);
 	else
 		n = snprintf(buf, len, "%s", op ? op : "?");
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (sym)
-		snprintf(buf + n, len - n, "%s by %s%s%s", ev->rflags & MB_REC_FAILED ?
-			 " (failed)" : "", sym, off, ev->depth ? " (nested)" : "");
+		snprintf(buf + n, len - n, "%s by %s%s%s", ev->rec.rflags & MB_REC_FAILED ?
+			 " (failed)" : "", sym, off, ev->rec.depth ? " (nested)" : "");
 	else
-		snprintf(buf + n, len - n, "%s by 0x%" PRIx64, ev->rflags & MB_REC_FAILED ?
-			 " (failed)" : "", ev->caller);
+		snprintf(buf + n, len - n, "%s by 0x%" PRIx64, ev->rec.rflags & MB_REC_FAILED ?
+			 " (failed)" : "", ev->rec.caller);
 }
 
 static void emit_frame(FILE *out, const struct mb_capture *c, const struct map_snapshot *s,
@@ -179,13 +179,13 @@ static void emit_events(FILE *out, struct map_model *m)
 
 		if (!mba_event_base(ev, &b))
 			continue;
-		if (!ev->size || (ev->op == MB_OP_FREE && !ev->base))
+		if (!ev->rec.size || (ev->rec.op == MB_OP_FREE && !ev->rec.base))
 			continue;
 		w = mba_event_owner(&m->own, ev);
 		if (w == MBA_NO_OWNER)
 			continue;
 		fprintf(out, "%s[%zu,%u,%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 "]", k++ ? "," : "",
-			i, ev->op, b, ev->size, w, ev->caller_off, ev->seq);
+			i, ev->rec.op, b, ev->rec.size, w, ev->caller_off, ev->rec.seq);
 	}
 	fprintf(out, "];\nvar OPS={");
 	for (i = 0, k = 0; i < 256; i++)

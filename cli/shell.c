@@ -513,7 +513,7 @@ static bool complete_option_value(const char *cmd, const char *opt, const char *
 		size_t n = c ? c->nevents : 0;
 
 		for (i = 0; i <= n && nmatches < SHELL_MAX_MATCHES; i++) {
-			uint64_t v = !strcmp(opt, "--seq") && i < n ? c->events[i].seq : i;
+			uint64_t v = !strcmp(opt, "--seq") && i < n ? c->events[i].rec.seq : i;
 
 			if (!strcmp(opt, "--seq") && i == n)
 				break;

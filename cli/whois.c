@@ -100,7 +100,7 @@ static bool touches(const struct mb_event *e, uint64_t addr, uint64_t *base)
 	if (!mba_event_base(e, &b))
 		return false;
 	*base = b;
-	return e->size && addr >= b && addr - b < e->size;
+	return e->rec.size && addr >= b && addr - b < e->rec.size;
 }
 
 static void event_line(const struct mb_capture *c, size_t i, char *buf, size_t len)
@@ -109,8 +109,8 @@ static void event_line(const struct mb_capture *c, size_t i, char *buf, size_t l
 	char args[320], sym[320], raw[700];
 
 	cli_event_args(e, args, sizeof(args));
-	snprintf(raw, sizeof(raw), "#%" PRIu64 " %s %s by %s", e->seq,
-		 mb_op_name(e->op) ? mb_op_name(e->op) : "?", args, cli_sym(c, e, sym, sizeof(sym)));
+	snprintf(raw, sizeof(raw), "#%" PRIu64 " %s %s by %s", e->rec.seq,
+		 mb_op_name(e->rec.op) ? mb_op_name(e->rec.op) : "?", args, cli_sym(c, e, sym, sizeof(sym)));
 	cli_escape(raw, buf, len);
 }
 
@@ -246,7 +246,7 @@ static void print_json(const struct mb_capture *c, const struct whois *w)
 		if (w->rsv.ev == MBA_EV_INITIAL)
 			json_null(j);
 		else
-			json_uint(j, c->events[w->rsv.ev].seq);
+			json_uint(j, c->events[w->rsv.ev].rec.seq);
 		json_key(j, "before");
 		if (w->before)
 			json_str(j, w->before);

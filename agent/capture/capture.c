@@ -675,44 +675,44 @@ static void w_state(struct writer *w, uint32_t role, uint64_t at, const struct m
 static void encode_event(uint8_t *r, const struct mb_event *e)
 {
 	memset(r, 0, CAP_RECORD_SIZE);
-	put64(r + 0, e->seq);
-	put64(r + 8, e->tsc);
-	put16(r + 16, e->op);
-	put16(r + 18, e->rflags);
-	put32(r + 20, (uint32_t)e->nid);
-	put64(r + 24, e->base);
-	put64(r + 32, e->size);
-	put64(r + 40, e->align);
-	put64(r + 48, e->min_addr);
-	put64(r + 56, e->max_addr);
-	put64(r + 64, e->result);
-	put64(r + 72, e->caller);
-	put32(r + 80, e->mflags);
-	put32(r + 84, e->memory_cnt);
-	put32(r + 88, e->reserved_cnt);
-	put16(r + 92, e->depth);
+	put64(r + 0, e->rec.seq);
+	put64(r + 8, e->rec.tsc);
+	put16(r + 16, e->rec.op);
+	put16(r + 18, e->rec.rflags);
+	put32(r + 20, (uint32_t)e->rec.nid);
+	put64(r + 24, e->rec.base);
+	put64(r + 32, e->rec.size);
+	put64(r + 40, e->rec.align);
+	put64(r + 48, e->rec.min_addr);
+	put64(r + 56, e->rec.max_addr);
+	put64(r + 64, e->rec.result);
+	put64(r + 72, e->rec.caller);
+	put32(r + 80, e->rec.mflags);
+	put32(r + 84, e->rec.memory_cnt);
+	put32(r + 88, e->rec.reserved_cnt);
+	put16(r + 92, e->rec.depth);
 	put32(r + 96, e->caller_sym);
 	put32(r + 100, e->caller_off);
 }
 
 static void decode_event(struct mb_event *e, const uint8_t *r)
 {
-	e->seq = get64(r + 0);
-	e->tsc = get64(r + 8);
-	e->op = get16(r + 16);
-	e->rflags = get16(r + 18);
-	e->nid = (int32_t)get32(r + 20);
-	e->base = get64(r + 24);
-	e->size = get64(r + 32);
-	e->align = get64(r + 40);
-	e->min_addr = get64(r + 48);
-	e->max_addr = get64(r + 56);
-	e->result = get64(r + 64);
-	e->caller = get64(r + 72);
-	e->mflags = get32(r + 80);
-	e->memory_cnt = get32(r + 84);
-	e->reserved_cnt = get32(r + 88);
-	e->depth = get16(r + 92);
+	e->rec.seq = get64(r + 0);
+	e->rec.tsc = get64(r + 8);
+	e->rec.op = get16(r + 16);
+	e->rec.rflags = get16(r + 18);
+	e->rec.nid = (int32_t)get32(r + 20);
+	e->rec.base = get64(r + 24);
+	e->rec.size = get64(r + 32);
+	e->rec.align = get64(r + 40);
+	e->rec.min_addr = get64(r + 48);
+	e->rec.max_addr = get64(r + 56);
+	e->rec.result = get64(r + 64);
+	e->rec.caller = get64(r + 72);
+	e->rec.mflags = get32(r + 80);
+	e->rec.memory_cnt = get32(r + 84);
+	e->rec.reserved_cnt = get32(r + 88);
+	e->rec.depth = get16(r + 92);
 	e->caller_sym = get32(r + 96);
 	e->caller_off = get32(r + 100);
 }

@@ -149,9 +149,9 @@ static bool caller(struct importer *im, const char **pp, struct mb_event *ev)
 
 	ev->caller_sym = MB_NO_SYM;
 	ev->caller_off = 0;
-	ev->caller = 0;
+	ev->rec.caller = 0;
 	if (hexnum(&p, &addr)) {
-		ev->caller = addr;
+		ev->rec.caller = addr;
 		*pp = p;
 		return true;
 	}
@@ -179,7 +179,7 @@ static bool caller(struct importer *im, const char **pp, struct mb_event *ev)
 		return false;
 	ev->caller_off = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
 	/* No address in a console log: keep the offset so callers stay distinct. */
-	ev->caller = off;
+	ev->rec.caller = off;
 	*pp = p;
 	return true;
 }
@@ -189,9 +189,9 @@ static bool caller(struct importer *im, const char **pp, struct mb_event *ev)
 static void ev_init(struct importer *im, struct mb_event *ev, unsigned int op)
 {
 	memset(ev, 0, sizeof(*ev));
-	ev->op = (uint16_t)op;
-	ev->nid = -1;
-	ev->tsc = im->ts_ns;
+	ev->rec.op = (uint16_t)op;
+	ev->rec.nid = -1;
+	ev->rec.tsc = im->ts_ns;
 	ev->caller_sym = MB_NO_SYM;
 }
 
@@ -202,7 +202,7 @@ static int emit(struct importer *im, struct mb_event *ev)
 			im->stats->skipped_before_initial++;
 		return 0;
 	}
-	ev->seq = im->c->nevents;
+	ev->rec.seq = im->c->nevents;
 	return mb_capture_add_event(im->c, ev, im->err);
 }
 
@@ -211,8 +211,8 @@ static int flush_pending(struct importer *im)
 	if (!im->pending)
 		return 0;
 	im->pending = false;
-	im->pend.rflags |= MB_REC_FAILED;
-	im->pend.result = 0;
+	im->pend.rec.rflags |= MB_REC_FAILED;
+	im->pend.rec.result = 0;
 	if (im->stats && im->have_initial)
 		im->stats->failed_allocs++;
 	return emit(im, &im->pend);
@@ -233,15 +233,15 @@ static int range_line(struct importer *im, const char *p, unsigned int op, bool 
 	uint64_t fl;
 
 	ev_init(im, &ev, op);
-	if (!range(&p, &ev.base, &ev.size))
+	if (!range(&p, &ev.rec.base, &ev.rec.size))
 		return 1;
 	if (nidflags) {
 		p = skip_sp(p);
 		if (!lit(&p, "nid=") || !decnum(&p, &nid) || !lit(&p, " flags=") ||
 		    !barehex(&p, &fl))
 			return 1;
-		ev.nid = (int32_t)nid;
-		ev.mflags = (uint32_t)fl;
+		ev.rec.nid = (int32_t)nid;
+		ev.rec.mflags = (uint32_t)fl;
 	}
 	if (!caller(im, &p, &ev))
 		return 1;
@@ -250,16 +250,16 @@ static int range_line(struct importer *im, const char *p, unsigned int op, bool 
 	    sym_is(im, &ev, "memblock_alloc_range_nid")) {
 		/* The reserve half of an allocation: the result. */
 		im->pending = false;
-		im->pend.result = ev.base;
-		if (ev.size != im->pend.size && !im->pend.size)
-			im->pend.size = ev.size;
+		im->pend.rec.result = ev.rec.base;
+		if (ev.rec.size != im->pend.rec.size && !im->pend.rec.size)
+			im->pend.rec.size = ev.rec.size;
 		return emit(im, &im->pend) ? -1 : 0;
 	}
 	if (flush_pending(im))
 		return -1;
 	if (sym_is(im, &ev, "memblock_double_array")) {
-		ev.depth = 1;
-		ev.rflags |= MB_REC_INTERNAL;
+		ev.rec.depth = 1;
+		ev.rec.rflags |= MB_REC_INTERNAL;
 	}
 	return emit(im, &ev) ? -1 : 0;
 }
@@ -272,18 +272,18 @@ static int alloc_line(struct importer *im, const char *p, unsigned int op, bool 
 
 	ev_init(im, &ev, op);
 	if (!decnum(&p, &size) || size < 0 || !lit(&p, " bytes align=") ||
-	    !hexnum(&p, &ev.align))
+	    !hexnum(&p, &ev.rec.align))
 		return 1;
-	ev.size = (uint64_t)size;
+	ev.rec.size = (uint64_t)size;
 	p = skip_sp(p);
 	if (has_nid && (!lit(&p, "nid=") || !decnum(&p, &nid)))
 		return 1;
-	ev.nid = (int32_t)nid;
+	ev.rec.nid = (int32_t)nid;
 	p = skip_sp(p);
-	if (!lit(&p, "from=") || !hexnum(&p, &ev.min_addr))
+	if (!lit(&p, "from=") || !hexnum(&p, &ev.rec.min_addr))
 		return 1;
 	p = skip_sp(p);
-	if (!lit(&p, "max_addr=") || !hexnum(&p, &ev.max_addr))
+	if (!lit(&p, "max_addr=") || !hexnum(&p, &ev.rec.max_addr))
 		return 1;
 	if (!caller(im, &p, &ev))
 		return 1;
@@ -302,17 +302,17 @@ static int doubled_line(struct importer *im, const char *p)
 
 	ev_init(im, &ev, MB_OP_DOUBLE_ARRAY);
 	if (lit(&p, "memory"))
-		ev.mflags = 0;
+		ev.rec.mflags = 0;
 	else if (lit(&p, "reserved"))
-		ev.mflags = 1;
+		ev.rec.mflags = 1;
 	else
 		return 1;
 	if (!lit(&p, " is doubled to ") || !decnum(&p, &n) || !lit(&p, " at ") ||
-	    !range(&p, &ev.base, &ev.size))
+	    !range(&p, &ev.rec.base, &ev.rec.size))
 		return 1;
-	ev.max_addr = (uint64_t)n;
-	ev.depth = 1;
-	ev.rflags |= MB_REC_INTERNAL;
+	ev.rec.max_addr = (uint64_t)n;
+	ev.rec.depth = 1;
+	ev.rec.rflags |= MB_REC_INTERNAL;
 	return emit(im, &ev) ? -1 : 0;
 }
 
@@ -353,16 +353,16 @@ static size_t latest_touch(const struct mb_capture *c, int t, uint64_t base, uin
 		const struct mb_event *e = &c->events[i - 1];
 		uint64_t b, sz;
 
-		if (t == 0 && (e->op == MB_OP_ADD || e->op == MB_OP_ADD_NODE)) {
-			b = e->base;
-			sz = e->size;
-		} else if (t == 1 && e->op == MB_OP_RESERVE) {
-			b = e->base;
-			sz = e->size;
-		} else if (t == 1 && e->op >= MB_OP_PHYS_ALLOC_RANGE && e->op <= MB_OP_ALLOC_NODE &&
-			   e->result && !(e->rflags & MB_REC_FAILED)) {
-			b = e->result;
-			sz = e->size;
+		if (t == 0 && (e->rec.op == MB_OP_ADD || e->rec.op == MB_OP_ADD_NODE)) {
+			b = e->rec.base;
+			sz = e->rec.size;
+		} else if (t == 1 && e->rec.op == MB_OP_RESERVE) {
+			b = e->rec.base;
+			sz = e->rec.size;
+		} else if (t == 1 && e->rec.op >= MB_OP_PHYS_ALLOC_RANGE && e->rec.op <= MB_OP_ALLOC_NODE &&
+			   e->rec.result && !(e->rec.rflags & MB_REC_FAILED)) {
+			b = e->rec.result;
+			sz = e->rec.size;
 		} else {
 			continue;
 		}
@@ -510,10 +510,10 @@ static int block_end(struct importer *im)
 			if (!a->regions[i].size)
 				continue;
 			ev_init(im, &ev, MB_OP_SET_NODE);
-			ev.base = a->regions[i].base;
-			ev.size = a->regions[i].size;
-			ev.nid = a->regions[i].nid;
-			ev.mflags = (uint32_t)t;
+			ev.rec.base = a->regions[i].base;
+			ev.rec.size = a->regions[i].size;
+			ev.rec.nid = a->regions[i].nid;
+			ev.rec.mflags = (uint32_t)t;
 			ev.caller_sym = mb_capture_intern_sym(im->c, MB_IMPORT_NUMA_SYM);
 			if (emit(im, &ev))
 				return -1;

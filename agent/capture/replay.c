@@ -224,14 +224,14 @@ static bool is_alloc(unsigned int op)
 /* Execute one top-level call. Returns false for an unknown operation. */
 static bool apply(const struct mb_event *e)
 {
-	phys_addr_t b = e->base, s = e->size;
+	phys_addr_t b = e->rec.base, s = e->rec.size;
 
-	switch (e->op) {
+	switch (e->rec.op) {
 	case MB_OP_ADD:
 		memblock_add(b, s);
 		break;
 	case MB_OP_ADD_NODE:
-		memblock_add_node(b, s, e->nid, (enum memblock_flags)e->mflags);
+		memblock_add_node(b, s, e->rec.nid, (enum memblock_flags)e->rec.mflags);
 		break;
 	case MB_OP_REMOVE:
 		memblock_remove(b, s);
@@ -266,76 +266,76 @@ static bool apply(const struct mb_event *e)
 		memblock_reserved_mark_noinit(b, s);
 		break;
 	case MB_OP_SET_NODE:
-		if (e->mflags == MB_TYPE_MEMORY)
-			memblock_set_node(b, s, &memblock.memory, e->nid);
-		else if (e->mflags == MB_TYPE_RESERVED)
-			memblock_set_node(b, s, &memblock.reserved, e->nid);
-		else if (e->mflags == MB_TYPE_PHYSMEM)
-			memblock_set_node(b, s, &physmem, e->nid);
+		if (e->rec.mflags == MB_TYPE_MEMORY)
+			memblock_set_node(b, s, &memblock.memory, e->rec.nid);
+		else if (e->rec.mflags == MB_TYPE_RESERVED)
+			memblock_set_node(b, s, &memblock.reserved, e->rec.nid);
+		else if (e->rec.mflags == MB_TYPE_PHYSMEM)
+			memblock_set_node(b, s, &physmem, e->rec.nid);
 		break;
 	case MB_OP_SET_MOVABLE_NODE:
-		memblock_set_movable_node(e->max_addr != 0);
+		memblock_set_movable_node(e->rec.max_addr != 0);
 		break;
 	case MB_OP_SET_MIRRORED_KERNELCORE:
-		memblock_set_mirrored_kernelcore(e->max_addr != 0);
+		memblock_set_mirrored_kernelcore(e->rec.max_addr != 0);
 		break;
 	case MB_OP_ALLOW_RESIZE:
 		memblock_allow_resize();
 		break;
 	case MB_OP_SET_CURRENT_LIMIT:
-		memblock_set_current_limit(e->max_addr);
+		memblock_set_current_limit(e->rec.max_addr);
 		break;
 	case MB_OP_SET_BOTTOM_UP:
-		memblock_set_bottom_up(e->max_addr != 0);
+		memblock_set_bottom_up(e->rec.max_addr != 0);
 		break;
 	case MB_OP_PHYS_ALLOC_RANGE:
-		memblock_phys_alloc_range(s, e->align, e->min_addr, e->max_addr);
+		memblock_phys_alloc_range(s, e->rec.align, e->rec.min_addr, e->rec.max_addr);
 		break;
 	case MB_OP_PHYS_ALLOC_TRY_NID:
-		memblock_phys_alloc_try_nid(s, e->align, e->nid);
+		memblock_phys_alloc_try_nid(s, e->rec.align, e->rec.nid);
 		break;
 	case MB_OP_PHYS_ALLOC:
-		memblock_phys_alloc(s, e->align);
+		memblock_phys_alloc(s, e->rec.align);
 		break;
 	case MB_OP_ALLOC_RANGE_NID:
-		memblock_alloc_range_nid(s, e->align, e->min_addr, e->max_addr, e->nid,
-					 e->mflags & 1);
+		memblock_alloc_range_nid(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid,
+					 e->rec.mflags & 1);
 		break;
 	case MB_OP_ALLOC_TRY_NID:
-		memblock_alloc_try_nid(s, e->align, e->min_addr, e->max_addr, e->nid);
+		memblock_alloc_try_nid(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
 		break;
 	case MB_OP_ALLOC_TRY_NID_RAW:
-		memblock_alloc_try_nid_raw(s, e->align, e->min_addr, e->max_addr, e->nid);
+		memblock_alloc_try_nid_raw(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
 		break;
 	case MB_OP_ALLOC_EXACT_NID_RAW:
-		memblock_alloc_exact_nid_raw(s, e->align, e->min_addr, e->max_addr, e->nid);
+		memblock_alloc_exact_nid_raw(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
 		break;
 	case MB_OP_ALLOC:
-		memblock_alloc(s, e->align);
+		memblock_alloc(s, e->rec.align);
 		break;
 	case MB_OP_ALLOC_RAW:
-		memblock_alloc_raw(s, e->align);
+		memblock_alloc_raw(s, e->rec.align);
 		break;
 	case MB_OP_ALLOC_FROM:
-		memblock_alloc_from(s, e->align, e->min_addr);
+		memblock_alloc_from(s, e->rec.align, e->rec.min_addr);
 		break;
 	case MB_OP_ALLOC_LOW:
-		memblock_alloc_low(s, e->align);
+		memblock_alloc_low(s, e->rec.align);
 		break;
 	case MB_OP_ALLOC_NODE:
-		memblock_alloc_node(s, e->align, e->nid);
+		memblock_alloc_node(s, e->rec.align, e->rec.nid);
 		break;
 	case MB_OP_CAP_MEMORY_RANGE:
 		memblock_cap_memory_range(b, s);
 		break;
 	case MB_OP_MEM_LIMIT_REMOVE_MAP:
-		memblock_mem_limit_remove_map(e->max_addr);
+		memblock_mem_limit_remove_map(e->rec.max_addr);
 		break;
 	case MB_OP_ENFORCE_MEMORY_LIMIT:
-		memblock_enforce_memory_limit(e->max_addr);
+		memblock_enforce_memory_limit(e->rec.max_addr);
 		break;
 	case MB_OP_TRIM_MEMORY:
-		memblock_trim_memory(e->max_addr);
+		memblock_trim_memory(e->rec.max_addr);
 		break;
 	case MB_OP_FREE_ALL:
 		memblock_free_all();
@@ -354,7 +354,7 @@ static bool apply(const struct mb_event *e)
 
 static bool recorded_ok(const struct mb_event *e)
 {
-	return !(e->rflags & MB_REC_FAILED) && e->result;
+	return !(e->rec.rflags & MB_REC_FAILED) && e->rec.result;
 }
 
 static void check_alloc(const struct mb_event *e, size_t idx, uint64_t before,
@@ -362,7 +362,7 @@ static void check_alloc(const struct mb_event *e, size_t idx, uint64_t before,
 {
 	const struct mb_evlog_record *r = rlog_last_outer(before);
 	uint64_t got = r && !(r->rflags & MB_REC_FAILED) ? r->result : 0;
-	uint64_t want = recorded_ok(e) ? e->result : 0;
+	uint64_t want = recorded_ok(e) ? e->rec.result : 0;
 
 	rep->allocs++;
 	if (got == want)
@@ -374,9 +374,9 @@ static void check_alloc(const struct mb_event *e, size_t idx, uint64_t before,
 	}
 	/* Follow the recorded history so later calls see the same arrays. */
 	if (got)
-		memblock_phys_free(got, e->size);
+		memblock_phys_free(got, e->rec.size);
 	if (want)
-		memblock_reserve(want, e->size);
+		memblock_reserve(want, e->rec.size);
 }
 
 static void cmp_msg(char *buf, size_t len, const char *what, uint64_t want, uint64_t got)
@@ -564,7 +564,7 @@ static int run(const struct mb_capture *c, size_t upto, struct mb_state *out,
 		free_big_arrays();
 		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 				    "memblock panicked replaying event %zu (%s): %s", (size_t)pos,
-				    e && mb_op_name(e->op) ? mb_op_name(e->op) : "?", panic_msg);
+				    e && mb_op_name(e->rec.op) ? mb_op_name(e->rec.op) : "?", panic_msg);
 	}
 	panic_armed = true;
 	rc = run_events(c, upto, r, check_checkpoints, &pos, err);
@@ -618,7 +618,7 @@ static int run_events(const struct mb_capture *c, size_t upto, struct mb_replay_
 			const struct mb_event *e = &c->events[i];
 			uint64_t before;
 
-			if (e->depth) {
+			if (e->rec.depth) {
 				rep->skipped++;
 				continue;
 			}
@@ -629,7 +629,7 @@ static int run_events(const struct mb_capture *c, size_t upto, struct mb_replay_
 				continue;
 			}
 			rep->applied++;
-			if (is_alloc(e->op))
+			if (is_alloc(e->rec.op))
 				check_alloc(e, i, before, rep);
 		}
 	}
@@ -688,8 +688,8 @@ int mb_replay_verify(const struct mb_capture *c, struct mb_state *out,
 		rep->diverged = true;
 		snprintf(rep->divergence, sizeof(rep->divergence),
 			 "event %zu (seq %" PRIu64 ", %s): allocation returned 0x%" PRIx64
-			 ", recorded 0x%" PRIx64, rep->first_mismatch, e->seq,
-			 mb_op_name(e->op) ? mb_op_name(e->op) : "?", rep->mismatch_got,
+			 ", recorded 0x%" PRIx64, rep->first_mismatch, e->rec.seq,
+			 mb_op_name(e->rec.op) ? mb_op_name(e->rec.op) : "?", rep->mismatch_got,
 			 rep->mismatch_expected);
 	}
 	/*

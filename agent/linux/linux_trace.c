@@ -347,8 +347,8 @@ static uint64_t cur_limit(const struct tracer *t)
 
 static void cur_counts(const struct tracer *t, struct mb_event *ev)
 {
-	ev->memory_cnt = (uint32_t)mb_u64(t, t->l->memory.off + t->l->cnt.off);
-	ev->reserved_cnt = (uint32_t)mb_u64(t, t->l->reserved.off + t->l->cnt.off);
+	ev->rec.memory_cnt = (uint32_t)mb_u64(t, t->l->memory.off + t->l->cnt.off);
+	ev->rec.reserved_cnt = (uint32_t)mb_u64(t, t->l->reserved.off + t->l->cnt.off);
 }
 
 /* One batch: the registers and struct memblock. */
@@ -540,7 +540,7 @@ static void set_caller(struct tracer *t, struct mb_event *ev, uint64_t ret)
 	char name[256];
 	uint64_t off, len;
 
-	ev->caller = ret;
+	ev->rec.caller = ret;
 	ev->caller_sym = MB_NO_SYM;
 	ev->caller_off = 0;
 	if (mb_linux_symbolize(t->ks, ret, name, sizeof(name), &off, &len) == 0) {
@@ -555,7 +555,7 @@ static int append(struct tracer *t, struct mb_event *ev, const struct pending *p
 	if (t->c->nevents >= t->o.max_events)
 		return mb_error_set(err, MB_ERR_NOMEM, 0, 0,
 				    "the trace exceeds %zu events (limit): not written", t->o.max_events);
-	ev->seq = t->c->nevents;
+	ev->rec.seq = t->c->nevents;
 	if (keep_chain(t, t->c->nevents, p, err) || mb_capture_add_event(t->c, ev, err))
 		return -1;
 	if (p->nframes)
@@ -571,8 +571,9 @@ static int sync_model(struct tracer *t, const struct pending *p, struct mb_error
 
 	syn.nframes = 0;
 	if (cur_bottom_up(t) != t->model_bottom_up) {
-		struct mb_event ev = { .op = MB_OP_SET_BOTTOM_UP, .nid = -1,
-				       .max_addr = cur_bottom_up(t), .caller_sym = MB_NO_SYM };
+		struct mb_event ev = { .rec = { .op = MB_OP_SET_BOTTOM_UP, .nid = -1,
+						.max_addr = cur_bottom_up(t) },
+				       .caller_sym = MB_NO_SYM };
 
 		ev.caller_sym = mb_capture_intern_sym(t->c, "(direct write before)");
 		cur_counts(t, &ev);
@@ -582,8 +583,8 @@ static int sync_model(struct tracer *t, const struct pending *p, struct mb_error
 		t->st.synthesized++;
 	}
 	if (cur_limit(t) != t->model_limit) {
-		struct mb_event ev = { .op = MB_OP_SET_CURRENT_LIMIT, .nid = -1,
-				       .max_addr = cur_limit(t) };
+		struct mb_event ev = { .rec = { .op = MB_OP_SET_CURRENT_LIMIT, .nid = -1,
+						.max_addr = cur_limit(t) } };
 
 		ev.caller_sym = mb_capture_intern_sym(t->c, "(direct write before)");
 		cur_counts(t, &ev);
@@ -742,25 +743,25 @@ static void fill_args(struct tracer *t, struct pending *p)
 		uint64_t v = arg_value(&e->p[i], t->regs[arg_regs[i]]);
 
 		if (!strcmp(n, "base"))
-			ev->base = v;
+			ev->rec.base = v;
 		else if (!strcmp(n, "size"))
-			ev->size = v;
+			ev->rec.size = v;
 		else if (!strcmp(n, "ptr"))
-			ev->base = kptr_phys(v);
+			ev->rec.base = kptr_phys(v);
 		else if (!strcmp(n, "nid"))
-			ev->nid = (int32_t)v;
+			ev->rec.nid = (int32_t)v;
 		else if (!strcmp(n, "flags") || !strcmp(n, "exact_nid"))
-			ev->mflags = (uint32_t)v;
+			ev->rec.mflags = (uint32_t)v;
 		else if (!strcmp(n, "type")) {
-			ev->mflags = type_id(t, v);
+			ev->rec.mflags = type_id(t, v);
 			p->type_ptr = v;
 		} else if (!strcmp(n, "align"))
-			*(ev->op == MB_OP_TRIM_MEMORY ? &ev->max_addr : &ev->align) = v;
+			*(ev->rec.op == MB_OP_TRIM_MEMORY ? &ev->rec.max_addr : &ev->rec.align) = v;
 		else if (!strcmp(n, "start") || !strcmp(n, "min_addr"))
-			ev->min_addr = v;
+			ev->rec.min_addr = v;
 		else if (!strcmp(n, "end") || !strcmp(n, "max_addr") || !strcmp(n, "limit") ||
 			 !strcmp(n, "enable"))
-			ev->max_addr = v;
+			ev->rec.max_addr = v;
 	}
 }
 
@@ -790,27 +791,27 @@ static int on_entry(struct tracer *t, struct entry *e, struct mb_error *err)
 	p->e = e;
 	p->rsp = rsp;
 	p->ret = rd64(stk);
-	p->ev.op = (uint16_t)e->def->op;
-	p->ev.nid = -1;
-	p->ev.depth = (uint16_t)t->npend;
+	p->ev.rec.op = (uint16_t)e->def->op;
+	p->ev.rec.nid = -1;
+	p->ev.rec.depth = (uint16_t)t->npend;
 	if (t->npend)
-		p->ev.rflags |= MB_REC_INTERNAL;
+		p->ev.rec.rflags |= MB_REC_INTERNAL;
 	fill_args(t, p);
 	set_caller(t, &p->ev, p->ret);
 	p->nframes = unwind(t, e->addr, rsp, stk, n, p->frames, &p->method);
 	if (e->def->op == MB_OP_DOUBLE_ARRAY) {
-		uint32_t id = p->ev.mflags;
+		uint32_t id = p->ev.rec.mflags;
 
 		if (id == MB_TYPE_MEMORY || id == MB_TYPE_RESERVED) {
 			uint32_t off = id == MB_TYPE_MEMORY ? t->l->memory.off : t->l->reserved.off;
 
-			p->ev.min_addr = kptr_phys(mb_u64(t, off + t->l->regions.off));
-			p->ev.align = page_align(mb_u64(t, off + t->l->max.off) * t->l->region_size);
+			p->ev.rec.min_addr = kptr_phys(mb_u64(t, off + t->l->regions.off));
+			p->ev.rec.align = page_align(mb_u64(t, off + t->l->max.off) * t->l->region_size);
 		}
 		/* Credited to the public call that caused it, as our kernel does. */
 		if (t->npend)
 			set_caller(t, &p->ev, t->pend[0].ret);
-		p->ev.caller = t->npend ? t->pend[0].ret : p->ret;
+		p->ev.rec.caller = t->npend ? t->pend[0].ret : p->ret;
 	}
 	if (!t->npend && sync_model(t, p, err))
 		return -1;
@@ -829,36 +830,36 @@ static void set_result(struct tracer *t, struct pending *p)
 	case 'i': {
 		int32_t v = (int32_t)rax;
 
-		ev->result = (uint64_t)(int64_t)v;
+		ev->rec.result = (uint64_t)(int64_t)v;
 		if (v)
-			ev->rflags |= MB_REC_FAILED;
+			ev->rec.rflags |= MB_REC_FAILED;
 		break;
 	}
 	case 'p':
-		ev->result = rax;
+		ev->rec.result = rax;
 		if (!rax)
-			ev->rflags |= MB_REC_FAILED;
+			ev->rec.rflags |= MB_REC_FAILED;
 		break;
 	case 'V':
-		ev->result = kptr_phys(rax);
-		if (!ev->result)
-			ev->rflags |= MB_REC_FAILED;
+		ev->rec.result = kptr_phys(rax);
+		if (!ev->rec.result)
+			ev->rec.rflags |= MB_REC_FAILED;
 		break;
 	default:
-		ev->result = 0;
+		ev->rec.result = 0;
 		break;
 	}
-	if (ev->op == MB_OP_DOUBLE_ARRAY && (ev->mflags == MB_TYPE_MEMORY ||
-					     ev->mflags == MB_TYPE_RESERVED)) {
-		uint32_t off = ev->mflags == MB_TYPE_MEMORY ? t->l->memory.off : t->l->reserved.off;
+	if (ev->rec.op == MB_OP_DOUBLE_ARRAY && (ev->rec.mflags == MB_TYPE_MEMORY ||
+					     ev->rec.mflags == MB_TYPE_RESERVED)) {
+		uint32_t off = ev->rec.mflags == MB_TYPE_MEMORY ? t->l->memory.off : t->l->reserved.off;
 		uint64_t max = mb_u64(t, off + t->l->max.off);
 
-		ev->max_addr = max;
-		if (ev->rflags & MB_REC_FAILED) {
-			ev->result = (uint64_t)(int64_t)-ENOMEM;
+		ev->rec.max_addr = max;
+		if (ev->rec.rflags & MB_REC_FAILED) {
+			ev->rec.result = (uint64_t)(int64_t)-ENOMEM;
 		} else {
-			ev->base = kptr_phys(mb_u64(t, off + t->l->regions.off));
-			ev->size = page_align(max * t->l->region_size);
+			ev->rec.base = kptr_phys(mb_u64(t, off + t->l->regions.off));
+			ev->rec.size = page_align(max * t->l->region_size);
 		}
 	}
 	cur_counts(t, ev);
@@ -876,10 +877,10 @@ static int on_return(struct tracer *t, struct mb_error *err)
 		if (p->ret != rip || p->rsp + 8 != rsp)
 			break;
 		set_result(t, p);
-		if (p->ev.op == MB_OP_SET_CURRENT_LIMIT && !p->ev.depth)
-			t->model_limit = p->ev.max_addr;
-		if (p->ev.op == MB_OP_SET_BOTTOM_UP && !p->ev.depth)
-			t->model_bottom_up = p->ev.max_addr != 0;
+		if (p->ev.rec.op == MB_OP_SET_CURRENT_LIMIT && !p->ev.rec.depth)
+			t->model_limit = p->ev.rec.max_addr;
+		if (p->ev.rec.op == MB_OP_SET_BOTTOM_UP && !p->ev.rec.depth)
+			t->model_bottom_up = p->ev.rec.max_addr != 0;
 		if (append(t, &p->ev, p, err))
 			return -1;
 		t->npend--;
@@ -1269,24 +1270,24 @@ size_t mb_linux_trace_check_console(const struct mb_capture *trace, const struct
 		const char *cs = mb_event_sym(con, ce);
 		bool found = false;
 
-		if (ce->op == MB_OP_NONE || (cs && !strcmp(cs, MB_IMPORT_NUMA_SYM)))
+		if (ce->rec.op == MB_OP_NONE || (cs && !strcmp(cs, MB_IMPORT_NUMA_SYM)))
 			continue;
 		lines++;
 		for (j = 0; j < trace->nevents && !found; j++) {
 			const struct mb_event *te = &trace->events[j];
 			const char *ts = mb_event_sym(trace, te);
 
-			if (used[j] || te->op != ce->op || te->base != ce->base)
+			if (used[j] || te->rec.op != ce->rec.op || te->rec.base != ce->rec.base)
 				continue;
 			/*
 			 * "memblock: reserved is doubled to N at [a-b]" names no
 			 * caller and the array's bytes; the trace has the
 			 * page-aligned allocation (the log ABI's size).
 			 */
-			if (ce->op == MB_OP_DOUBLE_ARRAY) {
-				if (te->size != page_align(ce->size))
+			if (ce->rec.op == MB_OP_DOUBLE_ARRAY) {
+				if (te->rec.size != page_align(ce->rec.size))
 					continue;
-			} else if (te->size != ce->size || te->caller_off != ce->caller_off ||
+			} else if (te->rec.size != ce->rec.size || te->caller_off != ce->caller_off ||
 				   !ts != !cs || (ts && strcmp(ts, cs))) {
 				continue;
 			}
@@ -1294,7 +1295,7 @@ size_t mb_linux_trace_check_console(const struct mb_capture *trace, const struct
 		}
 		if (!found && !bad++)
 			snprintf(first, sizeof(first), "; first without: %s [0x%" PRIx64 "+0x%" PRIx64
-				 "] %s+0x%x", mb_op_name(ce->op) ?: "?", ce->base, ce->size,
+				 "] %s+0x%x", mb_op_name(ce->rec.op) ?: "?", ce->rec.base, ce->rec.size,
 				 cs ?: "?", ce->caller_off);
 	}
 	snprintf(out, cap, "%zu of %zu console lines match a traced event%s", lines - bad, lines,

@@ -86,7 +86,7 @@ static int attach_chains(const struct mb_pull_opts *o, struct mb_capture *c,
 	for (i = 0; i < n && i < c->nevents; i++) {
 		if (!ch[i].nframes)
 			continue;
-		if (ch[i].ret[0] != c->events[i].caller) {
+		if (ch[i].ret[0] != c->events[i].rec.caller) {
 			bad++;
 			continue;
 		}
@@ -469,11 +469,7 @@ struct mb_capture *mb_pull(const struct mb_pull_opts *o, struct mb_error *err)
 	for (size_t i = 0; i < n; i++) {
 		const struct mb_evlog_record *r = &recs[i];
 		struct mb_event ev = {
-			.seq = r->seq, .tsc = r->tsc, .op = r->op, .rflags = r->rflags,
-			.nid = r->nid, .base = r->base, .size = r->size, .align = r->align,
-			.min_addr = r->min_addr, .max_addr = r->max_addr, .result = r->result,
-			.caller = r->caller, .mflags = r->mflags, .memory_cnt = r->memory_cnt,
-			.reserved_cnt = r->reserved_cnt, .depth = r->depth,
+			.rec = *r,
 			.caller_sym = MB_NO_SYM, .caller_off = 0,
 		};
 		uint64_t off = 0;

@@ -260,7 +260,7 @@ class Capture:
             for i in range(c.nevents):
                 e = c.events[i]
                 sym = syms[e.caller_sym] if e.caller_sym != NO_SYM else None
-                out.append(Event(i, *[getattr(e, f) for f in _EVENT_FIELDS],
+                out.append(Event(i, *[getattr(e.rec, f) for f in _EVENT_FIELDS],
                                  sym, e.caller_off if sym is not None else 0))
             self._events = out
         return self._events
@@ -372,7 +372,7 @@ class Capture:
         for e in events:
             get = e.get if isinstance(e, dict) else (lambda k, d=None, e=e: getattr(e, k, d))
             for f in _EVENT_FIELDS:
-                setattr(ev, f, get(f, 0))
+                setattr(ev.rec, f, get(f, 0))
             sym = get('caller_sym')
             ev.caller_sym = NO_SYM
             ev.caller_off = 0

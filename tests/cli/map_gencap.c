@@ -23,21 +23,21 @@ static void ev(uint16_t op, uint64_t base, uint64_t size, uint64_t result, const
 	struct mb_event e = { 0 };
 	struct mb_error err = { 0 };
 
-	e.seq = seq++;
-	e.op = op;
-	e.nid = -1;
-	e.base = base;
-	e.size = size;
-	e.align = 0;
-	e.max_addr = 0;
-	e.result = result;
-	e.caller = 0xffffffff81000000ULL + off;
+	e.rec.seq = seq++;
+	e.rec.op = op;
+	e.rec.nid = -1;
+	e.rec.base = base;
+	e.rec.size = size;
+	e.rec.align = 0;
+	e.rec.max_addr = 0;
+	e.rec.result = result;
+	e.rec.caller = 0xffffffff81000000ULL + off;
 	e.caller_sym = caller ? mb_capture_intern_sym(cap, caller) : MB_NO_SYM;
 	e.caller_off = off;
-	e.depth = depth;
-	e.rflags = depth ? MB_REC_INTERNAL : 0;
-	e.memory_cnt = mcnt;
-	e.reserved_cnt = rcnt;
+	e.rec.depth = depth;
+	e.rec.rflags = depth ? MB_REC_INTERNAL : 0;
+	e.rec.memory_cnt = mcnt;
+	e.rec.reserved_cnt = rcnt;
 	if (mb_capture_add_event(cap, &e, &err))
 		die("add event", &err);
 }
@@ -124,12 +124,12 @@ static void gen_edge(void)
 	ev(MB_OP_ENFORCE_MEMORY_LIMIT, 0, 0, 0, NULL, 6, 0, 4, 4);
 	ev(MB_OP_CAP_MEMORY_RANGE, 0x1000, 0x1ff000, 0, "cap", 7, 0, 4, 4);
 	ev(MB_OP_REMOVE, 0x150000, 0x1000, 0, "remove", 8, 3, 4, 4);
-	e.seq = seq++;
-	e.op = MB_OP_RESERVE;
-	e.base = 0x1000;
-	e.size = 0x1000;
+	e.rec.seq = seq++;
+	e.rec.op = MB_OP_RESERVE;
+	e.rec.base = 0x1000;
+	e.rec.size = 0x1000;
 	e.caller_sym = MB_NO_SYM;	/* no symbol: shown by address */
-	e.caller = 0xffffffff81234567ULL;
+	e.rec.caller = 0xffffffff81234567ULL;
 	if (mb_capture_add_event(cap, &e, &err))
 		die("add event", &err);
 }
@@ -245,23 +245,9 @@ static void gen_doubling(void)
 	cap->boot_state = MB_BOOT_STATE_DONE;
 	cap->log_written = h->written;
 	for (i = 0; i < h->written; i++) {
-		struct mb_event e = { 0 };
+		struct mb_event e = { .rec = r[i] };
 
-		e.seq = r[i].seq;
-		e.op = r[i].op;
-		e.rflags = r[i].rflags;
-		e.nid = r[i].nid;
-		e.base = r[i].base;
-		e.size = r[i].size;
-		e.align = r[i].align;
-		e.min_addr = r[i].min_addr;
-		e.max_addr = r[i].max_addr;
-		e.result = r[i].result;
-		e.caller = r[i].caller;
-		e.mflags = r[i].mflags;
-		e.memory_cnt = r[i].memory_cnt;
-		e.reserved_cnt = r[i].reserved_cnt;
-		e.depth = r[i].depth;
+		e.rec.tsc = 0;
 		e.caller_sym = MB_NO_SYM;
 		for (k = 0; k < ndbl_names; k++)
 			if (dbl_names[k].caller == r[i].caller)

@@ -301,24 +301,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < h->written; i++) {
 		struct mb_event e;
 
-		memset(&e, 0, sizeof(e));
-		e.seq = rec[i].seq;
-		e.op = rec[i].op;
-		e.rflags = rec[i].rflags;
-		e.nid = rec[i].nid;
-		e.base = rec[i].base;
-		e.size = rec[i].size;
-		e.align = rec[i].align;
-		e.min_addr = rec[i].min_addr;
-		e.max_addr = rec[i].max_addr;
-		e.result = rec[i].result;
-		e.mflags = rec[i].mflags;
-		e.memory_cnt = rec[i].memory_cnt;
-		e.reserved_cnt = rec[i].reserved_cnt;
-		e.depth = rec[i].depth;
+		/* The host's TSC and return addresses would vary from run to run. */
+		e.rec = rec[i];
+		e.rec.tsc = 0;
+		e.rec.caller = 0;
 		e.caller_sym = syms[who[i].caller];
 		e.caller_off = who[i].off;
-		e.caller = 0xffffffff81000000ULL + who[i].caller * 0x1000ULL + who[i].off;
+		e.rec.caller = 0xffffffff81000000ULL + who[i].caller * 0x1000ULL + who[i].off;
 		if (mb_capture_add_event(c, &e, &err))
 			return 1;
 	}

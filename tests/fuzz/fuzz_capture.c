@@ -88,16 +88,18 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Field by field: struct mb_event has padding, which memcmp would compare. */
-static bool same_event(const struct mb_event *a, const struct mb_event *b)
+/* Field by field: the record's pad is not part of the capture format. */
+static bool same_event(const struct mb_event *ea, const struct mb_event *eb)
 {
+	const struct mb_evlog_record *a = &ea->rec, *b = &eb->rec;
+
 	return a->seq == b->seq && a->tsc == b->tsc && a->op == b->op && a->rflags == b->rflags &&
 	       a->nid == b->nid && a->base == b->base && a->size == b->size &&
 	       a->align == b->align && a->min_addr == b->min_addr && a->max_addr == b->max_addr &&
 	       a->result == b->result && a->caller == b->caller && a->mflags == b->mflags &&
 	       a->memory_cnt == b->memory_cnt && a->reserved_cnt == b->reserved_cnt &&
-	       a->depth == b->depth && a->caller_sym == b->caller_sym &&
-	       a->caller_off == b->caller_off;
+	       a->depth == b->depth && ea->caller_sym == eb->caller_sym &&
+	       ea->caller_off == eb->caller_off;
 }
 
 /* Chains of event @i equal in both captures (frames compared field by field). */

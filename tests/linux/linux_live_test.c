@@ -309,26 +309,26 @@ static void check_coverage(const struct mb_capture *c)
 	for (i = 0; i < c->nevents; i++) {
 		const struct mb_event *e = &c->events[i];
 
-		if (e->rflags & MB_REC_FAILED)
+		if (e->rec.rflags & MB_REC_FAILED)
 			continue;
-		switch (e->op) {
+		switch (e->rec.op) {
 		case MB_OP_ADD:
 		case MB_OP_ADD_NODE:
-			cov_add(&mem_r, e->base, e->base + e->size);
+			cov_add(&mem_r, e->rec.base, e->rec.base + e->rec.size);
 			break;
 		case MB_OP_REMOVE:
-			cov_sub(&mem_r, e->base, e->base + e->size);
+			cov_sub(&mem_r, e->rec.base, e->rec.base + e->rec.size);
 			break;
 		case MB_OP_RESERVE:
-			cov_add(&res_r, e->base, e->base + e->size);
+			cov_add(&res_r, e->rec.base, e->rec.base + e->rec.size);
 			break;
 		case MB_OP_PHYS_FREE:
 		case MB_OP_FREE:
-			cov_sub(&res_r, e->base, e->base + e->size);
+			cov_sub(&res_r, e->rec.base, e->rec.base + e->rec.size);
 			break;
 		case MB_OP_PHYS_ALLOC_RANGE ... MB_OP_ALLOC_NODE:
-			if (e->result)
-				cov_add(&res_r, e->result, e->result + e->size);
+			if (e->rec.result)
+				cov_add(&res_r, e->rec.result, e->rec.result + e->rec.size);
 			break;
 		default:
 			continue;

@@ -150,24 +150,24 @@ static int t_console(const char *path)
 		const char *cs = sym(con, ce);
 		bool found = false;
 
-		if (ce->op == MB_OP_NONE || !strcmp(cs, MB_IMPORT_NUMA_SYM))
+		if (ce->rec.op == MB_OP_NONE || !strcmp(cs, MB_IMPORT_NUMA_SYM))
 			continue;
 		cons++;
 		for (j = 0; j < c->nevents && !found; j++) {
 			const struct mb_event *te = &c->events[j];
 
-			if (used[j] || te->op != ce->op || te->base != ce->base)
+			if (used[j] || te->rec.op != ce->rec.op || te->rec.base != ce->rec.base)
 				continue;
 			/* A doubling line names no caller, and the array's bytes, not pages. */
-			if (ce->op == MB_OP_DOUBLE_ARRAY ?
-			    te->size != ((ce->size + 4095) & ~4095ull) :
-			    te->size != ce->size || te->caller_off != ce->caller_off ||
+			if (ce->rec.op == MB_OP_DOUBLE_ARRAY ?
+			    te->rec.size != ((ce->rec.size + 4095) & ~4095ull) :
+			    te->rec.size != ce->rec.size || te->caller_off != ce->caller_off ||
 			    strcmp(sym(c, te), cs))
 				continue;
 			used[j] = found = true;
 		}
 		CHECK(found, "console line %zu (%s [0x%" PRIx64 "+0x%" PRIx64 "] %s+0x%x) has no traced event",
-		      i, mb_op_name(ce->op) ?: "?", ce->base, ce->size, cs, ce->caller_off);
+		      i, mb_op_name(ce->rec.op) ?: "?", ce->rec.base, ce->rec.size, cs, ce->caller_off);
 		matched += found;
 	}
 	CHECK(cons > 10, "only %zu console events: was memblock=debug on?", cons);
@@ -208,11 +208,11 @@ static const char *who(const struct mb_capture *c, uint64_t addr)
 
 	while (i--) {
 		const struct mb_event *e = &c->events[i];
-		uint64_t b = e->op == MB_OP_RESERVE ? e->base : e->op == MB_OP_DOUBLE_ARRAY ?
-			     e->base : e->result;
+		uint64_t b = e->rec.op == MB_OP_RESERVE ? e->rec.base : e->rec.op == MB_OP_DOUBLE_ARRAY ?
+			     e->rec.base : e->rec.result;
 
-		if (!reserves(e->op) || (e->rflags & MB_REC_FAILED) || addr < b ||
-		    addr - b >= e->size)
+		if (!reserves(e->rec.op) || (e->rec.rflags & MB_REC_FAILED) || addr < b ||
+		    addr - b >= e->rec.size)
 			continue;
 		return outside(c, i);
 	}
@@ -258,8 +258,8 @@ static int t_attrib(const char *path)
 		const struct mb_event *e = &c->events[i];
 
 		/* x86 asks for it below 1 MiB: memblock_phys_alloc_range(size, 4K, 0, 1M). */
-		if (e->op == MB_OP_PHYS_ALLOC_RANGE && !e->depth && e->result &&
-		    e->max_addr == 0x100000 && who(c, e->result))
+		if (e->rec.op == MB_OP_PHYS_ALLOC_RANGE && !e->rec.depth && e->rec.result &&
+		    e->rec.max_addr == 0x100000 && who(c, e->rec.result))
 			rm = outside(c, i);
 	}
 	CHECK(k && !strcmp(k, "setup_arch"), "kernel image at 16 MiB: %s", k ?: "(none)");
@@ -285,8 +285,8 @@ static int t_chains(const char *path)
 			multi++;
 		/* A doubling is credited to the public call's caller: further up its chain. */
 		for (unsigned int k = 0; k < n; k++) {
-			if (f[k].addr == c->events[i].caller && mb_frame_name(c, &f[k]) &&
-			    (k == 0 || c->events[i].op == MB_OP_DOUBLE_ARRAY)) {
+			if (f[k].addr == c->events[i].rec.caller && mb_frame_name(c, &f[k]) &&
+			    (k == 0 || c->events[i].rec.op == MB_OP_DOUBLE_ARRAY)) {
 				named++;
 				break;
 			}

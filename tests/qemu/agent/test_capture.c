@@ -68,16 +68,17 @@ static int same_capture(const struct mb_capture *a, const struct mb_capture *b)
 	}
 	for (size_t i = 0; i < a->nevents; i++) {
 		const struct mb_event *x = &a->events[i], *y = &b->events[i];
+		const struct mb_evlog_record *rx = &x->rec, *ry = &y->rec;
 		const char *sx = x->caller_sym == MB_NO_SYM ? "" : a->syms[x->caller_sym];
 		const char *sy = y->caller_sym == MB_NO_SYM ? "" : b->syms[y->caller_sym];
 
-		if (x->seq != y->seq || x->tsc != y->tsc || x->op != y->op ||
-		    x->rflags != y->rflags || x->nid != y->nid || x->base != y->base ||
-		    x->size != y->size || x->align != y->align || x->min_addr != y->min_addr ||
-		    x->max_addr != y->max_addr || x->result != y->result ||
-		    x->caller != y->caller || x->mflags != y->mflags ||
-		    x->memory_cnt != y->memory_cnt || x->reserved_cnt != y->reserved_cnt ||
-		    x->depth != y->depth || x->caller_off != y->caller_off || strcmp(sx, sy)) {
+		if (rx->seq != ry->seq || rx->tsc != ry->tsc || rx->op != ry->op ||
+		    rx->rflags != ry->rflags || rx->nid != ry->nid || rx->base != ry->base ||
+		    rx->size != ry->size || rx->align != ry->align || rx->min_addr != ry->min_addr ||
+		    rx->max_addr != ry->max_addr || rx->result != ry->result ||
+		    rx->caller != ry->caller || rx->mflags != ry->mflags ||
+		    rx->memory_cnt != ry->memory_cnt || rx->reserved_cnt != ry->reserved_cnt ||
+		    rx->depth != ry->depth || x->caller_off != y->caller_off || strcmp(sx, sy)) {
 			fprintf(stderr, "event %zu differs\n", i);
 			return 0;
 		}
@@ -239,7 +240,7 @@ static int sc_doubled_arrays_followed(void)
 	size_t doubles = 0;
 
 	for (size_t i = 0; i < c->nevents; i++)
-		doubles += c->events[i].op == MB_OP_DOUBLE_ARRAY;
+		doubles += c->events[i].rec.op == MB_OP_DOUBLE_ARRAY;
 	CHECK(doubles > 0 && c->final.reserved.max > 128);
 	check_replay(c);
 	mb_capture_free(c);

@@ -93,9 +93,9 @@ static struct mb_capture *make_capture(void)
 	CHECK(c);
 	for (i = 0; i < 3; i++) {
 		memset(&ev, 0, sizeof(ev));
-		ev.seq = (uint64_t)i;
-		ev.op = 1;
-		ev.caller = 0x1000 + (uint64_t)i;
+		ev.rec.seq = (uint64_t)i;
+		ev.rec.op = 1;
+		ev.rec.caller = 0x1000 + (uint64_t)i;
 		ev.caller_sym = mb_capture_intern_sym(c, i == 1 ? "setup_arch" : "memblock_alloc_range_nid");
 		CHECK(mb_capture_add_event(c, &ev, &err) == 0);
 	}

@@ -130,11 +130,12 @@ static struct mb_capture *small_capture(void)
 {
 	struct mb_capture *c = mb_capture_new();
 	struct mb_error err;
-	struct mb_event ev = { .op = 1, .base = 0x1000, .size = 0x2000, .caller_sym = MB_NO_SYM };
+	struct mb_event ev = { .rec = { .op = 1, .base = 0x1000, .size = 0x2000 },
+			       .caller_sym = MB_NO_SYM };
 
 	CHECK(c);
 	for (int i = 0; i < 1000; i++) {
-		ev.seq = i;
+		ev.rec.seq = i;
 		CHECK(mb_capture_add_event(c, &ev, &err) == 0);
 	}
 	CHECK(mb_capture_set_meta(c, "k", "v") == 0);
@@ -268,10 +269,13 @@ static int sc_capture_roundtrip(void)
 	for (uint64_t i = 0; i < 50; i++) {
 		uint64_t k = i * 0x100;
 		struct mb_event e = {
-			.seq = i, .tsc = k + 1, .op = 2 + i % 30, .rflags = 3 + i, .nid = -1 + (int)i,
-			.base = k + 5, .size = k + 6, .align = k + 7, .min_addr = k + 8,
-			.max_addr = k + 9, .result = k + 10, .caller = k + 11, .mflags = 12 + i,
-			.memory_cnt = 13 + i, .reserved_cnt = 14 + i, .depth = 15 + i,
+			.rec = {
+				.seq = i, .tsc = k + 1, .op = 2 + i % 30, .rflags = 3 + i,
+				.nid = -1 + (int)i, .base = k + 5, .size = k + 6, .align = k + 7,
+				.min_addr = k + 8, .max_addr = k + 9, .result = k + 10,
+				.caller = k + 11, .mflags = 12 + i, .memory_cnt = 13 + i,
+				.reserved_cnt = 14 + i, .depth = 15 + i,
+			},
 			.caller_sym = MB_NO_SYM, .caller_off = 17 + i,
 		};
 
@@ -297,14 +301,15 @@ static int sc_capture_roundtrip(void)
 	CHECK(b->nevents == c->nevents && b->nsyms == c->nsyms && b->ncheckpoints == 1);
 	for (size_t i = 0; i < c->nevents; i++) {
 		const struct mb_event *x = &c->events[i], *y = &b->events[i];
+		const struct mb_evlog_record *rx = &x->rec, *ry = &y->rec;
 
-		CHECK(x->seq == y->seq && x->tsc == y->tsc && x->op == y->op);
-		CHECK(x->rflags == y->rflags && x->nid == y->nid && x->base == y->base);
-		CHECK(x->size == y->size && x->align == y->align && x->min_addr == y->min_addr);
-		CHECK(x->max_addr == y->max_addr && x->result == y->result);
-		CHECK(x->caller == y->caller && x->mflags == y->mflags);
-		CHECK(x->memory_cnt == y->memory_cnt && x->reserved_cnt == y->reserved_cnt);
-		CHECK(x->depth == y->depth && x->caller_sym == y->caller_sym);
+		CHECK(rx->seq == ry->seq && rx->tsc == ry->tsc && rx->op == ry->op);
+		CHECK(rx->rflags == ry->rflags && rx->nid == ry->nid && rx->base == ry->base);
+		CHECK(rx->size == ry->size && rx->align == ry->align && rx->min_addr == ry->min_addr);
+		CHECK(rx->max_addr == ry->max_addr && rx->result == ry->result);
+		CHECK(rx->caller == ry->caller && rx->mflags == ry->mflags);
+		CHECK(rx->memory_cnt == ry->memory_cnt && rx->reserved_cnt == ry->reserved_cnt);
+		CHECK(rx->depth == ry->depth && x->caller_sym == y->caller_sym);
 		CHECK(x->caller_off == y->caller_off);
 	}
 	for (size_t i = 0; i < c->nsyms; i++)

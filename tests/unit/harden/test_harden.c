@@ -231,8 +231,9 @@ static struct mb_capture *big_capture(size_t nevents, uint64_t dropped)
 	c->boot_state = MB_BOOT_STATE_DONE;
 	for (i = 0; i < nevents; i++) {
 		struct mb_event ev = {
-			.seq = i, .op = MB_OP_RESERVE, .nid = -1, .base = 0x100000 + i * 0x1000,
-			.size = 0x1000, .caller_sym = MB_NO_SYM, .reserved_cnt = 1,
+			.rec = { .seq = i, .op = MB_OP_RESERVE, .nid = -1, .base = 0x100000 + i * 0x1000,
+				 .size = 0x1000, .reserved_cnt = 1 },
+			.caller_sym = MB_NO_SYM,
 		};
 
 		CHECK(mb_capture_add_event(c, &ev, &err) == 0);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mbagent/error.h"
+#include "uapi/mb_evlog.h"
 
 #define MB_NO_SYM UINT32_MAX
 
@@ -59,27 +60,13 @@ struct mb_state {
 };
 
 /**
- * struct mb_event - one memblock call (fields as in struct mb_evlog_record)
+ * struct mb_event - one memblock call: the kernel's log record and its caller
+ * @rec: the record exactly as the event log holds it (struct mb_evlog_record)
  * @caller_sym: index into mb_capture.syms, MB_NO_SYM if unknown
- * @caller_off: offset of @caller from the symbol start
+ * @caller_off: offset of @rec.caller from the symbol start
  */
 struct mb_event {
-	uint64_t seq;
-	uint64_t tsc;
-	uint16_t op;
-	uint16_t rflags;
-	int32_t nid;
-	uint64_t base;
-	uint64_t size;
-	uint64_t align;
-	uint64_t min_addr;
-	uint64_t max_addr;
-	uint64_t result;
-	uint64_t caller;
-	uint32_t mflags;
-	uint32_t memory_cnt;
-	uint32_t reserved_cnt;
-	uint16_t depth;
+	struct mb_evlog_record rec;
 	uint32_t caller_sym;
 	uint32_t caller_off;
 };
