@@ -15,7 +15,10 @@
  *   bare      no memblock=debug, no tracing: boot, stop at the breakpoint,
  *             read struct memblock once;
  *   untraced  the default capture: memblock=debug, console imported;
- *   traced    --trace: a stop at every memblock call and return.
+ *   traced    --trace: a stop at every memblock call and return (without
+ *             memblock=debug, as capture --trace boots);
+ * and with -d a fourth, traced+debug: --trace --append memblock=debug (the
+ * console check of the linux tests).
  * Each configuration is opened and booted once, untimed, first, so the
  * unpacked-image cache is warm for every timed run. Prints per-run times, then medians and
  * the ratios (traced - untraced) / untraced and traced / bare, for wall time
@@ -73,7 +76,9 @@ static double run(const char *deb, const char *mem, int mode, size_t *events, do
 	o.timeout_s = 900;
 	o.read_point = MB_LINUX_AT_SYMBOL;
 	o.no_memblock_debug = mode == 0;
-	o.trace = mode == 2;
+	o.trace = mode >= 2;
+	if (mode == 3)
+		o.append = "memblock=debug";
 	c = mb_linux_capture(&o, &err);
 	t = now_s() - t0;
 	*cpu = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF) - c0;
@@ -86,21 +91,51 @@ static double run(const char *deb, const char *mem, int mode, size_t *events, do
 	return t;
 }
 
+/* One table: medians per configuration and mode, and what tracing adds. */
+static void table(double v[][4][MAX_ROUNDS], size_t ev[][4], char **args, int nconf, int rounds,
+		  int nmodes, const char *unit, const char *what)
+{
+	printf("\n| kernel | -m | bare (%s) | untraced (%s) | traced (%s) | events |", unit, unit, unit);
+	if (nmodes > 3)
+		printf(" traced+debug (%s) |", unit);
+	printf(" trace adds (x untraced) | traced / bare |\n|---|---|---|---|---|---|%s---|---|\n",
+	       nmodes > 3 ? "---|" : "");
+	for (int k = 0; k < nconf; k++) {
+		double b = median(v[k][0], rounds), u = median(v[k][1], rounds);
+		double tr = median(v[k][2], rounds);
+		const char *name = strrchr(args[2 * k], '/');
+
+		printf("| %s | %s | %.2f | %.2f | %.2f | %zu |", name ? name + 1 : args[2 * k],
+		       args[2 * k + 1], b, u, tr, ev[k][2]);
+		if (nmodes > 3)
+			printf(" %.2f |", median(v[k][3], rounds));
+		printf(" %.2f | %.2f |\n", (tr - u) / u, tr / b);
+	}
+	printf("(%s, medians of %d interleaved rounds)\n", what, rounds);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const names[] = { "bare", "untraced", "traced" };
-	double t[MAX_CONF][3][MAX_ROUNDS], cp[MAX_CONF][3][MAX_ROUNDS];
-	size_t ev[MAX_CONF][3];
-	int rounds = 3, a = 1, nconf, r, k, m;
+	static const char *const names[] = { "bare", "untraced", "traced", "traced+debug" };
+	double t[MAX_CONF][4][MAX_ROUNDS], cp[MAX_CONF][4][MAX_ROUNDS];
+	size_t ev[MAX_CONF][4];
+	int rounds = 3, a = 1, nconf, r, k, m, nmodes = 3;
 
-	if (argc > 2 && !strcmp(argv[1], "-r")) {
-		rounds = atoi(argv[2]);
-		a = 3;
+	for (;;) {
+		if (argc > a + 1 && !strcmp(argv[a], "-r")) {
+			rounds = atoi(argv[a + 1]);
+			a += 2;
+		} else if (argc > a && !strcmp(argv[a], "-d")) {
+			nmodes = 4;
+			a++;
+		} else {
+			break;
+		}
 	}
 	nconf = (argc - a) / 2;
 	if (rounds < 1 || rounds > MAX_ROUNDS || nconf < 1 || nconf > MAX_CONF ||
 	    (argc - a) % 2) {
-		fprintf(stderr, "usage: %s [-r ROUNDS] DEB MEM [DEB MEM ...]\n", argv[0]);
+		fprintf(stderr, "usage: %s [-r ROUNDS] [-d] DEB MEM [DEB MEM ...]\n", argv[0]);
 		return 2;
 	}
 	for (k = 0; k < nconf; k++) {
@@ -122,8 +157,8 @@ int main(int argc, char **argv)
 	}
 	for (r = 0; r < rounds; r++)
 		for (k = 0; k < nconf; k++)
-			for (m = 0; m < 3; m++) {
-				int mode = (m + r) % 3;	/* rotate the order each round */
+			for (m = 0; m < nmodes; m++) {
+				int mode = (m + r) % nmodes;	/* rotate the order each round */
 
 				t[k][mode][r] = run(argv[a + 2 * k], argv[a + 2 * k + 1], mode,
 						    &ev[k][mode], &cp[k][mode][r]);
@@ -132,29 +167,8 @@ int main(int argc, char **argv)
 				       t[k][mode][r], cp[k][mode][r], ev[k][mode]);
 				fflush(stdout);
 			}
-	printf("\n| kernel | -m | bare (s) | untraced (s) | traced (s) | events | trace adds (x untraced) | traced / bare |\n");
-	printf("|---|---|---|---|---|---|---|---|\n");
-	for (k = 0; k < nconf; k++) {
-		double b = median(t[k][0], rounds), u = median(t[k][1], rounds);
-		double tr = median(t[k][2], rounds);
-		const char *name = strrchr(argv[a + 2 * k], '/');
-
-		printf("| %s | %s | %.2f | %.2f | %.2f | %zu | %.2f | %.2f |\n",
-		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr, ev[k][2],
-		       (tr - u) / u, tr / b);
-	}
-	printf("(wall seconds, medians of %d interleaved rounds)\n\n", rounds);
-	printf("| kernel | -m | bare CPU (s) | untraced CPU (s) | traced CPU (s) | trace adds (x untraced) | traced / bare |\n");
-	printf("|---|---|---|---|---|---|---|\n");
-	for (k = 0; k < nconf; k++) {
-		double b = median(cp[k][0], rounds), u = median(cp[k][1], rounds);
-		double tr = median(cp[k][2], rounds);
-		const char *name = strrchr(argv[a + 2 * k], '/');
-
-		printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
-		       name ? name + 1 : argv[a + 2 * k], argv[a + 2 * k + 1], b, u, tr,
-		       (tr - u) / u, tr / b);
-	}
-	printf("(CPU seconds of QEMU plus the agent, medians of %d rounds)\n", rounds);
+	table(t, ev, argv + a, nconf, rounds, nmodes, "s", "wall seconds");
+	table(cp, ev, argv + a, nconf, rounds, nmodes, "CPU s",
+	      "CPU seconds of QEMU plus the agent");
 	return 0;
 }

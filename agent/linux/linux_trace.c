@@ -26,10 +26,18 @@
  * At an entry stop the registers are read with one 'g' (the System V
  * arguments are rdi, rsi, rdx, rcx, r8, r9), together with struct memblock
  * in the same batch; then the top of the stack (the return address and the
- * caller frames). A breakpoint at the return address, kept for later calls
- * from the same site, gives the result (rax) and the counts after the call;
- * a return stop belongs to the pending call whose stack pointer it restores
+ * caller frames). A breakpoint at the return address, held while a call
+ * returns there, gives the result (rax) and the counts after the call; a
+ * return stop belongs to the pending call whose stack pointer it restores
  * (entry rsp + 8), so nested and tail calls pair up correctly.
+ *
+ * What a stop costs: QEMU 7.2 throws away all translated code at every
+ * debug stop (a single step's included), so the guest code that runs next
+ * is translated again; the round trips are small beside that. So a stop
+ * does its breakpoint changes and the continue in one pipelined batch and
+ * leaves its breakpoint without a single step (see leave_stop()). The same
+ * flush makes it safe to insert a breakpoint at a stop: no translated block
+ * can jump past it.
  *
  * Events are appended when a call returns, as our kernel's log does, so a
  * nested call (an allocation's reserve) comes before its outer call; depth
@@ -41,6 +49,7 @@
 #define MAX_RET_SITES	65536
 #define REPLY_CAP	16384
 #define PAGE_SZ		4096ull
+#define BPQ_MAX		64
 
 /* The System V AMD64 argument registers, as indices into the 'g' packet. */
 static const int arg_regs[MAX_PARAMS] = { 5, 4, 3, 2, 8, 9 };	/* rdi rsi rdx rcx r8 r9 */
@@ -100,6 +109,7 @@ static const struct entry_def {
 	{ "memblock_physmem_add", MB_OP_PHYSMEM_ADD, "base,size", 'i' },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
+_Static_assert(NDEFS + 4 <= BPQ_MAX, "a stop's breakpoint changes fit one batch");
 
 struct param {
 	char name[32];
@@ -111,6 +121,7 @@ struct entry {
 	const struct entry_def *def;
 	uint64_t addr;
 	bool found;
+	bool armed;		/* its breakpoint is in QEMU's list now */
 	bool from_btf;
 	char ret;
 	int nparams;
@@ -145,6 +156,15 @@ struct tracer {
 	size_t nsites;
 	struct pending pend[MAX_PENDING];
 	int npend;
+	/* Breakpoint changes of this stop, sent in one batch (see flush_bps()). */
+	struct bp_op {
+		uint64_t addr;
+		bool insert;
+		bool entry;
+	} bpq[BPQ_MAX];
+	int nbpq;
+	bool need_step;		/* the current stop's address still holds a breakpoint */
+	uint64_t steps;
 	/* What replaying the events so far leaves in bottom_up/current_limit. */
 	bool model_bottom_up;
 	uint64_t model_limit;
@@ -609,10 +629,67 @@ static const char *site_name(const struct tracer *t, uint64_t addr, char *buf, s
 	return buf;
 }
 
+/*
+ * Breakpoint changes are queued during a stop and sent in one pipelined
+ * batch before the guest resumes: one round trip however many there are.
+ */
+static void queue_bp(struct tracer *t, uint64_t addr, bool insert, bool entry)
+{
+	struct bp_op *op = &t->bpq[t->nbpq++];
+
+	op->addr = addr;
+	op->insert = insert;
+	op->entry = entry;
+}
+
+static int flush_bps(struct tracer *t, bool cont, struct mb_error *err)
+{
+	char pkt[BPQ_MAX][40], rep[BPQ_MAX][64];
+	const char *pkts[BPQ_MAX];
+	char *reps[BPQ_MAX];
+	size_t caps[BPQ_MAX], lens[BPQ_MAX];
+	int n = t->nbpq;
+
+	if (!n && !cont)
+		return 0;
+	t->nbpq = 0;
+	for (int i = 0; i < n; i++) {
+		snprintf(pkt[i], sizeof(pkt[i]), "%c0,%llx,1", t->bpq[i].insert ? 'Z' : 'z',
+			 (unsigned long long)t->bpq[i].addr);
+		pkts[i] = pkt[i];
+		reps[i] = rep[i];
+		caps[i] = sizeof(rep[i]);
+	}
+	if (cont ? mb_rsp_batch_continue(t->io->rsp, (size_t)n, pkts, reps, caps, lens, err) :
+		   mb_rsp_batch(t->io->rsp, (size_t)n, pkts, reps, caps, lens, err))
+		return mb_error_prefix(err, "breakpoint changes");
+	for (int i = 0; i < n; i++) {
+		const struct bp_op *op = &t->bpq[i];
+
+		char name[160];
+
+		if (!strcmp(rep[i], "OK"))
+			continue;
+		site_name(t, op->addr, name, sizeof(name));
+		if (!rep[i][0])
+			return mb_error_set(err, MB_ERR_UNSUPPORTED, 0, op->addr,
+					    "QEMU refused the %sbreakpoint at %s (0x%llx): the gdbstub does not support software breakpoints",
+					    op->entry ? "" : "return ", name,
+					    (unsigned long long)op->addr);
+		if (op->insert)
+			return mb_error_set(err, MB_ERR_REMOTE, 0, op->addr,
+					    "QEMU refused the %sbreakpoint at %s (0x%llx): '%.20s'",
+					    op->entry ? "" : "return ", name,
+					    (unsigned long long)op->addr, rep[i]);
+		return mb_error_set(err, MB_ERR_REMOTE, 0, op->addr,
+				    "removing the breakpoint at %s (0x%llx): '%.20s'", name,
+				    (unsigned long long)op->addr, rep[i]);
+	}
+	return 0;
+}
+
 static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 {
-	char name[160];
-
 	size_t lo = 0, hi = t->nsites;
 
 	while (lo < hi) {
@@ -628,15 +705,12 @@ static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 	if (t->nsites >= MAX_RET_SITES)
 		return mb_error_set(err, MB_ERR_NOMEM, 0, ret,
 				    "more than %d distinct return sites", MAX_RET_SITES);
-	if (mb_rsp_breakpoint(t->io->rsp, false, true, ret, err))
-		return mb_error_prefix(err, "QEMU refused the return breakpoint at %s (0x%llx)",
-				       site_name(t, ret, name, sizeof(name)),
-				       (unsigned long long)ret);
 	if (!t->sites) {
 		t->sites = malloc(MAX_RET_SITES * sizeof(*t->sites));
 		if (!t->sites)
 			return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 	}
+	queue_bp(t, ret, true, false);
 	memmove(t->sites + lo + 1, t->sites + lo, (t->nsites - lo) * sizeof(*t->sites));
 	t->sites[lo] = ret;
 	t->nsites++;
@@ -645,31 +719,28 @@ static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 }
 
 /* Take a return site's breakpoint out again (no pending call returns there). */
-static int drop_site(struct tracer *t, uint64_t ret, struct mb_error *err)
+static void drop_site(struct tracer *t, uint64_t ret)
 {
 	size_t lo = 0, hi = t->nsites;
 
 	for (int i = 0; i < t->npend; i++)
 		if (t->pend[i].ret == ret)
-			return 0;
+			return;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
 		if (t->sites[mid] == ret) {
-			if (mb_rsp_breakpoint(t->io->rsp, false, false, ret, err))
-				return mb_error_prefix(err, "removing the return breakpoint at 0x%llx",
-						       (unsigned long long)ret);
+			queue_bp(t, ret, false, false);
 			memmove(t->sites + mid, t->sites + mid + 1,
 				(t->nsites - mid - 1) * sizeof(*t->sites));
 			t->nsites--;
-			return 0;
+			return;
 		}
 		if (t->sites[mid] < ret)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
 }
 
 static bool is_site(const struct tracer *t, uint64_t a)
@@ -844,12 +915,12 @@ static int on_return(struct tracer *t, struct mb_error *err)
 		any = true;
 	}
 	/*
-	 * Fewer breakpoints run faster (QEMU checks the list at every block
-	 * lookup and single-steps pages holding one): only pending calls keep
-	 * their return breakpoint.
+	 * Fewer breakpoints run faster (QEMU walks the whole list at every
+	 * block lookup and runs pages holding one an instruction per block):
+	 * only pending calls keep their return breakpoint.
 	 */
-	if (any && drop_site(t, rip, err))
-		return -1;
+	if (any)
+		drop_site(t, rip);
 	if (any)
 		t->st.returns++;
 	else
@@ -941,6 +1012,38 @@ static int find_entries(struct tracer *t, struct mb_error *err)
 	return 0;
 }
 
+/* Entry breakpoints taken out at an earlier stop go back in (see leave_stop()). */
+static void rearm_entries(struct tracer *t)
+{
+	for (size_t d = 0; d < NDEFS; d++) {
+		struct entry *e = &t->ent[d];
+
+		if (e->found && !e->armed) {
+			queue_bp(t, e->addr, true, true);
+			e->armed = true;
+		}
+	}
+}
+
+/*
+ * How the guest gets past the breakpoint it stopped at, without a single
+ * step (each step is one more stop, see the top). A return site's
+ * breakpoint is gone already unless another pending call returns there
+ * (then, and at a pass, one step). An entry breakpoint is taken out and
+ * put back at the next stop: a call to the same entry point from inside it
+ * with no other traced call between would be missed, and memblock has none.
+ */
+static void leave_stop(struct tracer *t, struct entry *e, uint64_t rip)
+{
+	if (e) {
+		queue_bp(t, rip, false, true);
+		e->armed = false;
+		t->need_step = false;
+		return;
+	}
+	t->need_step = is_site(t, rip);
+}
+
 /*
  * A guest that reboots (a reset QEMU lets through) runs memblock's first
  * call again: the same address and stack, and struct memblock as the image
@@ -982,6 +1085,7 @@ static int step_over(struct tracer *t, struct mb_error *err)
 {
 	char reply[256];
 
+	t->steps++;
 	if (mb_rsp_command(t->io->rsp, "vCont;s", reply, sizeof(reply), err) < 0)
 		return mb_error_prefix(err, "single step");
 	if ((reply[0] != 'T' && reply[0] != 'S') || strncmp(reply + 1, "05", 2)) {
@@ -1093,6 +1197,8 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 				(unsigned long long)stop_addr);
 		goto out;
 	}
+	for (size_t d = 0; d < NDEFS; d++)
+		t->ent[d].armed = t->ent[d].found;
 	for (;;) {
 		struct mb_rsp_stop stop = { 0 };
 		struct entry *e;
@@ -1100,10 +1206,10 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		int64_t tm0, tm1, tm2;
 
 		tm0 = mb_now_ms();
-		if (t->st.stops && step_over(t, err))
+		if (t->need_step && (flush_bps(t, false, err) || step_over(t, err)))
 			goto out;
 		tm1 = mb_now_ms();
-		if (mb_rsp_continue(io->rsp, err) || io->wait(io->ctx, &stop, err))
+		if (flush_bps(t, true, err) || io->wait(io->ctx, &stop, err))
 			goto out;
 		tm2 = mb_now_ms();
 		ms_step += tm1 - tm0;
@@ -1131,6 +1237,7 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 				     c->nevents, e->def->name);
 			goto out;
 		}
+		rearm_entries(t);
 		if (mb_agent_verbose >= 3)
 			fprintf(stderr, "stop %" PRIu64 ": rip %#" PRIx64 " rsp %#" PRIx64 " %s pend %d\n",
 				t->st.stops, rip, t->regs[REG_RSP], e ? e->def->name : "-", t->npend);
@@ -1154,14 +1261,15 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 				     (unsigned long long)rip);
 			goto out;
 		}
+		leave_stop(t, e, rip);
 	}
 	if (t->npend)
 		mb_agent_log(1, "linux: %d memblock calls still pending at the read point", t->npend);
 	snprintf(buf, sizeof(buf),
 		 "%" PRIu64 " stops: %" PRIu64 " entries, %" PRIu64 " returns, %" PRIu64
-		 " passes; %u entry points, %u return breakpoints; %" PRIu64 " synthesized; %lld ms: %lld running, %lld stepping, %lld at stops",
+		 " passes; %u entry points, %u return breakpoints; %" PRIu64 " synthesized; %" PRIu64 " single steps; %lld ms: %lld running, %lld stepping, %lld at stops",
 		 t->st.stops, t->st.entries, t->st.returns, t->st.passes, t->st.traced,
-		 t->st.return_sites, t->st.synthesized, (long long)(mb_now_ms() - ms_start),
+		 t->st.return_sites, t->st.synthesized, t->steps, (long long)(mb_now_ms() - ms_start),
 		 (long long)ms_run, (long long)ms_step,
 		 (long long)(mb_now_ms() - ms_start - ms_run - ms_step));
 	mb_capture_set_meta(c, "trace_stats", buf);

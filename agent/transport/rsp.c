@@ -1216,6 +1216,56 @@ int mb_rsp_breakpoint(struct mb_rsp *r, bool hardware, bool insert, uint64_t add
 			    (unsigned long long)addr, reply);
 }
 
+/* Send @n packets (and a continue after them with @cont); collect the @n replies. */
+static int batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
+		 const size_t *caps, size_t *lens, bool cont, struct mb_error *err)
+{
+	const char *cmd = r->vcont ? "vCont;c" : "c";
+	size_t i, got = 0;
+	int64_t deadline;
+
+	for (i = 0; i < n; i++)
+		if (queue_packet(r, pkts[i], strlen(pkts[i]), err))
+			return -1;
+	if (cont && queue_packet(r, cmd, strlen(cmd), err))
+		return -1;
+	deadline = deadline_in(r);
+	if (flush_out(r, deadline, err))
+		return -1;
+	while (got < n) {
+		enum rx_event ev;
+
+		if (rx_next(r, deadline, &ev, err))
+			return mb_error_prefix(err, "batch of %zu requests", n);
+		switch (ev) {
+		case EV_ACK:
+			break;
+		case EV_NAK:
+			return mb_error_set(err, MB_ERR_PROTO, 0, 0,
+					    "gdbstub rejected packet %zu of a batch", got);
+		case EV_BADPKT:
+			return mb_error_set(err, MB_ERR_CORRUPT, 0, 0,
+					    "gdbstub sent a corrupt reply in a batch");
+		case EV_PACKET:
+			/* Not while the target runs: see mb_rsp_batch_continue(). */
+			if (!cont && queue_raw(r, "+", 1, err))
+				return -1;
+			if (r->pkt_len >= caps[got])
+				return mb_error_set(err, MB_ERR_PROTO, 0, 0,
+						    "reply of %zu bytes to '%.20s' is too long",
+						    r->pkt_len, pkts[got]);
+			memcpy(replies[got], r->pkt, r->pkt_len);
+			replies[got][r->pkt_len] = 0;
+			lens[got] = r->pkt_len;
+			got++;
+			break;
+		}
+	}
+	if (cont)
+		r->running = true;
+	return flush_out(r, deadline, err);
+}
+
 /**
  * mb_rsp_batch() - send several packets at once and collect the replies in order
  * @r: connection (target stopped)
@@ -1235,44 +1285,37 @@ int mb_rsp_breakpoint(struct mb_rsp *r, bool hardware, bool insert, uint64_t add
 int mb_rsp_batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
 		 const size_t *caps, size_t *lens, struct mb_error *err)
 {
-	size_t i, got = 0;
-	int64_t deadline;
+	return batch(r, n, pkts, replies, caps, lens, false, err);
+}
 
-	for (i = 0; i < n; i++)
-		if (queue_packet(r, pkts[i], strlen(pkts[i]), err))
-			return -1;
-	deadline = deadline_in(r);
-	if (flush_out(r, deadline, err))
-		return -1;
-	while (got < n) {
-		enum rx_event ev;
-
-		if (rx_next(r, deadline, &ev, err))
-			return mb_error_prefix(err, "batch of %zu requests", n);
-		switch (ev) {
-		case EV_ACK:
-			break;
-		case EV_NAK:
-			return mb_error_set(err, MB_ERR_PROTO, 0, 0,
-					    "gdbstub rejected packet %zu of a batch", got);
-		case EV_BADPKT:
-			return mb_error_set(err, MB_ERR_CORRUPT, 0, 0,
-					    "gdbstub sent a corrupt reply in a batch");
-		case EV_PACKET:
-			if (queue_raw(r, "+", 1, err))
-				return -1;
-			if (r->pkt_len >= caps[got])
-				return mb_error_set(err, MB_ERR_PROTO, 0, 0,
-						    "reply of %zu bytes to '%.20s' is too long",
-						    r->pkt_len, pkts[got]);
-			memcpy(replies[got], r->pkt, r->pkt_len);
-			replies[got][r->pkt_len] = 0;
-			lens[got] = r->pkt_len;
-			got++;
-			break;
-		}
-	}
-	return flush_out(r, deadline, err);
+/**
+ * mb_rsp_batch_continue() - mb_rsp_batch(), with a continue sent right behind the packets
+ * @r: connection (target stopped)
+ * @n: number of packets (0: just the continue)
+ * @pkts: payloads (NUL-terminated, unescaped)
+ * @replies: buffers for the reply payloads (NUL-terminated)
+ * @caps: their sizes; a longer reply is an error
+ * @lens: receive the reply lengths
+ * @err: filled on failure
+ *
+ * The stub handles packets in order, so the continue takes effect after
+ * the others (e.g. breakpoint changes) and its stop reply comes after
+ * their replies; nothing waits for the continue's own ack. The replies are
+ * not acked: they arrive once the target runs, and QEMU's stub takes any
+ * byte it receives while the target runs, beyond the one ack it may still
+ * expect, as an interrupt (QEMU does not resend unacked replies). The
+ * replies must be checked by the caller: the target runs already when
+ * this returns, even when one of them is an error.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int mb_rsp_batch_continue(struct mb_rsp *r, size_t n, const char *const *pkts,
+			  char *const *replies, const size_t *caps, size_t *lens,
+			  struct mb_error *err)
+{
+	if (batch(r, n, pkts, replies, caps, lens, true, err))
+		return mb_error_prefix(err, "continue");
+	return 0;
 }
 
 /* --- struct mb_transport over a gdbstub --- */

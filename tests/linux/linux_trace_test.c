@@ -57,6 +57,8 @@ static int t_capture(const char *deb, const char *out, const char *mem, int numa
 	o.mem = mem;
 	o.numa_nodes = numa;
 	o.trace = true;
+	/* A traced capture leaves memblock=debug out; the console check needs it. */
+	o.append = "memblock=debug";
 	o.console_out = con;
 	o.timeout_s = 900;
 	c = mb_linux_capture(&o, &err);

@@ -15,7 +15,7 @@ mb_host_target(test_agent_rsp)
 foreach(sc clean_reads adapts_to_e22 packet_size_probe bad_checksums stub_naks split_packets
 		coalesced_packets no_ack_stub garbage_before_dollar e_reply
 		stub_closes_mid_read stub_never_answers oversized_packet
-		run_stop_breakpoints tcp_and_unix_connect combined_faults)
+		run_stop_breakpoints tcp_and_unix_connect combined_faults batch_continue)
 	add_test(NAME agent_rsp_${sc} COMMAND test_agent_rsp ${sc})
 	set_tests_properties(agent_rsp_${sc} PROPERTIES LABELS unit TIMEOUT 60)
 endforeach()

@@ -34,6 +34,7 @@ struct stub_cfg {
 	bool oversized;		/* answer m with a 2 MiB packet */
 	bool no_z1;		/* empty reply to Z1 */
 	int packet_size;	/* advertised PacketSize (0: 0x1000, as QEMU 7.2) */
+	bool pause_on_byte;	/* as QEMU: a byte while running, beyond one ack, stops it */
 };
 
 struct stub {
@@ -45,6 +46,7 @@ struct stub {
 	size_t last_len;
 	int npkts, nreplies, nm;
 	bool running;
+	bool unacked;		/* a reply went out and no '+' came back yet */
 };
 
 static uint8_t pattern(uint64_t a)
@@ -87,6 +89,7 @@ static void reply(struct stub *s, const char *payload, size_t len)
 	for (i = 0; i < len; i++)
 		sum += (uint8_t)payload[i];
 	s->nreplies++;
+	s->unacked = true;
 	if (s->cfg.garbage)
 		out_put(s, "junk\r\n\x01\x7f ", 10);
 	/* Remember the good version for a retransmission. */
@@ -197,6 +200,19 @@ static void *stub_main(void *arg)
 		for (i = 0; i < n; i++) {
 			char c = buf[i];
 
+			if (state == 0 && s->cfg.pause_on_byte && s->running && c != '$') {
+				if (c == '+' && s->unacked) {
+					s->unacked = false;
+				} else {
+					s->running = false;
+					reply_str(s, "T02thread:01;");
+				}
+				if (!s->cfg.coalesce)
+					out_flush(s);
+				continue;
+			}
+			if (state == 0 && c == '+')
+				s->unacked = false;
 			switch (state) {
 			case 0:
 				if (c == '$') {
@@ -519,6 +535,38 @@ static int sc_run_stop_breakpoints(void)
 	return 0;
 }
 
+/*
+ * Breakpoint changes and a continue in one write (the tracer's resume):
+ * the replies come back, the target runs, and nothing the client sends
+ * afterwards makes QEMU's stub stop it (it takes a second ack while the
+ * target runs as an interrupt).
+ */
+static int sc_batch_continue(void)
+{
+	struct mb_rsp *r = start((struct stub_cfg){ .pause_on_byte = true }, 2000);
+	const char *pkts[3] = { "Z0,1000,1", "z0,2000,1", "Z0,3000,1" };
+	char rep[3][16], *reps[3] = { rep[0], rep[1], rep[2] };
+	size_t caps[3] = { 16, 16, 16 }, lens[3];
+	struct mb_error err = { 0 };
+	struct mb_rsp_stop st = { 0 };
+
+	handshake(r);
+	CHECK(mb_rsp_batch_continue(r, 3, pkts, reps, caps, lens, &err) == 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(lens[i] == 2 && !strcmp(rep[i], "OK"));
+	CHECK(mb_rsp_running(r));
+	/* Still running: no stop reply comes (a stray ack would bring T02). */
+	CHECK(mb_rsp_wait_stop(r, 300, &st, &err) == -1 && err.code == MB_ERR_TIMEOUT);
+	/* ^C: QEMU pauses and says T02. */
+	CHECK(mb_rsp_interrupt(r, &st, &err) == 0 && st.kind == 'T' && st.signal == 2);
+	/* Nothing queued: just the continue. */
+	CHECK(mb_rsp_batch_continue(r, 0, NULL, NULL, NULL, NULL, &err) == 0 && mb_rsp_running(r));
+	CHECK(mb_rsp_wait_stop(r, 300, &st, &err) == -1 && err.code == MB_ERR_TIMEOUT);
+	CHECK(mb_rsp_interrupt(r, &st, &err) == 0 && st.signal == 2);
+	finish(r);
+	return 0;
+}
+
 static int sc_combined_faults(void)
 {
 	struct mb_rsp *r = start((struct stub_cfg){ .corrupt_every = 5, .nak_every = 7,
@@ -608,6 +656,7 @@ static const struct {
 	{ "tcp_and_unix_connect", sc_tcp_and_unix_connect },
 	{ "combined_faults", sc_combined_faults },
 	{ "clean_reads", sc_clean_reads },
+	{ "batch_continue", sc_batch_continue },
 	{ "adapts_to_e22", sc_adapts_to_e22 },
 	{ "packet_size_probe", sc_packet_size_probe },
 	{ "bad_checksums", sc_bad_checksums },

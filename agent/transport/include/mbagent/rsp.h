@@ -71,6 +71,9 @@ bool mb_rsp_running(const struct mb_rsp *r);
 ssize_t mb_rsp_unhex(const char *s, size_t n, uint8_t *dst, size_t max);
 int mb_rsp_batch(struct mb_rsp *r, size_t n, const char *const *pkts, char *const *replies,
 		 const size_t *caps, size_t *lens, struct mb_error *err);
+int mb_rsp_batch_continue(struct mb_rsp *r, size_t n, const char *const *pkts,
+			  char *const *replies, const size_t *caps, size_t *lens,
+			  struct mb_error *err);
 
 struct mb_transport *mb_rsp_transport(struct mb_rsp *r);
 struct mb_transport *mb_gdb_transport_open(const char *addr, int timeout_ms,
