@@ -69,7 +69,7 @@ static double run(const char *deb, const char *mem, int mode, size_t *events, do
 	double t0 = now_s(), t;
 
 	o.image = deb;
-	o.mem = mem;
+	o.machine.mem = mem;
 	o.timeout_s = 900;
 	o.read_point = MB_LINUX_AT_SYMBOL;
 	o.no_memblock_debug = mode == 0;

@@ -62,7 +62,7 @@ int cmd_capture(int argc, char **argv)
 				return cli_fail(MB_EXIT_USAGE,
 						"capture: bad --mem '%s' (QEMU -m syntax: a number of MiB, or with a K, M, G or T suffix, e.g. 512M)",
 						optarg);
-			o.mem = optarg;
+			o.machine.mem = optarg;
 			break;
 		case 'S':
 			if (cli_arg_u64("--smp", optarg, &v))
@@ -70,7 +70,7 @@ int cmd_capture(int argc, char **argv)
 			if (!v || v > 256)
 				return cli_fail(MB_EXIT_USAGE, "capture: --smp '%s' is not in 1..256",
 						optarg);
-			o.smp = (int)v;
+			o.machine.smp = (int)v;
 			break;
 		case 'N':
 			if (cli_arg_u64("--numa", optarg, &v))
@@ -78,13 +78,13 @@ int cmd_capture(int argc, char **argv)
 			if (v > 64)
 				return cli_fail(MB_EXIT_USAGE, "capture: --numa '%s' is not in 0..64",
 						optarg);
-			o.numa_nodes = (int)v;
+			o.machine.numa_nodes = (int)v;
 			break;
 		case 'I':
-			o.initrd = optarg;
+			o.machine.initrd = optarg;
 			break;
 		case 'a':
-			o.append = optarg;
+			o.machine.append = optarg;
 			break;
 		case 't':
 			if (strcmp(optarg, "gdb") && strcmp(optarg, "serial") &&
@@ -118,7 +118,7 @@ int cmd_capture(int argc, char **argv)
 			lo.system_map = optarg;
 			break;
 		case 'Q':
-			o.qemu = optarg;
+			o.machine.qemu = optarg;
 			break;
 		case 'R':
 			if (mb_linux_parse_read_point(optarg, &lo, &err))
@@ -164,12 +164,7 @@ int cmd_capture(int argc, char **argv)
 					"capture: --linux boots its own QEMU through the gdbstub; drop --kernel, --attach, --transport and --elf");
 		if (access(lo.image, R_OK))
 			return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel image", lo.image);
-		lo.mem = o.mem;
-		lo.smp = o.smp;
-		lo.append = o.append;
-		lo.initrd = o.initrd;
-		lo.numa_nodes = o.numa_nodes;
-		lo.qemu = o.qemu;
+		lo.machine = o.machine;
 		lo.timeout_s = o.timeout_s;
 		lo.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 		c = mb_linux_capture(&lo, &err);

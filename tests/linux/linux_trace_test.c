@@ -54,8 +54,8 @@ static int t_capture(const char *deb, const char *out, const char *mem, int numa
 	snprintf(con, sizeof(con), "%s.console", out);
 	unlink(out);
 	o.image = deb;
-	o.mem = mem;
-	o.numa_nodes = numa;
+	o.machine.mem = mem;
+	o.machine.numa_nodes = numa;
 	o.trace = true;
 	o.console_out = con;
 	o.timeout_s = 900;
