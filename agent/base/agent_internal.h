@@ -12,6 +12,26 @@ void mb_agent_log(int level, const char *fmt, ...) __attribute__((format(printf,
 int64_t mb_now_ms(void);
 
 /*
+ * Index of the last of the @n ascending values @v that is <= @x (binary
+ * search); the caller checks n >= 1 and v[0] <= x. Symbol and ORC tables both
+ * look addresses up this way.
+ */
+static inline size_t mb_last_at_or_below(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * Cache of unpacked kernel images (linux_cache.c): files named after a hash
  * of the input file, in $MB_CACHE_DIR, else $XDG_CACHE_HOME/memblock-cli,
  * else ~/.cache/memblock-cli; MB_CACHE_DIR=off disables it.

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_internal.h"
 #include "mbagent/linux.h"
 #include "mbagent/orc.h"
 
@@ -342,21 +343,10 @@ int mb_orc_entry_at(const struct mb_orc *o, size_t i, struct mb_orc_entry *e)
 
 int mb_orc_find(const struct mb_orc *o, uint64_t ip, struct mb_orc_entry *e)
 {
-	size_t lo = 0, hi;
-
 	if (!o || !o->n || ip < o->ips[0])
 		return -1;
 	/* Last entry whose address is <= ip. */
-	hi = o->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (o->ips[mid] <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	decode(o, lo, e);
+	decode(o, mb_last_at_or_below(o->ips, o->n, ip), e);
 	return 0;
 }
 
