@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Print a diagnostic on stderr if mb_agent_verbose >= @level (1 info, 2 debug). */
 void mb_agent_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -29,6 +30,23 @@ static inline size_t mb_last_at_or_below(const uint64_t *v, size_t n, uint64_t x
 			hi = mid;
 	}
 	return lo;
+}
+
+/*
+ * Append to @buf (@*fill of its @cap bytes in use) as much as fits of the
+ * @*len bytes at @*src, advancing @*fill, @*src and @*len past what moved.
+ * Return: the number of bytes moved.
+ */
+static inline size_t mb_fill_buf(uint8_t *buf, size_t cap, size_t *fill, const uint8_t **src,
+				 size_t *len)
+{
+	size_t take = cap - *fill < *len ? cap - *fill : *len;
+
+	memcpy(buf + *fill, *src, take);
+	*fill += take;
+	*src += take;
+	*len -= take;
+	return take;
 }
 
 /*

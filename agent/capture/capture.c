@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "agent_internal.h"
 #include "capture_chain.h"
 #include "mbagent/capture.h"
 #include "mbagent/outfile.h"
@@ -572,20 +573,9 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 		w->buf = nb;
 		w->cap = ncap;
 	}
-	while (len && w->direct) {
-		memcpy(w->buf + w->used, p, len);
-		w->used += len;
-		len = 0;
-	}
+	/* Direct: the buffer was grown to hold it all. Else flush when full. */
 	while (len) {
-		size_t n = IOBUF_SIZE - w->used;
-
-		if (n > len)
-			n = len;
-		memcpy(w->buf + w->used, p, n);
-		w->used += n;
-		p += n;
-		len -= n;
+		mb_fill_buf(w->buf, w->direct ? w->cap : IOBUF_SIZE, &w->used, &p, &len);
 		if (w->used == IOBUF_SIZE && !w->direct && w_flush(w))
 			return -1;
 	}
