@@ -45,114 +45,46 @@ int cmd_capture(int argc, char **argv)
 	struct mb_linux_opts lo = { 0 };
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
-	const char *out = "memblock.cap";
+	struct cli_args a;
+	const char *out;
 	char kbuf[PATH_MAX];
-	bool quiet = false;
-	uint64_t v;
-	int opt;
+	uint64_t smp = 0, numa = 0, timeout = 0, hits = 0, events = 0;
+	bool quiet;
 
+	if (cli_args_parse(argc, argv, 0, NULL, &a) ||
+	    cli_args_num(&a, 'S', 1, 256, &smp) || cli_args_num(&a, 'N', 0, 64, &numa) ||
+	    cli_args_num(&a, 'T', 1, 3600, &timeout) ||
+	    cli_args_num(&a, 'H', 1, 100000000, &hits) ||
+	    cli_args_num(&a, 'V', 1, 100000000, &events) || cli_args_word(&a, 't', 0) < 0)
+		return MB_EXIT_USAGE;
+	if (a.arg['m'] && !mem_ok(a.arg['m']))
+		return cli_fail(MB_EXIT_USAGE,
+				"capture: bad --mem '%s' (QEMU -m syntax: a number of MiB, or with a K, M, G or T suffix, e.g. 512M)",
+				a.arg['m']);
+	if (a.arg['R'] && mb_linux_parse_read_point(a.arg['R'], &lo, &err))
+		return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
 	memset(&o, 0, sizeof(o));
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'm':
-			if (!mem_ok(optarg))
-				return cli_fail(MB_EXIT_USAGE,
-						"capture: bad --mem '%s' (QEMU -m syntax: a number of MiB, or with a K, M, G or T suffix, e.g. 512M)",
-						optarg);
-			o.machine.mem = optarg;
-			break;
-		case 'S':
-			if (cli_arg_u64("--smp", optarg, &v))
-				return MB_EXIT_USAGE;
-			if (!v || v > 256)
-				return cli_fail(MB_EXIT_USAGE, "capture: --smp '%s' is not in 1..256",
-						optarg);
-			o.machine.smp = (int)v;
-			break;
-		case 'N':
-			if (cli_arg_u64("--numa", optarg, &v))
-				return MB_EXIT_USAGE;
-			if (v > 64)
-				return cli_fail(MB_EXIT_USAGE, "capture: --numa '%s' is not in 0..64",
-						optarg);
-			o.machine.numa_nodes = (int)v;
-			break;
-		case 'I':
-			o.machine.initrd = optarg;
-			break;
-		case 'a':
-			o.machine.append = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "gdb") && strcmp(optarg, "serial") &&
-			    strcmp(optarg, "ramfile"))
-				return cli_fail(MB_EXIT_USAGE,
-						"capture: unknown transport '%s' (gdb, serial, ramfile)",
-						optarg);
-			o.transport = optarg;
-			break;
-		case 'A':
-			o.attach = optarg;
-			break;
-		case 'E':
-			o.elf = optarg;
-			break;
-		case 'T':
-			if (cli_arg_u64("--timeout", optarg, &v))
-				return MB_EXIT_USAGE;
-			if (!v || v > 3600)
-				return cli_fail(MB_EXIT_USAGE, "capture: --timeout '%s' is not in 1..3600",
-						optarg);
-			o.timeout_s = (int)v;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'L':
-			lo.image = optarg;
-			break;
-		case 'M':
-			lo.system_map = optarg;
-			break;
-		case 'Q':
-			o.machine.qemu = optarg;
-			break;
-		case 'R':
-			if (mb_linux_parse_read_point(optarg, &lo, &err))
-				return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
-			break;
-		case 'X':
-			lo.trace = true;
-			break;
-		case 'H':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-hits '%s'", optarg);
-			lo.trace_max_hits = (unsigned long)v;
-			lo.trace = true;
-			break;
-		case 'V':
-			if (!cli_parse_u64(optarg, &v) || !v || v > 100000000)
-				return cli_fail(MB_EXIT_USAGE, "capture: bad --trace-max-events '%s'",
-						optarg);
-			lo.trace_max_events = (size_t)v;
-			lo.trace = true;
-			break;
-		case 'v':
-			mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc)
-		return cli_fail(MB_EXIT_USAGE, "capture: unexpected argument '%s' (see 'capture --help')",
-				argv[optind]);
+	o.kernel = a.arg['k'];
+	o.machine.mem = a.arg['m'];
+	o.machine.smp = (int)smp;
+	o.machine.numa_nodes = (int)numa;
+	o.machine.initrd = a.arg['I'];
+	o.machine.append = a.arg['a'];
+	o.transport = a.arg['t'];
+	o.attach = a.arg['A'];
+	o.elf = a.arg['E'];
+	o.timeout_s = (int)timeout;
+	o.machine.qemu = a.arg['Q'];
+	out = a.arg['o'] ? a.arg['o'] : "memblock.cap";
+	lo.image = a.arg['L'];
+	lo.system_map = a.arg['M'];
+	/* --trace-max-hits and --trace-max-events imply --trace */
+	lo.trace_max_hits = (unsigned long)hits;
+	lo.trace_max_events = (size_t)events;
+	lo.trace = a.arg['X'] || hits || events;
+	quiet = a.arg['q'];
+	if (a.arg['v'])
+		mb_agent_verbose = 2;	/* e.g. why the RAM file fell back to gdb */
 	if ((lo.system_map || lo.read_point || lo.trace) && !lo.image)
 		return cli_fail(MB_EXIT_USAGE,
 				"capture: --system-map, --read-at and --trace go with --linux");
@@ -181,40 +113,19 @@ int cmd_capture(int argc, char **argv)
 	o.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 	c = mb_agent_capture(&o, &err);
 captured:
-	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (cli_check_output(out)) {
-		mb_capture_free(c);
+	if (cli_save(c, out, &err))
 		return MB_EXIT_FAIL;
-	}
-	if (mb_capture_write(c, out, &err)) {
-		mb_capture_free(c);
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	}
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(NULL);
 
-		cli_json_open(j);
-		json_key(j, "output");
-		json_str(j, out);
-		json_key(j, "source");
-		json_str(j, source_name(c->source));
-		json_key(j, "total_events");
-		json_uint(j, c->nevents);
-		json_key(j, "dropped");
-		json_uint(j, c->log_dropped);
-		json_key(j, "complete");
-		json_bool(j, c->log_dropped == 0);
-		json_key(j, "boot_state");
-		json_str(j, cli_json_boot_state(c->boot_state));
-		json_key(j, "final_valid");
-		json_bool(j, c->final.valid);
-		json_key(j, "memory_size");
-		json_hex(j, c->final.memory.total_size);
-		json_key(j, "reserved_size");
-		json_hex(j, c->final.reserved.total_size);
-		json_obj_end(j);
-		json_free(j);
+		json_str_field(j, "output", out);
+		json_str_field(j, "source", source_name(c->source));
+		cli_json_log(j, c);
+		json_str_field(j, "boot_state", cli_json_boot_state(c->boot_state));
+		json_bool_field(j, "final_valid", c->final.valid);
+		json_hex_field(j, "memory_size", c->final.memory.total_size);
+		json_hex_field(j, "reserved_size", c->final.reserved.total_size);
+		cli_json_end(j);
 	} else {
 		char m[32], r[32];
 

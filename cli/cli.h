@@ -159,6 +159,43 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 int cli_arg_u64(const char *opt, const char *s, uint64_t *out);
 int cli_arg_range(const char *opt, const char *s, uint64_t *a, uint64_t *b);
 bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b);
+int cli_arg_in(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+/*
+ * Option words and operands, from the command table: cli_arg_word() takes
+ * one of the words an option's table entry lists (its index, or -1 after
+ * "Error: CMD: --OPT wants A, B or C, not 'S'"); cli_operands() checks how
+ * many operands follow the options.
+ */
+int cli_arg_word(int key, const char *s);
+int cli_operands(int argc, char **argv, int n, const char *what);
+
+#define CLI_MAX_KEY	128
+
+/**
+ * struct cli_args - a command line parsed by its command's table entry
+ * @arg: by option key: the option's argument ("" for a flag), NULL when
+ *   the option was not given
+ * @argc: number of operands
+ * @argv: the operands
+ * @buf: storage for the joined arguments of a repeated list option
+ * @used: bytes of @buf in use
+ *
+ * cli_args_parse() fills it in one pass; cli_args_word() and cli_args_num()
+ * read an option's word or number, naming the option from the table in
+ * their error line.
+ */
+struct cli_args {
+	const char *arg[CLI_MAX_KEY];
+	int argc;
+	char **argv;
+	char buf[1024];
+	size_t used;
+};
+
+int cli_args_parse(int argc, char **argv, int n, const char *what, struct cli_args *a);
+int cli_args_word(const struct cli_args *a, int key, int dflt);
+int cli_args_num(const struct cli_args *a, int key, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /*
  * Terminal safety: every text (not JSON) output of untrusted strings --
@@ -184,12 +221,22 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err);
 void cli_register_capture(const char *name, struct mb_capture *c);
 /* Free a capture returned by cli_load (no-op for registered ones). */
 void cli_release(struct mb_capture *c);
+/*
+ * The input named on the command line, loaded, with an event-count option
+ * (@opt, e.g. "--at"; NULL for none) checked against it: NULL after the one
+ * "Error: ..." line, with @rc set to the exit status.
+ */
+struct mb_capture *cli_open(const char *path, const char *opt, uint64_t n, int *rc);
+/* 0, or MB_EXIT_USAGE after the error line for @n beyond the last event (@c released). */
+int cli_check_at(struct mb_capture *c, const char *opt, uint64_t n);
 /* Live target: capture through the agent from an --attach address. */
 struct mb_capture *cli_load_live(const char *attach, const char *elf, const char *transport,
 				 struct mb_error *err);
 
 /* -o of capture/import: 0, or MB_EXIT_FAIL (printed) for a device, FIFO, dir. */
 int cli_check_output(const char *path);
+/* Write a made capture to -o (NULL @c: making it failed, @err says why); frees it on failure. */
+int cli_save(struct mb_capture *c, const char *out, struct mb_error *err);
 
 /* The test kernel of this build (next to the executable or in the build dir). */
 const char *cli_default_kernel(char *buf, size_t len);
@@ -221,10 +268,16 @@ void json_hex(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_double(struct json *j, double v);
+/* A member in one call: json_key() and the value writer of the same name. */
+void json_str_field(struct json *j, const char *key, const char *s);
+void json_uint_field(struct json *j, const char *key, uint64_t v);
+void json_int_field(struct json *j, const char *key, int64_t v);
+void json_hex_field(struct json *j, const char *key, uint64_t v);
+void json_bool_field(struct json *j, const char *key, bool v);
 /* Write a JSON string literal for @s to @f (escaping as RFC 8259). */
 void json_write_string(FILE *f, const char *s);
 
-/* State dumping shared by dump, replay and the shell. */
+/* State dumping shared by dump, replay and the shell (in the order of -f's words). */
 enum dump_format { DUMP_LINUX, DUMP_DEBUGFS, DUMP_TABLE };
 void cli_print_state(const struct mb_state *st, enum dump_format fmt);
 void cli_json_state(struct json *j, const struct mb_state *st);
@@ -235,6 +288,11 @@ void cli_json_state(struct json *j, const struct mb_state *st);
  */
 #define CLI_JSON_SCHEMA_VERSION 1
 void cli_json_open(struct json *j);
+/* The document on stdout: begun (with "input" unless NULL), ended and freed. */
+struct json *cli_json_begin(const char *input);
+void cli_json_end(struct json *j);
+/* "total_events", "dropped", "complete" of an input. */
+void cli_json_log(struct json *j, const struct mb_capture *c);
 /* Errors that say what to do: a directory as input, a near command or option. */
 bool cli_is_directory(const char *path, struct mb_error *err);
 const char *cli_did_you_mean(const char *word, const char *const *names, size_t n);
@@ -242,8 +300,8 @@ void cli_json_flags(struct json *j, uint32_t flags);
 const char *cli_json_boot_state(uint32_t s);
 void cli_json_array(struct json *j, const struct mb_array *a);
 
-/* cli/dump.c helpers shared with replay, diff and the shell. */
-bool cli_parse_format(const char *s, enum dump_format *out);
+/* cli/dump.c helpers: -f of dump and replay; the end state (also for diff). */
+int cli_dump_format(const struct cli_args *a, enum dump_format *fmt);
 int cli_end_state(const struct mb_capture *c, struct mb_state *out, const char **how,
 		  struct mb_error *err);
 /* cli/log.c: one event as text args ("[0x..-0x..]", "size=.. -> 0x..") */

@@ -617,6 +617,182 @@ bool cli_parse_range(const char *s, uint64_t *a, uint64_t *b)
 }
 
 /**
+ * cli_arg_in() - parse an option's number and check it lies in [@lo, @hi]
+ * @opt: option name for the message ("--smp")
+ * @s: text
+ * @lo: smallest value taken
+ * @hi: largest value taken (UINT64_MAX: no upper bound)
+ * @out: value
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: CMD: OPT 'S' ..." line.
+ */
+int cli_arg_in(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const char *cmd = cli_cmd_name ? cli_cmd_name : "memblock-cli";
+
+	if (cli_arg_u64(opt, s, out))
+		return MB_EXIT_USAGE;
+	if (*out >= lo && *out <= hi)
+		return 0;
+	if (hi == UINT64_MAX)
+		return cli_fail(MB_EXIT_USAGE, "%s: %s '%s' is below %" PRIu64, cmd, opt, s, lo);
+	return cli_fail(MB_EXIT_USAGE, "%s: %s '%s' is not in %" PRIu64 "..%" PRIu64, cmd, opt,
+			s, lo, hi);
+}
+
+/* The running command's option whose key is @key, or NULL. */
+static const struct cli_opt *find_opt(int key)
+{
+	const struct cli_cmd *cmd = cli_cmd_name ? cli_find(cli_cmd_name) : NULL;
+	const struct cli_opt *o;
+
+	for (o = cmd ? cmd->opts : NULL; o && o->name; o++)
+		if (o->key == key)
+			return o;
+	return NULL;
+}
+
+/**
+ * cli_arg_word() - an option's argument as one of the words of its table entry
+ * @key: the option's key (struct cli_opt)
+ * @s: the argument
+ *
+ * The words are the option's @values in the running command's table entry:
+ * the list that --help shows and completion offers is the list taken.
+ *
+ * Return: the index of @s in that list, or -1 after one
+ * "Error: CMD: --OPT wants A, B or C, not 'S'" line (exit MB_EXIT_USAGE).
+ */
+int cli_arg_word(int key, const char *s)
+{
+	const struct cli_opt *o = find_opt(key);
+	char list[256];
+	size_t used = 0, len, n;
+	const char *w;
+	int i;
+
+	if (!o || !o->values) {
+		cli_fail(MB_EXIT_USAGE, "%s: option key '%c' lists no words", cli_cmd_name, key);
+		return -1;
+	}
+	for (w = o->values, i = 0; *w; w += len + (w[len] == ' '), i++) {
+		len = strcspn(w, " ");
+		if (strlen(s) == len && !strncmp(s, w, len))
+			return i;
+	}
+	/* "a, b or c" from "a b c" */
+	list[0] = '\0';
+	for (w = o->values; *w && used < sizeof(list); w += len + (w[len] == ' ')) {
+		len = strcspn(w, " ");
+		n = (size_t)snprintf(list + used, sizeof(list) - used, "%s%.*s",
+				     !used ? "" : w[len] ? ", " : " or ", (int)len, w);
+		used += n;
+	}
+	cli_fail(MB_EXIT_USAGE, "%s: --%s wants %s, not '%s'",
+		 cli_cmd_name ? cli_cmd_name : "memblock-cli", o->name, list, s);
+	return -1;
+}
+
+/**
+ * cli_args_parse() - parse the running command's whole line by its table entry
+ * @argc: argument count
+ * @argv: arguments (argv[0] = command word)
+ * @n: operands wanted after the options (cli_operands()); -1: not checked
+ * @what: what they are, for the message; NULL when @n is 0
+ * @a: filled: each given option's argument by key ("" for a flag); an
+ *   option given twice counts once, with its last argument, except a list
+ *   option (placeholder "X[,X...]"), whose arguments join with ','
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: ..." line (an unknown
+ * option, a missing argument, the wrong number of operands).
+ */
+int cli_args_parse(int argc, char **argv, int n, const char *what, struct cli_args *a)
+{
+	const struct cli_opt *o;
+	int key;
+
+	memset(a, 0, sizeof(*a));
+	while ((key = cli_next_opt(argc, argv)) != -1) {
+		o = find_opt(key);
+		if (!o || key < 0 || key >= CLI_MAX_KEY)
+			return MB_EXIT_USAGE;
+		if (o->arg && a->arg[key] && strstr(o->arg, "[,")) {
+			int len = snprintf(a->buf + a->used, sizeof(a->buf) - a->used, "%s,%s",
+					   a->arg[key], optarg);
+
+			if (len < 0 || (size_t)len >= sizeof(a->buf) - a->used)
+				return cli_fail(MB_EXIT_USAGE, "%s: --%s: too many words", argv[0],
+						o->name);
+			a->arg[key] = a->buf + a->used;
+			a->used += (size_t)len + 1;
+		} else {
+			a->arg[key] = o->arg ? optarg : "";
+		}
+	}
+	if (n >= 0 && cli_operands(argc, argv, n, what))
+		return MB_EXIT_USAGE;
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	return 0;
+}
+
+/**
+ * cli_args_word() - a parsed option's word (cli_arg_word()), or @dflt
+ * @a: parsed line
+ * @key: option key
+ * @dflt: the value when the option was not given
+ *
+ * Return: the word's index, @dflt, or -1 after one "Error: ..." line.
+ */
+int cli_args_word(const struct cli_args *a, int key, int dflt)
+{
+	return a->arg[key] ? cli_arg_word(key, a->arg[key]) : dflt;
+}
+
+/**
+ * cli_args_num() - a parsed option's number, checked to lie in [@lo, @hi]
+ * @a: parsed line
+ * @key: option key
+ * @lo: smallest value taken
+ * @hi: largest value taken (UINT64_MAX: no upper bound)
+ * @out: the value; left as it is when the option was not given
+ *
+ * Return: 0, or MB_EXIT_USAGE after one "Error: CMD: --OPT 'S' ..." line.
+ */
+int cli_args_num(const struct cli_args *a, int key, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	const struct cli_opt *o = find_opt(key);
+	char name[48];
+
+	if (!a->arg[key])
+		return 0;
+	snprintf(name, sizeof(name), "--%s", o ? o->name : "?");
+	return cli_arg_in(name, a->arg[key], lo, hi, out);
+}
+
+/**
+ * cli_operands() - check how many operands follow the options
+ * @argc: argument count
+ * @argv: arguments, getopt done (optind at the first operand)
+ * @n: operands wanted
+ * @what: what they are, for the message ("one INPUT file"); NULL when @n is
+ *   0 (the first extra operand is named instead)
+ *
+ * Return: 0, or MB_EXIT_USAGE after one
+ * "Error: CMD: expected WHAT (see 'CMD --help')" line.
+ */
+int cli_operands(int argc, char **argv, int n, const char *what)
+{
+	if (argc - optind == n)
+		return 0;
+	if (!what)
+		return cli_fail(MB_EXIT_USAGE, "%s: unexpected argument '%s' (see '%s --help')",
+				argv[0], argv[optind], argv[0]);
+	return cli_fail(MB_EXIT_USAGE, "%s: expected %s (see '%s --help')", argv[0], what,
+			argv[0]);
+}
+
+/**
  * cli_check_output() - refuse an output path that is not a regular file
  * @path: -o argument
  *
@@ -645,6 +821,32 @@ int cli_check_output(const char *path)
 			path, S_ISDIR(st.st_mode) ? "directory" : S_ISFIFO(st.st_mode) ? "FIFO" :
 			S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode) ?
 			"block device" : S_ISSOCK(st.st_mode) ? "socket" : "special file");
+}
+
+/**
+ * cli_save() - write the capture a command made (capture, import) to its -o file
+ * @c: the capture, or NULL when making it failed (@err says why)
+ * @out: the -o path, checked again (cli_check_output()) just before the write
+ * @err: the error of the step that made @c, and then of the write
+ *
+ * Return: 0, or MB_EXIT_FAIL after one "Error: ..." line, @c then freed.
+ */
+int cli_save(struct mb_capture *c, const char *out, struct mb_error *err)
+{
+	int rc = MB_EXIT_FAIL;
+
+	if (!c)
+		return cli_fail_err(MB_EXIT_FAIL, err);
+	if (cli_check_output(out))
+		goto fail;
+	if (mb_capture_write(c, out, err)) {
+		rc = cli_fail_err(MB_EXIT_FAIL, err);
+		goto fail;
+	}
+	return 0;
+fail:
+	mb_capture_free(c);
+	return rc;
 }
 
 /* ---- inputs ---- */
@@ -736,6 +938,50 @@ struct mb_capture *cli_load(const char *path, struct mb_error *err)
 	mb_error_set(err, MB_ERR_FORMAT, 0, 0,
 		     "%s: not a capture file or a memblock=debug console log", path);
 	return NULL;
+}
+
+/**
+ * cli_check_at() - refuse an event count beyond the last event of @c
+ * @c: the loaded input; released when the count is refused
+ * @opt: option name for the message ("--at"), NULL when none was given
+ * @n: the count
+ *
+ * Return: 0, or MB_EXIT_USAGE after one
+ * "Error: CMD: OPT N is beyond the last event (M)" line.
+ */
+int cli_check_at(struct mb_capture *c, const char *opt, uint64_t n)
+{
+	size_t last = c->nevents;
+
+	if (!opt || n <= last)
+		return 0;
+	cli_release(c);
+	return cli_fail(MB_EXIT_USAGE, "%s: %s %" PRIu64 " is beyond the last event (%zu)",
+			cli_cmd_name ? cli_cmd_name : "memblock-cli", opt, n, last);
+}
+
+/**
+ * cli_open() - load the input named on the command line, or say why not
+ * @path: capture file, console log or a name the shell registered ("@a")
+ * @opt: an event-count option given with it ("--at"), or NULL
+ * @n: that option's count, checked against the input's events
+ * @rc: set to the exit status when the input is refused
+ *
+ * Return: the capture (release with cli_release()), or NULL after one
+ * "Error: ..." line with @rc set (MB_EXIT_FAIL, or MB_EXIT_USAGE for a count
+ * beyond the last event).
+ */
+struct mb_capture *cli_open(const char *path, const char *opt, uint64_t n, int *rc)
+{
+	struct mb_error err = { 0 };
+	struct mb_capture *c = cli_load(path, &err);
+
+	if (!c) {
+		*rc = cli_fail_err(MB_EXIT_FAIL, &err);
+		return NULL;
+	}
+	*rc = cli_check_at(c, opt, n);
+	return *rc ? NULL : c;
 }
 
 /* The kernel this build made: next to the executable first, then the build dir. */
@@ -997,10 +1243,48 @@ void cli_print_state(const struct mb_state *st, enum dump_format fmt)
 void cli_json_open(struct json *j)
 {
 	json_obj_begin(j);
-	json_key(j, "schema_version");
-	json_uint(j, CLI_JSON_SCHEMA_VERSION);
-	json_key(j, "command");
-	json_str(j, cli_cmd_name ? cli_cmd_name : "memblock-cli");
+	json_uint_field(j, "schema_version", CLI_JSON_SCHEMA_VERSION);
+	json_str_field(j, "command", cli_cmd_name ? cli_cmd_name : "memblock-cli");
+}
+
+/**
+ * cli_json_begin() - start the -j document on stdout
+ * @input: the "input" member that follows the envelope, or NULL for none
+ *
+ * Return: the writer, its object open (cli_json_open()); end the document
+ * with cli_json_end().
+ */
+struct json *cli_json_begin(const char *input)
+{
+	struct json *j = json_new(stdout);
+
+	cli_json_open(j);
+	if (input)
+		json_str_field(j, "input", input);
+	return j;
+}
+
+/**
+ * cli_json_end() - close the document cli_json_begin() started and free @j
+ * @j: writer
+ */
+void cli_json_end(struct json *j)
+{
+	json_obj_end(j);
+	json_free(j);
+}
+
+/**
+ * cli_json_log() - how complete an input's log is: "total_events",
+ * "dropped" (calls the log could not hold) and "complete"
+ * @j: writer, in an object
+ * @c: the input
+ */
+void cli_json_log(struct json *j, const struct mb_capture *c)
+{
+	json_uint_field(j, "total_events", c->nevents);
+	json_uint_field(j, "dropped", c->log_dropped);
+	json_bool_field(j, "complete", c->log_dropped == 0);
 }
 
 /**
@@ -1055,26 +1339,19 @@ void cli_json_array(struct json *j, const struct mb_array *a)
 	uint64_t i;
 
 	json_obj_begin(j);
-	json_key(j, "cnt");
-	json_uint(j, a->cnt);
-	json_key(j, "max");
-	json_uint(j, a->max);
-	json_key(j, "total_size");
-	json_hex(j, a->total_size);
+	json_uint_field(j, "cnt", a->cnt);
+	json_uint_field(j, "max", a->max);
+	json_hex_field(j, "total_size", a->total_size);
 	json_key(j, "regions");
 	json_arr_begin(j);
 	for (i = 0; i < a->cnt; i++) {
 		const struct mb_region_rec *r = &a->regions[i];
 
 		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, r->base);
-		json_key(j, "end");
-		json_hex(j, r->base + r->size);
-		json_key(j, "size");
-		json_hex(j, r->size);
-		json_key(j, "nid");
-		json_int(j, r->nid);
+		json_hex_field(j, "base", r->base);
+		json_hex_field(j, "end", r->base + r->size);
+		json_hex_field(j, "size", r->size);
+		json_int_field(j, "nid", r->nid);
 		json_key(j, "flags");
 		cli_json_flags(j, r->flags);
 		json_obj_end(j);
@@ -1091,10 +1368,8 @@ void cli_json_array(struct json *j, const struct mb_array *a)
 void cli_json_state(struct json *j, const struct mb_state *st)
 {
 	json_obj_begin(j);
-	json_key(j, "bottom_up");
-	json_bool(j, st->bottom_up);
-	json_key(j, "current_limit");
-	json_hex(j, st->current_limit);
+	json_bool_field(j, "bottom_up", st->bottom_up);
+	json_hex_field(j, "current_limit", st->current_limit);
 	json_key(j, "memory");
 	cli_json_array(j, &st->memory);
 	json_key(j, "reserved");

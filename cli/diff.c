@@ -587,8 +587,8 @@ static size_t rows_limit(const struct diff *d, size_t dflt)
 
 /* ---- output ---- */
 
-/* A signed byte count beyond 64 bits as a size: "0x1f", "-0x680". */
-static void json_s128(struct json *j, mba_s128 v)
+/* "@key": a signed byte count beyond 64 bits as a size: "0x1f", "-0x680". */
+static void json_s128_field(struct json *j, const char *key, mba_s128 v)
 {
 	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
 	char buf[48], *p = buf + sizeof(buf);
@@ -602,7 +602,7 @@ static void json_s128(struct json *j, mba_s128 v)
 	*--p = '0';
 	if (v < 0)
 		*--p = '-';
-	json_str(j, p);
+	json_str_field(j, key, p);
 }
 
 static void json_change(struct json *j, const struct diff *d, const struct achange *c)
@@ -611,14 +611,10 @@ static void json_change(struct json *j, const struct diff *d, const struct achan
 	const struct mba_seg *y = c->b != SIZE_MAX ? &d->B.allocs[c->b] : NULL;
 
 	json_obj_begin(j);
-	json_key(j, "change");
-	json_str(j, akind_name[c->kind]);
-	json_key(j, "moved");
-	json_bool(j, c->moved);
-	json_key(j, "caller");
-	json_str(j, d->names.v[(y ? y : x)->owner]);
-	json_key(j, "base");
-	json_hex(j, (y ? y : x)->base);
+	json_str_field(j, "change", akind_name[c->kind]);
+	json_bool_field(j, "moved", c->moved);
+	json_str_field(j, "caller", d->names.v[(y ? y : x)->owner]);
+	json_hex_field(j, "base", (y ? y : x)->base);
 	json_key(j, "a_base");
 	if (x)
 		json_hex(j, x->base);
@@ -629,10 +625,8 @@ static void json_change(struct json *j, const struct diff *d, const struct achan
 		json_hex(j, y->base);
 	else
 		json_null(j);
-	json_key(j, "a_size");
-	json_hex(j, x ? seg_size(x) : 0);
-	json_key(j, "b_size");
-	json_hex(j, y ? seg_size(y) : 0);
+	json_hex_field(j, "a_size", x ? seg_size(x) : 0);
+	json_hex_field(j, "b_size", y ? seg_size(y) : 0);
 	json_obj_end(j);
 }
 
@@ -641,27 +635,19 @@ static void json_side(struct json *j, const char *key, const struct side *s)
 {
 	json_key(j, key);
 	json_obj_begin(j);
-	json_key(j, "input");
-	json_str(j, s->path);
-	json_key(j, "total_events");
-	json_uint(j, s->c->nevents);
-	json_key(j, "dropped");
-	json_uint(j, s->c->log_dropped);
-	json_key(j, "complete");
-	json_bool(j, !s->c->log_dropped);
+	json_str_field(j, "input", s->path);
+	cli_json_log(j, s->c);
 	json_obj_end(j);
 }
 
 static void print_json(const struct diff *d, int rc)
 {
-	struct json *j = json_new(stdout);
+	struct json *j = cli_json_begin(NULL);
 	size_t i, lim;
 
-	cli_json_open(j);
 	json_side(j, "a", &d->A);
 	json_side(j, "b", &d->B);
-	json_key(j, "complete");
-	json_bool(j, !d->A.c->log_dropped && !d->B.c->log_dropped);
+	json_bool_field(j, "complete", !d->A.c->log_dropped && !d->B.c->log_dropped);
 	json_key(j, "callers");
 	json_arr_begin(j);
 	lim = rows_limit(d, SIZE_MAX);
@@ -669,16 +655,11 @@ static void print_json(const struct diff *d, int rc)
 		const struct crow *r = &d->cr[i];
 
 		json_obj_begin(j);
-		json_key(j, "caller");
-		json_str(j, d->names.v[r->name]);
-		json_key(j, "status");
-		json_str(j, status_of(r));
-		json_key(j, "a_size");
-		json_hex(j, r->a);
-		json_key(j, "b_size");
-		json_hex(j, r->b);
-		json_key(j, "delta");
-		json_s128(j, delta_of(r));
+		json_str_field(j, "caller", d->names.v[r->name]);
+		json_str_field(j, "status", status_of(r));
+		json_hex_field(j, "a_size", r->a);
+		json_hex_field(j, "b_size", r->b);
+		json_s128_field(j, "delta", delta_of(r));
 		json_key(j, "percent");
 		if (r->a)
 			json_double(j, ((double)r->b - (double)r->a) * 100.0 / (double)r->a);
@@ -689,20 +670,13 @@ static void print_json(const struct diff *d, int rc)
 	json_arr_end(j);
 	json_key(j, "total");
 	json_obj_begin(j);
-	json_key(j, "a_size");
-	json_s128(j, d->ta);
-	json_key(j, "b_size");
-	json_s128(j, d->tb);
-	json_key(j, "delta");
-	json_s128(j, d->tb - d->ta);
-	json_key(j, "a_reserved_size");
-	json_hex(j, d->A.end.reserved.total_size);
-	json_key(j, "b_reserved_size");
-	json_hex(j, d->B.end.reserved.total_size);
-	json_key(j, "a_memory_size");
-	json_hex(j, d->A.end.memory.total_size);
-	json_key(j, "b_memory_size");
-	json_hex(j, d->B.end.memory.total_size);
+	json_s128_field(j, "a_size", d->ta);
+	json_s128_field(j, "b_size", d->tb);
+	json_s128_field(j, "delta", d->tb - d->ta);
+	json_hex_field(j, "a_reserved_size", d->A.end.reserved.total_size);
+	json_hex_field(j, "b_reserved_size", d->B.end.reserved.total_size);
+	json_hex_field(j, "a_memory_size", d->A.end.memory.total_size);
+	json_hex_field(j, "b_memory_size", d->B.end.memory.total_size);
 	json_obj_end(j);
 	json_key(j, "ranges");
 	json_obj_begin(j);
@@ -712,14 +686,10 @@ static void print_json(const struct diff *d, int rc)
 		const struct rdiff *r = &d->mem[i];
 
 		json_obj_begin(j);
-		json_key(j, "change");
-		json_str(j, rchange_name[r->kind]);
-		json_key(j, "base");
-		json_hex(j, r->base);
-		json_key(j, "a_size");
-		json_hex(j, r->old_size);
-		json_key(j, "b_size");
-		json_hex(j, r->new_size);
+		json_str_field(j, "change", rchange_name[r->kind]);
+		json_hex_field(j, "base", r->base);
+		json_hex_field(j, "a_size", r->old_size);
+		json_hex_field(j, "b_size", r->new_size);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -728,21 +698,15 @@ static void print_json(const struct diff *d, int rc)
 	for (i = 0; i < d->ch.n && i < lim; i++)
 		json_change(j, d, &d->ch.v[i]);
 	json_arr_end(j);
-	json_key(j, "reserved_unchanged");
-	json_uint(j, d->ch.unchanged);
+	json_uint_field(j, "reserved_unchanged", d->ch.unchanged);
 	json_obj_end(j);
 	json_key(j, "calls");
 	json_obj_begin(j);
-	json_key(j, "equal");
-	json_uint(j, d->counts[MBA_EQUAL]);
-	json_key(j, "changed");
-	json_uint(j, d->counts[MBA_CHANGED]);
-	json_key(j, "inserted");
-	json_uint(j, d->counts[MBA_INSERT]);
-	json_key(j, "deleted");
-	json_uint(j, d->counts[MBA_DELETE]);
-	json_key(j, "aligned");
-	json_bool(j, !d->sc.truncated);
+	json_uint_field(j, "equal", d->counts[MBA_EQUAL]);
+	json_uint_field(j, "changed", d->counts[MBA_CHANGED]);
+	json_uint_field(j, "inserted", d->counts[MBA_INSERT]);
+	json_uint_field(j, "deleted", d->counts[MBA_DELETE]);
+	json_bool_field(j, "aligned", !d->sc.truncated);
 	if (d->o.show_events) {
 		static const char *const kn[] = { "equal", "changed", "inserted", "deleted" };
 
@@ -754,8 +718,7 @@ static void print_json(const struct diff *d, int rc)
 			if (e->kind == MBA_EQUAL)
 				continue;
 			json_obj_begin(j);
-			json_key(j, "kind");
-			json_str(j, kn[e->kind]);
+			json_str_field(j, "kind", kn[e->kind]);
 			json_key(j, "a_seq");
 			if (e->a != SIZE_MAX)
 				json_uint(j, d->A.c->events[d->A.idx[e->a]].rec.seq);
@@ -784,12 +747,9 @@ static void print_json(const struct diff *d, int rc)
 	json_obj_end(j);
 	json_key(j, "gates");
 	json_obj_begin(j);
-	json_key(j, "reserved_growth");
-	json_s128(j, d->rgrow);
-	json_key(j, "memory_shrink");
-	json_s128(j, d->mshrink);
-	json_key(j, "new_callers");
-	json_uint(j, (uint64_t)d->new_callers);
+	json_s128_field(j, "reserved_growth", d->rgrow);
+	json_s128_field(j, "memory_shrink", d->mshrink);
+	json_uint_field(j, "new_callers", (uint64_t)d->new_callers);
 	json_key(j, "tripped");
 	json_arr_begin(j);
 	if (d->tripped[0])
@@ -800,10 +760,8 @@ static void print_json(const struct diff *d, int rc)
 		json_str(j, "fail-if-new-callers");
 	json_arr_end(j);
 	json_obj_end(j);
-	json_key(j, "exit");
-	json_int(j, rc);
-	json_obj_end(j);
-	json_free(j);
+	json_int_field(j, "exit", rc);
+	cli_json_end(j);
 }
 
 /* One CSV field: quoted when it needs to be, control characters escaped. */
@@ -1059,22 +1017,6 @@ static void print_text(const struct diff *d)
 #include "diff_page_js.h"
 #include "map_page_css.h"
 
-static void js_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void html_side(FILE *f, const char *name, const struct side *s)
 {
 	size_t i;
@@ -1165,13 +1107,13 @@ static int print_html(const struct diff *d)
 		"%zu unchanged)</h2><div id=\"changes\"></div>\n<script>\nvar NAME_A=",
 		d->ch.count[A_MOVED], d->ch.count[A_GROWN], d->ch.count[A_SHRUNK],
 		d->ch.count[A_NEW], d->ch.count[A_REMOVED], d->ch.unchanged);
-	js_str(f, d->A.path);
+	map_js_string(f, d->A.path);
 	fprintf(f, ";\nvar NAME_B=");
-	js_str(f, d->B.path);
+	map_js_string(f, d->B.path);
 	fprintf(f, ";\nvar OWNERS=[");
 	for (i = 0; i < d->names.n; i++) {
 		fputs(i ? "," : "", f);
-		js_str(f, d->names.v[i]);
+		map_js_string(f, d->names.v[i]);
 	}
 	fprintf(f, "];\nvar COLORS=[");
 	for (i = 0; i < d->names.n; i++) {
@@ -1202,48 +1144,12 @@ static int print_html(const struct diff *d)
 
 /* ---- the command ---- */
 
-static const struct option diff_longopts[] = {
-	{ "no-events", no_argument, NULL, 'E' },
-	{ "all", no_argument, NULL, 'a' },
-	{ "fail-if-reserved-grows", required_argument, NULL, 'R' },
-	{ "fail-if-memory-shrinks", required_argument, NULL, 'M' },
-	{ "fail-if-new-callers", no_argument, NULL, 'N' },
-	{ "sort", required_argument, NULL, 'S' },
-	{ "rows", required_argument, NULL, 'n' },
-	{ "group", required_argument, NULL, 'G' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/**
- * parse_sort() - a --sort word
- * @s: "delta", "size" or "name"
- * @out: the key
- *
- * Return: false for anything else.
- */
-static bool parse_sort(const char *s, enum sort_key *out)
-{
-	if (!strcmp(s, "delta"))
-		*out = SORT_DELTA;
-	else if (!strcmp(s, "size"))
-		*out = SORT_SIZE;
-	else if (!strcmp(s, "name"))
-		*out = SORT_NAME;
-	else
-		return false;
-	return true;
-}
-
 static int parse_opts(int argc, char **argv, struct diff_opts *o)
 {
-	int opt;
+	int opt, w = 0;
 
 	o->show_events = true;
-	while ((opt = cli_getopt(argc, argv, "jhn:f:o:", diff_longopts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
 		case 'E':
 			o->show_events = false;
@@ -1252,28 +1158,25 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 			o->all = true;
 			break;
 		case 'R':
-			if (!cli_parse_u64(optarg, &o->reserved_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			if (cli_arg_u64("--fail-if-reserved-grows", optarg, &o->reserved_max))
+				return MB_EXIT_USAGE;
 			o->reserved_set = true;
 			break;
 		case 'M':
-			if (!cli_parse_u64(optarg, &o->memory_max))
-				return cli_fail(MB_EXIT_USAGE, "diff: bad byte count '%s'", optarg);
+			if (cli_arg_u64("--fail-if-memory-shrinks", optarg, &o->memory_max))
+				return MB_EXIT_USAGE;
 			o->memory_set = true;
 			break;
 		case 'N':
 			o->new_callers = true;
 			break;
 		case 'S':
-			if (!parse_sort(optarg, &o->sort))
-				return cli_fail(MB_EXIT_USAGE,
-						"diff: --sort wants delta, size or name, not '%s'",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			o->sort = (enum sort_key)w;
 			break;
 		case 'n':
-			if (!cli_parse_u64(optarg, &o->rows) || !o->rows)
-				return cli_fail(MB_EXIT_USAGE, "diff: -n wants a row count, not '%s'",
-						optarg);
+			if (cli_arg_in("--rows", optarg, 1, UINT64_MAX, &o->rows))
+				return MB_EXIT_USAGE;
 			break;
 		case 'G':
 			if (!strcmp(optarg, "caller"))
@@ -1286,35 +1189,25 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 						optarg);
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				o->fmt = OUT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->fmt = OUT_JSON;
-			else if (!strcmp(optarg, "csv"))
-				o->fmt = OUT_CSV;
-			else if (!strcmp(optarg, "html"))
-				o->fmt = OUT_HTML;
-			else
-				return cli_fail(MB_EXIT_USAGE,
-						"diff: --format wants text, json, csv or html, not '%s'",
-						optarg);
+			w = cli_arg_word(opt, optarg);
+			o->fmt = (enum out_format)w;
 			break;
 		case 'o':
 			o->outpath = optarg;
 			break;
-		case 'j':
-			o->fmt = OUT_JSON;
-			break;
-		case 'h':
-			return cli_usage() ? MB_EXIT_USAGE : -1;
 		default:
 			return MB_EXIT_USAGE;
 		}
+		if (w < 0)
+			return MB_EXIT_USAGE;
 	}
+	/* -j anywhere on the line: stdout carries the JSON document alone */
+	if (cli_json)
+		o->fmt = OUT_JSON;
 	if (o->fmt == OUT_JSON)
 		cli_json = true;
-	if (optind != argc - 2)
-		return cli_fail(MB_EXIT_USAGE, "diff: expected two inputs A B (see 'diff --help')");
+	if (cli_operands(argc, argv, 2, "two inputs A B"))
+		return MB_EXIT_USAGE;
 	if ((o->fmt == OUT_HTML) != !!o->outpath)
 		return cli_fail(MB_EXIT_USAGE, "diff: --format html and -o FILE go together");
 	return 0;
@@ -1350,7 +1243,7 @@ int cmd_diff(int argc, char **argv)
 	rc = parse_opts(argc, argv, &d->o);
 	if (rc) {
 		free(d);
-		return rc < 0 ? MB_EXIT_OK : rc;
+		return rc;
 	}
 	d->A.path = argv[optind];
 	d->B.path = argv[optind + 1];

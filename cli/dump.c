@@ -7,23 +7,18 @@
 #include "mbagent/replay.h"
 
 /**
- * cli_parse_format() - parse a dump format name
- * @s: "linux", "debugfs" or "table"
- * @out: result
+ * cli_dump_format() - the -f word of dump and replay (linux, debugfs, table)
+ * @a: the parsed line
+ * @fmt: set to the format, DUMP_LINUX when -f was not given
  *
- * Return: true if known.
+ * Return: 0, or MB_EXIT_USAGE after one "Error: ..." line.
  */
-bool cli_parse_format(const char *s, enum dump_format *out)
+int cli_dump_format(const struct cli_args *a, enum dump_format *fmt)
 {
-	if (!strcmp(s, "linux"))
-		*out = DUMP_LINUX;
-	else if (!strcmp(s, "debugfs"))
-		*out = DUMP_DEBUGFS;
-	else if (!strcmp(s, "table"))
-		*out = DUMP_TABLE;
-	else
-		return false;
-	return true;
+	int w = cli_args_word(a, 'f', DUMP_LINUX);
+
+	*fmt = w < 0 ? DUMP_LINUX : (enum dump_format)w;
+	return w < 0 ? MB_EXIT_USAGE : 0;
 }
 
 /**
@@ -60,56 +55,30 @@ int cmd_dump(int argc, char **argv)
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct mb_state st;
-	bool initial = false, have_at = false;
+	struct cli_args a;
+	bool initial, have_at;
 	uint64_t at = 0;
-	int opt;
 
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_fail(MB_EXIT_USAGE,
-						"dump: unknown format '%s' (linux, debugfs, table)",
-						optarg);
-			break;
-		case 'a':
-			if (cli_arg_u64("--at", optarg, &at))
-				return MB_EXIT_USAGE;
-			have_at = true;
-			break;
-		case 'i':
-			initial = true;
-			break;
-		case 'A':
-			attach = optarg;
-			break;
-		case 'E':
-			elf = optarg;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (attach ? optind != argc : optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE,
-				"dump: expected one INPUT file or --attach (see 'dump --help')");
+	if (cli_args_parse(argc, argv, -1, NULL, &a) ||
+	    cli_operands(argc, argv, a.arg['A'] ? 0 : 1, "one INPUT file or --attach") ||
+	    cli_args_num(&a, 'a', 0, UINT64_MAX, &at) || cli_dump_format(&a, &fmt))
+		return MB_EXIT_USAGE;
+	have_at = a.arg['a'];
+	initial = a.arg['i'];
+	attach = a.arg['A'];
+	elf = a.arg['E'];
 	input = attach ? attach : argv[optind];
 	c = attach ? cli_load_live(attach, elf, NULL, &err) : cli_load(input, &err);
 	if (!c)
 		return cli_fail_err(MB_EXIT_FAIL, &err);
+	if (cli_check_at(c, have_at && !initial ? "--at" : NULL, at))
+		return MB_EXIT_USAGE;
 	memset(&st, 0, sizeof(st));
 	if (initial) {
 		how = "initial";
 		if (mb_state_copy(&st, &c->initial, &err))
 			goto fail;
 	} else if (have_at) {
-		if (at > c->nevents) {
-			size_t n = c->nevents;
-
-			cli_release(c);
-			return cli_fail(MB_EXIT_USAGE, "dump: --at %llu is beyond the last event (%zu)",
-					(unsigned long long)at, n);
-		}
 		how = "replayed";
 		if (mb_replay_run(c, (size_t)at, &st, NULL, &err))
 			goto fail;
@@ -117,25 +86,14 @@ int cmd_dump(int argc, char **argv)
 		goto fail;
 	}
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(input);
 
-		cli_json_open(j);
-		json_key(j, "input");
-		json_str(j, input);
-		json_key(j, "state");
-		json_str(j, how);
-		json_key(j, "at_event");
-		json_uint(j, have_at ? at : initial ? 0 : c->nevents);
-		json_key(j, "total_events");
-		json_uint(j, c->nevents);
-		json_key(j, "dropped");
-		json_uint(j, c->log_dropped);
-		json_key(j, "complete");
-		json_bool(j, c->log_dropped == 0);
+		json_str_field(j, "state", how);
+		json_uint_field(j, "at_event", have_at ? at : initial ? 0 : c->nevents);
+		cli_json_log(j, c);
 		json_key(j, "arrays");
 		cli_json_state(j, &st);
-		json_obj_end(j);
-		json_free(j);
+		cli_json_end(j);
 	} else {
 		cli_print_state(&st, fmt);
 		if (c->log_dropped && !c->final.valid)

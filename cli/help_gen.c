@@ -236,6 +236,17 @@ int cli_print_man(FILE *f, const char *name)
 	return 0;
 }
 
+/* "COMPREPLY=(...)" offering every command word and @more, then return. */
+static void complete_commands(FILE *f, const char *more)
+{
+	size_t i;
+
+	fprintf(f, "\t\tCOMPREPLY=($(compgen -W \"");
+	for (i = 0; i < cli_ncommands; i++)
+		fprintf(f, "%s%s", i ? " " : "", cli_commands[i].name);
+	fprintf(f, " %s\" -- \"$cur\"))\n\t\treturn\n\tfi\n", more);
+}
+
 /**
  * cli_print_completion() - print a bash completion script for memblock-cli
  * @f: stream
@@ -254,10 +265,7 @@ void cli_print_completion(FILE *f)
 	fprintf(f, "_memblock_cli()\n{\n");
 	fprintf(f, "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} opts=\n");
 	fprintf(f, "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n");
-	fprintf(f, "\t\tCOMPREPLY=($(compgen -W \"");
-	for (i = 0; i < cli_ncommands; i++)
-		fprintf(f, "%s%s", i ? " " : "", cli_commands[i].name);
-	fprintf(f, " --help --version\" -- \"$cur\"))\n\t\treturn\n\tfi\n");
+	complete_commands(f, "--help --version");
 	fprintf(f, "\tcase \"${COMP_WORDS[1]} $prev\" in\n");
 	for (i = 0; i < cli_ncommands; i++) {
 		for (k = 0; (o = nth_opt(&cli_commands[i], k, &help)); k++) {
@@ -289,10 +297,7 @@ void cli_print_completion(FILE *f)
 	}
 	fprintf(f, "\tesac\n");
 	fprintf(f, "\tif [ \"${COMP_WORDS[1]}\" = help ]; then\n");
-	fprintf(f, "\t\tCOMPREPLY=($(compgen -W \"");
-	for (i = 0; i < cli_ncommands; i++)
-		fprintf(f, "%s%s", i ? " " : "", cli_commands[i].name);
-	fprintf(f, " $opts\" -- \"$cur\"))\n\t\treturn\n\tfi\n");
+	complete_commands(f, "$opts");
 	fprintf(f, "\tcase \"$cur\" in\n");
 	fprintf(f, "\t-*) COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")) ;;\n");
 	fprintf(f, "\t*) COMPREPLY=($(compgen -f -- \"$cur\")) ;;\n");

@@ -17,23 +17,15 @@ int cmd_import(int argc, char **argv)
 	struct mb_import_stats st;
 	struct mb_capture *c;
 	struct mb_error err = { 0 };
-	const char *out = NULL, *in;
-	int opt;
+	struct cli_args a;
+	const char *out, *in;
 
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 'o':
-			out = optarg;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "import: expected one LOG file (see 'import --help')");
+	if (cli_args_parse(argc, argv, 1, "one LOG file", &a))
+		return MB_EXIT_USAGE;
+	out = a.arg['o'];
 	if (!out)
 		return cli_fail(MB_EXIT_USAGE, "import: -o FILE is required");
-	in = argv[optind];
+	in = a.argv[0];
 	if (cli_check_output(out))
 		return MB_EXIT_FAIL;
 	if (strcmp(in, "-") && cli_is_directory(in, &err))
@@ -42,42 +34,21 @@ int cmd_import(int argc, char **argv)
 		c = mb_import_stream(stdin, "<stdin>", &st, &err);
 	else
 		c = mb_import_file(in, &st, &err);
-	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (cli_check_output(out)) {
-		mb_capture_free(c);
+	if (cli_save(c, out, &err))
 		return MB_EXIT_FAIL;
-	}
-	if (mb_capture_write(c, out, &err)) {
-		mb_capture_free(c);
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	}
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(in);
 
-		cli_json_open(j);
-		json_key(j, "input");
-		json_str(j, in);
-		json_key(j, "output");
-		json_str(j, out);
-		json_key(j, "lines");
-		json_uint(j, st.lines);
-		json_key(j, "memblock_lines");
-		json_uint(j, st.memblock_lines);
-		json_key(j, "total_events");
-		json_uint(j, c->nevents);
-		json_key(j, "configuration_blocks");
-		json_uint(j, st.blocks);
-		json_key(j, "skipped_before_initial");
-		json_uint(j, st.skipped_before_initial);
-		json_key(j, "failed_allocations");
-		json_uint(j, st.failed_allocs);
-		json_key(j, "bad_lines");
-		json_uint(j, st.bad_lines);
-		json_key(j, "linux_version");
-		json_str(j, mb_capture_get_meta(c, "linux_version"));
-		json_obj_end(j);
-		json_free(j);
+		json_str_field(j, "output", out);
+		json_uint_field(j, "lines", st.lines);
+		json_uint_field(j, "memblock_lines", st.memblock_lines);
+		json_uint_field(j, "total_events", c->nevents);
+		json_uint_field(j, "configuration_blocks", st.blocks);
+		json_uint_field(j, "skipped_before_initial", st.skipped_before_initial);
+		json_uint_field(j, "failed_allocations", st.failed_allocs);
+		json_uint_field(j, "bad_lines", st.bad_lines);
+		json_str_field(j, "linux_version", mb_capture_get_meta(c, "linux_version"));
+		cli_json_end(j);
 	} else {
 		printf("%s: %zu events, %zu configuration blocks (%zu memblock lines before the first block folded into the initial state",
 		       out, c->nevents, st.blocks, st.skipped_before_initial);

@@ -2,6 +2,7 @@
 /* json.c - a strict, streaming JSON writer (RFC 8259) for -j/--json output. */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -74,55 +75,57 @@ static void pre_value(struct json *j)
  */
 void json_write_string(FILE *f, const char *s)
 {
+	/* the characters with a two-character escape, and the letter after '\\' */
+	static const char shortesc[] = "\"\\\n\r\t\b\f", letter[] = "\"\\nrtbf";
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const char *e;
 
 	fputc('"', f);
 	for (; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fprintf(f, "\\u%04x", *p);
-			} else if (*p < 0x80) {
-				fputc(*p, f);
-			} else {
-				int n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
-					(*p & 0xf8) == 0xf0 ? 3 : -1;
-				int k;
+		e = strchr(shortesc, *p);
+		if (e) {
+			fputc('\\', f);
+			fputc(letter[e - shortesc], f);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(f, "\\u%04x", *p);
+		} else if (*p < 0x80) {
+			fputc(*p, f);
+		} else {
+			int n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+				(*p & 0xf8) == 0xf0 ? 3 : -1;
+			int k;
 
-				for (k = 1; n > 0 && k <= n; k++)
-					if ((p[k] & 0xc0) != 0x80)
-						n = -1;
-				if (n < 0) {
-					fputs("\\ufffd", f);
-				} else {
-					fwrite(p, 1, (size_t)n + 1, f);
-					p += n;
-				}
+			for (k = 1; n > 0 && k <= n; k++)
+				if ((p[k] & 0xc0) != 0x80)
+					n = -1;
+			if (n < 0) {
+				fputs("\\ufffd", f);
+			} else {
+				fwrite(p, 1, (size_t)n + 1, f);
+				p += n;
 			}
 		}
 	}
 	fputc('"', f);
+}
+
+/* Open an object ('{') or an array ('['): a new level with no members yet. */
+static void open_level(struct json *j, char bracket)
+{
+	pre_value(j);
+	fputc(bracket, j->f);
+	if (j->depth < JSON_MAX_DEPTH)
+		j->count[j->depth] = 0;
+	j->depth++;
+}
+
+/* Close the level open_level() opened; its bracket on a line of its own unless empty. */
+static void close_level(struct json *j, char bracket)
+{
+	j->depth--;
+	if (j->depth < JSON_MAX_DEPTH && j->count[j->depth])
+		indent(j);
+	fputc(bracket, j->f);
 }
 
 /**
@@ -131,11 +134,7 @@ void json_write_string(FILE *f, const char *s)
  */
 void json_obj_begin(struct json *j)
 {
-	pre_value(j);
-	fputc('{', j->f);
-	if (j->depth < JSON_MAX_DEPTH)
-		j->count[j->depth] = 0;
-	j->depth++;
+	open_level(j, '{');
 }
 
 /**
@@ -144,10 +143,7 @@ void json_obj_begin(struct json *j)
  */
 void json_obj_end(struct json *j)
 {
-	j->depth--;
-	if (j->depth < JSON_MAX_DEPTH && j->count[j->depth])
-		indent(j);
-	fputc('}', j->f);
+	close_level(j, '}');
 }
 
 /**
@@ -156,11 +152,7 @@ void json_obj_end(struct json *j)
  */
 void json_arr_begin(struct json *j)
 {
-	pre_value(j);
-	fputc('[', j->f);
-	if (j->depth < JSON_MAX_DEPTH)
-		j->count[j->depth] = 0;
-	j->depth++;
+	open_level(j, '[');
 }
 
 /**
@@ -169,10 +161,7 @@ void json_arr_begin(struct json *j)
  */
 void json_arr_end(struct json *j)
 {
-	j->depth--;
-	if (j->depth < JSON_MAX_DEPTH && j->count[j->depth])
-		indent(j);
-	fputc(']', j->f);
+	close_level(j, ']');
 }
 
 /**
@@ -281,3 +270,21 @@ void json_double(struct json *j, double v)
 	else
 		fprintf(j->f, "%.2f", v);
 }
+
+/*
+ * Members, a key and its value in one call: json_str_field(j, "name", s)
+ * is json_key(j, "name") then json_str(j, s); likewise for uint, int, hex
+ * and bool.
+ */
+#define JSON_FIELD(kind, type)							\
+	void json_##kind##_field(struct json *j, const char *key, type v)	\
+	{									\
+		json_key(j, key);						\
+		json_##kind(j, v);						\
+	}
+
+JSON_FIELD(str, const char *)
+JSON_FIELD(uint, uint64_t)
+JSON_FIELD(int, int64_t)
+JSON_FIELD(hex, uint64_t)
+JSON_FIELD(bool, bool)

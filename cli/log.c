@@ -112,28 +112,19 @@ static void json_chain(struct json *j, const struct mb_capture *c, size_t idx)
 	n = mb_event_chain(c, idx, &f, &m);
 	if (!n)
 		return;
-	json_key(j, "chain_method");
-	json_str(j, mb_chain_method_name(m));
+	json_str_field(j, "chain_method", mb_chain_method_name(m));
 	json_key(j, "chain");
 	json_arr_begin(j);
 	for (k = 0; k < n; k++) {
 		const char *name = mb_frame_name(c, &f[k]);
 
 		json_obj_begin(j);
-		json_key(j, "address");
-		json_hex(j, f[k].addr);
-		json_key(j, "text");
+		json_hex_field(j, "address", f[k].addr);
 		mb_frame_format(c, &f[k], buf, sizeof(buf));
-		json_str(j, buf);
-		json_key(j, "symbol");
-		if (name)
-			json_str(j, name);
-		else
-			json_null(j);
-		json_key(j, "offset");
-		json_hex(j, f[k].off);
-		json_key(j, "length");
-		json_hex(j, f[k].len);
+		json_str_field(j, "text", buf);
+		json_str_field(j, "symbol", name);
+		json_hex_field(j, "offset", f[k].off);
+		json_hex_field(j, "length", f[k].len);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -166,53 +157,35 @@ void cli_json_event(struct json *j, const struct mb_capture *c, size_t idx)
 	char buf[320];
 
 	json_obj_begin(j);
-	json_key(j, "index");
-	json_uint(j, idx);
-	json_key(j, "seq");
-	json_uint(j, e->rec.seq);
-	json_key(j, "op");
-	json_str(j, op ? op : "unknown");
-	json_key(j, "depth");
-	json_uint(j, e->rec.depth);
-	json_key(j, "tsc");
-	json_uint(j, e->rec.tsc);
-	json_key(j, "failed");
-	json_bool(j, e->rec.rflags & MB_REC_FAILED);
-	json_key(j, "base");
-	json_hex(j, e->rec.base);
-	json_key(j, "size");
-	json_hex(j, e->rec.size);
-	json_key(j, "align");
-	json_hex(j, e->rec.align);
-	json_key(j, "min_addr");
-	json_hex(j, e->rec.min_addr);
-	json_key(j, "max_addr");
-	json_hex(j, e->rec.max_addr);
-	json_key(j, "nid");
-	json_int(j, e->rec.nid);
+	json_uint_field(j, "index", idx);
+	json_uint_field(j, "seq", e->rec.seq);
+	json_str_field(j, "op", op ? op : "unknown");
+	json_uint_field(j, "depth", e->rec.depth);
+	json_uint_field(j, "tsc", e->rec.tsc);
+	json_bool_field(j, "failed", e->rec.rflags & MB_REC_FAILED);
+	json_hex_field(j, "base", e->rec.base);
+	json_hex_field(j, "size", e->rec.size);
+	json_hex_field(j, "align", e->rec.align);
+	json_hex_field(j, "min_addr", e->rec.min_addr);
+	json_hex_field(j, "max_addr", e->rec.max_addr);
+	json_int_field(j, "nid", e->rec.nid);
 	json_key(j, "flags");
 	cli_json_flags(j, e->rec.mflags);
-	json_key(j, "result");
-	json_hex(j, e->rec.result);
+	json_hex_field(j, "result", e->rec.result);
 	/* Imported console logs name the caller as symbol+offset: no address. */
 	json_key(j, "caller");
 	json_obj_begin(j);
-	json_key(j, "text");
-	json_str(j, cli_sym(c, e, buf, sizeof(buf)));
-	json_key(j, "symbol");
-	json_str(j, sym);
-	json_key(j, "offset");
-	json_hex(j, e->caller_off);
+	json_str_field(j, "text", cli_sym(c, e, buf, sizeof(buf)));
+	json_str_field(j, "symbol", sym);
+	json_hex_field(j, "offset", e->caller_off);
 	json_key(j, "address");
 	if (c->source == MB_SRC_CONSOLE || c->source == MB_SRC_LINUX_LIVE || !e->rec.caller)
 		json_null(j);
 	else
 		json_hex(j, e->rec.caller);
 	json_obj_end(j);
-	json_key(j, "memory_cnt");
-	json_uint(j, e->rec.memory_cnt);
-	json_key(j, "reserved_cnt");
-	json_uint(j, e->rec.reserved_cnt);
+	json_uint_field(j, "memory_cnt", e->rec.memory_cnt);
+	json_uint_field(j, "reserved_cnt", e->rec.reserved_cnt);
 	json_chain(j, c, idx);
 	json_obj_end(j);
 }
@@ -311,59 +284,31 @@ static int parse_ops(struct log_filter *f, const char *arg)
 int cmd_log(int argc, char **argv)
 {
 	struct log_filter f;
-	struct mb_error err = { 0 };
+	struct cli_args a;
 	struct mb_capture *c;
 	struct json *j = NULL;
 	size_t i, shown = 0;
-	bool stack = false;
-	int opt;
+	bool stack;
+	int rc;
 
+	if (cli_args_parse(argc, argv, 1, "one INPUT file", &a))
+		return MB_EXIT_USAGE;
 	memset(&f, 0, sizeof(f));
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 'o':
-			if (parse_ops(&f, optarg))
-				return MB_EXIT_USAGE;
-			break;
-		case 'c':
-			f.caller = optarg;
-			break;
-		case 'r':
-			if (cli_arg_range("--range", optarg, &f.ra, &f.rb))
-				return MB_EXIT_USAGE;
-			f.have_range = true;
-			break;
-		case 's':
-			if (cli_arg_range("--seq", optarg, &f.sa, &f.sb))
-				return MB_EXIT_USAGE;
-			f.have_seq = true;
-			break;
-		case 'n':
-			f.no_internal = true;
-			break;
-		case 'S':
-			stack = true;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "log: expected one INPUT file (see 'log --help')");
-	c = cli_load(argv[optind], &err);
+	f.caller = a.arg['c'];
+	f.have_range = a.arg['r'];
+	f.have_seq = a.arg['s'];
+	f.no_internal = a.arg['n'];
+	stack = a.arg['S'];
+	if ((a.arg['o'] && parse_ops(&f, a.arg['o'])) ||
+	    (f.have_range && cli_arg_range("--range", a.arg['r'], &f.ra, &f.rb)) ||
+	    (f.have_seq && cli_arg_range("--seq", a.arg['s'], &f.sa, &f.sb)))
+		return MB_EXIT_USAGE;
+	c = cli_open(argv[optind], NULL, 0, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
+		return rc;
 	if (cli_json) {
-		j = json_new(stdout);
-		cli_json_open(j);
-		json_key(j, "input");
-		json_str(j, argv[optind]);
-		json_key(j, "total_events");
-		json_uint(j, c->nevents);
-		json_key(j, "dropped");
-		json_uint(j, c->log_dropped);
-		json_key(j, "complete");
-		json_bool(j, c->log_dropped == 0);
+		j = cli_json_begin(argv[optind]);
+		cli_json_log(j, c);
 		json_key(j, "events");
 		json_arr_begin(j);
 	}
@@ -389,10 +334,8 @@ int cmd_log(int argc, char **argv)
 	}
 	if (j) {
 		json_arr_end(j);
-		json_key(j, "shown");
-		json_uint(j, shown);
-		json_obj_end(j);
-		json_free(j);
+		json_uint_field(j, "shown", shown);
+		cli_json_end(j);
 	} else if (stack && !c->nframes) {
 		fprintf(stderr, "note: %s has no caller chains (written before chains existed, "
 			"or its source logs none)\n", argv[optind]);

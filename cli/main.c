@@ -354,20 +354,15 @@ int cli_dispatch(int argc, char **argv)
 int cmd_help(int argc, char **argv)
 {
 	const struct cli_cmd *cmd;
-	bool man = false, completion = false, exits = false;
-	int c;
+	struct cli_args a;
+	bool man, completion, exits;
 	size_t i;
 
-	while ((c = cli_next_opt(argc, argv)) != -1) {
-		if (c == 'M')
-			man = true;
-		else if (c == 'C')
-			completion = true;
-		else if (c == 'X')
-			exits = true;
-		else
-			return MB_EXIT_USAGE;
-	}
+	if (cli_args_parse(argc, argv, -1, NULL, &a))
+		return MB_EXIT_USAGE;
+	man = a.arg['M'];
+	completion = a.arg['C'];
+	exits = a.arg['X'];
 	if (optind + 1 < argc)
 		return cli_fail(MB_EXIT_USAGE, "help: expected at most one COMMAND");
 	if (man + completion + exits > 1)
@@ -395,22 +390,18 @@ int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(NULL);
 
-		cli_json_open(j);
 		json_key(j, "commands");
 		json_arr_begin(j);
 		for (i = 0; i < cli_ncommands; i++) {
 			json_obj_begin(j);
-			json_key(j, "name");
-			json_str(j, cli_commands[i].name);
-			json_key(j, "summary");
-			json_str(j, cli_commands[i].summary);
+			json_str_field(j, "name", cli_commands[i].name);
+			json_str_field(j, "summary", cli_commands[i].summary);
 			json_obj_end(j);
 		}
 		json_arr_end(j);
-		json_obj_end(j);
-		json_free(j);
+		cli_json_end(j);
 		return 0;
 	}
 	print_commands(stdout);

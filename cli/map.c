@@ -30,6 +30,14 @@ static int term_width(bool tty)
 	return 80;
 }
 
+/* Open the object {"base", "size", ...} of [@base, @end); the caller closes it. */
+static void json_range_begin(struct json *j, uint64_t base, uint64_t end)
+{
+	json_obj_begin(j);
+	json_hex_field(j, "base", base);
+	json_hex_field(j, "size", end - base);
+}
+
 static void json_snapshot(struct json *j, const char *input, const struct map_model *m,
 			  const struct map_snapshot *s, int width)
 {
@@ -39,32 +47,19 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	size_t nruns = 0, nleg = 0, i, p;
 
 	cli_json_open(j);
-	json_key(j, "input");
-	json_str(j, input);
-	json_key(j, "total_events");
-	json_uint(j, m->cap->nevents);
-	json_key(j, "at_event");
-	json_uint(j, s->at);
-	json_key(j, "exact");
-	json_bool(j, s->exact);
-	json_key(j, "dropped");
-	json_uint(j, m->cap->log_dropped);
-	json_key(j, "complete");
-	json_bool(j, !m->cap->log_dropped);
-	json_key(j, "memory_size");
-	json_hex(j, s->memory_bytes);
-	json_key(j, "reserved_size");
-	json_hex(j, s->reserved_bytes);
-	json_key(j, "free_size");
-	json_hex(j, s->free_bytes);
+	json_str_field(j, "input", input);
+	json_uint_field(j, "total_events", m->cap->nevents);
+	json_uint_field(j, "at_event", s->at);
+	json_bool_field(j, "exact", s->exact);
+	json_uint_field(j, "dropped", m->cap->log_dropped);
+	json_bool_field(j, "complete", !m->cap->log_dropped);
+	json_hex_field(j, "memory_size", s->memory_bytes);
+	json_hex_field(j, "reserved_size", s->reserved_bytes);
+	json_hex_field(j, "free_size", s->free_bytes);
 	json_key(j, "memory");
 	json_arr_begin(j);
 	for (i = 0; i < s->nmemory; i++) {
-		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, s->memory[i].base);
-		json_key(j, "size");
-		json_hex(j, s->memory[i].end - s->memory[i].base);
+		json_range_begin(j, s->memory[i].base, s->memory[i].end);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -73,25 +68,15 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	for (i = 0; i < s->nreserved; i++) {
 		const struct map_region *g = &s->reserved[i];
 
-		json_obj_begin(j);
-		json_key(j, "base");
-		json_hex(j, g->base);
-		json_key(j, "size");
-		json_hex(j, g->end - g->base);
-		json_key(j, "caller");
-		json_str(j, map_owner_name(m, g->owner));
+		json_range_begin(j, g->base, g->end);
+		json_str_field(j, "caller", map_owner_name(m, g->owner));
 		json_key(j, "pieces");
 		json_arr_begin(j);
 		for (p = 0; p < g->npieces; p++) {
 			const struct map_seg *pc = &s->pieces[g->first + p];
 
-			json_obj_begin(j);
-			json_key(j, "base");
-			json_hex(j, pc->base);
-			json_key(j, "size");
-			json_hex(j, pc->end - pc->base);
-			json_key(j, "caller");
-			json_str(j, map_owner_name(m, pc->owner));
+			json_range_begin(j, pc->base, pc->end);
+			json_str_field(j, "caller", map_owner_name(m, pc->owner));
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -103,12 +88,9 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	if (!map_legend(m, s, &leg, &nleg)) {
 		for (i = 0; i < nleg; i++) {
 			json_obj_begin(j);
-			json_key(j, "caller");
-			json_str(j, map_owner_name(m, leg[i].owner));
-			json_key(j, "size");
-			json_hex(j, leg[i].bytes);
-			json_key(j, "ranges");
-			json_uint(j, leg[i].ranges);
+			json_str_field(j, "caller", map_owner_name(m, leg[i].owner));
+			json_hex_field(j, "size", leg[i].bytes);
+			json_uint_field(j, "ranges", leg[i].ranges);
 			json_obj_end(j);
 		}
 	}
@@ -117,11 +99,7 @@ static void json_snapshot(struct json *j, const char *input, const struct map_mo
 	json_arr_begin(j);
 	if (!map_extent(s, &ext) && !map_layout_runs(&ext, 16, &runs, &nruns)) {
 		for (i = 0; i < nruns; i++) {
-			json_obj_begin(j);
-			json_key(j, "base");
-			json_hex(j, runs[i].base);
-			json_key(j, "size");
-			json_hex(j, runs[i].end - runs[i].base);
+			json_range_begin(j, runs[i].base, runs[i].end);
 			json_obj_end(j);
 		}
 	}
@@ -335,24 +313,6 @@ static int map_render_csv(FILE *out, const struct map_model *m, const struct map
 	return 0;
 }
 
-/* Exported for the shell's completion (shell.h). */
-const char map_shortopts[] = "hjf:o:w:s:n:";
-const struct option map_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "at", required_argument, NULL, 'a' },
-	{ "width", required_argument, NULL, 'w' },
-	{ "color", required_argument, NULL, 'c' },
-	{ "title", required_argument, NULL, 't' },
-	{ "scale", required_argument, NULL, 's' },
-	{ "sort", required_argument, NULL, 'S' },
-	{ "rows", required_argument, NULL, 'n' },
-	{ "group", required_argument, NULL, 'G' },
-	{ NULL, 0, NULL, 0 }
-};
-
 struct map_args {
 	enum map_format fmt;
 	const char *outpath, *title, *color, *input;
@@ -363,70 +323,48 @@ struct map_args {
 
 static int parse_args(int argc, char **argv, struct map_args *a)
 {
-	int opt;
+	int opt, w = 0;
 
 	a->color = "auto";
 	a->at = UINT64_MAX;
-	while ((opt = cli_getopt(argc, argv, map_shortopts, map_longopts)) != -1) {
+	while ((opt = cli_next_opt(argc, argv)) != -1) {
 		switch (opt) {
-		case 'h':
-			cli_usage();
-			return -1;
-		case 'j':
-			cli_json = true;
-			break;
 		case 'f':
-			if (!strcmp(optarg, "text") || !strcmp(optarg, "term"))
-				a->fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "svg"))
-				a->fmt = FMT_SVG;
-			else if (!strcmp(optarg, "html"))
-				a->fmt = FMT_HTML;
-			else if (!strcmp(optarg, "csv"))
-				a->fmt = FMT_CSV;
-			else
-				return cli_fail(MB_EXIT_USAGE,
-						"unknown format '%s' (text, svg, html or csv)", optarg);
+			/* "term" is text's other name (docs/map.md) */
+			w = strcmp(optarg, "term") ? cli_arg_word(opt, optarg) : FMT_TEXT;
+			a->fmt = (enum map_format)w;
 			break;
 		case 'o':
 			a->outpath = optarg;
 			break;
 		case 'a':
-			if (!cli_parse_u64(optarg, &a->at))
-				return cli_fail(MB_EXIT_USAGE, "--at wants an event count, not '%s'",
-						optarg);
+			if (cli_arg_u64("--at", optarg, &a->at))
+				return MB_EXIT_USAGE;
 			break;
 		case 'w':
-			if (!cli_parse_u64(optarg, &a->width) || a->width < 20 || a->width > 100000)
-				return cli_fail(MB_EXIT_USAGE, "--width wants 20..100000, not '%s'",
-						optarg);
+			if (cli_arg_in("--width", optarg, 20, 100000, &a->width))
+				return MB_EXIT_USAGE;
 			break;
 		case 'c':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
-			    strcmp(optarg, "never"))
-				return cli_fail(MB_EXIT_USAGE,
-						"--color wants auto, always or never, not '%s'", optarg);
+			w = cli_arg_word(opt, optarg);
 			a->color = optarg;
 			break;
 		case 't':
 			a->title = optarg;
 			break;
 		case 's':
-			if (strcmp(optarg, "linear") && strcmp(optarg, "log"))
-				return cli_fail(MB_EXIT_USAGE, "--scale wants linear or log, not '%s'",
-						optarg);
-			a->linear = !strcmp(optarg, "linear");
-			a->scale_log = !a->linear;
+			w = cli_arg_word(opt, optarg);
+			a->linear = w == 0;
+			a->scale_log = w == 1;
 			break;
 		case 'S':
-			if (strcmp(optarg, "size") && strcmp(optarg, "name") && strcmp(optarg, "delta"))
-				return cli_fail(MB_EXIT_USAGE,
-						"--sort wants size, name or delta, not '%s'", optarg);
-			a->sort_name = !strcmp(optarg, "name");
+			/* "delta", diff's default, is taken too: by size, as here */
+			w = strcmp(optarg, "delta") ? cli_arg_word(opt, optarg) : 0;
+			a->sort_name = w == 1;
 			break;
 		case 'n':
-			if (!cli_parse_u64(optarg, &a->rows) || !a->rows)
-				return cli_fail(MB_EXIT_USAGE, "-n wants a row count, not '%s'", optarg);
+			if (cli_arg_in("--rows", optarg, 1, UINT64_MAX, &a->rows))
+				return MB_EXIT_USAGE;
 			break;
 		case 'G':
 			if (!strcmp(optarg, "caller"))
@@ -440,10 +378,11 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 		default:
 			return MB_EXIT_USAGE;
 		}
+		if (w < 0)
+			return MB_EXIT_USAGE;
 	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, optind >= argc ? "map: missing capture file" :
-				"map: exactly one capture file expected");
+	if (cli_operands(argc, argv, 1, "one INPUT file"))
+		return MB_EXIT_USAGE;
 	if (cli_json && a->fmt != FMT_TEXT && a->fmt != FMT_CSV && !a->outpath)
 		return cli_fail(MB_EXIT_USAGE, "-j with --format svg|html needs -o FILE");
 	a->input = argv[optind];
@@ -453,15 +392,11 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 static void json_written(const char *path, enum map_format fmt)
 {
 	static const char *const names[] = { "text", "svg", "html", "csv" };
-	struct json *j = json_new(stdout);
+	struct json *j = cli_json_begin(NULL);
 
-	cli_json_open(j);
-	json_key(j, "output");
-	json_str(j, path);
-	json_key(j, "format");
-	json_str(j, names[fmt]);
-	json_obj_end(j);
-	json_free(j);
+	json_str_field(j, "output", path);
+	json_str_field(j, "format", names[fmt]);
+	cli_json_end(j);
 	fputc('\n', stdout);
 }
 
@@ -505,7 +440,6 @@ int cmd_map(int argc, char **argv)
 {
 	struct map_args a = { 0 };
 	struct mb_capture *cap;
-	struct mb_error err = { 0 };
 	struct map_model m;
 	struct map_opts o = { 0 };
 	struct map_outfile out;
@@ -514,16 +448,10 @@ int cmd_map(int argc, char **argv)
 
 	ret = parse_args(argc, argv, &a);
 	if (ret)
-		return ret < 0 ? MB_EXIT_OK : ret;
-	cap = cli_load(a.input, &err);
-	if (!cap)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (a.at != UINT64_MAX && a.at > cap->nevents) {
-		ret = cli_fail(MB_EXIT_USAGE, "map: --at %llu is beyond the last event (%zu)",
-			       (unsigned long long)a.at, cap->nevents);
-		cli_release(cap);
 		return ret;
-	}
+	cap = cli_open(a.input, a.at != UINT64_MAX ? "--at" : NULL, a.at, &ret);
+	if (!cap)
+		return ret;
 	if (map_model_init(&m, cap, mba_group_lookup(a.group))) {
 		map_model_free(&m);
 		cli_release(cap);

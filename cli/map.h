@@ -123,8 +123,9 @@ int map_extent(const struct map_snapshot *s, struct map_segs *ext);
 int map_rows_for(uint64_t len);
 /* "#rrggbb" of an owner, from its name (the same in every format); buf >= 8. */
 const char *map_color(const struct map_model *m, uint32_t owner, char *buf);
-/* Write @str escaped for XML/HTML text and attributes. */
+/* Write @str escaped for XML/HTML text and attributes; as a <script>-safe JSON string. */
 void map_xml_escape(FILE *out, const char *str);
+void map_js_string(FILE *out, const char *s);
 
 
 /**

@@ -10,8 +10,14 @@
 #define HTML_MAX_FRAMES	400
 #define HTML_EXACT_STEPS	2000000
 
-/* A JSON string that is also safe inside <script>. */
-static void js_string(FILE *out, const char *s)
+/**
+ * map_js_string() - write @s as a JSON string that is also safe inside <script>
+ * @out: stream
+ * @s: text
+ *
+ * The map page and the diff page embed their names this way.
+ */
+void map_js_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -107,7 +113,7 @@ static void emit_frame(FILE *out, const struct mb_capture *c, const struct map_s
 
 	describe_event(c, s->at, desc, sizeof(desc));
 	fprintf(out, "%s\n{\"at\":%zu,\"x\":%d,\"e\":", first ? "" : ",", s->at, s->exact);
-	js_string(out, desc);
+	map_js_string(out, desc);
 	fprintf(out, ",\"m\":[");
 	for (i = 0; i < s->nmemory; i++) {
 		fprintf(out, "%s%" PRIu64 ",%" PRIu64 ",%d", i ? "," : "", s->memory[i].base - prev,
@@ -191,7 +197,7 @@ static void emit_events(FILE *out, struct map_model *m)
 	for (i = 0, k = 0; i < 256; i++)
 		if (mb_op_name((unsigned int)i)) {
 			fprintf(out, "%s%zu:", k++ ? "," : "", i);
-			js_string(out, mb_op_name((unsigned int)i));
+			map_js_string(out, mb_op_name((unsigned int)i));
 		}
 	fprintf(out, "};\n");
 }
@@ -230,7 +236,7 @@ static void emit_firmware(FILE *out, const struct mb_capture *c)
 		memcpy(buf, name, len);
 		buf[len] = 0;
 		fprintf(out, "%s[%llu,%llu,", k++ ? "," : "", b, l + 1);
-		js_string(out, buf);
+		map_js_string(out, buf);
 		fputc(']', out);
 		if (!end)
 			break;
@@ -362,7 +368,7 @@ int map_render_html(FILE *out, struct map_model *m, const struct map_opts *o,
 	for (i = 0; i < m->nowners; i++) {
 		if (i)
 			fputc(',', out);
-		js_string(out, m->owners[i]);
+		map_js_string(out, m->owners[i]);
 	}
 	fprintf(out, "];\nvar COLORS=[");
 	for (i = 0; i < m->nowners; i++) {

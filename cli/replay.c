@@ -40,37 +40,24 @@ static bool compare_capacities(const struct mb_capture *c, const struct mb_state
 static void json_report(struct json *j, const struct mb_replay_report *rep,
 			const struct mb_capture *c)
 {
-	json_key(j, "replayed_events");
-	json_uint(j, rep->events);
-	json_key(j, "total_events");
-	json_uint(j, c->nevents);
-	json_key(j, "applied");
-	json_uint(j, rep->applied);
-	json_key(j, "nested_skipped");
-	json_uint(j, rep->skipped);
-	json_key(j, "unknown_ops");
-	json_uint(j, rep->unknown_ops);
-	json_key(j, "allocations");
-	json_uint(j, rep->allocs);
-	json_key(j, "allocation_mismatches");
-	json_uint(j, rep->alloc_mismatches);
+	json_uint_field(j, "replayed_events", rep->events);
+	json_uint_field(j, "total_events", c->nevents);
+	json_uint_field(j, "applied", rep->applied);
+	json_uint_field(j, "nested_skipped", rep->skipped);
+	json_uint_field(j, "unknown_ops", rep->unknown_ops);
+	json_uint_field(j, "allocations", rep->allocs);
+	json_uint_field(j, "allocation_mismatches", rep->alloc_mismatches);
 	if (rep->alloc_mismatches) {
 		json_key(j, "first_mismatch");
 		json_obj_begin(j);
-		json_key(j, "index");
-		json_uint(j, rep->first_mismatch);
-		json_key(j, "expected");
-		json_hex(j, rep->mismatch_expected);
-		json_key(j, "got");
-		json_hex(j, rep->mismatch_got);
+		json_uint_field(j, "index", rep->first_mismatch);
+		json_hex_field(j, "expected", rep->mismatch_expected);
+		json_hex_field(j, "got", rep->mismatch_got);
 		json_obj_end(j);
 	}
-	json_key(j, "checkpoints_compared");
-	json_uint(j, rep->checkpoints);
-	json_key(j, "dropped");
-	json_uint(j, rep->dropped);
-	json_key(j, "complete");
-	json_bool(j, rep->dropped == 0);
+	json_uint_field(j, "checkpoints_compared", rep->checkpoints);
+	json_uint_field(j, "dropped", rep->dropped);
+	json_bool_field(j, "complete", rep->dropped == 0);
 }
 
 static void text_report(const struct mb_replay_report *rep, const struct mb_capture *c)
@@ -101,53 +88,26 @@ int cmd_replay(int argc, char **argv)
 	struct mb_error err = { 0 };
 	struct mb_capture *c, *exp = NULL;
 	struct mb_state st;
-	const char *expect = NULL;
-	bool verify = false, quiet = false, have_to = false, nothing = false;
+	struct cli_args a;
+	const char *expect;
+	bool verify, quiet, have_to, nothing = false;
 	uint64_t unparsed;
 	char cov[512] = "";
 	uint64_t to = 0;
-	int opt, rc = MB_EXIT_OK, vr = 0;
+	int rc = MB_EXIT_OK, vr = 0;
 
-	while ((opt = cli_next_opt(argc, argv)) != -1) {
-		switch (opt) {
-		case 't':
-			if (cli_arg_u64("--to", optarg, &to))
-				return MB_EXIT_USAGE;
-			have_to = true;
-			break;
-		case 'v':
-			verify = true;
-			break;
-		case 'e':
-			expect = optarg;
-			break;
-		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
-				return cli_fail(MB_EXIT_USAGE,
-						"replay: unknown format '%s' (linux, debugfs, table)",
-						optarg);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1)
-		return cli_fail(MB_EXIT_USAGE, "replay: expected one INPUT file (see 'replay --help')");
+	if (cli_args_parse(argc, argv, 1, "one INPUT file", &a) ||
+	    cli_args_num(&a, 't', 0, UINT64_MAX, &to) || cli_dump_format(&a, &fmt))
+		return MB_EXIT_USAGE;
+	have_to = a.arg['t'];
+	verify = a.arg['v'];
+	expect = a.arg['e'];
+	quiet = a.arg['q'];
 	if (verify && have_to)
 		return cli_fail(MB_EXIT_USAGE, "replay: --verify and --to cannot be combined");
-	c = cli_load(argv[optind], &err);
+	c = cli_open(argv[optind], have_to ? "--to" : NULL, to, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (have_to && to > c->nevents) {
-		size_t n = c->nevents;
-
-		cli_release(c);
-		return cli_fail(MB_EXIT_USAGE, "replay: --to %llu is beyond the last event (%zu)",
-				(unsigned long long)to, n);
-	}
+		return rc;
 	if (expect) {
 		exp = mb_import_file(expect, NULL, &err);
 		if (!exp) {
@@ -179,38 +139,27 @@ int cmd_replay(int argc, char **argv)
 		rc = MB_EXIT_INCOMPLETE;
 
 	if (cli_json) {
-		struct json *j = json_new(stdout);
+		struct json *j = cli_json_begin(argv[optind]);
 
-		cli_json_open(j);
-		json_key(j, "input");
-		json_str(j, argv[optind]);
 		json_report(j, &rep, c);
-		json_key(j, "unparsed_lines");
-		json_uint(j, unparsed);
+		json_uint_field(j, "unparsed_lines", unparsed);
 		if (verify) {
-			json_key(j, "verified");
-			json_bool(j, vr == 0 && !nothing && !unparsed && !rep.dropped);
-			json_key(j, "compared_final");
-			json_bool(j, c->final.valid);
-			json_key(j, "divergence");
-			json_str(j, vr == 1 ? rep.divergence : NULL);
+			json_bool_field(j, "verified",
+					vr == 0 && !nothing && !unparsed && !rep.dropped);
+			json_bool_field(j, "compared_final", c->final.valid);
+			json_str_field(j, "divergence", vr == 1 ? rep.divergence : NULL);
 		}
 		if (exp) {
-			json_key(j, "expect");
-			json_str(j, expect);
-			json_key(j, "coverage_match");
-			json_bool(j, cov[0] == 0);
-			json_key(j, "coverage_divergence");
-			json_str(j, cov[0] ? cov : NULL);
+			json_str_field(j, "expect", expect);
+			json_bool_field(j, "coverage_match", cov[0] == 0);
+			json_str_field(j, "coverage_divergence", cov[0] ? cov : NULL);
 		}
 		if (!quiet) {
 			json_key(j, "arrays");
 			cli_json_state(j, &st);
 		}
-		json_key(j, "exit");
-		json_int(j, rc);
-		json_obj_end(j);
-		json_free(j);
+		json_int_field(j, "exit", rc);
+		cli_json_end(j);
 	} else {
 		if (!quiet)
 			cli_print_state(&st, fmt);

@@ -21,8 +21,4 @@ struct shell_opt {
 int shell_split(const char *line, char **argv, int max);
 size_t shell_cmd_options(const struct cli_cmd *cmd, struct shell_opt *out, size_t max);
 
-/* map.c: the map command's getopt table (its help text may lag behind). */
-extern const struct option map_longopts[];
-extern const char map_shortopts[];
-
 #endif /* MBCLI_SHELL_H */

@@ -215,56 +215,32 @@ static void print_text(const struct mb_capture *c, const struct mba_owners *o,
 
 static void print_json(const struct mb_capture *c, const struct whois *w)
 {
-	struct json *j = json_new(stdout);
+	struct json *j = cli_json_begin(NULL);
 	size_t i;
 
-	cli_json_open(j);
-	json_key(j, "address");
-	json_hex(j, w->addr);
-	json_key(j, "at_event");
-	json_uint(j, w->at);
-	json_key(j, "total_events");
-	json_uint(j, c->nevents);
-	json_key(j, "memory");
-	json_bool(j, w->memory);
-	json_key(j, "firmware");
-	if (w->fw[0])
-		json_str(j, w->fw);
-	else
-		json_null(j);
-	json_key(j, "owner");
-	if (w->owner)
-		json_str(j, w->owner);
-	else
-		json_null(j);
+	json_hex_field(j, "address", w->addr);
+	json_uint_field(j, "at_event", w->at);
+	json_uint_field(j, "total_events", c->nevents);
+	json_bool_field(j, "memory", w->memory);
+	json_str_field(j, "firmware", w->fw[0] ? w->fw : NULL);
+	json_str_field(j, "owner", w->owner);
 	if (w->reserved) {
-		json_key(j, "base");
-		json_hex(j, w->rsv.base);
-		json_key(j, "size");
-		json_hex(j, w->rsv.end - w->rsv.base);
+		json_hex_field(j, "base", w->rsv.base);
+		json_hex_field(j, "size", w->rsv.end - w->rsv.base);
 		json_key(j, "seq");
 		if (w->rsv.ev == MBA_EV_INITIAL)
 			json_null(j);
 		else
 			json_uint(j, c->events[w->rsv.ev].rec.seq);
-		json_key(j, "before");
-		if (w->before)
-			json_str(j, w->before);
-		else
-			json_null(j);
+		json_str_field(j, "before", w->before);
 	}
-	json_key(j, "what");
-	if (w->what[0])
-		json_str(j, w->what);
-	else
-		json_null(j);
+	json_str_field(j, "what", w->what[0] ? w->what : NULL);
 	json_key(j, "history");
 	json_arr_begin(j);
 	for (i = 0; i < w->nhist; i++)
 		cli_json_event(j, c, w->hist[i]);
 	json_arr_end(j);
-	json_obj_end(j);
-	json_free(j);
+	cli_json_end(j);
 }
 
 /**
@@ -276,50 +252,23 @@ static void print_json(const struct mb_capture *c, const struct whois *w)
  */
 int cmd_whois(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct mb_error err = { 0 };
 	struct mb_capture *c;
 	struct mba_owners o;
 	struct whois w;
-	uint64_t addr, at = UINT64_MAX;
-	int opt, rc = MB_EXIT_OK;
+	struct cli_args a;
+	uint64_t addr, at = 0;
+	bool have_at;
+	int rc;
 
-	while ((opt = cli_getopt(argc, argv, "jh", opts)) != -1) {
-		switch (opt) {
-		case 'a':
-			if (!cli_parse_u64(optarg, &at))
-				return cli_fail(MB_EXIT_USAGE, "whois: --at wants an event count, not '%s'",
-						optarg);
-			break;
-		case 'j':
-			cli_json = true;
-			break;
-		case 'h':
-			return cli_usage();
-		default:
-			return MB_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 2)
-		return cli_fail(MB_EXIT_USAGE, "whois: expected ADDR INPUT (see 'whois --help')");
-	if (!cli_parse_u64(argv[optind], &addr))
-		return cli_fail(MB_EXIT_USAGE, "whois: bad address '%s'", argv[optind]);
-	c = cli_load(argv[optind + 1], &err);
+	if (cli_args_parse(argc, argv, 2, "ADDR INPUT", &a) ||
+	    cli_args_num(&a, 'a', 0, UINT64_MAX, &at) || cli_arg_u64("ADDR", a.argv[0], &addr))
+		return MB_EXIT_USAGE;
+	have_at = a.arg['a'];
+	c = cli_open(a.argv[1], have_at ? "--at" : NULL, at, &rc);
 	if (!c)
-		return cli_fail_err(MB_EXIT_FAIL, &err);
-	if (at != UINT64_MAX && at > c->nevents) {
-		rc = cli_fail(MB_EXIT_USAGE, "whois: --at %llu is beyond the last event (%zu)",
-			      (unsigned long long)at, c->nevents);
-		cli_release(c);
 		return rc;
-	}
 	if (mba_owners_init(&o, c, NULL, NULL) ||
-	    lookup(c, &o, addr, at == UINT64_MAX ? c->nevents : (size_t)at, &w)) {
+	    lookup(c, &o, addr, have_at ? (size_t)at : c->nevents, &w)) {
 		rc = cli_fail(MB_EXIT_FAIL, "out of memory");
 	} else if (cli_json) {
 		print_json(c, &w);

@@ -29,6 +29,7 @@ foreach(t mkcapture_is_deterministic capture_roundtrip_through_import
 	  replay_verify_compares_capacities output_never_replaces_special_files
 	  goldens_match_independent_reader human_sizes_one_formatter
 	  exit_status_table_is_one options_come_from_the_table
+	  option_words_and_repeats_follow_the_table
 	  replay_verify_compares_flags_and_nodes import_keeps_node_and_flags)
 	add_test(NAME cli.${t} COMMAND ${CLI_TEST} ${t})
 	set_tests_properties(cli.${t} PROPERTIES LABELS cli TIMEOUT 300)

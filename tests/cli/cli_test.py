@@ -1320,6 +1320,40 @@ def t_exit_status_table_is_one():
         die("usage/runtime exit statuses differ from the table")
 
 
+def t_option_words_and_repeats_follow_the_table():
+    """A bad option word is refused naming the words the table lists (the ones
+    completion offers); a repeated list option (log --op) gathers; -j anywhere
+    on a diff line means JSON."""
+    comp = run(["help", "--completion"], check=0).stdout
+    words = dict(((c, o), w.split()) for c, o, w in
+                 re.findall(r'^\t"(\w+) --([a-z-]+)"[^)]*\) COMPREPLY=\(\$\(compgen -W "([^"]*)"',
+                            comp, re.M))
+    operands = {"dump": [SYNTH], "replay": [SYNTH], "map": [SYNTH], "diff": [SYNTH, SYNTH],
+                "capture": []}
+    checked = 0
+    for (cmd, opt), ws in sorted(words.items()):
+        if cmd not in operands or opt == "group":
+            continue  # log --op names operations; --group takes more than words
+        listed = ", ".join(ws[:-1]) + " or " + ws[-1] if len(ws) > 1 else ws[0]
+        p = run([cmd, "--" + opt, "bogus"] + operands[cmd])
+        one_error(p, "%s --%s bogus" % (cmd, opt),
+                  "%s: --%s wants %s, not 'bogus'" % (cmd, opt, listed), code=2)
+        checked += 1
+    if checked < 8:
+        die("only %d word options found in the completion script" % checked)
+    ops = lambda args: [e["index"] for e in json.loads(run(["log", "-j"] + args + [SYNTH],
+                                                           check=0).stdout)["events"]]
+    both = ops(["--op", "reserve,phys_free"])
+    if not both or ops(["--op", "reserve", "--op", "phys_free"]) != both:
+        die("log --op reserve --op phys_free is not --op reserve,phys_free")
+    for args in (["-j", "-f", "text"], ["-f", "text", "-j"], ["-f", "csv", "-j"]):
+        p = run(["diff"] + args + [SYNTH, SYNTH_V1])
+        try:
+            json.loads(p.stdout)
+        except ValueError:
+            die("diff %s: stdout is not one JSON document: %r" % (" ".join(args), p.stdout[:200]))
+
+
 def t_options_come_from_the_table():
     """Every option a command's table entry lists is accepted by the command,
     has a man page entry, and each man page has the table's EXAMPLES."""

@@ -181,8 +181,10 @@ def pty_run(argv, cols, no_color):
         env["NO_COLOR"] = "1"
     pid, fd = pty.fork()
     if pid == 0:
+        # The child sizes its own terminal before the map starts: sizing it
+        # from the parent raced with the child's first TIOCGWINSZ under load.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
         os.execve(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, cols, 0, 0))
     chunks = []
     while True:
         try:
