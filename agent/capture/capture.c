@@ -189,16 +189,35 @@ void mb_state_clear(struct mb_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/**
+ * mb_array_init() - counts of an array and room for its regions
+ * @a: the array (its old regions are not freed)
+ * @cnt: regions in use; @a->regions gets room for that many (NULL for 0)
+ * @max: capacity on the target
+ * @total_size: as the target reported it
+ *
+ * Return: 0, or -1 when out of memory (@a->regions then NULL).
+ */
+int mb_array_init(struct mb_array *a, uint64_t cnt, uint64_t max, uint64_t total_size)
+{
+	a->cnt = cnt;
+	a->max = max;
+	a->total_size = total_size;
+	a->regions = NULL;
+	if (!cnt)
+		return 0;
+	if (cnt > SIZE_MAX / sizeof(*a->regions))
+		return -1;
+	a->regions = malloc(cnt * sizeof(*a->regions));
+	return a->regions ? 0 : -1;
+}
+
 static int array_copy(struct mb_array *dst, const struct mb_array *src)
 {
-	*dst = *src;
-	dst->regions = NULL;
-	if (!src->cnt)
-		return 0;
-	dst->regions = malloc(src->cnt * sizeof(*dst->regions));
-	if (!dst->regions)
+	if (mb_array_init(dst, src->cnt, src->max, src->total_size))
 		return -1;
-	memcpy(dst->regions, src->regions, src->cnt * sizeof(*dst->regions));
+	if (src->cnt)
+		memcpy(dst->regions, src->regions, src->cnt * sizeof(*dst->regions));
 	return 0;
 }
 

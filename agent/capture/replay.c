@@ -184,14 +184,7 @@ static int save_array(struct mb_array *a, const struct memblock_type *t)
 {
 	unsigned long i;
 
-	a->cnt = t->cnt;
-	a->max = t->max;
-	a->total_size = t->total_size;
-	a->regions = NULL;
-	if (!t->cnt)
-		return 0;
-	a->regions = malloc(t->cnt * sizeof(*a->regions));
-	if (!a->regions)
+	if (mb_array_init(a, t->cnt, t->max, t->total_size))
 		return -1;
 	for (i = 0; i < t->cnt; i++) {
 		a->regions[i].base = t->regions[i].base;
