@@ -183,13 +183,168 @@ const char *mba_group_first_frame(const struct mb_capture *c, const struct mb_ev
 	return mba_group_caller(c, ev, buf, len);
 }
 
-/**
- * mba_group_lookup() - the grouping function for @g
- * @g: grouping
- *
- * Return: a function for mba_owners_init().
- */
-mba_group_fn mba_group_lookup(enum mba_group g)
+/* One frame's function for a label: clone suffixes and offset dropped, else its address. */
+static void frame_label(const struct mb_capture *c, const struct mb_frame *f, char *buf,
+			size_t len)
 {
-	return g == MBA_GROUP_FRAME ? mba_group_first_frame : mba_group_caller;
+	const char *name = mb_frame_name(c, f);
+
+	if (name && *name)
+		mba_strip_sym(name, buf, len);
+	else
+		snprintf(buf, len, "0x%" PRIx64, f->addr);
+}
+
+static size_t event_index(const struct mb_capture *c, const struct mb_event *ev)
+{
+	if (ev >= c->events && ev < c->events + c->nevents)
+		return (size_t)(ev - c->events);
+	return SIZE_MAX;
+}
+
+/**
+ * mba_group_frame() - group an event by frame @n of its caller chain
+ * @c: capture
+ * @ev: event (an element of c->events)
+ * @n: frame index: 0 is the caller, 1 the caller's caller, ...
+ * @buf: output
+ * @len: size of @buf
+ *
+ * A chain shorter than @n + 1 frames answers with its last (outermost)
+ * frame; an event without a chain answers with its caller, as
+ * mba_group_caller() does. An unsymbolised frame is its address.
+ *
+ * Return: @buf.
+ */
+const char *mba_group_frame(const struct mb_capture *c, const struct mb_event *ev,
+			    unsigned int n, char *buf, size_t len)
+{
+	const struct mb_frame *f;
+	unsigned int nf = mb_event_chain(c, event_index(c, ev), &f, NULL);
+
+	if (!nf)
+		return mba_group_caller(c, ev, buf, len);
+	frame_label(c, &f[n < nf ? n : nf - 1], buf, len);
+	return buf;
+}
+
+/**
+ * mba_group_chain() - group an event by its caller chain
+ * @c: capture
+ * @ev: event (an element of c->events)
+ * @depth: most frames in the label (0: MBA_CHAIN_DEPTH)
+ * @buf: output
+ * @len: size of @buf
+ *
+ * The frames from the first one outside memblock outwards, as function
+ * names (no offsets, no clone suffixes: they move between builds) joined by
+ * " < ", e.g. "alloc_node_data < numa_init < setup_arch < start_kernel".
+ * The label ends at start_kernel (MBA_CHAIN_END): every early-boot chain
+ * passes through it, and the frames beyond it are the architecture's entry
+ * code, which differs between kernel versions and says nothing about the
+ * caller. A chain cut at @depth frames, or at the size of @buf, ends with
+ * " < ...". An event without a chain, or whose every frame is memblock's
+ * own, answers with its caller, as mba_group_caller() does.
+ *
+ * Return: @buf.
+ */
+const char *mba_group_chain(const struct mb_capture *c, const struct mb_event *ev,
+			    unsigned int depth, char *buf, size_t len)
+{
+	static const char more[] = " < ...";
+	const struct mb_frame *f;
+	unsigned int nf = mb_event_chain(c, event_index(c, ev), &f, NULL), i = 0, k = 0;
+	size_t at = 0;
+
+	if (!depth)
+		depth = MBA_CHAIN_DEPTH;
+	while (i < nf && mb_symbol_is_memblock(mb_frame_name(c, &f[i])))
+		i++;
+	if (i == nf || len < sizeof(more) + 2)
+		return mba_group_caller(c, ev, buf, len);
+	buf[0] = 0;
+	for (; i < nf; i++, k++) {
+		char one[MBA_GROUP_LABEL_MAX];
+		size_t olen = len - sizeof(more) + 1, need, tail = i + 1 < nf ? sizeof(more) - 1 : 0;
+
+		/* A frame alone always fits with the marker after it. */
+		frame_label(c, &f[i], one, olen < sizeof(one) ? olen : sizeof(one));
+		need = strlen(one) + (k ? 3 : 0);
+		if (k == depth || at + need + tail >= len) {
+			memcpy(buf + at, more, sizeof(more));
+			return buf;
+		}
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", k ? " < " : "", one);
+		if (!strcmp(one, MBA_CHAIN_END))
+			break;
+	}
+	return buf;
+}
+
+/**
+ * mba_group_label() - the owner name of an event under grouping @g
+ * @g: grouping (NULL: by caller)
+ * @c: capture
+ * @ev: event (an element of c->events)
+ * @buf: output (MBA_GROUP_LABEL_MAX bytes suffice)
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+const char *mba_group_label(const struct mba_group *g, const struct mb_capture *c,
+			    const struct mb_event *ev, char *buf, size_t len)
+{
+	switch (g ? g->kind : MBA_GROUP_CALLER) {
+	case MBA_GROUP_FRAME:
+		return mba_group_first_frame(c, ev, buf, len);
+	case MBA_GROUP_FRAME_N:
+		return mba_group_frame(c, ev, g->n, buf, len);
+	case MBA_GROUP_CHAIN:
+		return mba_group_chain(c, ev, g->n, buf, len);
+	default:
+		return mba_group_caller(c, ev, buf, len);
+	}
+}
+
+/**
+ * mba_group_parse() - parse a --group argument
+ * @s: "caller", "frame", "frame:N" (N in 0..MB_CHAIN_MAX - 1), "chain" or
+ *   "chain:N" (N in 1..MB_CHAIN_MAX)
+ * @g: receives the grouping
+ *
+ * Return: 0, or -1 when @s is none of these (@g unchanged).
+ */
+int mba_group_parse(const char *s, struct mba_group *g)
+{
+	struct mba_group r = { MBA_GROUP_CALLER, 0 };
+	const char *arg = strchr(s, ':');
+	size_t n = arg ? (size_t)(arg - s) : strlen(s);
+	unsigned long v = 0;
+	char *end;
+
+	if (arg) {
+		arg++;
+		if (*arg < '0' || *arg > '9')
+			return -1;
+		v = strtoul(arg, &end, 10);
+		if (*end || end - arg > 2)
+			return -1;
+	}
+	if (n == 6 && !strncmp(s, "caller", 6) && !arg) {
+		r.kind = MBA_GROUP_CALLER;
+	} else if (n == 5 && !strncmp(s, "frame", 5)) {
+		r.kind = arg ? MBA_GROUP_FRAME_N : MBA_GROUP_FRAME;
+		if (arg && v >= MB_CHAIN_MAX)
+			return -1;
+		r.n = (unsigned int)v;
+	} else if (n == 5 && !strncmp(s, "chain", 5)) {
+		r.kind = MBA_GROUP_CHAIN;
+		if (arg && (!v || v > MB_CHAIN_MAX))
+			return -1;
+		r.n = arg ? (unsigned int)v : MBA_CHAIN_DEPTH;
+	} else {
+		return -1;
+	}
+	*g = r;
+	return 0;
 }

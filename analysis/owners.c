@@ -76,15 +76,15 @@ bool mba_event_base(const struct mb_event *e, uint64_t *base)
  */
 uint32_t mba_event_owner(struct mba_owners *o, const struct mb_event *ev)
 {
-	char buf[256];
+	char buf[MBA_GROUP_LABEL_MAX];
 	uint32_t w;
 
 	if (ev->caller_sym != MB_NO_SYM && ev->caller_sym < o->cap->nsyms &&
 	    o->sym_owner[ev->caller_sym] != MBA_NO_OWNER)
 		return o->sym_owner[ev->caller_sym];
-	w = mba_names_get(o->names, o->group(o->cap, ev, buf, sizeof(buf)));
+	w = mba_names_get(o->names, mba_group_label(&o->group, o->cap, ev, buf, sizeof(buf)));
 	if (ev->caller_sym != MB_NO_SYM && ev->caller_sym < o->cap->nsyms &&
-	    o->group == mba_group_caller)
+	    o->group.kind == MBA_GROUP_CALLER)
 		o->sym_owner[ev->caller_sym] = w;
 	return w;
 }
@@ -129,18 +129,19 @@ int mba_owners_reset(struct mba_owners *o)
  * @cap: capture (must outlive @o)
  * @shared: name table shared with other replays (diff: both sides), or
  *   NULL for a private one
- * @group: grouping function (NULL: by caller)
+ * @group: grouping (NULL: by caller)
  *
  * Return: 0, or -1 when out of memory.
  */
 int mba_owners_init(struct mba_owners *o, const struct mb_capture *cap,
-		    struct mba_names *shared, mba_group_fn group)
+		    struct mba_names *shared, const struct mba_group *group)
 {
 	size_t ns = cap->nsyms ? cap->nsyms : 1;
 
 	memset(o, 0, sizeof(*o));
 	o->cap = cap;
-	o->group = group ? group : mba_group_caller;
+	if (group)
+		o->group = *group;
 	mba_imap_init(&o->memory);
 	mba_imap_init(&o->reserved);
 	o->names = shared;

@@ -23,7 +23,7 @@ struct diff_opts {
 	enum out_format fmt;
 	enum sort_key sort;
 	uint64_t rows;		/* 0: the default */
-	enum mba_group group;
+	struct mba_group group;
 	bool reserved_set, memory_set, new_callers;
 	uint64_t reserved_max, memory_max;
 	const char *outpath;
@@ -71,7 +71,7 @@ static int build_calls(struct side *s)
 	return 0;
 }
 
-static int load_side(struct side *s, struct mba_names *nm, mba_group_fn group,
+static int load_side(struct side *s, struct mba_names *nm, const struct mba_group *group,
 		     struct mb_error *err)
 {
 	s->c = cli_load(s->path, err);
@@ -1179,13 +1179,9 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 				return MB_EXIT_USAGE;
 			break;
 		case 'G':
-			if (!strcmp(optarg, "caller"))
-				o->group = MBA_GROUP_CALLER;
-			else if (!strcmp(optarg, "frame"))
-				o->group = MBA_GROUP_FRAME;
-			else
+			if (mba_group_parse(optarg, &o->group))
 				return cli_fail(MB_EXIT_USAGE,
-						"diff: --group wants caller or frame, not '%s'",
+						"diff: --group wants caller, frame, frame:N (0-15), chain or chain:N (1-16), not '%s'",
 						optarg);
 			break;
 		case 'f':
@@ -1235,7 +1231,6 @@ int cmd_diff(int argc, char **argv)
 {
 	struct diff *d = calloc(1, sizeof(*d));
 	struct mb_error err = { 0 };
-	mba_group_fn group;
 	int rc;
 
 	if (!d)
@@ -1247,8 +1242,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	d->A.path = argv[optind];
 	d->B.path = argv[optind + 1];
-	group = mba_group_lookup(d->o.group);
-	if (load_side(&d->A, &d->names, group, &err) || load_side(&d->B, &d->names, group, &err)) {
+	if (load_side(&d->A, &d->names, &d->o.group, &err) ||
+	    load_side(&d->B, &d->names, &d->o.group, &err)) {
 		rc = cli_fail_err(MB_EXIT_FAIL, &err);
 		goto out;
 	}

@@ -124,8 +124,8 @@ static const struct cli_opt map_opts[] = {
 	  "linear log" },
 	{ "sort", 0, 'S', "KEY", "callers by size (default) or name", "size name" },
 	{ "rows", 'n', 'n', "N", "at most N callers listed" },
-	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
-	  "caller frame" },
+	{ "group", 0, 'G', "G", "caller (default), frame (first frame outside memblock),\nframe:N (frame N of the chain) or chain[:N] (the chain,\nN frames at most, default 4)",
+	  "caller frame frame:1 chain chain:8" },
 	{ NULL },
 };
 static const struct cli_example map_examples[] = {
@@ -140,8 +140,8 @@ static const struct cli_opt diff_opts[] = {
 	{ "all", 0, 'a', NULL, "list unchanged callers too" },
 	{ "sort", 0, 'S', "KEY", "delta (default), size or name", "delta size name" },
 	{ "rows", 'n', 'n', "N", "at most N rows per table" },
-	{ "group", 0, 'G', "G", "caller (default) or frame (first frame outside memblock)",
-	  "caller frame" },
+	{ "group", 0, 'G', "G", "caller (default), frame (first frame outside memblock),\nframe:N (frame N of the chain) or chain[:N] (the chain,\nN frames at most, default 4)",
+	  "caller frame frame:1 chain chain:8" },
 	{ "format", 'f', 'f', "F", "text (default), json, csv or html", "text json csv html" },
 	{ "output", 'o', 'o', "FILE", "with --format html: the page to write" },
 	{ "fail-if-reserved-grows", 0, 'R', "N", "exit 4 if reserved bytes grow by more than N" },

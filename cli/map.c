@@ -318,7 +318,7 @@ struct map_args {
 	const char *outpath, *title, *color, *input;
 	uint64_t at, width, rows;
 	bool linear, scale_log, sort_name;
-	enum mba_group group;
+	struct mba_group group;
 };
 
 static int parse_args(int argc, char **argv, struct map_args *a)
@@ -367,13 +367,10 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 				return MB_EXIT_USAGE;
 			break;
 		case 'G':
-			if (!strcmp(optarg, "caller"))
-				a->group = MBA_GROUP_CALLER;
-			else if (!strcmp(optarg, "frame"))
-				a->group = MBA_GROUP_FRAME;
-			else
+			if (mba_group_parse(optarg, &a->group))
 				return cli_fail(MB_EXIT_USAGE,
-						"--group wants caller or frame, not '%s'", optarg);
+						"map: --group wants caller, frame, frame:N (0-15), chain or chain:N (1-16), not '%s'",
+						optarg);
 			break;
 		default:
 			return MB_EXIT_USAGE;
@@ -452,7 +449,7 @@ int cmd_map(int argc, char **argv)
 	cap = cli_open(a.input, a.at != UINT64_MAX ? "--at" : NULL, a.at, &ret);
 	if (!cap)
 		return ret;
-	if (map_model_init(&m, cap, mba_group_lookup(a.group))) {
+	if (map_model_init(&m, cap, &a.group)) {
 		map_model_free(&m);
 		cli_release(cap);
 		return cli_fail(MB_EXIT_FAIL, "out of memory");

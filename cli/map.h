@@ -101,7 +101,8 @@ int map_segs_erase(struct map_segs *s, uint64_t base, uint64_t end);
 void map_segs_free(struct map_segs *s);
 
 /* The model (map_model.c). */
-int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group);
+int map_model_init(struct map_model *m, const struct mb_capture *cap,
+		   const struct mba_group *group);
 void map_model_free(struct map_model *m);
 int map_model_reset(struct map_model *m);
 int map_model_step(struct map_model *m);

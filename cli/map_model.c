@@ -156,7 +156,8 @@ int map_model_reset(struct map_model *m)
  *
  * Return: 0, or -1 when out of memory.
  */
-int map_model_init(struct map_model *m, const struct mb_capture *cap, mba_group_fn group)
+int map_model_init(struct map_model *m, const struct mb_capture *cap,
+		   const struct mba_group *group)
 {
 	int ret;
 

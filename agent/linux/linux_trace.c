@@ -149,6 +149,9 @@ struct tracer {
 	bool model_bottom_up;
 	uint64_t model_limit;
 	bool have_initial;
+	/* The first stop (memblock's first call), to tell a second boot by. */
+	uint64_t first_rip, first_rsp;
+	uint8_t first_mb[512];
 	/* Registers and struct memblock of the current stop. */
 	uint64_t regs[24];
 	uint8_t mbraw[512];
@@ -583,14 +586,33 @@ static int read_initial(struct tracer *t, struct mb_error *err)
 	t->model_bottom_up = t->c->initial.bottom_up;
 	t->model_limit = t->c->initial.current_limit;
 	t->have_initial = true;
+	t->first_rip = t->regs[REG_RIP];
+	t->first_rsp = t->regs[REG_RSP];
+	memcpy(t->first_mb, t->mbraw, sizeof(t->first_mb));
 	if (t->c->initial.memory.cnt || t->c->initial.reserved.cnt)
 		mb_capture_set_meta(t->c, "trace_initial_note",
 				    "arrays were not empty at the first traced call");
 	return 0;
 }
 
+/* "func+0xoff" (or "func") for an error message; "?" when kallsyms does not know. */
+static const char *site_name(const struct tracer *t, uint64_t addr, char *buf, size_t cap)
+{
+	uint64_t off, len;
+	size_t n;
+
+	if (mb_linux_symbolize(t->ks, addr, buf, cap, &off, &len))
+		return "?";
+	n = strlen(buf);
+	if (off)
+		snprintf(buf + n, cap - n, "+0x%llx", (unsigned long long)off);
+	return buf;
+}
+
 static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 {
+	char name[160];
+
 	size_t lo = 0, hi = t->nsites;
 
 	while (lo < hi) {
@@ -607,7 +629,8 @@ static int add_site(struct tracer *t, uint64_t ret, struct mb_error *err)
 		return mb_error_set(err, MB_ERR_NOMEM, 0, ret,
 				    "more than %d distinct return sites", MAX_RET_SITES);
 	if (mb_rsp_breakpoint(t->io->rsp, false, true, ret, err))
-		return mb_error_prefix(err, "QEMU refused the return breakpoint at 0x%llx",
+		return mb_error_prefix(err, "QEMU refused the return breakpoint at %s (0x%llx)",
+				       site_name(t, ret, name, sizeof(name)),
 				       (unsigned long long)ret);
 	if (!t->sites) {
 		t->sites = malloc(MAX_RET_SITES * sizeof(*t->sites));
@@ -919,6 +942,39 @@ static int find_entries(struct tracer *t, struct mb_error *err)
 }
 
 /*
+ * A guest that reboots (a reset QEMU lets through) runs memblock's first
+ * call again: the same address and stack, and struct memblock as the image
+ * initialises it. No later call of one boot meets all three, as the first
+ * call changes the arrays before any other call can start at the top level.
+ */
+static bool second_boot(const struct tracer *t)
+{
+	return t->st.stops > 1 && t->regs[REG_RIP] == t->first_rip &&
+	       t->regs[REG_RSP] == t->first_rsp &&
+	       !memcmp(t->mbraw, t->first_mb, t->l->memblock_size);
+}
+
+/*
+ * A stop the tracer did not ask for. QEMU's gdbstub reports a shutdown as
+ * signal 3 (SIGQUIT), and a reset is a shutdown under the launcher's
+ * -no-reboot; a pause from outside (the monitor's "stop") is signal 2.
+ */
+static int guest_stopped(const struct mb_rsp_stop *stop, size_t nevents, struct mb_error *err)
+{
+	if (stop->signal == 3)
+		return mb_error_set(err, MB_ERR_CLOSED, 0, 0,
+				    "the guest reset or shut down mid-trace after %zu events (QEMU stopped it with signal 3)",
+				    nevents);
+	if (stop->signal == 2)
+		return mb_error_set(err, MB_ERR_CLOSED, 0, 0,
+				    "the guest was paused from outside mid-trace after %zu events (signal 2)",
+				    nevents);
+	return mb_error_set(err, MB_ERR_CLOSED, 0, 0,
+			    "the guest stopped by itself mid-trace (signal %d) after %zu events",
+			    stop->signal, nevents);
+}
+
+/*
  * Resuming at a breakpoint's address would stop there again: one single
  * step first (QEMU ignores breakpoints for a single step), then continue.
  */
@@ -1030,7 +1086,10 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 	}
 	if (!entry_at(t, stop_addr) &&
 	    mb_rsp_breakpoint(io->rsp, false, true, stop_addr, err)) {
-		mb_error_prefix(err, "QEMU refused the read-point breakpoint at 0x%llx",
+		char name[160];
+
+		mb_error_prefix(err, "QEMU refused the read-point breakpoint at %s (0x%llx)",
+				site_name(t, stop_addr, name, sizeof(name)),
 				(unsigned long long)stop_addr);
 		goto out;
 	}
@@ -1057,9 +1116,7 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 			goto out;
 		}
 		if (stop.signal != 5) {
-			mb_error_set(err, MB_ERR_CLOSED, 0, 0,
-				     "the guest stopped by itself mid-trace (signal %d: reset, shutdown or pause) after %zu events",
-				     stop.signal, c->nevents);
+			guest_stopped(&stop, c->nevents, err);
 			goto out;
 		}
 		if (read_stop(t, err))
@@ -1068,6 +1125,12 @@ int mb_linux_trace(const struct mb_linux_trace_io *io, const struct mb_linux_ima
 		if (!t->have_initial && read_initial(t, err))
 			goto out;
 		e = entry_at(t, rip);
+		if (e && second_boot(t)) {
+			mb_error_set(err, MB_ERR_CLOSED, 0, rip,
+				     "the guest rebooted mid-trace after %zu events: its first memblock call (%s) came again, with struct memblock back at its initial state",
+				     c->nevents, e->def->name);
+			goto out;
+		}
 		if (mb_agent_verbose >= 3)
 			fprintf(stderr, "stop %" PRIu64 ": rip %#" PRIx64 " rsp %#" PRIx64 " %s pend %d\n",
 				t->st.stops, rip, t->regs[REG_RSP], e ? e->def->name : "-", t->npend);

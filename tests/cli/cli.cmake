@@ -61,3 +61,14 @@ foreach(log ${CLI_LINUX_LOGS})
 	add_test(NAME cli.conformance_${short} COMMAND ${CLI_TEST} conformance ${name})
 	set_tests_properties(cli.conformance_${short} PROPERTIES LABELS cli TIMEOUT 300)
 endforeach()
+
+# map and diff grouped by caller, frame, frame:N and chain[:N]: labels checked
+# against the chains `log -j` prints (two traced stock kernels kept in
+# tests/data/chains, our kernel's chains, a capture without chains), diff
+# against map, the docs/linux.md sample against a real run, bad values refused.
+foreach(t labels diff errors)
+	add_test(NAME cli.group_${t} COMMAND ${Python3_EXECUTABLE}
+		${CMAKE_CURRENT_LIST_DIR}/group_test.py --cli $<TARGET_FILE:memblock-cli>
+		--data ${CMAKE_SOURCE_DIR}/tests/data --source ${CMAKE_SOURCE_DIR} ${t})
+	set_tests_properties(cli.group_${t} PROPERTIES LABELS cli TIMEOUT 300)
+endforeach()

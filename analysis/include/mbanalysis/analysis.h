@@ -38,18 +38,46 @@ void mba_names_free(struct mba_names *nm);
 void mba_strip_sym(const char *sym, char *buf, size_t len);
 
 /*
- * Grouping of events: by the calling function (the default), or by the
- * first frame outside memblock once captures carry caller chains.
- * A grouping function writes the group name of @ev into @buf.
+ * Grouping of events into owners (names.c): by the calling function (the
+ * default), by the first frame outside memblock, by frame N of the caller
+ * chain, or by the chain itself (function names joined by " < ", from the
+ * first frame outside memblock outwards to start_kernel, at most @n frames).
  */
-enum mba_group { MBA_GROUP_CALLER, MBA_GROUP_FRAME };
-typedef const char *(*mba_group_fn)(const struct mb_capture *c, const struct mb_event *ev,
-				    char *buf, size_t len);
+enum mba_group_kind {
+	MBA_GROUP_CALLER,
+	MBA_GROUP_FRAME,
+	MBA_GROUP_FRAME_N,
+	MBA_GROUP_CHAIN,
+};
+
+/**
+ * struct mba_group - how events are grouped into owners
+ * @kind: enum mba_group_kind
+ * @n: MBA_GROUP_FRAME_N: the frame (0: the caller); MBA_GROUP_CHAIN: the
+ *   most frames in a label (0: MBA_CHAIN_DEPTH)
+ *
+ * All zero is grouping by caller.
+ */
+struct mba_group {
+	enum mba_group_kind kind;
+	unsigned int n;
+};
+
+#define MBA_CHAIN_DEPTH		4	/* frames in a chain label unless told */
+#define MBA_CHAIN_END		"start_kernel"	/* a chain label's last frame */
+#define MBA_GROUP_LABEL_MAX	256	/* a label's bytes, NUL included */
+
+int mba_group_parse(const char *s, struct mba_group *g);
+const char *mba_group_label(const struct mba_group *g, const struct mb_capture *c,
+			    const struct mb_event *ev, char *buf, size_t len);
 const char *mba_group_caller(const struct mb_capture *c, const struct mb_event *ev,
 			     char *buf, size_t len);
 const char *mba_group_first_frame(const struct mb_capture *c, const struct mb_event *ev,
 				  char *buf, size_t len);
-mba_group_fn mba_group_lookup(enum mba_group g);
+const char *mba_group_frame(const struct mb_capture *c, const struct mb_event *ev,
+			    unsigned int n, char *buf, size_t len);
+const char *mba_group_chain(const struct mb_capture *c, const struct mb_event *ev,
+			    unsigned int depth, char *buf, size_t len);
 
 /* ---- interval map (imap.c) ---- */
 
@@ -113,7 +141,7 @@ struct mba_owners {
 	struct mba_imap reserved;
 	struct mba_names *names;
 	bool own_names;
-	mba_group_fn group;
+	struct mba_group group;
 	uint32_t *sym_owner;
 	uint32_t last_alloc_owner;
 	uint64_t last_alloc_ev;
@@ -122,7 +150,7 @@ struct mba_owners {
 };
 
 int mba_owners_init(struct mba_owners *o, const struct mb_capture *cap,
-		    struct mba_names *shared, mba_group_fn group);
+		    struct mba_names *shared, const struct mba_group *group);
 void mba_owners_free(struct mba_owners *o);
 int mba_owners_reset(struct mba_owners *o);
 int mba_owners_step(struct mba_owners *o);

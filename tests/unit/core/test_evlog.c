@@ -167,6 +167,15 @@ static void every_call_one_record(void)
 	memblock_alloc_range_nid(SZ_4K, SZ_4K, 0, 0, 0, true);
 	r = one(MB_OP_ALLOC_RANGE_NID);
 	CHECK_EQ(r->mflags, 1);
+	/* logged as called: align 0 stays 0 although the search uses SMP_CACHE_BYTES */
+	memblock_alloc_range_nid(SZ_4K, 0, SZ_4K, SZ_1G, NUMA_NO_NODE, false);
+	r = one(MB_OP_ALLOC_RANGE_NID);
+	CHECK_EQ(r->align, 0);
+	CHECK_EQ(r->size, SZ_4K);
+	CHECK_EQ(r->min_addr, SZ_4K);
+	CHECK_EQ(r->max_addr, SZ_1G);
+	CHECK_EQ(r->nid, NUMA_NO_NODE);
+	CHECK_EQ(r->mflags, 0);
 	memblock_alloc_try_nid(100, 64, SZ_16M, SZ_1G, 0);
 	r = one(MB_OP_ALLOC_TRY_NID);
 	CHECK_EQ(r->min_addr, SZ_16M);

@@ -167,6 +167,18 @@ static void queries(void)
 	CHECK(memblock_overlaps_region(RSV, PHYS_ADDR_MAX - 1, PHYS_ADDR_MAX) == false);
 	CHECK(memblock_addrs_overlap(0, 10, 9, 10));
 	CHECK(!memblock_addrs_overlap(0, 10, 10, 10));
+	/* the last byte of the last region, where searches take a shortcut */
+	CHECK(memblock_is_memory(9 * SZ_1M - 1));
+	CHECK(!memblock_is_memory(9 * SZ_1M));
+	CHECK(memblock_is_reserved(SZ_2M + SZ_8K - 1));
+	CHECK(!memblock_is_reserved(SZ_2M + SZ_8K));
+	memblock_reserve(SZ_2M + SZ_8K - 1, 2);
+	CHECK_EQ(RSV->cnt, 1);
+	CHECK_RGN(RSV, 0, SZ_2M + SZ_4K, SZ_4K + 1);
+	memblock_phys_free(SZ_2M + SZ_8K - 1, 1);
+	CHECK_EQ(RSV->cnt, 2);
+	CHECK_RGN(RSV, 0, SZ_2M + SZ_4K, SZ_4K - 1);
+	CHECK_RGN(RSV, 1, SZ_2M + SZ_8K, 1);
 }
 
 static void validate_numa_coverage(void)
