@@ -12,17 +12,6 @@
 #define HUE_FIRST	170
 #define HUE_SPAN	250
 
-static uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static uint8_t channel(double v)
 {
 	if (v < 0)
@@ -67,7 +56,7 @@ static double lin(uint8_t c)
 struct mba_rgb mba_caller_colour(const char *name)
 {
 	struct mba_rgb c;
-	uint32_t h = fnv1a(name);
+	uint32_t h = mba_name_hash(name);
 	double hue, s = 0.72, l, q, p, lum;
 
 	if (!strcmp(name, MBA_INITIAL_NAME)) {

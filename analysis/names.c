@@ -7,13 +7,22 @@
 #include <string.h>
 #include "mbanalysis/analysis.h"
 
-static uint64_t hash_str(const char *s)
+/**
+ * mba_name_hash() - 32-bit FNV-1a hash of a caller name
+ * @name: NUL-terminated name
+ *
+ * The name table's slots and each caller's colour (colour.c) both come from
+ * it; the colours in every output format depend on its values.
+ *
+ * Return: the hash.
+ */
+uint32_t mba_name_hash(const char *name)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint32_t h = 2166136261u;
 
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
+	while (*name) {
+		h ^= (unsigned char)*name++;
+		h *= 16777619u;
 	}
 	return h;
 }
@@ -26,7 +35,7 @@ static int names_grow(struct mba_names *nm)
 	if (!s)
 		return -1;
 	for (i = 0; i < nm->n; i++) {
-		size_t h = hash_str(nm->v[i]) & (n - 1);
+		size_t h = mba_name_hash(nm->v[i]) & (n - 1);
 
 		while (s[h])
 			h = (h + 1) & (n - 1);
@@ -51,7 +60,7 @@ uint32_t mba_names_find(const struct mba_names *nm, const char *name)
 
 	if (!nm->nslots)
 		return MBA_NO_OWNER;
-	for (h = hash_str(name) & (nm->nslots - 1); nm->slots[h]; h = (h + 1) & (nm->nslots - 1))
+	for (h = mba_name_hash(name) & (nm->nslots - 1); nm->slots[h]; h = (h + 1) & (nm->nslots - 1))
 		if (!strcmp(nm->v[nm->slots[h] - 1], name))
 			return nm->slots[h] - 1;
 	return MBA_NO_OWNER;
@@ -70,7 +79,7 @@ uint32_t mba_names_get(struct mba_names *nm, const char *name)
 
 	if ((nm->n + 1) * 2 > nm->nslots && names_grow(nm))
 		return MBA_NO_OWNER;
-	for (h = hash_str(name) & (nm->nslots - 1); nm->slots[h]; h = (h + 1) & (nm->nslots - 1))
+	for (h = mba_name_hash(name) & (nm->nslots - 1); nm->slots[h]; h = (h + 1) & (nm->nslots - 1))
 		if (!strcmp(nm->v[nm->slots[h] - 1], name))
 			return nm->slots[h] - 1;
 	if (nm->n == nm->cap) {

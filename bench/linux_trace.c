@@ -72,13 +72,13 @@ static double run(const char *deb, const char *mem, int mode, size_t *events, do
 	double t0 = now_s(), t;
 
 	o.image = deb;
-	o.mem = mem;
+	o.machine.mem = mem;
 	o.timeout_s = 900;
 	o.read_point = MB_LINUX_AT_SYMBOL;
 	o.no_memblock_debug = mode == 0;
 	o.trace = mode >= 2;
 	if (mode == 3)
-		o.append = "memblock=debug";
+		o.machine.append = "memblock=debug";
 	c = mb_linux_capture(&o, &err);
 	t = now_s() - t0;
 	*cpu = cpu_s(RUSAGE_CHILDREN) + cpu_s(RUSAGE_SELF) - c0;

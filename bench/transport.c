@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	size_t len = (argc > 2 ? strtoul(argv[2], NULL, 0) : 16) << 20;
 	size_t serial_len = (argc > 3 ? strtoul(argv[3], NULL, 0) : 256) << 10;
 	int rounds = argc > 4 ? atoi(argv[4]) : 5;
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "256M", .serial = true,
 				   .ramfile = true };
 	static double secs[NM][MAX_ROUNDS], uart[MAX_ROUNDS], startup[MAX_ROUNDS];
 	struct mb_serial_hello hello;

@@ -65,16 +65,16 @@ int cmd_capture(int argc, char **argv)
 		return cli_fail(MB_EXIT_USAGE, "capture: %s", err.msg);
 	memset(&o, 0, sizeof(o));
 	o.kernel = a.arg['k'];
-	o.mem = a.arg['m'];
-	o.smp = (int)smp;
-	o.numa_nodes = (int)numa;
-	o.initrd = a.arg['I'];
-	o.append = a.arg['a'];
+	o.machine.mem = a.arg['m'];
+	o.machine.smp = (int)smp;
+	o.machine.numa_nodes = (int)numa;
+	o.machine.initrd = a.arg['I'];
+	o.machine.append = a.arg['a'];
 	o.transport = a.arg['t'];
 	o.attach = a.arg['A'];
 	o.elf = a.arg['E'];
 	o.timeout_s = (int)timeout;
-	o.qemu = a.arg['Q'];
+	o.machine.qemu = a.arg['Q'];
 	out = a.arg['o'] ? a.arg['o'] : "memblock.cap";
 	lo.image = a.arg['L'];
 	lo.system_map = a.arg['M'];
@@ -96,12 +96,7 @@ int cmd_capture(int argc, char **argv)
 					"capture: --linux boots its own QEMU through the gdbstub; drop --kernel, --attach, --transport and --elf");
 		if (access(lo.image, R_OK))
 			return cli_fail(MB_EXIT_FAIL, "capture: %s: cannot read the kernel image", lo.image);
-		lo.mem = o.mem;
-		lo.smp = o.smp;
-		lo.append = o.append;
-		lo.initrd = o.initrd;
-		lo.numa_nodes = o.numa_nodes;
-		lo.qemu = o.qemu;
+		lo.machine = o.machine;
 		lo.timeout_s = o.timeout_s;
 		lo.progress = !cli_json && !quiet && isatty(STDERR_FILENO);
 		c = mb_linux_capture(&lo, &err);

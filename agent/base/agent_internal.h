@@ -5,11 +5,49 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Print a diagnostic on stderr if mb_agent_verbose >= @level (1 info, 2 debug). */
 void mb_agent_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Monotonic milliseconds. */
 int64_t mb_now_ms(void);
+
+/*
+ * Index of the last of the @n ascending values @v that is <= @x (binary
+ * search); the caller checks n >= 1 and v[0] <= x. Symbol and ORC tables both
+ * look addresses up this way.
+ */
+static inline size_t mb_last_at_or_below(const uint64_t *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Append to @buf (@*fill of its @cap bytes in use) as much as fits of the
+ * @*len bytes at @*src, advancing @*fill, @*src and @*len past what moved.
+ * Return: the number of bytes moved.
+ */
+static inline size_t mb_fill_buf(uint8_t *buf, size_t cap, size_t *fill, const uint8_t **src,
+				 size_t *len)
+{
+	size_t take = cap - *fill < *len ? cap - *fill : *len;
+
+	memcpy(buf + *fill, *src, take);
+	*fill += take;
+	*src += take;
+	*len -= take;
+	return take;
+}
 
 /*
  * Cache of unpacked kernel images (linux_cache.c): files named after a hash

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "agent_internal.h"
 #include "capture_chain.h"
 #include "mbagent/capture.h"
 #include "mbagent/outfile.h"
@@ -188,16 +189,35 @@ void mb_state_clear(struct mb_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/**
+ * mb_array_init() - counts of an array and room for its regions
+ * @a: the array (its old regions are not freed)
+ * @cnt: regions in use; @a->regions gets room for that many (NULL for 0)
+ * @max: capacity on the target
+ * @total_size: as the target reported it
+ *
+ * Return: 0, or -1 when out of memory (@a->regions then NULL).
+ */
+int mb_array_init(struct mb_array *a, uint64_t cnt, uint64_t max, uint64_t total_size)
+{
+	a->cnt = cnt;
+	a->max = max;
+	a->total_size = total_size;
+	a->regions = NULL;
+	if (!cnt)
+		return 0;
+	if (cnt > SIZE_MAX / sizeof(*a->regions))
+		return -1;
+	a->regions = malloc(cnt * sizeof(*a->regions));
+	return a->regions ? 0 : -1;
+}
+
 static int array_copy(struct mb_array *dst, const struct mb_array *src)
 {
-	*dst = *src;
-	dst->regions = NULL;
-	if (!src->cnt)
-		return 0;
-	dst->regions = malloc(src->cnt * sizeof(*dst->regions));
-	if (!dst->regions)
+	if (mb_array_init(dst, src->cnt, src->max, src->total_size))
 		return -1;
-	memcpy(dst->regions, src->regions, src->cnt * sizeof(*dst->regions));
+	if (src->cnt)
+		memcpy(dst->regions, src->regions, src->cnt * sizeof(*dst->regions));
 	return 0;
 }
 
@@ -572,20 +592,9 @@ static int w_bytes(struct writer *w, const void *data, size_t len)
 		w->buf = nb;
 		w->cap = ncap;
 	}
-	while (len && w->direct) {
-		memcpy(w->buf + w->used, p, len);
-		w->used += len;
-		len = 0;
-	}
+	/* Direct: the buffer was grown to hold it all. Else flush when full. */
 	while (len) {
-		size_t n = IOBUF_SIZE - w->used;
-
-		if (n > len)
-			n = len;
-		memcpy(w->buf + w->used, p, n);
-		w->used += n;
-		p += n;
-		len -= n;
+		mb_fill_buf(w->buf, w->direct ? w->cap : IOBUF_SIZE, &w->used, &p, &len);
 		if (w->used == IOBUF_SIZE && !w->direct && w_flush(w))
 			return -1;
 	}
@@ -876,6 +885,11 @@ struct rsect {
 };
 
 /* A bounded cursor over one section's bytes. */
+static int malformed(struct mb_error *err, const char *path, const char *section)
+{
+	return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s: malformed %s section", path, section);
+}
+
 struct cursor {
 	const uint8_t *p;
 	size_t left;
@@ -993,8 +1007,7 @@ static int parse_state(struct mb_capture *c, struct cursor *cu, const char *path
 	st.bottom_up = f & STATEF_BOTTOM_UP;
 	if (cu->bad || parse_array(cu, &st.memory) || parse_array(cu, &st.reserved)) {
 		mb_state_clear(&st);
-		return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-				    "%s: malformed state section", path);
+		return malformed(err, path, "state");
 	}
 	switch (role) {
 	case STATE_INITIAL:
@@ -1027,63 +1040,96 @@ static int parse_state(struct mb_capture *c, struct cursor *cu, const char *path
 	}
 }
 
+static int parse_info(struct mb_capture *c, struct cursor *cu, const char *path,
+		      struct mb_error *err)
+{
+	c->source = cur_u32(cu);
+	c->boot_state = cur_u32(cu);
+	c->log_capacity = cur_u64(cu);
+	c->log_written = cur_u64(cu);
+	c->log_dropped = cur_u64(cu);
+	c->build_id_len = cur_u32(cu);
+	if (!cu->bad && cu->left >= 32)
+		memcpy(c->build_id, cur_take(cu, 32), 32);
+	else
+		cu->bad = true;
+	if (cu->bad || c->build_id_len > 32)
+		return malformed(err, path, "info");
+	return 0;
+}
+
+/*
+ * A list section: a u32 count, then @per strings an entry (each string at
+ * least its 4-byte length). On success *@out holds the count * @per strings
+ * (malloc'd, never NULL) and *@n the count.
+ */
+static int cur_strings(struct cursor *cu, unsigned int per, char ***out, uint32_t *n,
+		       const char *path, const char *section, struct mb_error *err)
+{
+	size_t i, total;
+	char **v;
+
+	*n = cur_u32(cu);
+	if (*n > cu->left / (4 * per))
+		return malformed(err, path, section);
+	total = (size_t)*n * per;
+	v = calloc(total ? total : 1, sizeof(*v));
+	if (!v)
+		return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
+	for (i = 0; i < total; i++) {
+		v[i] = cur_str(cu);
+		if (!v[i]) {
+			while (i)
+				free(v[--i]);
+			free(v);
+			return malformed(err, path, section);
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_meta(struct mb_capture *c, struct cursor *cu, const char *path,
+		      struct mb_error *err)
+{
+	char **kv;
+	uint32_t n, i;
+	int rc = 0;
+
+	if (cur_strings(cu, 2, &kv, &n, path, "metadata", err))
+		return -1;
+	for (i = 0; i < n && !rc; i++)
+		if (mb_capture_set_meta(c, kv[2 * i], kv[2 * i + 1]))
+			rc = malformed(err, path, "metadata");
+	for (i = 0; i < 2 * n; i++)
+		free(kv[i]);
+	free(kv);
+	return rc;
+}
+
+static int parse_syms(struct mb_capture *c, struct cursor *cu, const char *path,
+		      struct mb_error *err)
+{
+	uint32_t n;
+
+	if (cur_strings(cu, 1, &c->syms, &n, path, "symbol", err))
+		return -1;
+	c->nsyms = n;
+	return 0;
+}
+
 static int parse_small(struct mb_capture *c, const struct rsect *s, const uint8_t *data,
 		       const char *path, struct mb_error *err)
 {
 	struct cursor cu = { data, (size_t)s->length, false };
-	uint32_t n, i;
 
 	switch (s->type) {
 	case SECT_INFO:
-		c->source = cur_u32(&cu);
-		c->boot_state = cur_u32(&cu);
-		c->log_capacity = cur_u64(&cu);
-		c->log_written = cur_u64(&cu);
-		c->log_dropped = cur_u64(&cu);
-		c->build_id_len = cur_u32(&cu);
-		if (!cu.bad && cu.left >= 32)
-			memcpy(c->build_id, cur_take(&cu, 32), 32);
-		else
-			cu.bad = true;
-		if (cu.bad || c->build_id_len > 32)
-			return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-					    "%s: malformed info section", path);
-		return 0;
+		return parse_info(c, &cu, path, err);
 	case SECT_META:
-		n = cur_u32(&cu);
-		if (n > cu.left / 8)
-			return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-					    "%s: malformed metadata section", path);
-		for (i = 0; i < n; i++) {
-			char *k = cur_str(&cu), *v = cur_str(&cu);
-
-			if (!k || !v || mb_capture_set_meta(c, k, v)) {
-				free(k);
-				free(v);
-				return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-						    "%s: malformed metadata section", path);
-			}
-			free(k);
-			free(v);
-		}
-		return 0;
+		return parse_meta(c, &cu, path, err);
 	case SECT_SYMS:
-		n = cur_u32(&cu);
-		if (n > cu.left / 4)
-			return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-					    "%s: malformed symbol section", path);
-		c->syms = calloc(n ? n : 1, sizeof(*c->syms));
-		if (!c->syms)
-			return mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
-		for (i = 0; i < n; i++) {
-			char *s2 = cur_str(&cu);
-
-			if (!s2)
-				return mb_error_set(err, MB_ERR_FORMAT, 0, 0,
-						    "%s: malformed symbol section", path);
-			c->syms[c->nsyms++] = s2;
-		}
-		return 0;
+		return parse_syms(c, &cu, path, err);
 	case SECT_STATE:
 		return parse_state(c, &cu, path, err);
 	}
@@ -1100,7 +1146,7 @@ static int read_events(struct mb_capture *c, int fd, const struct rsect *s, cons
 	size_t per, chunk;
 
 	if (s->length < 16)
-		return mb_error_set(err, MB_ERR_FORMAT, 0, 0, "%s: malformed event section", path);
+		return malformed(err, path, "event");
 	if (read_at(fd, head, 16, s->offset, path, err))
 		return -1;
 	crc = crc32(crc32(0L, Z_NULL, 0), head, 16);

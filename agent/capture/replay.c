@@ -184,14 +184,7 @@ static int save_array(struct mb_array *a, const struct memblock_type *t)
 {
 	unsigned long i;
 
-	a->cnt = t->cnt;
-	a->max = t->max;
-	a->total_size = t->total_size;
-	a->regions = NULL;
-	if (!t->cnt)
-		return 0;
-	a->regions = malloc(t->cnt * sizeof(*a->regions));
-	if (!a->regions)
+	if (mb_array_init(a, t->cnt, t->max, t->total_size))
 		return -1;
 	for (i = 0; i < t->cnt; i++) {
 		a->regions[i].base = t->regions[i].base;
@@ -221,127 +214,133 @@ static bool is_alloc(unsigned int op)
 	return (op >= MB_OP_PHYS_ALLOC_RANGE && op <= MB_OP_ALLOC_NODE);
 }
 
-/* Execute one top-level call. Returns false for an unknown operation. */
-static bool apply(const struct mb_event *e)
-{
-	phys_addr_t b = e->rec.base, s = e->rec.size;
+/*
+ * How replay calls the host memblock for each operation, by the fields the
+ * record keeps its arguments in (struct mb_evlog_record). Operations missing
+ * here take arguments of their own and are handled in apply().
+ */
+enum call_kind {
+	CALL_OTHER = 0,
+	CALL_RANGE,		/* fn(base, size) */
+	CALL_VALUE,		/* fn(max_addr): a limit or an alignment */
+	CALL_SWITCH,		/* fn(max_addr != 0) */
+	CALL_WINDOW,		/* fn(size, align, min_addr, max_addr, nid) */
+	CALL_SIZED,		/* fn(size, align) */
+};
 
-	switch (e->rec.op) {
-	case MB_OP_ADD:
-		memblock_add(b, s);
-		break;
+struct call {
+	enum call_kind kind;
+	union {
+		int (*range)(phys_addr_t base, phys_addr_t size);
+		void (*value)(phys_addr_t v);
+		void (*set)(bool on);
+		void *(*window)(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+				phys_addr_t max_addr, int nid);
+		void *(*sized)(phys_addr_t size, phys_addr_t align);
+	};
+};
+
+#define RANGE(op, f)	[MB_OP_##op] = { CALL_RANGE, .range = f }
+#define VALUE(op, f)	[MB_OP_##op] = { CALL_VALUE, .value = f }
+#define SWITCH(op, f)	[MB_OP_##op] = { CALL_SWITCH, .set = f }
+#define WINDOW(op, f)	[MB_OP_##op] = { CALL_WINDOW, .window = f }
+#define SIZED(op, f)	[MB_OP_##op] = { CALL_SIZED, .sized = f }
+
+static const struct call calls[MB_OP__COUNT] = {
+	RANGE(ADD, memblock_add),
+	RANGE(REMOVE, memblock_remove),
+	RANGE(RESERVE, memblock_reserve),
+	RANGE(PHYS_FREE, memblock_phys_free),
+	RANGE(MARK_HOTPLUG, memblock_mark_hotplug),
+	RANGE(CLEAR_HOTPLUG, memblock_clear_hotplug),
+	RANGE(MARK_MIRROR, memblock_mark_mirror),
+	RANGE(MARK_NOMAP, memblock_mark_nomap),
+	RANGE(CLEAR_NOMAP, memblock_clear_nomap),
+	RANGE(RESERVED_MARK_NOINIT, memblock_reserved_mark_noinit),
+	RANGE(PHYSMEM_ADD, memblock_physmem_add),
+	VALUE(SET_CURRENT_LIMIT, memblock_set_current_limit),
+	VALUE(MEM_LIMIT_REMOVE_MAP, memblock_mem_limit_remove_map),
+	VALUE(ENFORCE_MEMORY_LIMIT, memblock_enforce_memory_limit),
+	VALUE(TRIM_MEMORY, memblock_trim_memory),
+	SWITCH(SET_MOVABLE_NODE, memblock_set_movable_node),
+	SWITCH(SET_MIRRORED_KERNELCORE, memblock_set_mirrored_kernelcore),
+	SWITCH(SET_BOTTOM_UP, memblock_set_bottom_up),
+	WINDOW(ALLOC_TRY_NID, memblock_alloc_try_nid),
+	WINDOW(ALLOC_TRY_NID_RAW, memblock_alloc_try_nid_raw),
+	WINDOW(ALLOC_EXACT_NID_RAW, memblock_alloc_exact_nid_raw),
+	SIZED(ALLOC, memblock_alloc),
+	SIZED(ALLOC_RAW, memblock_alloc_raw),
+	SIZED(ALLOC_LOW, memblock_alloc_low),
+};
+
+#undef RANGE
+#undef VALUE
+#undef SWITCH
+#undef WINDOW
+#undef SIZED
+
+/* The array a SET_NODE record names in @mflags (MB_TYPE_*), or NULL. */
+static struct memblock_type *set_node_type(uint32_t type)
+{
+	switch (type) {
+	case MB_TYPE_MEMORY:
+		return &memblock.memory;
+	case MB_TYPE_RESERVED:
+		return &memblock.reserved;
+	case MB_TYPE_PHYSMEM:
+		return &physmem;
+	default:
+		return NULL;
+	}
+}
+
+/* The calls whose arguments no other operation shares. */
+static bool apply_other(const struct mb_evlog_record *r)
+{
+	phys_addr_t b = r->base, s = r->size;
+	struct memblock_type *type;
+
+	switch (r->op) {
 	case MB_OP_ADD_NODE:
-		memblock_add_node(b, s, e->rec.nid, (enum memblock_flags)e->rec.mflags);
-		break;
-	case MB_OP_REMOVE:
-		memblock_remove(b, s);
-		break;
-	case MB_OP_RESERVE:
-		memblock_reserve(b, s);
-		break;
-	case MB_OP_PHYS_FREE:
-		memblock_phys_free(b, s);
+		memblock_add_node(b, s, r->nid, (enum memblock_flags)r->mflags);
 		break;
 	case MB_OP_FREE:
 		/* memblock_free(ptr) is memblock_phys_free(__pa(ptr)); NULL is a no-op. */
 		if (b)
 			memblock_phys_free(b, s);
 		break;
-	case MB_OP_MARK_HOTPLUG:
-		memblock_mark_hotplug(b, s);
-		break;
-	case MB_OP_CLEAR_HOTPLUG:
-		memblock_clear_hotplug(b, s);
-		break;
-	case MB_OP_MARK_MIRROR:
-		memblock_mark_mirror(b, s);
-		break;
-	case MB_OP_MARK_NOMAP:
-		memblock_mark_nomap(b, s);
-		break;
-	case MB_OP_CLEAR_NOMAP:
-		memblock_clear_nomap(b, s);
-		break;
-	case MB_OP_RESERVED_MARK_NOINIT:
-		memblock_reserved_mark_noinit(b, s);
-		break;
 	case MB_OP_SET_NODE:
-		if (e->rec.mflags == MB_TYPE_MEMORY)
-			memblock_set_node(b, s, &memblock.memory, e->rec.nid);
-		else if (e->rec.mflags == MB_TYPE_RESERVED)
-			memblock_set_node(b, s, &memblock.reserved, e->rec.nid);
-		else if (e->rec.mflags == MB_TYPE_PHYSMEM)
-			memblock_set_node(b, s, &physmem, e->rec.nid);
-		break;
-	case MB_OP_SET_MOVABLE_NODE:
-		memblock_set_movable_node(e->rec.max_addr != 0);
-		break;
-	case MB_OP_SET_MIRRORED_KERNELCORE:
-		memblock_set_mirrored_kernelcore(e->rec.max_addr != 0);
+		type = set_node_type(r->mflags);
+		if (type)
+			memblock_set_node(b, s, type, r->nid);
 		break;
 	case MB_OP_ALLOW_RESIZE:
 		memblock_allow_resize();
 		break;
-	case MB_OP_SET_CURRENT_LIMIT:
-		memblock_set_current_limit(e->rec.max_addr);
-		break;
-	case MB_OP_SET_BOTTOM_UP:
-		memblock_set_bottom_up(e->rec.max_addr != 0);
-		break;
 	case MB_OP_PHYS_ALLOC_RANGE:
-		memblock_phys_alloc_range(s, e->rec.align, e->rec.min_addr, e->rec.max_addr);
+		memblock_phys_alloc_range(s, r->align, r->min_addr, r->max_addr);
 		break;
 	case MB_OP_PHYS_ALLOC_TRY_NID:
-		memblock_phys_alloc_try_nid(s, e->rec.align, e->rec.nid);
+		memblock_phys_alloc_try_nid(s, r->align, r->nid);
 		break;
 	case MB_OP_PHYS_ALLOC:
-		memblock_phys_alloc(s, e->rec.align);
+		memblock_phys_alloc(s, r->align);
 		break;
 	case MB_OP_ALLOC_RANGE_NID:
-		memblock_alloc_range_nid(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid,
-					 e->rec.mflags & 1);
-		break;
-	case MB_OP_ALLOC_TRY_NID:
-		memblock_alloc_try_nid(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
-		break;
-	case MB_OP_ALLOC_TRY_NID_RAW:
-		memblock_alloc_try_nid_raw(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
-		break;
-	case MB_OP_ALLOC_EXACT_NID_RAW:
-		memblock_alloc_exact_nid_raw(s, e->rec.align, e->rec.min_addr, e->rec.max_addr, e->rec.nid);
-		break;
-	case MB_OP_ALLOC:
-		memblock_alloc(s, e->rec.align);
-		break;
-	case MB_OP_ALLOC_RAW:
-		memblock_alloc_raw(s, e->rec.align);
+		memblock_alloc_range_nid(s, r->align, r->min_addr, r->max_addr, r->nid,
+					 r->mflags & 1);
 		break;
 	case MB_OP_ALLOC_FROM:
-		memblock_alloc_from(s, e->rec.align, e->rec.min_addr);
-		break;
-	case MB_OP_ALLOC_LOW:
-		memblock_alloc_low(s, e->rec.align);
+		memblock_alloc_from(s, r->align, r->min_addr);
 		break;
 	case MB_OP_ALLOC_NODE:
-		memblock_alloc_node(s, e->rec.align, e->rec.nid);
+		memblock_alloc_node(s, r->align, r->nid);
 		break;
 	case MB_OP_CAP_MEMORY_RANGE:
 		memblock_cap_memory_range(b, s);
 		break;
-	case MB_OP_MEM_LIMIT_REMOVE_MAP:
-		memblock_mem_limit_remove_map(e->rec.max_addr);
-		break;
-	case MB_OP_ENFORCE_MEMORY_LIMIT:
-		memblock_enforce_memory_limit(e->rec.max_addr);
-		break;
-	case MB_OP_TRIM_MEMORY:
-		memblock_trim_memory(e->rec.max_addr);
-		break;
 	case MB_OP_FREE_ALL:
 		memblock_free_all();
-		break;
-	case MB_OP_PHYSMEM_ADD:
-		memblock_physmem_add(b, s);
 		break;
 	case MB_OP_DOUBLE_ARRAY:
 		/* Only ever internal: the call that needed room redoes it. */
@@ -350,6 +349,33 @@ static bool apply(const struct mb_event *e)
 		return false;
 	}
 	return true;
+}
+
+/* Execute one top-level call. Returns false for an unknown operation. */
+static bool apply(const struct mb_event *e)
+{
+	const struct mb_evlog_record *r = &e->rec;
+	const struct call *c = r->op < MB_OP__COUNT ? &calls[r->op] : NULL;
+
+	switch (c ? c->kind : CALL_OTHER) {
+	case CALL_RANGE:
+		c->range(r->base, r->size);
+		return true;
+	case CALL_VALUE:
+		c->value(r->max_addr);
+		return true;
+	case CALL_SWITCH:
+		c->set(r->max_addr != 0);
+		return true;
+	case CALL_WINDOW:
+		c->window(r->size, r->align, r->min_addr, r->max_addr, r->nid);
+		return true;
+	case CALL_SIZED:
+		c->sized(r->size, r->align);
+		return true;
+	default:
+		return apply_other(r);
+	}
 }
 
 static bool recorded_ok(const struct mb_event *e)

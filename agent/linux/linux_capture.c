@@ -477,19 +477,20 @@ static int prepare_kernel(struct run *run, struct mb_error *err)
 static void build_append(const struct mb_linux_opts *o, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "console=ttyS0 earlyprintk=serial nokaslr panic=-1 loglevel=8%s%s%s",
-		 o->no_memblock_debug || o->trace ? "" : " memblock=debug", o->append ? " " : "",
-		 o->append ? o->append : "");
+		 o->no_memblock_debug || o->trace ? "" : " memblock=debug", o->machine.append ? " " : "",
+		 o->machine.append ? o->machine.append : "");
 }
 
 /* QEMU through the one launcher, frozen until the gdbstub lets it run. */
 static int start_qemu(struct run *run, struct mb_error *err)
 {
 	const struct mb_linux_opts *o = run->o;
-	struct mb_qemu_opts qo = {
-		.qemu = o->qemu, .kernel = run->boot, .mem = o->mem ? o->mem : "512M",
-		.smp = o->smp, .append = run->append, .initrd = o->initrd,
-		.numa_nodes = o->numa_nodes, .stock_linux = true, .extra = o->qemu_extra,
-	};
+	struct mb_qemu_opts qo = { .machine = o->machine, .kernel = run->boot,
+				   .stock_linux = true };
+
+	if (!qo.machine.mem)
+		qo.machine.mem = "512M";
+	qo.machine.append = run->append;
 
 	run->q = mb_qemu_start(&qo, err);
 	if (!run->q)
@@ -950,7 +951,7 @@ static struct mb_capture *build_capture(struct run *run, struct mb_error *err)
 	mb_capture_set_meta(c, "linux_version", img->version[0] ? img->version + 14 : "unknown");
 	mb_capture_set_meta(c, "image", o->image);
 	mb_capture_set_meta(c, "image_compression", img->compression);
-	mb_capture_set_meta(c, "ram_size", o->mem ? o->mem : "512M");
+	mb_capture_set_meta(c, "ram_size", o->machine.mem ? o->machine.mem : "512M");
 	mb_capture_set_meta(c, "kernel_cmdline", run->append);
 	mb_capture_set_meta(c, "qemu_cmdline", run->q->cmdline);
 	return c;

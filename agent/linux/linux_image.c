@@ -544,14 +544,7 @@ static int tar_sink(void *ctx, const uint8_t *p, size_t n, struct mb_error *err)
 			continue;
 		}
 		{
-			size_t take = 512 - t->hdr_fill;
-
-			if (take > n)
-				take = n;
-			memcpy(t->hdr + t->hdr_fill, p, take);
-			t->hdr_fill += take;
-			p += take;
-			n -= take;
+			mb_fill_buf(t->hdr, 512, &t->hdr_fill, &p, &n);
 			if (t->hdr_fill == 512) {
 				int r;
 

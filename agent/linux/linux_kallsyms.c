@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_internal.h"
 #include "mbagent/linux.h"
 #include "mbagent/linux_trace.h"
 
@@ -493,19 +494,11 @@ int mb_linux_symbolize(const struct mb_linux_kallsyms *k, uint64_t addr, char *n
 		       size_t name_cap, uint64_t *off, uint64_t *len)
 {
 	struct mb_linux_kallsyms *m = (struct mb_linux_kallsyms *)k;
-	uint32_t lo = 0, hi, j;
+	uint32_t lo, j;
 
 	if (!k || text_table(m) || !m->t_num || addr < m->t_addr[0])
 		return -1;
-	hi = m->t_num;
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (m->t_addr[mid] <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	lo = (uint32_t)mb_last_at_or_below(m->t_addr, m->t_num, addr);
 	/* Aliases share an address: name the first of them. */
 	while (lo && m->t_addr[lo - 1] == m->t_addr[lo])
 		lo--;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent_internal.h"
 #include "mbagent/linux.h"
 #include "mbagent/orc.h"
 
@@ -284,11 +285,24 @@ size_t mb_orc_count(const struct mb_orc *o)
 	return o ? o->n : 0;
 }
 
+/*
+ * The frame kind by the type bits of each layout: v1 keeps two bits
+ * (call, regs, partial regs) and marks the end by an undefined sp register
+ * with bit 10 set; v2 keeps three bits (undefined, end, call, regs, partial
+ * regs) and the signal flag in bit 11.
+ */
+static const uint8_t v1_kinds[4] = {
+	MB_ORC_CALL, MB_ORC_REGS, MB_ORC_REGS_PARTIAL, MB_ORC_UNDEFINED,
+};
+static const uint8_t v2_kinds[8] = {
+	MB_ORC_UNDEFINED, MB_ORC_END, MB_ORC_CALL, MB_ORC_REGS, MB_ORC_REGS_PARTIAL,
+	MB_ORC_UNDEFINED, MB_ORC_UNDEFINED, MB_ORC_UNDEFINED,
+};
+
 static void decode(const struct mb_orc *o, size_t i, struct mb_orc_entry *e)
 {
 	const uint8_t *p = o->raw + i * ORC_ENTRY_SIZE;
 	uint16_t w = le16(p + 4);
-	unsigned int type;
 
 	memset(e, 0, sizeof(*e));
 	e->ip = o->ips[i];
@@ -297,39 +311,15 @@ static void decode(const struct mb_orc *o, size_t i, struct mb_orc_entry *e)
 	e->sp_reg = w & 0xf;
 	e->bp_reg = (w >> 4) & 0xf;
 	if (o->fmt == MB_ORC_FMT_V1) {
-		type = (w >> 8) & 3;
 		if (e->sp_reg == MB_ORC_REG_UNDEFINED)
 			e->kind = ((w >> 10) & 1) ? MB_ORC_END : MB_ORC_UNDEFINED;
-		else if (type == 0)
-			e->kind = MB_ORC_CALL;
-		else if (type == 1)
-			e->kind = MB_ORC_REGS;
-		else if (type == 2)
-			e->kind = MB_ORC_REGS_PARTIAL;
 		else
-			e->kind = MB_ORC_UNDEFINED;
+			e->kind = v1_kinds[(w >> 8) & 3];
 		e->signal = e->kind == MB_ORC_REGS || e->kind == MB_ORC_REGS_PARTIAL;
 		return;
 	}
-	type = (w >> 8) & 7;
+	e->kind = v2_kinds[(w >> 8) & 7];
 	e->signal = (w >> 11) & 1;
-	switch (type) {
-	case 1:
-		e->kind = MB_ORC_END;
-		break;
-	case 2:
-		e->kind = MB_ORC_CALL;
-		break;
-	case 3:
-		e->kind = MB_ORC_REGS;
-		break;
-	case 4:
-		e->kind = MB_ORC_REGS_PARTIAL;
-		break;
-	default:
-		e->kind = MB_ORC_UNDEFINED;
-		break;
-	}
 }
 
 int mb_orc_entry_at(const struct mb_orc *o, size_t i, struct mb_orc_entry *e)
@@ -342,21 +332,10 @@ int mb_orc_entry_at(const struct mb_orc *o, size_t i, struct mb_orc_entry *e)
 
 int mb_orc_find(const struct mb_orc *o, uint64_t ip, struct mb_orc_entry *e)
 {
-	size_t lo = 0, hi;
-
 	if (!o || !o->n || ip < o->ips[0])
 		return -1;
 	/* Last entry whose address is <= ip. */
-	hi = o->n;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (o->ips[mid] <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	decode(o, lo, e);
+	decode(o, mb_last_at_or_below(o->ips, o->n, ip), e);
 	return 0;
 }
 

@@ -309,21 +309,17 @@ static int boot(struct ctx *c, struct mb_error *err)
 {
 	const struct mb_capture_opts *o = c->o;
 	const char *tr = o->transport ? o->transport : "gdb";
-	struct mb_qemu_opts qo = {
-		.qemu = o->qemu, .kernel = o->kernel, .mem = o->mem, .smp = o->smp,
-		.append = o->append, .initrd = o->initrd, .numa_nodes = o->numa_nodes,
-		.extra = o->qemu_extra,
-	};
+	struct mb_qemu_opts qo = { .machine = o->machine, .kernel = o->kernel };
 	uint64_t ram = 0;
 
 	if (strcmp(tr, "gdb") && strcmp(tr, "serial") && strcmp(tr, "ramfile"))
 		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
 				    "unknown transport '%s' (gdb, serial or ramfile)", tr);
-	if (mb_parse_size(o->mem ? o->mem : "256M", &ram))
-		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", o->mem);
+	if (mb_parse_size(o->machine.mem ? o->machine.mem : "256M", &ram))
+		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", o->machine.mem);
 	qo.serial = !strcmp(tr, "serial");
 	qo.ramfile = !strcmp(tr, "ramfile");
-	if (qo.ramfile && o->numa_nodes > 0) {
+	if (qo.ramfile && o->machine.numa_nodes > 0) {
 		mb_agent_log(2, "RAM file not usable (NUMA splits RAM into several backends); "
 			     "using the gdbstub");
 		qo.ramfile = false;

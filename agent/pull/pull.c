@@ -326,6 +326,25 @@ static void meta_range(char *out, size_t len, uint64_t base, uint64_t size, cons
 			 base + size - 1, what);
 }
 
+/* Member @name (a u64) of the struct @id that starts at @at in @buf; 0 if absent. */
+static uint64_t member64(const struct btf *btf, int id, const uint8_t *buf, size_t len, long at,
+			 const char *name)
+{
+	long off = member_off(btf, id, name);
+
+	return off < 0 ? 0 : rd64(buf, len, at + off);
+}
+
+/* boot_info's (address, size) member pairs naming memory the kernel was handed. */
+static const struct {
+	const char *addr, *size, *what;
+} boot_ranges[] = {
+	{ "start_info", "start_info_size", "boot protocol: start info" },
+	{ "memmap_paddr", "memmap_size", "boot protocol: firmware memory map" },
+	{ "modlist_paddr", "modlist_size", "boot protocol: module list" },
+	{ "cmdline_paddr", "cmdline_size", "boot protocol: kernel command line" },
+};
+
 /*
  * What our test kernel reserved before anyone could log it, and the firmware
  * map it booted with: its `boot_info` (decoded through the ELF's BTF) and the
@@ -340,7 +359,7 @@ static void boot_metadata(const struct mb_pull_opts *o, struct mb_capture *c)
 	struct mb_error err = { 0 };
 	uint8_t *buf = NULL;
 	char pl[2048] = "", e8[2048] = "", what[64];
-	long o_si, o_sis, o_mm, o_mms, o_cl, o_cls, o_nm, o_mods, o_ml, o_mls, o_ne, o_e8;
+	long o_nm, o_mods, o_ne, o_e8;
 	int id, eid, mid;
 	uint32_t i, n;
 
@@ -355,26 +374,14 @@ static void boot_metadata(const struct mb_pull_opts *o, struct mb_capture *c)
 	buf = malloc(size);
 	if (!buf || mb_transport_read(o->t, addr, buf, size, &err))
 		goto out;
-	o_si = member_off(btf, id, "start_info");
-	o_sis = member_off(btf, id, "start_info_size");
-	o_mm = member_off(btf, id, "memmap_paddr");
-	o_mms = member_off(btf, id, "memmap_size");
-	o_cl = member_off(btf, id, "cmdline_paddr");
-	o_cls = member_off(btf, id, "cmdline_size");
 	o_nm = member_off(btf, id, "nr_modules");
 	o_mods = member_off(btf, id, "modules");
-	o_ml = member_off(btf, id, "modlist_paddr");
-	o_mls = member_off(btf, id, "modlist_size");
 	o_ne = member_off(btf, id, "nr_e820");
 	o_e8 = member_off(btf, id, "e820");
-	meta_range(pl, sizeof(pl), rd64(buf, size, o_si), rd64(buf, size, o_sis),
-		   "boot protocol: start info");
-	meta_range(pl, sizeof(pl), rd64(buf, size, o_mm), rd64(buf, size, o_mms),
-		   "boot protocol: firmware memory map");
-	meta_range(pl, sizeof(pl), rd64(buf, size, o_ml), rd64(buf, size, o_mls),
-		   "boot protocol: module list");
-	meta_range(pl, sizeof(pl), rd64(buf, size, o_cl), rd64(buf, size, o_cls),
-		   "boot protocol: kernel command line");
+	for (i = 0; i < sizeof(boot_ranges) / sizeof(boot_ranges[0]); i++)
+		meta_range(pl, sizeof(pl), member64(btf, id, buf, size, 0, boot_ranges[i].addr),
+			   member64(btf, id, buf, size, 0, boot_ranges[i].size),
+			   boot_ranges[i].what);
 	mid = btf__find_by_name_kind(btf, "boot_module", BTF_KIND_STRUCT);
 	n = o_nm >= 0 && (size_t)o_nm + 4 <= size ? *(uint32_t *)(buf + o_nm) : 0;
 	for (i = 0; mid >= 0 && o_mods >= 0 && i < n && i < 16; i++) {
@@ -382,7 +389,7 @@ static void boot_metadata(const struct mb_pull_opts *o, struct mb_capture *c)
 
 		snprintf(what, sizeof(what), "boot module %u (initrd)", i);
 		meta_range(pl, sizeof(pl), rd64(buf, size, o_mods + i * esz),
-			   rd64(buf, size, o_mods + i * esz + member_off(btf, mid, "size")), what);
+			   member64(btf, mid, buf, size, o_mods + i * esz, "size"), what);
 	}
 	eid = btf__find_by_name_kind(btf, "e820_entry", BTF_KIND_STRUCT);
 	n = o_ne >= 0 && (size_t)o_ne + 4 <= size ? *(uint32_t *)(buf + o_ne) : 0;
@@ -394,9 +401,8 @@ static void boot_metadata(const struct mb_pull_opts *o, struct mb_capture *c)
 		if (toff >= 0 && (size_t)(at + toff + 4) <= size)
 			memcpy(&type, buf + at + toff, 4);
 		snprintf(what, sizeof(what), "%x", type);
-		meta_range(e8, sizeof(e8), rd64(buf, size, at + member_off(btf, eid, "addr")),
-			   rd64(buf, size, at + member_off(btf, eid, "size")),
-			   type < 6 ? fw[type] : what);
+		meta_range(e8, sizeof(e8), member64(btf, eid, buf, size, at, "addr"),
+			   member64(btf, eid, buf, size, at, "size"), type < 6 ? fw[type] : what);
 	}
 	if (e8[0])
 		mb_capture_set_meta(c, "e820", e8);

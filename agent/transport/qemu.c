@@ -122,8 +122,8 @@ static const char *qemu_binary(const struct mb_qemu_opts *o)
 {
 	const char *env = getenv("MB_QEMU");
 
-	if (o->qemu && *o->qemu)
-		return o->qemu;
+	if (o->machine.qemu && *o->machine.qemu)
+		return o->machine.qemu;
 	return env && *env ? env : "qemu-system-x86_64";
 }
 
@@ -132,13 +132,13 @@ static void kernel_args(struct argv_buf *a, const struct mb_qemu_opts *o)
 {
 	arg(a, "-kernel");
 	arg(a, "%s", o->kernel);
-	if (o->append) {
+	if (o->machine.append) {
 		arg(a, "-append");
-		arg(a, "%s", o->append);
+		arg(a, "%s", o->machine.append);
 	}
-	if (o->initrd) {
+	if (o->machine.initrd) {
 		arg(a, "-initrd");
-		arg(a, "%s", o->initrd);
+		arg(a, "%s", o->machine.initrd);
 	}
 }
 
@@ -210,8 +210,8 @@ static void test_kernel_argv(struct argv_buf *a, const struct mb_qemu_opts *o, s
 		arg(a, "memory-backend-file,id=ram0,size=%lluM,mem-path=%s,share=on",
 		    (unsigned long long)mib, q->ram_path);
 	}
-	if (o->numa_nodes > 0)
-		numa_args(a, o->numa_nodes, smp, mib);
+	if (o->machine.numa_nodes > 0)
+		numa_args(a, o->machine.numa_nodes, smp, mib);
 }
 
 /*
@@ -229,8 +229,8 @@ static void stock_linux_argv(struct argv_buf *a, const struct mb_qemu_opts *o, s
 	arg(a, "-smp");
 	arg(a, "%d", smp);
 	kernel_args(a, o);
-	if (o->numa_nodes > 0)
-		numa_args(a, o->numa_nodes, smp, mib);
+	if (o->machine.numa_nodes > 0)
+		numa_args(a, o->machine.numa_nodes, smp, mib);
 	arg(a, "-display");
 	arg(a, "none");
 	arg(a, "-monitor");
@@ -251,21 +251,23 @@ static void stock_linux_argv(struct argv_buf *a, const struct mb_qemu_opts *o, s
 
 static void build_argv(struct argv_buf *a, const struct mb_qemu_opts *o, struct mb_qemu *q)
 {
-	int smp = o->smp > 0 ? o->smp : 1;
+	int smp = o->machine.smp > 0 ? o->machine.smp : 1;
 	uint64_t mib = q->ram_bytes >> 20;
 
 	if (o->stock_linux)
 		stock_linux_argv(a, o, q, smp, mib);
 	else
 		test_kernel_argv(a, o, q, smp, mib);
-	for (size_t i = 0; o->extra && o->extra[i]; i++)
-		arg(a, "%s", o->extra[i]);
+	for (size_t i = 0; o->machine.extra && o->machine.extra[i]; i++)
+		arg(a, "%s", o->machine.extra[i]);
 }
 
 /* Option combinations QEMU would refuse, or run without the agent's sockets. */
 static int check_counts(const struct mb_qemu_opts *o, struct mb_error *err)
 {
-	if (o->numa_nodes < 0 || o->numa_nodes > 64 || o->smp < 0 || o->smp > 255)
+	const struct mb_machine *m = &o->machine;
+
+	if (m->numa_nodes < 0 || m->numa_nodes > 64 || m->smp < 0 || m->smp > 255)
 		return mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad NUMA node or CPU count");
 	if (o->serial && o->stock_linux)
 		return mb_error_set(err, MB_ERR_INVAL, 0, 0,
@@ -285,6 +287,7 @@ static int check_counts(const struct mb_qemu_opts *o, struct mb_error *err)
  */
 struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err)
 {
+	const struct mb_machine *m = &o->machine;
 	struct argv_buf a = { 0 };
 	const char *tmp = getenv("TMPDIR");
 	struct mb_qemu *q;
@@ -308,14 +311,14 @@ struct mb_qemu *mb_qemu_start(const struct mb_qemu_opts *o, struct mb_error *err
 		mb_error_set(err, MB_ERR_NOMEM, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	if (mb_parse_size(o->mem ? o->mem : "256M", &q->ram_bytes) || q->ram_bytes < (16u << 20)) {
-		mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", o->mem);
+	if (mb_parse_size(m->mem ? m->mem : "256M", &q->ram_bytes) || q->ram_bytes < (16u << 20)) {
+		mb_error_set(err, MB_ERR_INVAL, 0, 0, "bad memory size '%s'", m->mem);
 		free(q);
 		return NULL;
 	}
-	if (o->numa_nodes > 0 && (q->ram_bytes >> 20) / (uint64_t)o->numa_nodes == 0) {
+	if (m->numa_nodes > 0 && (q->ram_bytes >> 20) / (uint64_t)m->numa_nodes == 0) {
 		mb_error_set(err, MB_ERR_INVAL, 0, 0, "cannot split -m %s over %d NUMA nodes",
-			     o->mem, o->numa_nodes);
+			     m->mem, m->numa_nodes);
 		free(q);
 		return NULL;
 	}

@@ -858,7 +858,7 @@ static void test_capture_gdbstub_timeout(void)
 		return;
 	self[sl] = 0;
 	o.image = path;
-	o.qemu = self;
+	o.machine.qemu = self;
 	o.read_point = MB_LINUX_AT_IDLE;
 	o.idle_ms = 100;
 	o.timeout_s = 60;

@@ -134,8 +134,8 @@ static struct mb_capture *capture(const char *deb, const char *pattern, const ch
 	o.image = deb;
 	o.read_point = MB_LINUX_AT_PATTERN;
 	o.pattern = pattern;
-	o.mem = mem;
-	o.numa_nodes = numa_nodes;
+	o.machine.mem = mem;
+	o.machine.numa_nodes = numa_nodes;
 	o.timeout_s = 240;
 	c = mb_linux_capture(&o, &err);
 	if (!c) {
@@ -549,8 +549,8 @@ static int t_numa(const char *deb, const char *mem)
 	check_coverage(end);
 	check_replay_engine(end);
 	o.image = deb;
-	o.mem = mem;
-	o.numa_nodes = numa_nodes;
+	o.machine.mem = mem;
+	o.machine.numa_nodes = numa_nodes;
 	o.timeout_s = 240;
 	brk = mb_linux_capture(&o, &err);
 	if (!brk) {

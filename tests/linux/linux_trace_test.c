@@ -54,11 +54,11 @@ static int t_capture(const char *deb, const char *out, const char *mem, int numa
 	snprintf(con, sizeof(con), "%s.console", out);
 	unlink(out);
 	o.image = deb;
-	o.mem = mem;
-	o.numa_nodes = numa;
+	o.machine.mem = mem;
+	o.machine.numa_nodes = numa;
 	o.trace = true;
 	/* A traced capture leaves memblock=debug out; the console check needs it. */
-	o.append = "memblock=debug";
+	o.machine.append = "memblock=debug";
 	o.console_out = con;
 	o.timeout_s = 900;
 	c = mb_linux_capture(&o, &err);

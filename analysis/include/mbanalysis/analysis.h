@@ -31,6 +31,7 @@ struct mba_names {
 	size_t nslots;
 };
 
+uint32_t mba_name_hash(const char *name);
 uint32_t mba_names_get(struct mba_names *nm, const char *name);
 uint32_t mba_names_find(const struct mba_names *nm, const char *name);
 void mba_names_free(struct mba_names *nm);

@@ -102,7 +102,7 @@ static struct mb_capture *pull_with(struct mb_transport *t, struct mb_elf *elf,
  * Returns the gdbstub's capture. */
 static struct mb_capture *three_way(void)
 {
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "256M", .serial = true,
 				   .ramfile = true };
 	struct mb_error err = { 0 };
 	struct mb_serial_hello hello;
@@ -178,7 +178,7 @@ static void pull_refused(struct mb_transport *t, struct mb_elf *elf, const struc
  */
 static int sc_corrupt_arrays_refused_by_every_transport(void)
 {
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "256M", .serial = true,
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "256M", .serial = true,
 				   .ramfile = true };
 	struct mb_error err = { 0 };
 	struct mb_serial_hello hello;
@@ -249,8 +249,8 @@ static int sc_doubled_arrays_followed(void)
 
 static struct mb_capture *capture(const char *transport, const char *mem, const char *append)
 {
-	struct mb_capture_opts o = { .kernel = kernel, .transport = transport, .mem = mem,
-				     .append = append, .timeout_s = 120 };
+	struct mb_capture_opts o = { .kernel = kernel, .transport = transport, .machine.mem = mem,
+				     .machine.append = append, .timeout_s = 120 };
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 
@@ -318,8 +318,8 @@ static int sc_capture_ramfile_replays_exactly(void)
 
 static int sc_capture_ramfile_falls_back_with_numa(void)
 {
-	struct mb_capture_opts o = { .kernel = kernel, .transport = "ramfile", .mem = "256M",
-				     .numa_nodes = 2, .smp = 2, .timeout_s = 120 };
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "ramfile", .machine.mem = "256M",
+				     .machine.numa_nodes = 2, .machine.smp = 2, .timeout_s = 120 };
 	struct mb_error err = { 0 };
 	struct mb_capture *c;
 
@@ -365,7 +365,7 @@ static void write_mismatched_elf(const char *src, const char *dst)
 
 static int sc_attach_mismatched_elf_refused(void)
 {
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .serial = true };
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "128M", .serial = true };
 	struct mb_capture_opts o = { .timeout_s = 60 };
 	struct mb_error err = { 0 };
 	struct mb_serial_hello hello;
@@ -421,8 +421,8 @@ static int sc_attach_over_tcp(void)
 {
 	char gdbarg[64], attach[64];
 	const char *extra[] = { "-gdb", gdbarg, NULL };
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .serial = true,
-				   .extra = extra };
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "128M", .serial = true,
+				   .machine.extra = extra };
 	struct mb_capture_opts o = { .elf = kernel, .attach = attach, .timeout_s = 60 };
 	struct mb_error err = { 0 };
 	struct mb_serial_hello hello;
@@ -456,7 +456,7 @@ static int sc_kernel_panic_reported(void)
 	need_kernel();
 	for (int i = 0; i < 3; i++) {
 		struct mb_capture_opts o = { .kernel = kernel, .transport = tr[i],
-					     .mem = "128M", .append = "mem=2M",
+					     .machine.mem = "128M", .machine.append = "mem=2M",
 					     .timeout_s = 60 };
 		struct mb_error err = { 0 };
 
@@ -501,7 +501,7 @@ static uint32_t boot_state(struct mb_rsp *r, uint64_t evlog)
 static int sc_breakpoints_stop_in_kernel(void)
 {
 	static const char *const frozen[] = { "-S", NULL };
-	struct mb_qemu_opts qo = { .kernel = kernel, .mem = "128M", .extra = frozen };
+	struct mb_qemu_opts qo = { .kernel = kernel, .machine.mem = "128M", .machine.extra = frozen };
 	struct mb_error err = { 0 };
 	struct mb_rsp_stop st;
 	uint64_t add, free_all, evlog, evbytes;
@@ -571,8 +571,8 @@ static void check_no_children(void)
 static int sc_boot_timeout_kills_qemu(void)
 {
 	static const char *const frozen[] = { "-S", NULL };	/* the guest never runs */
-	struct mb_capture_opts o = { .kernel = kernel, .transport = "serial", .mem = "128M",
-				     .timeout_s = 2, .qemu_extra = frozen };
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "serial", .machine.mem = "128M",
+				     .timeout_s = 2, .machine.extra = frozen };
 	struct mb_error err = { 0 };
 
 	need_kernel();
@@ -584,8 +584,8 @@ static int sc_boot_timeout_kills_qemu(void)
 static int sc_qemu_exit_is_reported(void)
 {
 	static const char *const bogus[] = { "-no-such-qemu-option", NULL };
-	struct mb_capture_opts o = { .kernel = kernel, .transport = "gdb", .mem = "128M",
-				     .timeout_s = 20, .qemu_extra = bogus };
+	struct mb_capture_opts o = { .kernel = kernel, .transport = "gdb", .machine.mem = "128M",
+				     .timeout_s = 20, .machine.extra = bogus };
 	struct mb_error err = { 0 };
 
 	need_kernel();

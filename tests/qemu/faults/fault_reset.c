@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 {
 	const char *extra[] = { "-monitor", NULL, "-action", "reboot=reset", NULL };
 	char monarg[160], dir[] = "/tmp/mb-reset-XXXXXX";
-	struct mb_qemu_opts qo = { .mem = "128M" };
+	struct mb_qemu_opts qo = { .machine.mem = "128M" };
 	struct mb_evlog_header h;
 	struct mb_pull_opts po = { 0 };
 	struct mb_error err = { 0 };
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 	snprintf(monarg, sizeof(monarg), "unix:%s,server=on,wait=off", mon_path);
 	extra[1] = monarg;
 	qo.kernel = argv[1];
-	qo.extra = extra;
+	qo.machine.extra = extra;
 	memset(&rs, 0, sizeof(rs));
 	rs.reset_at = atoi(argv[2]);
 

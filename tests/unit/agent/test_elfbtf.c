@@ -261,8 +261,11 @@ static int sc_memblock_refuses_corrupt_arrays(void)
  */
 static int sc_launcher_same_options_both_kernels(void)
 {
-	struct mb_qemu_opts o = { .qemu = "true", .kernel = fixture, .mem = "96M", .smp = 4,
-				  .numa_nodes = 3, .append = "a b", .initrd = fixture };
+	struct mb_qemu_opts o = {
+		.machine = { .qemu = "true", .mem = "96M", .smp = 4, .numa_nodes = 3,
+			     .append = "a b", .initrd = fixture },
+		.kernel = fixture,
+	};
 	static const char *const want[] = {
 		"-m 96M", "-smp 4", "-append 'a b'", "-initrd ",
 		"-object memory-backend-ram,id=node0,size=32M -numa node,nodeid=0,cpus=0-0,memdev=node0 "
@@ -289,17 +292,17 @@ static int sc_launcher_same_options_both_kernels(void)
 		mb_qemu_stop(q);
 	}
 	/* The binary: the option, else $MB_QEMU, else qemu-system-x86_64. */
-	o.qemu = NULL;
+	o.machine.qemu = NULL;
 	setenv("MB_QEMU", "/bin/true", 1);
 	CHECK((q = mb_qemu_start(&o, &err)) && !strncmp(q->cmdline, "/bin/true ", 10));
 	mb_qemu_stop(q);
-	o.qemu = "true";
+	o.machine.qemu = "true";
 	CHECK((q = mb_qemu_start(&o, &err)) && !strncmp(q->cmdline, "true ", 5));
 	mb_qemu_stop(q);
 	unsetenv("MB_QEMU");
 	/* Nodes smaller than a MiB cannot be made. */
-	o.mem = "32M";
-	o.numa_nodes = 64;
+	o.machine.mem = "32M";
+	o.machine.numa_nodes = 64;
 	CHECK(!mb_qemu_start(&o, &err) && err.code == MB_ERR_INVAL);
 	return 0;
 }

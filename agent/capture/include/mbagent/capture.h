@@ -195,6 +195,11 @@ int mb_capture_add_checkpoint(struct mb_capture *c, uint64_t at, const struct mb
 int mb_state_copy(struct mb_state *dst, const struct mb_state *src, struct mb_error *err);
 /* Free the region arrays of @st and zero it. */
 void mb_state_clear(struct mb_state *st);
+/*
+ * Set @a's counts and give it room for @cnt regions (regions NULL when @cnt
+ * is 0; the caller fills them). 0, or -1 when out of memory.
+ */
+int mb_array_init(struct mb_array *a, uint64_t cnt, uint64_t max, uint64_t total_size);
 /* Reserve room for @n more events (avoids repeated growth). 0 or -1. */
 int mb_capture_reserve_events(struct mb_capture *c, size_t n, struct mb_error *err);
 /* Linux name of an operation ("memblock_add"), or NULL if unknown. */

@@ -9,6 +9,7 @@
 #include "mbagent/btf.h"
 #include "mbagent/capture.h"
 #include "mbagent/error.h"
+#include "mbagent/qemu.h"
 
 struct btf;
 
@@ -244,13 +245,8 @@ enum mb_linux_read_point {
  *   reading at a pattern (NULL = "Memory: ")
  * @idle_ms: silence that counts as "no progress" (0 = 3000)
  * @no_memblock_debug: do not add memblock=debug
- * @mem: QEMU -m (NULL = "512M")
- * @smp: CPUs (0 = 1)
- * @append: extra kernel command line words (NULL = none)
- * @initrd: initrd (NULL = none)
- * @numa_nodes: NUMA nodes to give QEMU (0 = none)
- * @qemu: QEMU binary (NULL = "qemu-system-x86_64")
- * @qemu_extra: NULL-terminated extra QEMU arguments, or NULL
+ * @machine: the guest (@machine.mem NULL = "512M"; @machine.append: extra
+ *   kernel command line words)
  * @timeout_s: give up after this many seconds (0 = 120)
  * @console_out: if non-NULL, the serial console text is copied to this file
  * @progress: print progress on stderr
@@ -271,13 +267,7 @@ struct mb_linux_opts {
 	const char *end_pattern;
 	int idle_ms;
 	bool no_memblock_debug;
-	const char *mem;
-	int smp;
-	const char *append;
-	const char *initrd;
-	int numa_nodes;
-	const char *qemu;
-	const char *const *qemu_extra;
+	struct mb_machine machine;
 	int timeout_s;
 	const char *console_out;
 	bool progress;

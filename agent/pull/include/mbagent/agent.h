@@ -6,16 +6,14 @@
 #include <stdbool.h>
 #include "mbagent/capture.h"
 #include "mbagent/error.h"
+#include "mbagent/qemu.h"
 
 /**
  * struct mb_capture_opts - what to capture and how
  * @kernel: kernel ELF to boot (NULL with @attach)
  * @transport: "gdb", "serial" or "ramfile" (NULL = "gdb")
- * @mem: QEMU -m value, e.g. "256M" (NULL = "256M")
- * @smp: number of CPUs (0 = 1)
- * @append: kernel command line (NULL = none)
- * @initrd: initrd file (NULL = none)
- * @numa_nodes: NUMA nodes to give QEMU (0 = no NUMA)
+ * @machine: the guest to boot (@machine.mem NULL = "256M"); unused with
+ *   @attach
  * @attach: attach to a running QEMU instead of booting one:
  *   "unix:PATH", "tcp:HOST:PORT", "HOST:PORT" or "gdb:..." (gdbstub),
  *   "serial:PATH" (unix socket of the COM2 chardev), or "ramfile:PATH"
@@ -25,23 +23,15 @@
  * @progress: print progress on stderr (a terminal)
  * @timeout_s: give up if the boot is not done after this many seconds
  *   (0 = 60)
- * @qemu_extra: NULL-terminated extra QEMU arguments, or NULL
- * @qemu: QEMU binary (NULL = "qemu-system-x86_64")
  */
 struct mb_capture_opts {
 	const char *kernel;
 	const char *transport;
-	const char *mem;
-	int smp;
-	const char *append;
-	const char *initrd;
-	int numa_nodes;
+	struct mb_machine machine;
 	const char *attach;
 	const char *elf;
 	bool progress;
 	int timeout_s;
-	const char *const *qemu_extra;
-	const char *qemu;
 };
 
 /**

@@ -10,34 +10,44 @@
 #include "mbagent/transport.h"
 
 /**
- * struct mb_qemu_opts - how to start QEMU (the one launcher of both kernels)
- * @qemu: binary (NULL: $MB_QEMU, else qemu-system-x86_64 from PATH)
- * @kernel: kernel ELF for -kernel
- * @mem: -m value (NULL: "256M")
+ * struct mb_machine - the guest as the user asks for it, the same for both
+ *   kernels (capture's --mem, --smp, --numa, --append, --initrd, --qemu)
+ * @qemu: QEMU binary (NULL: $MB_QEMU, else qemu-system-x86_64 from PATH)
+ * @mem: -m value (NULL: the kernel's default, "256M" for ours and "512M"
+ *   for stock Linux)
  * @smp: CPUs (0: 1)
- * @append: -append (may be NULL)
- * @initrd: -initrd (may be NULL)
+ * @append: kernel command line (NULL: none; stock Linux adds its own words)
+ * @initrd: -initrd file (NULL: none)
  * @numa_nodes: NUMA nodes (0: none); RAM is split evenly in MiB and the
  *   CPUs in order, the same way for both kernels
- * @serial: give COM2 a unix-socket chardev (the serial transport)
- * @ramfile: back guest RAM by a shared file (the RAM-file transport)
- * @stock_linux: boot a distribution kernel: QEMU's default devices, the
- *   console alone on COM1, started frozen (-S) for the gdbstub, pausing
- *   instead of shutting down (no @serial)
- * @extra: NULL-terminated extra arguments (may be NULL)
+ * @extra: NULL-terminated extra QEMU arguments (NULL: none)
  */
-struct mb_qemu_opts {
+struct mb_machine {
 	const char *qemu;
-	const char *kernel;
 	const char *mem;
 	int smp;
 	const char *append;
 	const char *initrd;
 	int numa_nodes;
+	const char *const *extra;
+};
+
+/**
+ * struct mb_qemu_opts - how to start QEMU (the one launcher of both kernels)
+ * @machine: the guest (@machine.mem NULL: "256M")
+ * @kernel: kernel ELF for -kernel
+ * @serial: give COM2 a unix-socket chardev (the serial transport)
+ * @ramfile: back guest RAM by a shared file (the RAM-file transport)
+ * @stock_linux: boot a distribution kernel: QEMU's default devices, the
+ *   console alone on COM1, started frozen (-S) for the gdbstub, pausing
+ *   instead of shutting down (no @serial)
+ */
+struct mb_qemu_opts {
+	struct mb_machine machine;
+	const char *kernel;
 	bool serial;
 	bool ramfile;
 	bool stock_linux;
-	const char *const *extra;
 };
 
 /**
