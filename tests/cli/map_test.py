@@ -1064,6 +1064,9 @@ def main():
                     help="a traced stock-Linux capture (capture --linux --trace)")
     ap.add_argument("scenario")
     ARGS = ap.parse_args()
+    # Every scenario writes below --work; the first one to run (in any order
+    # ctest picks) must not find it missing.
+    os.makedirs(ARGS.work, exist_ok=True)
     fn = globals().get("t_" + ARGS.scenario)
     if not fn:
         fail("unknown scenario %s" % ARGS.scenario)
