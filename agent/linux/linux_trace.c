@@ -567,6 +567,20 @@ static int append(struct tracer *t, struct mb_event *ev, const struct pending *p
 	return 0;
 }
 
+/* One event for a direct write to struct memblock that no traced call made. */
+static int synth_write(struct tracer *t, struct pending *syn, uint16_t op, uint64_t value,
+		       struct mb_error *err)
+{
+	struct mb_event ev = { .rec = { .op = op, .nid = -1, .max_addr = value } };
+
+	ev.caller_sym = mb_capture_intern_sym(t->c, "(direct write before)");
+	cur_counts(t, &ev);
+	if (append(t, &ev, syn, err))
+		return -1;
+	t->st.synthesized++;
+	return 0;
+}
+
 /* Direct writes to memblock.bottom_up/current_limit between calls (inline helpers). */
 static int sync_model(struct tracer *t, const struct pending *p, struct mb_error *err)
 {
@@ -574,27 +588,14 @@ static int sync_model(struct tracer *t, const struct pending *p, struct mb_error
 
 	syn.nframes = 0;
 	if (cur_bottom_up(t) != t->model_bottom_up) {
-		struct mb_event ev = { .rec = { .op = MB_OP_SET_BOTTOM_UP, .nid = -1,
-						.max_addr = cur_bottom_up(t) },
-				       .caller_sym = MB_NO_SYM };
-
-		ev.caller_sym = mb_capture_intern_sym(t->c, "(direct write before)");
-		cur_counts(t, &ev);
-		if (append(t, &ev, &syn, err))
+		if (synth_write(t, &syn, MB_OP_SET_BOTTOM_UP, cur_bottom_up(t), err))
 			return -1;
 		t->model_bottom_up = cur_bottom_up(t);
-		t->st.synthesized++;
 	}
 	if (cur_limit(t) != t->model_limit) {
-		struct mb_event ev = { .rec = { .op = MB_OP_SET_CURRENT_LIMIT, .nid = -1,
-						.max_addr = cur_limit(t) } };
-
-		ev.caller_sym = mb_capture_intern_sym(t->c, "(direct write before)");
-		cur_counts(t, &ev);
-		if (append(t, &ev, &syn, err))
+		if (synth_write(t, &syn, MB_OP_SET_CURRENT_LIMIT, cur_limit(t), err))
 			return -1;
 		t->model_limit = cur_limit(t);
-		t->st.synthesized++;
 	}
 	return 0;
 }
