@@ -48,7 +48,7 @@ struct mba_owners *mba_owners_open(const struct mb_capture *cap, struct mba_name
 
 	if (group && mba_group_parse(group, &g)) {
 		mb_error_set(err, MB_ERR_INVAL, 0, 0,
-			     "unknown grouping '%s' (the names map and diff take with --group)",
+			     "unknown grouping '%s': the groupings are " MBA_GROUP_NAMES,
 			     group);
 		return NULL;
 	}

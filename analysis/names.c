@@ -306,6 +306,9 @@ const char *mba_group_label(const struct mba_group *g, const struct mb_capture *
 	}
 }
 
+/* MBA_GROUP_NAMES spells out the ranges below. */
+_Static_assert(MB_CHAIN_MAX == 16, "MBA_GROUP_NAMES states frame:N (0-15) and chain:N (1-16)");
+
 /**
  * mba_group_parse() - parse a --group argument
  * @s: "caller", "frame", "frame:N" (N in 0..MB_CHAIN_MAX - 1), "chain" or

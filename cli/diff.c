@@ -1181,7 +1181,7 @@ static int parse_opts(int argc, char **argv, struct diff_opts *o)
 		case 'G':
 			if (mba_group_parse(optarg, &o->group))
 				return cli_fail(MB_EXIT_USAGE,
-						"diff: --group wants caller, frame, frame:N (0-15), chain or chain:N (1-16), not '%s'",
+						"diff: --group wants " MBA_GROUP_NAMES ", not '%s'",
 						optarg);
 			break;
 		case 'f':

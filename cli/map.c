@@ -369,7 +369,7 @@ static int parse_args(int argc, char **argv, struct map_args *a)
 		case 'G':
 			if (mba_group_parse(optarg, &a->group))
 				return cli_fail(MB_EXIT_USAGE,
-						"map: --group wants caller, frame, frame:N (0-15), chain or chain:N (1-16), not '%s'",
+						"map: --group wants " MBA_GROUP_NAMES ", not '%s'",
 						optarg);
 			break;
 		default:

@@ -66,6 +66,8 @@ struct mba_group {
 #define MBA_CHAIN_DEPTH		4	/* frames in a chain label unless told */
 #define MBA_CHAIN_END		"start_kernel"	/* a chain label's last frame */
 #define MBA_GROUP_LABEL_MAX	256	/* a label's bytes, NUL included */
+/* What mba_group_parse() accepts, for error messages (N's ranges follow MB_CHAIN_MAX). */
+#define MBA_GROUP_NAMES		"caller, frame, frame:N (0-15), chain or chain:N (1-16)"
 
 int mba_group_parse(const char *s, struct mba_group *g);
 const char *mba_group_label(const struct mba_group *g, const struct mb_capture *c,
