@@ -368,6 +368,33 @@ def find_cli():
     raise gdb.GdbError(ERR_NO_CLI % path)
 
 
+def _cli_on_capture(cli, cap, cmd, args, what):
+    """Write @cap (then closed) to a temporary file, run "memblock-cli ARGS FILE"
+    on it and return its output; any failure is one GdbError naming @cmd
+    (the gdb command) or @what (the memblock-cli command line)."""
+    fd, path = tempfile.mkstemp(prefix=cmd + '-', suffix='.mbcap')
+    os.close(fd)
+    try:
+        try:
+            cap.write(path)
+        except _memblock_module().CaptureError as e:
+            raise gdb.GdbError('mb: %s: %s' % (cmd, e))
+        finally:
+            cap.close()
+        try:
+            p = subprocess.run([cli] + args + [path],
+                               capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    if p.returncode != 0:
+        msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
+        raise gdb.GdbError('mb: memblock-cli %s: %s' % (what, msg))
+    return p.stdout
+
+
 class MbAt(gdb.Command):
     """mb-at N [memblock-cli dump options]
 Print the memblock arrays as they were after the first N events of the log
@@ -392,27 +419,8 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
         if n < 0 or n > nrec:
             cap.close()
             raise gdb.GdbError('mb: mb-at: N must be in 0..%d (records in the log)' % nrec)
-        fd, path = tempfile.mkstemp(prefix='mb-at-', suffix='.mbcap')
-        os.close(fd)
-        try:
-            try:
-                cap.write(path)
-            except _memblock_module().CaptureError as e:
-                raise gdb.GdbError('mb: mb-at: %s' % e)
-            finally:
-                cap.close()
-            try:
-                p = subprocess.run([cli, 'dump', '--at', str(n)] + extra + [path],
-                                   capture_output=True, text=True, timeout=60)
-            except (OSError, subprocess.TimeoutExpired) as e:
-                raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
-        finally:
-            if os.path.exists(path):
-                os.unlink(path)
-        if p.returncode != 0:
-            msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
-            raise gdb.GdbError('mb: memblock-cli dump --at %d: %s' % (n, msg))
-        gdb.write(p.stdout)
+        gdb.write(_cli_on_capture(cli, cap, 'mb-at', ['dump', '--at', str(n)] + extra,
+                                  'dump --at %d' % n))
 
     def complete(self, text, word):
         if text.split(' ')[-2:-1] in (['-f'], ['--format']):
@@ -438,27 +446,8 @@ Set the program with "set mb-cli PATH" (or $MEMBLOCK_CLI)."""
         target.require_stopped()
         cli = find_cli()
         cap, _nrec, _pending = _build_capture()
-        fd, path = tempfile.mkstemp(prefix='mb-whois-', suffix='.mbcap')
-        os.close(fd)
-        try:
-            try:
-                cap.write(path)
-            except _memblock_module().CaptureError as e:
-                raise gdb.GdbError('mb: mb-whois: %s' % e)
-            finally:
-                cap.close()
-            try:
-                p = subprocess.run([cli, 'whois'] + argv[1:] + ['0x%x' % addr, path],
-                                   capture_output=True, text=True, timeout=60)
-            except (OSError, subprocess.TimeoutExpired) as e:
-                raise gdb.GdbError('mb: running %s failed: %s' % (cli, e))
-        finally:
-            if os.path.exists(path):
-                os.unlink(path)
-        if p.returncode != 0:
-            msg = (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
-            raise gdb.GdbError('mb: memblock-cli whois: %s' % msg)
-        gdb.write(p.stdout)
+        gdb.write(_cli_on_capture(cli, cap, 'mb-whois',
+                                  ['whois'] + argv[1:] + ['0x%x' % addr], 'whois'))
 
     def complete(self, text, word):
         return _complete(text, word, OPTION_NAMES['mb-whois'])

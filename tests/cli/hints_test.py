@@ -135,8 +135,10 @@ def did_you_mean():
 def pty_run(args, cols):
     pid, fd = pty.fork()
     if pid == 0:
+        # Sized by the child before exec: the parent's ioctl after fork could
+        # come after the program's first TIOCGWINSZ under load.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
         os.execv(A.cli, [A.cli] + args)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
     out = b""
     deadline = time.time() + 280
     while time.time() < deadline:
