@@ -20,16 +20,7 @@
 #define RODATA_ADDR	0xffffffff82000000ull
 #define INIT_ADDR	0xffffffff83000000ull
 
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		failures++; \
-	} \
-} while (0)
+#include "check.h"
 
 struct buf {
 	uint8_t *p;
